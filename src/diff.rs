@@ -1,0 +1,388 @@
+//! Two witnesses → the list of edits that turns A into B, in original positions.
+//!
+//! The views are cut into grapheme clusters and aligned. Where the views differ, the original
+//! readings form a variant. Where they are equal, the originals may still differ in what the
+//! profile folded (a `，` against a `,`, a line break dropped between two ideographs): those
+//! differences are reported too, as cosmetic variants. Together the edits cover every byte,
+//! so applying them all to A gives B exactly, whatever the profile.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::align::{self, Op};
+use crate::classify::{Class, Classification, Kind, Site, classify};
+use crate::normalize::{Profile, View, is_layout_space, view};
+use crate::source::Document;
+
+/// Options of a diff.
+#[derive(Debug, Clone, Copy)]
+pub struct DiffOptions {
+    pub profile: Profile,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            profile: Profile::Loose,
+        }
+    }
+}
+
+/// What an edit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// A classified difference between aligned text.
+    Variant(Classification),
+    /// Material that only one witness carries (or each its own), too long or too unrelated
+    /// to be read as variants.
+    Block,
+}
+
+/// Replace `a` (byte range of A's text) by `b` (byte range of B's text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub a: Range<usize>,
+    pub b: Range<usize>,
+    pub change: Change,
+}
+
+impl Edit {
+    pub fn variant(&self) -> Option<Classification> {
+        match self.change {
+            Change::Variant(c) => Some(c),
+            Change::Block => None,
+        }
+    }
+}
+
+/// The result of comparing two witnesses.
+#[derive(Debug, Clone)]
+pub struct Diff<'d> {
+    pub a: &'d Document,
+    pub b: &'d Document,
+    pub profile: Profile,
+    /// Edits in order of position in both texts.
+    pub edits: Vec<Edit>,
+    /// Grapheme clusters of A's and B's views.
+    pub a_units: usize,
+    pub b_units: usize,
+    /// Edit distance between the views implied by the alignment, in clusters. It is an upper
+    /// bound of the Levenshtein distance (equal to it for isolated edits).
+    pub distance: usize,
+    /// The part of `distance` that blocks account for, and the clusters of A in blocks.
+    pub block_distance: usize,
+    pub a_block_units: usize,
+}
+
+impl Diff<'_> {
+    /// Character error rate of B against A under the profile; infinite when A is empty and
+    /// B is not.
+    pub fn cer(&self) -> f64 {
+        match (self.distance, self.a_units) {
+            (0, _) => 0.0,
+            (_, 0) => f64::INFINITY,
+            (d, n) => d as f64 / n as f64,
+        }
+    }
+
+    /// Character error rate over the aligned material only: blocks left out of both the
+    /// distance and the length.
+    pub fn cer_aligned(&self) -> f64 {
+        match (
+            self.distance - self.block_distance,
+            self.a_units - self.a_block_units,
+        ) {
+            (0, _) => 0.0,
+            (_, 0) => f64::INFINITY,
+            (d, n) => d as f64 / n as f64,
+        }
+    }
+
+    /// Variants with their classification, in order.
+    pub fn variants(&self) -> impl Iterator<Item = (&Edit, Classification)> {
+        self.edits
+            .iter()
+            .filter_map(|e| e.variant().map(|c| (e, c)))
+    }
+
+    pub fn blocks(&self) -> impl Iterator<Item = &Edit> {
+        self.edits.iter().filter(|e| e.change == Change::Block)
+    }
+
+    pub fn count(&self, class: Class) -> usize {
+        self.variants().filter(|(_, c)| c.class == class).count()
+    }
+}
+
+/// Grapheme clusters of a view: interned ids and the original byte span of each.
+struct Units {
+    ids: Vec<u32>,
+    spans: Vec<Range<usize>>,
+}
+
+fn units<'v>(v: &'v View, interner: &mut HashMap<&'v str, u32>) -> Units {
+    let mut ids = Vec::with_capacity(v.spans.len());
+    let mut spans = Vec::with_capacity(v.spans.len());
+    let mut ci = 0;
+    for g in v.text.graphemes(true) {
+        let n = g.chars().count();
+        let next = interner.len() as u32;
+        ids.push(*interner.entry(g).or_insert(next));
+        spans.push(v.spans[ci].start..v.spans[ci + n - 1].end);
+        ci += n;
+    }
+    Units { ids, spans }
+}
+
+/// Compares two witnesses.
+pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d> {
+    let (va, vb) = (view(&a.text, opts.profile), view(&b.text, opts.profile));
+    let mut interner = HashMap::new();
+    let ua = units(&va, &mut interner);
+    let ub = units(&vb, &mut interner);
+    let ops = align::align(&ua.ids, &ub.ids);
+    let mut w = Walker {
+        a: &a.text,
+        b: &b.text,
+        ca: 0,
+        cb: 0,
+        edits: Vec::new(),
+    };
+    for op in &ops {
+        match op {
+            Op::Equal { a: ia, b: ib, len } => {
+                let (sa, sb) = (&ua.spans[*ia..ia + len], &ub.spans[*ib..ib + len]);
+                w.equal_run(sa, sb);
+            }
+            Op::Change {
+                a: ra,
+                b: rb,
+                block,
+            } => {
+                let start = |u: &Units, r: &Range<usize>, len: usize| {
+                    u.spans.get(r.start).map_or(len, |s| s.start)
+                };
+                let end = |u: &Units, r: &Range<usize>, s: usize| {
+                    if r.is_empty() {
+                        s
+                    } else {
+                        u.spans[r.end - 1].end
+                    }
+                };
+                let sa = start(&ua, ra, a.text.len());
+                let sb = start(&ub, rb, b.text.len());
+                w.gap(sa, sb);
+                let (ea, eb) = (end(&ua, ra, sa), end(&ub, rb, sb));
+                w.edit(sa..ea, sb..eb, *block);
+            }
+        }
+    }
+    w.gap(a.text.len(), b.text.len());
+    let (mut block_distance, mut a_block_units) = (0, 0);
+    for op in &ops {
+        if let Op::Change { a, b, block: true } = op {
+            block_distance += a.len().max(b.len());
+            a_block_units += a.len();
+        }
+    }
+    Diff {
+        a,
+        b,
+        profile: opts.profile,
+        edits: merge(w.edits, &a.text, &b.text),
+        a_units: ua.ids.len(),
+        b_units: ub.ids.len(),
+        distance: align::distance(&ops),
+        block_distance,
+        a_block_units,
+    }
+}
+
+/// Walks both original texts in step, turning aligned units into edits.
+struct Walker<'t> {
+    a: &'t str,
+    b: &'t str,
+    ca: usize,
+    cb: usize,
+    edits: Vec<Edit>,
+}
+
+impl Walker<'_> {
+    /// Records A[a] → B[b]; whitespace at either end of a change becomes its own layout edit,
+    /// so readings quote words, not line breaks.
+    fn edit(&mut self, a: Range<usize>, b: Range<usize>, block: bool) {
+        (self.ca, self.cb) = (a.end, b.end);
+        if self.a[a.clone()] == self.b[b.clone()] {
+            return;
+        }
+        let (ca, cb) = (trim(self.a, a.clone()), trim(self.b, b.clone()));
+        if (ca != a || cb != b) && !(ca.is_empty() && cb.is_empty()) {
+            self.edit(a.start..ca.start, b.start..cb.start, false);
+            self.edit(ca.clone(), cb.clone(), block);
+            self.edit(ca.end..a.end, cb.end..b.end, false);
+            return;
+        }
+        let change = if block {
+            Change::Block
+        } else {
+            Change::Variant(classify(&Site::new(self.a, a.clone(), self.b, b.clone())))
+        };
+        self.edits.push(Edit { a, b, change });
+    }
+
+    /// What the profile dropped before the next units: whitespace, usually.
+    fn gap(&mut self, next_a: usize, next_b: usize) {
+        self.edit(self.ca..next_a, self.cb..next_b, false);
+    }
+
+    fn equal_run(&mut self, sa: &[Range<usize>], sb: &[Range<usize>]) {
+        let (Some(la), Some(lb)) = (sa.last(), sb.last()) else {
+            return;
+        };
+        // Usually the originals are identical too: skip the run in one comparison.
+        if self.a[self.ca..la.end] == self.b[self.cb..lb.end] {
+            (self.ca, self.cb) = (la.end, lb.end);
+            return;
+        }
+        for (x, y) in sa.iter().zip(sb) {
+            self.gap(x.start, y.start);
+            self.edit(x.clone(), y.clone(), false);
+        }
+    }
+}
+
+/// The part of `range` without layout whitespace at either end.
+fn trim(text: &str, range: Range<usize>) -> Range<usize> {
+    let s = &text[range.clone()];
+    let start = range.start + (s.len() - s.trim_start_matches(is_layout_space).len());
+    let end = range.end - (s.len() - s.trim_end_matches(is_layout_space).len());
+    start..end.max(start)
+}
+
+/// Joins touching cosmetic edits of one kind, and an omission and an addition of the same
+/// text around a short stretch into one transposition.
+fn merge(edits: Vec<Edit>, a: &str, b: &str) -> Vec<Edit> {
+    const TRANSPOSE_MAX_BETWEEN: usize = 8;
+    let mut out: Vec<Edit> = Vec::with_capacity(edits.len());
+    for e in edits {
+        if let Some(last) = out.last_mut() {
+            let touching = last.a.end == e.a.start && last.b.end == e.b.start;
+            match (last.change, e.change) {
+                (Change::Variant(x), Change::Variant(y))
+                    if touching && x.kind == y.kind && x.class == Class::Cosmetic =>
+                {
+                    last.a.end = e.a.end;
+                    last.b.end = e.b.end;
+                    continue;
+                }
+                (Change::Variant(x), Change::Variant(y)) => {
+                    let between = a[last.a.end..e.a.start].chars().count();
+                    let pair = [x.kind, y.kind];
+                    let (ra, rb) = (last.a.start..e.a.end, last.b.start..e.b.end);
+                    if between <= TRANSPOSE_MAX_BETWEEN
+                        && (pair == [Kind::Omission, Kind::Addition]
+                            || pair == [Kind::Addition, Kind::Omission])
+                        && anagrams(&a[ra.clone()], &b[rb.clone()])
+                    {
+                        *last = Edit {
+                            a: ra,
+                            b: rb,
+                            change: Change::Variant(Classification {
+                                kind: Kind::Transposition,
+                                ..x
+                            }),
+                        };
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.push(e);
+    }
+    out
+}
+
+/// The same letters in another order (whitespace ignored).
+fn anagrams(a: &str, b: &str) -> bool {
+    let sorted = |s: &str| {
+        let mut v: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
+        v.sort_unstable();
+        v
+    };
+    a != b && sorted(a) == sorted(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::ReadOptions;
+
+    fn doc(text: &str) -> Document {
+        Document::from_bytes("t", "t", text.as_bytes(), &ReadOptions::default()).unwrap()
+    }
+
+    fn apply(d: &Diff) -> String {
+        let mut out = String::new();
+        let mut at = 0;
+        for e in &d.edits {
+            out.push_str(&d.a.text[at..e.a.start]);
+            out.push_str(&d.b.text[e.b.clone()]);
+            at = e.a.end;
+        }
+        out + &d.a.text[at..]
+    }
+
+    #[test]
+    fn omission_and_cosmetic_edits_in_original_positions() {
+        let (a, b) = (
+            doc("跨里海国际运输走廊,中国-中亚"),
+            doc("跨海国际运输走\n\n廊，中国—中亚"),
+        );
+        let d = diff(&a, &b, &DiffOptions::default());
+        let shown: Vec<(&str, &str, Kind)> = d
+            .variants()
+            .map(|(e, c)| (&a.text[e.a.clone()], &b.text[e.b.clone()], c.kind))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("里", "", Kind::Omission),
+                ("", "\n\n", Kind::Layout),
+                (",", "，", Kind::Width),
+                ("-", "—", Kind::Dash)
+            ]
+        );
+        assert_eq!(apply(&d), b.text);
+        assert_eq!(d.distance, 1);
+    }
+
+    #[test]
+    fn transposition_is_one_variant() {
+        let (a, b) = (doc("我们互尊互信，共同发展"), doc("我们互信互尊，共同发展"));
+        let d = diff(&a, &b, &DiffOptions::default());
+        let v: Vec<Kind> = d.variants().map(|(_, c)| c.kind).collect();
+        assert_eq!(v, [Kind::Transposition]);
+        assert_eq!(apply(&d), b.text);
+    }
+
+    #[test]
+    fn exact_profile_reports_the_same_cosmetic_variants() {
+        let (a, b) = (doc("中国-中亚,好"), doc("中国—中亚，好"));
+        let d = diff(
+            &a,
+            &b,
+            &DiffOptions {
+                profile: Profile::Exact,
+            },
+        );
+        let v: Vec<Kind> = d.variants().map(|(_, c)| c.kind).collect();
+        assert_eq!(v, [Kind::Dash, Kind::Width]);
+        assert_eq!(d.distance, 2);
+        let loose = diff(&a, &b, &DiffOptions::default());
+        assert_eq!(loose.distance, 0);
+        assert_eq!(apply(&d), b.text);
+    }
+}

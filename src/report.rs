@@ -1,0 +1,540 @@
+//! Rendering a [`Diff`]: plain text for people, JSON (`witness/diff/1`) for programs,
+//! Markdown for pull requests and issue trackers. Output is deterministic: same inputs, same
+//! bytes.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::classify::{Class, Kind};
+use crate::diff::{Diff, Edit};
+use crate::segment;
+use crate::source::{Document, EncodingSource, Position};
+
+/// Characters of context shown on each side of a variant, within its sentence.
+const CONTEXT_CHARS: usize = 12;
+/// Characters of a block quoted in the text report.
+const BLOCK_QUOTE_CHARS: usize = 24;
+
+/// How the text report looks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    /// Show cosmetic variants too.
+    pub all: bool,
+    /// ANSI colour.
+    pub color: bool,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+const TOOL: Tool = Tool {
+    name: "witness",
+    version: env!("CARGO_PKG_VERSION"),
+};
+
+#[derive(Serialize)]
+struct ProfileJson {
+    name: &'static str,
+    sha256: String,
+}
+
+#[derive(Serialize)]
+struct WitnessJson<'d> {
+    path: &'d str,
+    label: &'d str,
+    sha256: &'d str,
+    text_sha256: &'d str,
+    encoding: &'static str,
+    encoding_source: EncodingSource,
+    bytes: usize,
+    replaced: usize,
+}
+
+impl<'d> WitnessJson<'d> {
+    fn of(d: &'d Document) -> Self {
+        WitnessJson {
+            path: &d.path,
+            label: &d.label,
+            sha256: &d.sha256,
+            text_sha256: &d.text_sha256,
+            encoding: d.encoding.name(),
+            encoding_source: d.encoding_source,
+            bytes: d.byte_len,
+            replaced: d.replaced,
+        }
+    }
+}
+
+/// A CER: a number, or the string "inf" (JSON has no infinity).
+enum Rate {
+    Finite(f64),
+    Infinite,
+}
+
+impl Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Rate::Finite(x) => s.serialize_f64(*x),
+            Rate::Infinite => s.serialize_str("inf"),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct BlockTotals {
+    count: usize,
+    chars: usize,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    by_kind: BTreeMap<Kind, usize>,
+    by_class: BTreeMap<Class, usize>,
+    blocks: BTreeMap<&'static str, BlockTotals>,
+    cer: Rate,
+    cer_aligned: Rate,
+    distance: usize,
+    a_units: usize,
+    b_units: usize,
+}
+
+#[derive(Serialize)]
+struct Reading {
+    text: String,
+    start: Position,
+    end: Position,
+}
+
+#[derive(Serialize)]
+struct Context {
+    before: String,
+    after: String,
+}
+
+#[derive(Serialize)]
+struct VariantJson {
+    kind: Kind,
+    class: Class,
+    severity: crate::classify::Severity,
+    a: Reading,
+    b: Reading,
+    context: Context,
+}
+
+#[derive(Serialize)]
+struct BlockJson {
+    side: &'static str,
+    start: Position,
+    end: Position,
+    chars: usize,
+    /// Where the block sits in the other witness.
+    at: Position,
+}
+
+#[derive(Serialize)]
+struct DiffJson<'d> {
+    schema: &'static str,
+    tool: Tool,
+    profile: ProfileJson,
+    witnesses: BTreeMap<&'static str, WitnessJson<'d>>,
+    summary: Summary,
+    blocks: Vec<BlockJson>,
+    variants: Vec<VariantJson>,
+}
+
+fn reading(doc: &Document, range: &Range<usize>) -> Reading {
+    Reading {
+        text: doc.text[range.clone()].to_string(),
+        start: doc.position(range.start),
+        end: doc.position(range.end),
+    }
+}
+
+/// One side of a block edit: (side, document, own range, other document, position there).
+fn block_sides<'d>(
+    d: &Diff<'d>,
+    e: &Edit,
+) -> Vec<(&'static str, &'d Document, Range<usize>, Position)> {
+    let mut sides = Vec::new();
+    if !e.a.is_empty() {
+        sides.push(("a", d.a, e.a.clone(), d.b.position(e.b.start)));
+    }
+    if !e.b.is_empty() {
+        sides.push(("b", d.b, e.b.clone(), d.a.position(e.a.start)));
+    }
+    sides
+}
+
+fn summary(d: &Diff) -> Summary {
+    let mut by_kind = BTreeMap::new();
+    let mut by_class = BTreeMap::from([(Class::Cosmetic, 0), (Class::Substantive, 0)]);
+    for (_, c) in d.variants() {
+        *by_kind.entry(c.kind).or_insert(0) += 1;
+        *by_class.entry(c.class).or_insert(0) += 1;
+    }
+    let mut blocks = BTreeMap::new();
+    for side in ["a", "b"] {
+        blocks.insert(side, BlockTotals { count: 0, chars: 0 });
+    }
+    for e in d.blocks() {
+        for (side, doc, range, _) in block_sides(d, e) {
+            if let Some(t) = blocks.get_mut(side) {
+                t.count += 1;
+                t.chars += doc.text[range].chars().count();
+            }
+        }
+    }
+    let rate = |x: f64| {
+        if x.is_finite() {
+            Rate::Finite(x)
+        } else {
+            Rate::Infinite
+        }
+    };
+    Summary {
+        by_kind,
+        by_class,
+        blocks,
+        cer: rate(d.cer()),
+        cer_aligned: rate(d.cer_aligned()),
+        distance: d.distance,
+        a_units: d.a_units,
+        b_units: d.b_units,
+    }
+}
+
+/// Context of A around `range`: up to a few characters each side, inside its sentence.
+struct Contexts {
+    sentences: Vec<Range<usize>>,
+}
+
+impl Contexts {
+    fn new(doc: &Document) -> Contexts {
+        let paragraphs = segment::paragraphs(&doc.text);
+        Contexts {
+            sentences: segment::sentences(&doc.text, &paragraphs),
+        }
+    }
+
+    fn around(&self, text: &str, range: &Range<usize>) -> Context {
+        let i = self.sentences.partition_point(|s| s.end < range.start);
+        let (lo, hi) = match self.sentences.get(i) {
+            Some(s) if s.start <= range.start => (s.start, s.end.max(range.end)),
+            _ => (range.start, range.end),
+        };
+        let before: Vec<char> = text[lo..range.start]
+            .chars()
+            .rev()
+            .take(CONTEXT_CHARS)
+            .collect();
+        let after = text[range.end..hi.max(range.end)]
+            .chars()
+            .take(CONTEXT_CHARS)
+            .collect();
+        Context {
+            before: before.into_iter().rev().collect(),
+            after,
+        }
+    }
+}
+
+/// The `witness/diff/1` JSON report.
+pub fn json(d: &Diff) -> String {
+    let contexts = Contexts::new(d.a);
+    let variants = d
+        .variants()
+        .map(|(e, c)| VariantJson {
+            kind: c.kind,
+            class: c.class,
+            severity: c.severity,
+            a: reading(d.a, &e.a),
+            b: reading(d.b, &e.b),
+            context: contexts.around(&d.a.text, &e.a),
+        })
+        .collect();
+    let blocks = d
+        .blocks()
+        .flat_map(|e| block_sides(d, e))
+        .map(|(side, doc, range, at)| BlockJson {
+            side,
+            start: doc.position(range.start),
+            end: doc.position(range.end),
+            chars: doc.text[range].chars().count(),
+            at,
+        })
+        .collect();
+    let report = DiffJson {
+        schema: "witness/diff/1",
+        tool: TOOL,
+        profile: ProfileJson {
+            name: d.profile.name(),
+            sha256: d.profile.sha256(),
+        },
+        witnesses: BTreeMap::from([("a", WitnessJson::of(d.a)), ("b", WitnessJson::of(d.b))]),
+        summary: summary(d),
+        blocks,
+        variants,
+    };
+    // Serializing plain structs and maps with string keys cannot fail.
+    serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
+}
+
+/// Line breaks and tabs made visible, so one variant stays on one line.
+fn visible(s: &str) -> String {
+    s.replace("\r\n", "␍⏎")
+        .replace('\n', "⏎")
+        .replace('\r', "␍")
+        .replace('\t', "⇥")
+}
+
+fn at(p: Position) -> String {
+    format!("{}:{}", p.line, p.column)
+}
+
+fn percent(rate: f64) -> String {
+    if rate.is_finite() {
+        format!("{:.2}%", rate * 100.0)
+    } else {
+        "inf".to_string()
+    }
+}
+
+fn counts(s: &Summary, class: Class) -> String {
+    s.by_kind
+        .iter()
+        .filter(|(k, _)| k.class() == class)
+        .map(|(k, n)| format!("{} {n}", k.name()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn describe(doc: &Document) -> String {
+    let source = match doc.encoding_source {
+        EncodingSource::Declared => "declared",
+        EncodingSource::Bom => "BOM",
+        EncodingSource::Utf8 => "UTF-8",
+        EncodingSource::Detected => "detected",
+    };
+    let mut s = format!(
+        "{}  {} ({source}), {} bytes, sha256 {}",
+        doc.path,
+        doc.encoding.name(),
+        doc.byte_len,
+        &doc.sha256[..16]
+    );
+    if doc.replaced > 0 {
+        let _ = write!(s, ", {} malformed sequences replaced", doc.replaced);
+    }
+    s
+}
+
+/// The human report: header, variants (substantive only unless `all`), blocks, summary.
+pub fn text(d: &Diff, opts: TextOptions) -> String {
+    let paint = |code: &str, s: &str| {
+        if opts.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let contexts = Contexts::new(d.a);
+    let mut out = String::new();
+    let _ = writeln!(out, "a  {}", describe(d.a));
+    let _ = writeln!(out, "b  {}", describe(d.b));
+    let _ = writeln!(
+        out,
+        "profile {} (sha256 {})",
+        d.profile.name(),
+        &d.profile.sha256()[..16]
+    );
+    out.push('\n');
+    for (e, c) in d.variants() {
+        if c.class == Class::Cosmetic && !opts.all {
+            continue;
+        }
+        let ctx = contexts.around(&d.a.text, &e.a);
+        let (ra, rb) = (&d.a.text[e.a.clone()], &d.b.text[e.b.clone()]);
+        let mut inline = visible(&ctx.before);
+        if !ra.is_empty() {
+            inline += &paint("31", &format!("[-{}-]", visible(ra)));
+        }
+        if !rb.is_empty() {
+            inline += &paint("32", &format!("{{+{}+}}", visible(rb)));
+        }
+        inline += &visible(&ctx.after);
+        let head = format!(
+            "a {:<7} b {:<7} {:<13} {:<6}",
+            at(d.a.position(e.a.start)),
+            at(d.b.position(e.b.start)),
+            c.kind.name(),
+            c.severity.name()
+        );
+        let head = if c.class == Class::Cosmetic {
+            paint("2", &head)
+        } else {
+            head
+        };
+        let _ = writeln!(out, "{head} {inline}");
+    }
+    for e in d.blocks() {
+        for (side, doc, range, at_other) in block_sides(d, e) {
+            let chars = doc.text[range.clone()].chars().count();
+            let quote: String = doc.text[range.clone()]
+                .chars()
+                .take(BLOCK_QUOTE_CHARS)
+                .collect();
+            let more = if chars > BLOCK_QUOTE_CHARS { "…" } else { "" };
+            let other = if side == "a" { "b" } else { "a" };
+            let _ = writeln!(
+                out,
+                "only in {side}  {}–{}  {chars} chars (at {other} {})  \"{}{more}\"",
+                at(doc.position(range.start)),
+                at(doc.position(range.end)),
+                at(at_other),
+                visible(quote.trim()),
+            );
+        }
+    }
+    let s = summary(d);
+    let n = |class| s.by_class.get(&class).copied().unwrap_or(0);
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "substantive: {}{}",
+        n(Class::Substantive),
+        bracket(&counts(&s, Class::Substantive))
+    );
+    let hidden = if opts.all {
+        ""
+    } else {
+        ", hidden; --all shows them"
+    };
+    let _ = writeln!(
+        out,
+        "cosmetic: {}{}{hidden}",
+        n(Class::Cosmetic),
+        bracket(&counts(&s, Class::Cosmetic))
+    );
+    let (ba, bb) = (&s.blocks["a"], &s.blocks["b"]);
+    let _ = writeln!(
+        out,
+        "blocks: {} only in a ({} chars), {} only in b ({} chars)",
+        ba.count, ba.chars, bb.count, bb.chars
+    );
+    let _ = writeln!(
+        out,
+        "CER {} under {} ({} edits / {} clusters of a); {} outside blocks",
+        percent(d.cer()),
+        d.profile.name(),
+        d.distance,
+        d.a_units,
+        percent(d.cer_aligned())
+    );
+    out
+}
+
+fn bracket(s: &str) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!(" ({s})")
+    }
+}
+
+/// Escapes text for a Markdown table cell.
+fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in visible(s).chars() {
+        if "\\|*_`<>[]#".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The Markdown report: witnesses, summary, variants table, blocks.
+pub fn markdown(d: &Diff, all: bool) -> String {
+    let contexts = Contexts::new(d.a);
+    let s = summary(d);
+    let mut out = String::from(
+        "# witness diff\n\n| | path | encoding | bytes | sha256 |\n|---|---|---|---|---|\n",
+    );
+    for (side, doc) in [("a", d.a), ("b", d.b)] {
+        let _ = writeln!(
+            out,
+            "| {side} | {} | {} | {} | `{}` |",
+            md(&doc.path),
+            doc.encoding.name(),
+            doc.byte_len,
+            doc.sha256
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nProfile `{}` (sha256 `{}`). CER **{}** ({} edits / {} clusters of a); {} outside blocks.\n",
+        d.profile.name(),
+        &d.profile.sha256()[..16],
+        percent(d.cer()),
+        d.distance,
+        d.a_units,
+        percent(d.cer_aligned())
+    );
+    out += "| class | kind | count |\n|---|---|---|\n";
+    for (k, n) in &s.by_kind {
+        let _ = writeln!(out, "| {} | {} | {n} |", k.class().name(), k.name());
+    }
+    out += "\n## Variants\n\n";
+    if !all {
+        out += "Substantive variants; cosmetic ones are counted above (`--all` lists them).\n\n";
+    }
+    out += "| a | b | kind | severity | a reads | b reads | context in a |\n|---|---|---|---|---|---|---|\n";
+    for (e, c) in d.variants() {
+        if c.class == Class::Cosmetic && !all {
+            continue;
+        }
+        let ctx = contexts.around(&d.a.text, &e.a);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {}**{}**{} |",
+            at(d.a.position(e.a.start)),
+            at(d.b.position(e.b.start)),
+            c.kind.name(),
+            c.severity.name(),
+            md(&d.a.text[e.a.clone()]),
+            md(&d.b.text[e.b.clone()]),
+            md(&ctx.before),
+            if e.a.is_empty() {
+                "‸".to_string()
+            } else {
+                md(&d.a.text[e.a.clone()])
+            },
+            md(&ctx.after)
+        );
+    }
+    let blocks: Vec<_> = d.blocks().flat_map(|e| block_sides(d, e)).collect();
+    if !blocks.is_empty() {
+        out += "\n## Blocks\n\nMaterial that only one witness carries.\n\n| side | from | to | chars | starts with |\n|---|---|---|---|---|\n";
+        for (side, doc, range, _) in blocks {
+            let quote: String = doc.text[range.clone()]
+                .chars()
+                .take(BLOCK_QUOTE_CHARS)
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {side} | {} | {} | {} | {} |",
+                at(doc.position(range.start)),
+                at(doc.position(range.end)),
+                doc.text[range].chars().count(),
+                md(quote.trim())
+            );
+        }
+    }
+    out
+}

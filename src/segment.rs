@@ -1,0 +1,208 @@
+//! Paragraphs and sentences, as byte ranges into the original text.
+//!
+//! Paragraph detection has to survive three layouts: one paragraph per line; paragraphs
+//! separated by blank lines, some cut mid-word by a page layout (`成\n\n功开行`); and columns
+//! hard-wrapped at a few dozen characters with a blank line after every line. The rule that
+//! covers all three: lines of one blank-line-separated block belong together, and in a
+//! blank-line or hard-wrapped layout a line that is "cut" continues into the next one. A line
+//! is cut when it does not end with closing punctuation, is at least three quarters of the
+//! median line length (headings and signature lines are short), and the next line starts with
+//! a letter, digit or ideograph. In a one-paragraph-per-line layout every line stands alone.
+
+use std::ops::Range;
+
+/// Characters that may end a paragraph: sentence enders, colons, closing quotes and brackets.
+const PARAGRAPH_END: &str = "。！？!?.；;：:…”’」』）)】》\"'";
+/// Characters that end a sentence (a `.` only when followed by a space or the end).
+const SENTENCE_END: &str = "。！？!?；;";
+/// Closing quotes and brackets that stay with the sentence they close.
+const CLOSERS: &str = "”’」』）)】》\"'";
+
+struct Line {
+    /// The line without its terminator and surrounding whitespace.
+    content: Range<usize>,
+    chars: usize,
+}
+
+/// Non-blank lines with the number of blank lines before each.
+fn lines(text: &str) -> Vec<(usize, Line)> {
+    let mut out = Vec::new();
+    let mut blanks = 0;
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while start <= text.len() {
+        // Find the end of this line and the start of the next.
+        while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+            i += 1;
+        }
+        let end = i;
+        let next = match (bytes.get(i), bytes.get(i + 1)) {
+            (Some(b'\r'), Some(b'\n')) => i + 2,
+            (Some(_), _) => i + 1,
+            (None, _) => text.len() + 1,
+        };
+        let raw = &text[start..end];
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            blanks += 1;
+        } else {
+            let lead = raw.len() - raw.trim_start().len();
+            let content = start + lead..start + lead + trimmed.len();
+            let chars = trimmed.chars().count();
+            out.push((blanks, Line { content, chars }));
+            blanks = 0;
+        }
+        start = next;
+        i = next;
+    }
+    out
+}
+
+/// Paragraphs of `text`, in order, each trimmed of surrounding whitespace.
+pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
+    let lines = lines(text);
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let mut lengths: Vec<usize> = lines.iter().map(|(_, l)| l.chars).collect();
+    lengths.sort_unstable();
+    let median = lengths[lengths.len() / 2];
+    // Hard-wrapped layout without blank lines: line lengths bunch up near the wrap width.
+    let wrapped = median >= 15 && lengths[lengths.len() * 3 / 4] * 4 <= median * 5;
+    // Blank-line layout: most lines are followed by a blank line.
+    let followed_by_blank = lines.iter().skip(1).filter(|(b, _)| *b > 0).count();
+    let blank_separated = followed_by_blank * 2 >= lines.len().saturating_sub(1).max(1);
+
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut prev: Option<&Line> = None;
+    for (blanks, line) in &lines {
+        let joins = prev.is_some_and(|p| {
+            (blank_separated && *blanks == 0)
+                || ((blank_separated || (wrapped && *blanks == 0)) && is_cut(text, p, line, median))
+        });
+        match out.last_mut() {
+            Some(last) if joins => last.end = line.content.end,
+            _ => out.push(line.content.clone()),
+        }
+        prev = Some(line);
+    }
+    out
+}
+
+fn is_cut(text: &str, line: &Line, next: &Line, median: usize) -> bool {
+    let last = text[line.content.clone()].chars().next_back();
+    let first = text[next.content.clone()].chars().next();
+    let ends_open = last.is_some_and(|c| !PARAGRAPH_END.contains(c));
+    let continues = first.is_some_and(char::is_alphanumeric);
+    ends_open && continues && line.chars * 4 >= median * 3
+}
+
+/// Sentences inside the given paragraphs: split after `。！？；!?;` (and `.` before a space or
+/// the end), keeping closing quotes and brackets with the sentence they close.
+pub fn sentences(text: &str, paragraphs: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for para in paragraphs {
+        let mut start = para.start;
+        let mut iter = text[para.clone()].char_indices().peekable();
+        while let Some((i, c)) = iter.next() {
+            let next = iter.peek().map(|&(_, n)| n);
+            let ends = SENTENCE_END.contains(c)
+                || (c == '.' && next.is_none_or(|n| n.is_whitespace() || CLOSERS.contains(n)));
+            if !ends {
+                continue;
+            }
+            let mut end = para.start + i + c.len_utf8();
+            while let Some(&(j, n)) = iter.peek() {
+                if !CLOSERS.contains(n) {
+                    break;
+                }
+                end = para.start + j + n.len_utf8();
+                iter.next();
+            }
+            push_trimmed(text, start..end, &mut out);
+            start = end;
+        }
+        push_trimmed(text, start..para.end, &mut out);
+    }
+    out
+}
+
+fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let s = &text[range.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let t = s.trim();
+    if !t.is_empty() {
+        out.push(range.start + lead..range.start + lead + t.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts<'t>(text: &'t str, ranges: &[Range<usize>]) -> Vec<&'t str> {
+        ranges.iter().map(|r| &text[r.clone()]).collect()
+    }
+
+    #[test]
+    fn one_paragraph_per_line() {
+        let t = "标题\n第一段。\n第二段很长很长，没有句号但是下一行很短\nok\r\nlast";
+        assert_eq!(
+            texts(t, &paragraphs(t)),
+            [
+                "标题",
+                "第一段。",
+                "第二段很长很长，没有句号但是下一行很短",
+                "ok",
+                "last"
+            ]
+        );
+    }
+
+    #[test]
+    fn blank_separated_paragraph_cut_mid_word_is_joined() {
+        let t = "\n\n标题\n\n中国—中亚人文旅游班列成\n\n功开行。今天\n\n两年来，机制建立。\n";
+        assert_eq!(
+            texts(t, &paragraphs(t)),
+            [
+                "标题",
+                "中国—中亚人文旅游班列成\n\n功开行。今天",
+                "两年来，机制建立。"
+            ]
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_columns_are_joined() {
+        let t = "新华社北京 6月 18日电 2025 年\n\n6 月 16日至 18日，国家主席习近平应邀\n\n\
+                 赴哈萨克斯坦出席第二届中国－中亚峰会。\n\n行程结束之际，中共中央政治局委员、\n\n\
+                 外交部长王毅向随行记者介绍此访情况。\n\n一、继往开来\n\n王毅说，仲夏时节，习近平主席赴";
+        let p = texts(t, &paragraphs(t));
+        assert_eq!(p.len(), 4, "{p:#?}");
+        assert!(p[0].starts_with("新华社北京") && p[0].ends_with("峰会。"));
+        assert!(p[1].starts_with("行程") && p[1].ends_with("情况。"));
+        assert_eq!(p[2], "一、继往开来");
+    }
+
+    #[test]
+    fn sentences_keep_closing_quotes() {
+        let t = "他说：“好。”然后走了！U.N.-centered system. Next one";
+        let p = paragraphs(t);
+        assert_eq!(
+            texts(t, &sentences(t, &p)),
+            [
+                "他说：“好。”",
+                "然后走了！",
+                "U.N.-centered system.",
+                "Next one"
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_and_blank_texts_have_no_paragraphs() {
+        assert!(paragraphs("").is_empty());
+        assert!(paragraphs(" \n\r\n\t").is_empty());
+    }
+}

@@ -1,0 +1,434 @@
+//! Reading a witness: bytes → decoded text, with the encoding used, digests and a line index.
+//!
+//! Positions everywhere in witness are byte offsets into the *decoded* text (UTF-8, BOM
+//! removed). [`Document::position`] turns one into the `{byte, char, line, column}` that reports
+//! print. Line breaks are LF, CRLF and lone CR, so a CRLF file reports the same lines and
+//! columns as its LF twin.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use encoding_rs::{DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
+
+/// Files larger than this are refused rather than risking running out of memory.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// How the reader should treat the bytes.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// A WHATWG encoding label that overrides detection (`GB18030`, `Big5`, `UTF-16LE`…).
+    pub encoding: Option<String>,
+    /// Replace malformed byte sequences with U+FFFD instead of refusing the file.
+    pub lossy: bool,
+}
+
+/// Why the encoding of a document is what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EncodingSource {
+    /// Given with `--encoding`.
+    Declared,
+    /// A byte-order mark said so.
+    Bom,
+    /// No BOM, and the bytes are UTF-8: valid, or damaged in a few places (an error, or
+    /// replacements counted in `replaced` with `--lossy`).
+    Utf8,
+    /// Guessed by `chardetng` from the bytes.
+    Detected,
+}
+
+/// Reading failures; each message names the input and says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{path}: no such file; check the path")]
+    NotFound { path: String },
+    #[error("{path}: is a directory; give the path of a text file")]
+    IsDirectory { path: String },
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {bytes} bytes is more than the limit of {limit} bytes; split the file")]
+    TooLarge {
+        path: String,
+        bytes: u64,
+        limit: u64,
+    },
+    #[error(
+        "{path}: looks binary (NUL byte at byte offset {offset}); if it is UTF-16 without a byte-order mark, pass --encoding UTF-16LE or --encoding UTF-16BE"
+    )]
+    Binary { path: String, offset: usize },
+    #[error(
+        "{path}: malformed {encoding} at byte offset {offset} (bytes {bytes}); pass --encoding LABEL if the file uses another encoding, or --lossy to replace malformed bytes with U+FFFD"
+    )]
+    Malformed {
+        path: String,
+        encoding: &'static str,
+        offset: usize,
+        bytes: String,
+    },
+    #[error(
+        "unknown encoding label {label:?}; use a WHATWG label such as UTF-8, GB18030, GBK, Big5, Shift_JIS, EUC-KR, windows-1252, UTF-16LE"
+    )]
+    UnknownEncoding { label: String },
+}
+
+/// One witness: the decoded text of a file and everything needed to point back into it.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The path as the user gave it.
+    pub path: String,
+    /// A short name: the file stem.
+    pub label: String,
+    /// The decoded text, BOM removed, line endings untouched.
+    pub text: String,
+    pub encoding: &'static Encoding,
+    pub encoding_source: EncodingSource,
+    /// How many malformed sequences `--lossy` replaced with U+FFFD.
+    pub replaced: usize,
+    /// Size of the raw file in bytes.
+    pub byte_len: usize,
+    /// SHA-256 of the raw bytes, lowercase hex.
+    pub sha256: String,
+    /// SHA-256 of the canonical text: NFC, LF line endings, no BOM.
+    pub text_sha256: String,
+    lines: LineIndex,
+}
+
+/// A point in the original text, as reports print it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Position {
+    /// 0-based byte offset into the decoded text.
+    pub byte: usize,
+    /// 0-based offset in Unicode scalar values.
+    pub char: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in Unicode scalar values.
+    pub column: usize,
+}
+
+impl Document {
+    /// Reads and decodes a file.
+    pub fn read(path: &Path, opts: &ReadOptions) -> Result<Document, SourceError> {
+        let shown = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| io_error(&shown, e))?;
+        if meta.is_dir() {
+            return Err(SourceError::IsDirectory { path: shown });
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(SourceError::TooLarge {
+                path: shown,
+                bytes: meta.len(),
+                limit: MAX_FILE_BYTES,
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|e| io_error(&shown, e))?;
+        let label = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| shown.clone());
+        Document::from_bytes(&shown, &label, &bytes, opts)
+    }
+
+    /// Decodes bytes that came from somewhere other than a file (a store, a test).
+    pub fn from_bytes(
+        path: &str,
+        label: &str,
+        bytes: &[u8],
+        opts: &ReadOptions,
+    ) -> Result<Document, SourceError> {
+        let (encoding, encoding_source, bom_len) = choose_encoding(path, bytes, opts)?;
+        let (text, replaced) = decode(path, encoding, bytes, bom_len, opts.lossy)?;
+        let lines = LineIndex::new(&text);
+        Ok(Document {
+            path: path.to_string(),
+            label: label.to_string(),
+            text_sha256: hex_sha256(canonical_text(&text).as_bytes()),
+            sha256: hex_sha256(bytes),
+            text,
+            encoding,
+            encoding_source,
+            replaced,
+            byte_len: bytes.len(),
+            lines,
+        })
+    }
+
+    /// The position of a byte offset of the decoded text (clamped to the text).
+    pub fn position(&self, byte: usize) -> Position {
+        self.lines.position(&self.text, byte.min(self.text.len()))
+    }
+}
+
+fn io_error(path: &str, e: std::io::Error) -> SourceError {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => SourceError::NotFound {
+            path: path.to_string(),
+        },
+        std::io::ErrorKind::IsADirectory => SourceError::IsDirectory {
+            path: path.to_string(),
+        },
+        _ => SourceError::Io {
+            path: path.to_string(),
+            source: e,
+        },
+    }
+}
+
+/// Picks the encoding: declared, else BOM, else valid UTF-8, else chardetng. Returns the
+/// length of the BOM to skip.
+fn choose_encoding(
+    path: &str,
+    bytes: &[u8],
+    opts: &ReadOptions,
+) -> Result<(&'static Encoding, EncodingSource, usize), SourceError> {
+    if let Some(label) = &opts.encoding {
+        let enc = Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+            SourceError::UnknownEncoding {
+                label: label.clone(),
+            }
+        })?;
+        // A BOM that agrees with the declaration is still not text.
+        let bom_len = match Encoding::for_bom(bytes) {
+            Some((bom_enc, len)) if bom_enc == enc => len,
+            _ => 0,
+        };
+        refuse_binary(path, enc, bytes)?;
+        return Ok((enc, EncodingSource::Declared, bom_len));
+    }
+    if let Some((enc, len)) = Encoding::for_bom(bytes) {
+        refuse_binary(path, enc, bytes)?;
+        return Ok((enc, EncodingSource::Bom, len));
+    }
+    refuse_binary(path, UTF_8, bytes)?;
+    if std::str::from_utf8(bytes).is_ok() || mostly_utf8(bytes) {
+        // Damaged UTF-8 must not be "detected" as a legacy encoding and turned into mojibake:
+        // decoding it as UTF-8 reports the damage with its offset.
+        return Ok((UTF_8, EncodingSource::Utf8, 0));
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let enc = detector.guess(None, chardetng::Utf8Detection::Allow);
+    Ok((enc, EncodingSource::Detected, 0))
+}
+
+/// NUL bytes mean binary, except in UTF-16 where they are ordinary.
+fn refuse_binary(path: &str, enc: &'static Encoding, bytes: &[u8]) -> Result<(), SourceError> {
+    if enc == UTF_16LE || enc == UTF_16BE {
+        return Ok(());
+    }
+    match bytes.iter().position(|&b| b == 0) {
+        Some(offset) => Err(SourceError::Binary {
+            path: path.to_string(),
+            offset,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// True when the bytes are UTF-8 with a few damaged sequences: many valid multi-byte
+/// characters, and at most one malformed sequence per 16 of them.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let mut valid_multibyte = 0usize;
+    let mut invalid = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        valid_multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+        }
+    }
+    valid_multibyte >= 16 && invalid * 16 <= valid_multibyte
+}
+
+/// Decodes without silent replacement: the first malformed sequence is an error naming its
+/// byte offset, unless `lossy`, which replaces each with U+FFFD and counts them.
+fn decode(
+    path: &str,
+    enc: &'static Encoding,
+    bytes: &[u8],
+    bom_len: usize,
+    lossy: bool,
+) -> Result<(String, usize), SourceError> {
+    let body = &bytes[bom_len..];
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(body.len())
+        .unwrap_or(body.len().saturating_mul(3));
+    let mut out = String::with_capacity(capacity);
+    let mut consumed = 0usize;
+    let mut replaced = 0usize;
+    loop {
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(&body[consumed..], &mut out, true);
+        consumed += read;
+        match result {
+            DecoderResult::InputEmpty => break,
+            DecoderResult::OutputFull => {
+                let more = decoder
+                    .max_utf8_buffer_length_without_replacement(body.len() - consumed)
+                    .unwrap_or(16);
+                out.reserve(more.max(16));
+            }
+            DecoderResult::Malformed(bad, after) => {
+                let end = consumed - usize::from(after);
+                let start = end.saturating_sub(usize::from(bad));
+                if !lossy {
+                    // The offset is into the file, so it counts the skipped BOM.
+                    return Err(SourceError::Malformed {
+                        path: path.to_string(),
+                        encoding: enc.name(),
+                        offset: bom_len + start,
+                        bytes: hex_bytes(&body[start..end]),
+                    });
+                }
+                replaced += 1;
+                out.reserve(3);
+                out.push('\u{FFFD}');
+            }
+        }
+    }
+    Ok((out, replaced))
+}
+
+fn hex_bytes(bytes: &[u8]) -> String {
+    let mut s = String::new();
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        let _ = write!(s, "{b:02X}");
+    }
+    s
+}
+
+/// The canonical text whose digest is `text_sha256`: NFC with LF line endings.
+pub fn canonical_text(text: &str) -> String {
+    let lf = text.replace("\r\n", "\n").replace('\r', "\n");
+    lf.nfc().collect()
+}
+
+/// Lowercase hex SHA-256.
+pub fn hex_sha256(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest.iter() {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Maps byte offsets to characters, lines and columns without a table per character:
+/// line starts, plus the byte offset of every 64th character.
+#[derive(Debug, Clone)]
+struct LineIndex {
+    line_starts: Vec<usize>,
+    char_checkpoints: Vec<usize>,
+}
+
+const CHECKPOINT_EVERY: usize = 64;
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut line_starts = vec![0];
+        let mut char_checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_EVERY + 1);
+        let bytes = text.as_bytes();
+        for (n, (i, c)) in text.char_indices().enumerate() {
+            if n % CHECKPOINT_EVERY == 0 {
+                char_checkpoints.push(i);
+            }
+            let breaks = match c {
+                '\n' => true,
+                '\r' => bytes.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            if breaks {
+                line_starts.push(i + 1);
+            }
+        }
+        LineIndex {
+            line_starts,
+            char_checkpoints,
+        }
+    }
+
+    fn char_index(&self, text: &str, byte: usize) -> usize {
+        let k = self
+            .char_checkpoints
+            .partition_point(|&b| b <= byte)
+            .saturating_sub(1);
+        let from = self.char_checkpoints.get(k).copied().unwrap_or(0);
+        k * CHECKPOINT_EVERY + text[from..byte].chars().count()
+    }
+
+    fn position(&self, text: &str, byte: usize) -> Position {
+        // A byte inside a character (never produced by witness) is moved to its start.
+        let byte = (0..=byte)
+            .rev()
+            .find(|&b| text.is_char_boundary(b))
+            .unwrap_or(0);
+        let line = self.line_starts.partition_point(|&s| s <= byte);
+        let line_start = self.line_starts[line - 1];
+        let char = self.char_index(text, byte);
+        let column = char - self.char_index(text, line_start) + 1;
+        Position {
+            byte,
+            char,
+            line,
+            column,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(bytes: &[u8]) -> Document {
+        Document::from_bytes("t.txt", "t", bytes, &ReadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn positions_count_lines_for_lf_crlf_and_cr() {
+        for text in ["ab\n跨里海\nx", "ab\r\n跨里海\r\nx", "ab\r跨里海\rx"] {
+            let d = doc(text.as_bytes());
+            let at = d.text.find('里').unwrap();
+            let p = d.position(at);
+            assert_eq!((p.line, p.column), (2, 2), "{text:?}");
+            assert_eq!(p.char, text.chars().position(|c| c == '里').unwrap());
+            let x = d.position(d.text.find('x').unwrap());
+            assert_eq!((x.line, x.column), (3, 1), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn positions_past_a_checkpoint_are_exact() {
+        let text: String = "中".repeat(200) + "\n" + &"文".repeat(100) + "X";
+        let d = doc(text.as_bytes());
+        let p = d.position(d.text.find('X').unwrap());
+        assert_eq!(p.char, 301);
+        assert_eq!((p.line, p.column), (2, 101));
+        assert_eq!(p.byte, 200 * 3 + 1 + 100 * 3);
+    }
+
+    #[test]
+    fn utf8_bom_is_dropped_and_recorded() {
+        let d = doc(b"\xEF\xBB\xBFabc");
+        assert_eq!(d.text, "abc");
+        assert_eq!(d.encoding_source, EncodingSource::Bom);
+        assert_eq!(d.byte_len, 6);
+    }
+
+    #[test]
+    fn canonical_digest_ignores_line_endings_and_composition() {
+        let a = doc("e\u{301}\r\nb".as_bytes());
+        let b = doc("\u{e9}\nb".as_bytes());
+        assert_eq!(a.text_sha256, b.text_sha256);
+        assert_ne!(a.sha256, b.sha256);
+    }
+}
