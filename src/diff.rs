@@ -210,8 +210,8 @@ struct Walker<'t> {
 }
 
 impl Walker<'_> {
-    /// Records A[a] → B[b]; whitespace at either end of a change becomes its own layout edit,
-    /// so readings quote words, not line breaks.
+    /// Records A[a] → B[b]; line breaks at either end of a change become their own layout
+    /// edit, so readings quote words, not line breaks.
     fn edit(&mut self, a: Range<usize>, b: Range<usize>, block: bool) {
         (self.ca, self.cb) = (a.end, b.end);
         if self.a[a.clone()] == self.b[b.clone()] {
@@ -253,11 +253,19 @@ impl Walker<'_> {
     }
 }
 
-/// The part of `range` without layout whitespace at either end.
+/// The part of `range` without whitespace that holds a line break at either end.
 fn trim(text: &str, range: Range<usize>) -> Range<usize> {
     let s = &text[range.clone()];
-    let start = range.start + (s.len() - s.trim_start_matches(is_layout_space).len());
-    let end = range.end - (s.len() - s.trim_end_matches(is_layout_space).len());
+    let breaks = |w: &str| w.contains(['\n', '\r']);
+    let lead = s.len() - s.trim_start_matches(is_layout_space).len();
+    let trail = s.len() - s.trim_end_matches(is_layout_space).len();
+    let start = range.start + if breaks(&s[..lead]) { lead } else { 0 };
+    let end = range.end
+        - if breaks(&s[s.len() - trail..]) {
+            trail
+        } else {
+            0
+        };
     start..end.max(start)
 }
 
@@ -279,11 +287,12 @@ fn merge(edits: Vec<Edit>, a: &str, b: &str) -> Vec<Edit> {
                 }
                 (Change::Variant(x), Change::Variant(y)) => {
                     let between = a[last.a.end..e.a.start].chars().count();
-                    let pair = [x.kind, y.kind];
+                    let movable =
+                        |k: Kind| matches!(k, Kind::Omission | Kind::Addition | Kind::Substitution);
                     let (ra, rb) = (last.a.start..e.a.end, last.b.start..e.b.end);
                     if between <= TRANSPOSE_MAX_BETWEEN
-                        && (pair == [Kind::Omission, Kind::Addition]
-                            || pair == [Kind::Addition, Kind::Omission])
+                        && movable(x.kind)
+                        && movable(y.kind)
                         && anagrams(&a[ra.clone()], &b[rb.clone()])
                     {
                         *last = Edit {

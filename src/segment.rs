@@ -6,8 +6,8 @@
 //! covers all three: lines of one blank-line-separated block belong together, and in a
 //! blank-line or hard-wrapped layout a line that is "cut" continues into the next one. A line
 //! is cut when it does not end with closing punctuation, is at least three quarters of the
-//! median line length (headings and signature lines are short), and the next line starts with
-//! a letter, digit or ideograph. In a one-paragraph-per-line layout every line stands alone.
+//! median length of the lines around it (headings and signature lines are short), and the
+//! next line starts with a letter, digit or ideograph. In a one-paragraph-per-line layout every line stands alone.
 
 use std::ops::Range;
 
@@ -65,21 +65,23 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     if lines.is_empty() {
         return Vec::new();
     }
-    let mut lengths: Vec<usize> = lines.iter().map(|(_, l)| l.chars).collect();
-    lengths.sort_unstable();
-    let median = lengths[lengths.len() / 2];
+    let lengths: Vec<usize> = lines.iter().map(|(_, l)| l.chars).collect();
+    let mut sorted = lengths.clone();
+    sorted.sort_unstable();
+    let median = sorted[sorted.len() / 2];
     // Hard-wrapped layout without blank lines: line lengths bunch up near the wrap width.
-    let wrapped = median >= 15 && lengths[lengths.len() * 3 / 4] * 4 <= median * 5;
+    let wrapped = median >= 15 && sorted[sorted.len() * 3 / 4] * 4 <= median * 5;
     // Blank-line layout: most lines are followed by a blank line.
     let followed_by_blank = lines.iter().skip(1).filter(|(b, _)| *b > 0).count();
     let blank_separated = followed_by_blank * 2 >= lines.len().saturating_sub(1).max(1);
 
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut prev: Option<&Line> = None;
-    for (blanks, line) in &lines {
+    for (i, (blanks, line)) in lines.iter().enumerate() {
         let joins = prev.is_some_and(|p| {
             (blank_separated && *blanks == 0)
-                || ((blank_separated || (wrapped && *blanks == 0)) && is_cut(text, p, line, median))
+                || ((blank_separated || (wrapped && *blanks == 0))
+                    && is_cut(text, p, line, local_median(&lengths, i - 1)))
         });
         match out.last_mut() {
             Some(last) if joins => last.end = line.content.end,
@@ -88,6 +90,15 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
         prev = Some(line);
     }
     out
+}
+
+/// Median length of the lines around line `i`: pages mix columns of different widths, so a
+/// line is compared with its neighbours, not with the whole document.
+fn local_median(lengths: &[usize], i: usize) -> usize {
+    const REACH: usize = 5;
+    let mut near = lengths[i.saturating_sub(REACH)..(i + REACH + 1).min(lengths.len())].to_vec();
+    near.sort_unstable();
+    near[near.len() / 2]
 }
 
 fn is_cut(text: &str, line: &Line, next: &Line, median: usize) -> bool {

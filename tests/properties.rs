@@ -1,0 +1,162 @@
+//! Invariants, checked on generated text: edits rebuild B from A under every profile, the
+//! offset map points at what it claims, and layout-only changes are never substantive.
+
+use proptest::prelude::*;
+use witness::classify::{Site, classify};
+use witness::normalize::{Profile, fold_loose, is_layout_space, view};
+use witness::{Class, Diff, DiffOptions, Document, ReadOptions};
+
+const PROFILES: [Profile; 4] = [
+    Profile::Exact,
+    Profile::Nfc,
+    Profile::Layout,
+    Profile::Loose,
+];
+
+/// Pieces that exercise every rule: Han, Latin, digits, numerals, width and dash twins,
+/// quotes, combining marks, CJK compatibility ideographs, whitespace and line endings.
+fn piece() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "中", "国", "亚", "里", "海", "跨", "新", "业", "态", "五", "二", "是", "要", "年", "a",
+        "b", "the", " ", "  ", "\n", "\n\n", "\r\n", "\r", "\u{3000}", "，", ",", "。", ".", "—",
+        "-", "－", "“", "”", "\"", "１", "1", "e\u{301}", "\u{e9}", "\u{F900}", "、", "：", "(",
+        "（", "\u{200B}",
+    ])
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(piece(), 0..60).prop_map(|v| v.concat())
+}
+
+/// B made from A by random insertions, deletions and replacements of pieces.
+fn edited(a: &str, edits: &[(usize, u8, &'static str)]) -> String {
+    let mut chars: Vec<String> = a.chars().map(String::from).collect();
+    for &(at, op, piece) in edits {
+        let i = if chars.is_empty() {
+            0
+        } else {
+            at % (chars.len() + 1)
+        };
+        match op % 3 {
+            0 => chars.insert(i, piece.to_string()),
+            1 if i < chars.len() => {
+                chars.remove(i);
+            }
+            _ if i < chars.len() => chars[i] = piece.to_string(),
+            _ => chars.push(piece.to_string()),
+        }
+    }
+    chars.concat()
+}
+
+fn doc(text: &str) -> Document {
+    Document::from_bytes("t", "t", text.as_bytes(), &ReadOptions::default()).unwrap()
+}
+
+fn apply(d: &Diff) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for e in &d.edits {
+        assert!(e.a.start >= at, "edits overlap or go backwards");
+        out.push_str(&d.a.text[at..e.a.start]);
+        out.push_str(&d.b.text[e.b.clone()]);
+        at = e.a.end;
+    }
+    out + &d.a.text[at..]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn edits_rebuild_b_from_a(a in text(), ops in prop::collection::vec((any::<usize>(), any::<u8>(), piece()), 0..12)) {
+        let b = edited(&a, &ops);
+        let (da, db) = (doc(&a), doc(&b));
+        for profile in PROFILES {
+            let d = witness::diff(&da, &db, &DiffOptions { profile });
+            prop_assert_eq!(apply(&d), b.clone(), "profile {:?}", profile);
+            // B positions advance with A positions.
+            for w in d.edits.windows(2) {
+                prop_assert!(w[0].b.end <= w[1].b.start);
+            }
+        }
+    }
+
+    #[test]
+    fn offset_map_points_at_the_character_it_claims(t in text()) {
+        for profile in PROFILES {
+            let v = view(&t, profile);
+            prop_assert_eq!(v.text.chars().count(), v.spans.len());
+            let mut prev_end = 0;
+            for (c, span) in v.text.chars().zip(&v.spans) {
+                prop_assert!(t.is_char_boundary(span.start) && t.is_char_boundary(span.end));
+                // Spans advance; only the characters NFC makes from one cluster share a span.
+                prop_assert!(span.start >= prev_end || span.end == prev_end);
+                prev_end = span.end;
+                let orig = &t[span.clone()];
+                let ok = match profile {
+                    Profile::Exact => orig == c.to_string(),
+                    _ if c == '\n' || c == ' ' => orig.chars().all(is_layout_space),
+                    _ => {
+                        use unicode_normalization::UnicodeNormalization;
+                        orig.nfc().any(|n| profile.fold(n) == c)
+                    }
+                };
+                prop_assert!(ok, "{:?}: view char {:?} maps to {:?}", profile, c, orig);
+            }
+        }
+    }
+
+    #[test]
+    fn positions_agree_with_counting(t in text(), pick in any::<usize>()) {
+        let d = doc(&t);
+        // Every character boundary except the inside of a CRLF.
+        let boundaries: Vec<usize> = (0..=t.len())
+            .filter(|&i| t.is_char_boundary(i) && !(t[..i].ends_with('\r') && t[i..].starts_with('\n')))
+            .collect();
+        let byte = boundaries[pick % boundaries.len()];
+        let p = d.position(byte);
+        let before = &t[..byte];
+        prop_assert_eq!(p.byte, byte);
+        prop_assert_eq!(p.char, before.chars().count());
+        let breaks = before.matches('\n').count() + before.matches('\r').count() - before.matches("\r\n").count();
+        prop_assert_eq!(p.line, breaks + 1);
+        let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        prop_assert_eq!(p.column, before[line_start..].chars().count() + 1);
+    }
+
+    #[test]
+    fn width_and_dash_changes_are_cosmetic(a in text(), picks in prop::collection::vec(any::<usize>(), 0..10)) {
+        let twins = [(',', '，'), ('-', '—'), ('-', '－'), ('1', '１'), ('"', '“'), ('(', '（'), (':', '：')];
+        let mut chars: Vec<char> = a.chars().collect();
+        let mut b_chars = chars.clone();
+        for (n, &p) in picks.iter().enumerate() {
+            let (x, y) = twins[n % twins.len()];
+            let i = if b_chars.is_empty() { 0 } else { p % b_chars.len() };
+            // Put a twin pair at the same place in both texts.
+            chars.insert(i, x);
+            b_chars.insert(i, y);
+        }
+        let (a, b): (String, String) = (chars.into_iter().collect(), b_chars.into_iter().collect());
+        prop_assume!(a.chars().map(fold_loose).eq(b.chars().map(fold_loose)));
+        // Under `loose` the twins align with each other, so every variant is one of them.
+        let (da, db) = (doc(&a), doc(&b));
+        let d = witness::diff(&da, &db, &DiffOptions::default());
+        prop_assert_eq!(d.count(Class::Substantive), 0, "{:?}", d.edits);
+        prop_assert_eq!(d.blocks().count(), 0);
+    }
+
+    #[test]
+    fn a_width_or_dash_twin_is_cosmetic_in_any_context(
+        before in text(), after in text(), pick in 0usize..9,
+    ) {
+        let twins = [(",", "，"), ("-", "—"), ("-", "－"), ("—", "－"), ("1", "１"), ("\"", "“"),
+                     ("(", "（"), (":", "："), ("a", "ａ")];
+        let (x, y) = twins[pick];
+        let a = format!("{before}{x}{after}");
+        let b = format!("{before}{y}{after}");
+        let at = before.len();
+        let site = Site::new(&a, at..at + x.len(), &b, at..at + y.len());
+        prop_assert_eq!(classify(&site).class, Class::Cosmetic);
+    }
+}

@@ -1,0 +1,101 @@
+//! Snapshots of the reports (in the top-level `snapshots/`): the corpus pair in every format,
+//! and small cases that pin down one behaviour each.
+
+mod common;
+
+use common::{NEWSPAPER, OFFICIAL, file, snapshots, witness};
+
+fn run(args: &[&str]) -> String {
+    let out = witness().args(args).output().unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn corpus_000_004_text() {
+    snapshots()
+        .bind(|| insta::assert_snapshot!("diff_000_004_text", run(&["diff", OFFICIAL, NEWSPAPER])));
+}
+
+#[test]
+fn corpus_000_004_text_all() {
+    snapshots().bind(|| {
+        insta::assert_snapshot!(
+            "diff_000_004_text_all",
+            run(&["diff", OFFICIAL, NEWSPAPER, "--all"])
+        )
+    });
+}
+
+#[test]
+fn corpus_000_004_json() {
+    snapshots().bind(|| {
+        insta::assert_snapshot!(
+            "diff_000_004_json",
+            run(&["diff", OFFICIAL, NEWSPAPER, "--format", "json"])
+        )
+    });
+}
+
+#[test]
+fn corpus_000_004_md() {
+    snapshots().bind(|| {
+        insta::assert_snapshot!(
+            "diff_000_004_md",
+            run(&["diff", OFFICIAL, NEWSPAPER, "--format", "md"])
+        )
+    });
+}
+
+/// Small pairs, each run from a temporary directory so paths in reports are stable.
+fn small(name: &str, a: &str, b: &str, extra: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    file(dir.path(), "a.txt", a.as_bytes());
+    file(dir.path(), "b.txt", b.as_bytes());
+    let out = witness()
+        .current_dir(dir.path())
+        .args(["diff", "a.txt", "b.txt"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let shown = format!(
+        "exit {}\n{}",
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    snapshots().bind(|| insta::assert_snapshot!(name, shown));
+}
+
+#[test]
+fn small_cosmetic_only() {
+    small(
+        "small_cosmetic_only",
+        "“中国—中亚精神”，互尊、互信。\n\n两年来，成功开行。\n",
+        "\"中国-中亚精神\",互尊、互信。\n两年来，成\n\n功开行。\n",
+        &["--all"],
+    );
+}
+
+#[test]
+fn small_substantive_kinds() {
+    small(
+        "small_substantive_kinds",
+        "跨里海国际运输走廊，新模式新业态。一要合作，五要维护。我们互尊互信，蒸蒸日上的中亚。\n",
+        "跨海国际运输走廊，新业态新业态。一要合作，二是要维护。我们互信互尊，蒸蒸日上、蒸蒸日上的中亚。\n",
+        &[],
+    );
+}
+
+#[test]
+fn small_latin_script() {
+    small(
+        "small_latin_script",
+        "China is ready to work with all parties to carry forward the spirit.\nThank you.\n",
+        "China is  ready to work with all the parties to carry\nforward the spirit.\r\nThank you!\r\n",
+        &["--all", "--format", "md"],
+    );
+}
