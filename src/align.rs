@@ -196,18 +196,14 @@ fn anchors(
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                let (pa, pb) = (ua[i].1, ub[j].1);
-                // Hashes can collide: only verified k-grams count.
-                if a[pa..pa + k] == b[pb..pb + k] {
-                    pairs.push((pa, pb));
-                }
+                pairs.push((ua[i].1, ub[j].1));
                 i += 1;
                 j += 1;
             }
         }
     }
     pairs.sort_unstable();
-    let chain = longest_increasing(&pairs);
+    let chain = verified(longest_increasing(&pairs), a, b, k);
 
     let mut runs: Vec<(usize, usize, usize)> = Vec::new();
     let (mut floor_a, mut floor_b) = (ra.start, rb.start);
@@ -238,6 +234,33 @@ fn anchors(
         runs.push((sa, sb, len));
     }
     runs
+}
+
+/// Drops chained k-grams whose hashes matched by collision. A stretch of consecutive
+/// k-grams on one diagonal is checked in one comparison; only a failing stretch is checked
+/// k-gram by k-gram.
+fn verified(chain: Vec<(usize, usize)>, a: &[u32], b: &[u32], k: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(chain.len());
+    let mut i = 0;
+    while i < chain.len() {
+        let mut end = i;
+        while end + 1 < chain.len() && chain[end + 1] == (chain[end].0 + 1, chain[end].1 + 1) {
+            end += 1;
+        }
+        let (sa, sb) = chain[i];
+        let len = chain[end].0 - sa + k;
+        if a[sa..sa + len] == b[sb..sb + len] {
+            out.extend_from_slice(&chain[i..=end]);
+        } else {
+            out.extend(
+                chain[i..=end]
+                    .iter()
+                    .filter(|&&(pa, pb)| a[pa..pa + k] == b[pb..pb + k]),
+            );
+        }
+        i = end + 1;
+    }
+    out
 }
 
 /// `(hash, start)` of the k-grams of `s[range]` that occur once there, sorted by hash.
@@ -377,6 +400,15 @@ mod tests {
                 block: true
             }]
         );
+    }
+
+    #[test]
+    fn colliding_kgrams_are_dropped() {
+        let a = ids("abcdefgh");
+        let b = ids("abcdXfgh");
+        // As if hashes had matched on (0,0), (1,1) and the colliding (2,2), (3,3).
+        let chain = vec![(0, 0), (1, 1), (2, 2), (3, 3)];
+        assert_eq!(verified(chain, &a, &b, 3), vec![(0, 0), (1, 1)]);
     }
 
     #[test]

@@ -326,6 +326,7 @@ fn is_dittography(site: &Site) -> bool {
         .count();
     let (w, s, t) = window(site.b_text, site.b, 2 * (r + EXTRA) + 1);
     let (aw, _, _) = window(site.a_text, site.a, 2 * (r + EXTRA) + 1);
+    let punct: Vec<bool> = w.iter().map(|&c| is_punctuation(c)).collect();
     for l in 1..=r + EXTRA {
         for g in [0, 1] {
             let span = 2 * l + g;
@@ -334,9 +335,9 @@ fn is_dittography(site: &Site) -> bool {
                     break;
                 }
                 let unit = &w[p..p + l];
-                if (g == 0 || is_punctuation(w[p + l]))
+                if (g == 0 || punct[p + l])
                     && unit == &w[p + l + g..p + span]
-                    && unit.iter().any(|c| !is_punctuation(*c))
+                    && punct[p..p + l].contains(&false)
                     && !has_doubling(&aw, unit)
                 {
                     return true;

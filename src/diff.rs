@@ -9,8 +9,6 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use crate::align::{self, Op};
 use crate::classify::{Class, Classification, Kind, Site, classify};
 use crate::normalize::{Profile, View, is_layout_space, view};
@@ -122,14 +120,27 @@ struct Units {
     spans: Vec<Range<usize>>,
 }
 
+/// Ids are the code point for one-character units (most of them), and numbers past the
+/// last code point for the rest, interned.
 fn units<'v>(v: &'v View, interner: &mut HashMap<&'v str, u32>) -> Units {
-    let mut ids = Vec::with_capacity(v.spans.len());
-    let mut spans = Vec::with_capacity(v.spans.len());
+    const FIRST_INTERNED: u32 = 0x11_0000;
+    let mut ids = Vec::with_capacity(v.units.len());
+    let mut spans = Vec::with_capacity(v.units.len());
     let mut ci = 0;
-    for g in v.text.graphemes(true) {
-        let n = g.chars().count();
-        let next = interner.len() as u32;
-        ids.push(*interner.entry(g).or_insert(next));
+    for u in &v.units {
+        let g = &v.text[u.clone()];
+        let mut chars = g.chars();
+        let n = match (chars.next(), chars.next()) {
+            (Some(c), None) => {
+                ids.push(c as u32);
+                1
+            }
+            _ => {
+                let next = FIRST_INTERNED + interner.len() as u32;
+                ids.push(*interner.entry(g).or_insert(next));
+                g.chars().count()
+            }
+        };
         spans.push(v.spans[ci].start..v.spans[ci + n - 1].end);
         ci += n;
     }

@@ -155,12 +155,25 @@ pub struct View {
     pub text: String,
     /// For each character of `text`, the original byte range it stands for.
     pub spans: Vec<Range<usize>>,
+    /// The units the diff compares, as byte ranges of `text`, in order and covering it: the
+    /// view of one extended grapheme cluster of the original, a collapsed space, or a
+    /// paragraph break.
+    pub units: Vec<Range<usize>>,
 }
 
 impl View {
     fn push(&mut self, c: char, span: Range<usize>) {
         self.text.push(c);
         self.spans.push(span);
+    }
+
+    /// Pushes one unit: everything `fill` pushes.
+    fn unit(&mut self, fill: impl FnOnce(&mut View)) {
+        let start = self.text.len();
+        fill(self);
+        if self.text.len() > start {
+            self.units.push(start..self.text.len());
+        }
     }
 }
 
@@ -169,11 +182,16 @@ pub fn view(text: &str, profile: Profile) -> View {
     let mut v = View {
         text: String::with_capacity(text.len()),
         spans: Vec::with_capacity(text.len() / 2),
+        units: Vec::with_capacity(text.len() / 2),
     };
     match profile {
         Profile::Exact => {
-            for (i, c) in text.char_indices() {
-                v.push(c, i..i + c.len_utf8());
+            for (o, g) in text.grapheme_indices(true) {
+                v.unit(|v| {
+                    for (i, c) in g.char_indices() {
+                        v.push(c, o + i..o + i + c.len_utf8());
+                    }
+                });
             }
         }
         Profile::Nfc => push_nfc(&mut v, text, 0..text.len(), Profile::Nfc),
@@ -181,7 +199,7 @@ pub fn view(text: &str, profile: Profile) -> View {
             let mut prev_end = None;
             for para in segment::paragraphs(text) {
                 if let Some(end) = prev_end {
-                    v.push('\n', end..para.start);
+                    v.unit(|v| v.push('\n', end..para.start));
                 }
                 prev_end = Some(para.end);
                 push_paragraph(&mut v, text, para, profile);
@@ -191,13 +209,19 @@ pub fn view(text: &str, profile: Profile) -> View {
     v
 }
 
-/// Pushes `text[range]` in NFC, cluster by cluster so each output character maps to the
-/// cluster it came from (NFC never composes across an extended grapheme cluster boundary in
-/// practice, and a cluster that is already NFC keeps a one-to-one map).
+/// Pushes `text[range]` in NFC, cluster by cluster.
 fn push_nfc(v: &mut View, text: &str, range: Range<usize>, profile: Profile) {
     let base = range.start;
     for (o, g) in text[range].grapheme_indices(true) {
-        let start = base + o;
+        push_cluster(v, g, base + o, profile);
+    }
+}
+
+/// Pushes one extended grapheme cluster (found at byte `start`) as one unit, in NFC: each
+/// output character maps to the cluster, or to itself when the cluster is already NFC.
+/// (Canonical composition does not cross cluster boundaries in practice.)
+fn push_cluster(v: &mut View, g: &str, start: usize, profile: Profile) {
+    v.unit(|v| {
         if g == "\r\n" || g == "\r" {
             v.push('\n', start..start + g.len());
         } else if is_nfc_quick(g.chars()) == IsNormalized::Yes {
@@ -209,7 +233,7 @@ fn push_nfc(v: &mut View, text: &str, range: Range<usize>, profile: Profile) {
                 v.push(profile.fold(c), start..start + g.len());
             }
         }
-    }
+    });
 }
 
 /// One paragraph under `layout`/`loose`: whitespace runs become one space, or nothing when a
@@ -229,9 +253,9 @@ fn push_paragraph(v: &mut View, text: &str, para: Range<usize>, profile: Profile
             && !is_cjk(p)
             && !is_cjk(first)
         {
-            v.push(' ', space);
+            v.unit(|v| v.push(' ', space));
         }
-        push_nfc(v, text, start..start + g.len(), profile);
+        push_cluster(v, g, start, profile);
         prev = g.chars().next_back();
     }
 }

@@ -12,11 +12,22 @@
 use std::ops::Range;
 
 /// Characters that may end a paragraph: sentence enders, colons, closing quotes and brackets.
-const PARAGRAPH_END: &str = "。！？!?.；;：:…”’」』）)】》\"'";
+fn ends_paragraph(c: char) -> bool {
+    matches!(c, '：' | ':' | '…' | '.') || ends_sentence(c) || is_closer(c)
+}
+
 /// Characters that end a sentence (a `.` only when followed by a space or the end).
-const SENTENCE_END: &str = "。！？!?；;";
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';')
+}
+
 /// Closing quotes and brackets that stay with the sentence they close.
-const CLOSERS: &str = "”’」』）)】》\"'";
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '”' | '’' | '」' | '』' | '）' | ')' | '】' | '》' | '"' | '\''
+    )
+}
 
 struct Line {
     /// The line without its terminator and surrounding whitespace.
@@ -104,7 +115,7 @@ fn local_median(lengths: &[usize], i: usize) -> usize {
 fn is_cut(text: &str, line: &Line, next: &Line, median: usize) -> bool {
     let last = text[line.content.clone()].chars().next_back();
     let first = text[next.content.clone()].chars().next();
-    let ends_open = last.is_some_and(|c| !PARAGRAPH_END.contains(c));
+    let ends_open = last.is_some_and(|c| !ends_paragraph(c));
     let continues = first.is_some_and(char::is_alphanumeric);
     ends_open && continues && line.chars * 4 >= median * 3
 }
@@ -118,14 +129,14 @@ pub fn sentences(text: &str, paragraphs: &[Range<usize>]) -> Vec<Range<usize>> {
         let mut iter = text[para.clone()].char_indices().peekable();
         while let Some((i, c)) = iter.next() {
             let next = iter.peek().map(|&(_, n)| n);
-            let ends = SENTENCE_END.contains(c)
-                || (c == '.' && next.is_none_or(|n| n.is_whitespace() || CLOSERS.contains(n)));
+            let ends = ends_sentence(c)
+                || (c == '.' && next.is_none_or(|n| n.is_whitespace() || is_closer(n)));
             if !ends {
                 continue;
             }
             let mut end = para.start + i + c.len_utf8();
             while let Some(&(j, n)) = iter.peek() {
-                if !CLOSERS.contains(n) {
+                if !is_closer(n) {
                     break;
                 }
                 end = para.start + j + n.len_utf8();

@@ -308,9 +308,13 @@ fn hex_bytes(bytes: &[u8]) -> String {
 }
 
 /// The canonical text whose digest is `text_sha256`: NFC with LF line endings.
-pub fn canonical_text(text: &str) -> String {
+pub fn canonical_text(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    if !text.contains('\r') && is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        return text.into();
+    }
     let lf = text.replace("\r\n", "\n").replace('\r', "\n");
-    lf.nfc().collect()
+    lf.nfc().collect::<String>().into()
 }
 
 /// Lowercase hex SHA-256.

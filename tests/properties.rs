@@ -87,6 +87,14 @@ proptest! {
         for profile in PROFILES {
             let v = view(&t, profile);
             prop_assert_eq!(v.text.chars().count(), v.spans.len());
+            // Units cover the view text, in order.
+            let mut at = 0;
+            for u in &v.units {
+                prop_assert_eq!(u.start, at);
+                prop_assert!(u.end > u.start);
+                at = u.end;
+            }
+            prop_assert_eq!(at, v.text.len());
             let mut prev_end = 0;
             for (c, span) in v.text.chars().zip(&v.spans) {
                 prop_assert!(t.is_char_boundary(span.start) && t.is_char_boundary(span.end));

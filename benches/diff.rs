@@ -1,0 +1,60 @@
+//! `cargo bench --bench diff`: the speed targets of `witness diff`.
+//!
+//! - the corpus pair 000/004, read + diff + text report (target: under 20 ms);
+//! - two ~1 MB Chinese texts with 1% scattered edits (target: under 300 ms);
+//! - two unrelated ~1 MB texts (target: under 1 s, no quadratic blow-up).
+
+use std::path::Path;
+
+use divan::Bencher;
+use witness::report::{self, TextOptions};
+use witness::{DiffOptions, Document, ReadOptions};
+
+mod inputs;
+
+const MB: usize = 1 << 20;
+
+fn corpus() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+}
+
+fn main() {
+    divan::main();
+}
+
+#[divan::bench]
+fn corpus_000_004(bencher: Bencher) {
+    let a = corpus().join("000_3eb5e8de57179c45.txt");
+    let b = corpus().join("004_74678af65d43f56c.txt");
+    bencher.bench(|| {
+        let opts = ReadOptions::default();
+        let a = Document::read(&a, &opts).unwrap();
+        let b = Document::read(&b, &opts).unwrap();
+        let d = witness::diff(&a, &b, &DiffOptions::default());
+        report::text(&d, TextOptions::default()).len()
+    });
+}
+
+/// Decodes and diffs a pair of generated texts.
+fn bench_pair(bencher: Bencher, a: String, b: String) {
+    bencher.bench(|| {
+        let opts = ReadOptions::default();
+        let a = Document::from_bytes("a", "a", a.as_bytes(), &opts).unwrap();
+        let b = Document::from_bytes("b", "b", b.as_bytes(), &opts).unwrap();
+        witness::diff(&a, &b, &DiffOptions::default()).edits.len()
+    });
+}
+
+#[divan::bench(sample_count = 10)]
+fn scattered_edits_1mb(bencher: Bencher) {
+    let a = inputs::chinese_text(corpus(), MB, 1);
+    let b = inputs::scattered_edits(&a, 10, 2);
+    bench_pair(bencher, a, b);
+}
+
+#[divan::bench(sample_count = 10)]
+fn unrelated_1mb(bencher: Bencher) {
+    let a = inputs::chinese_text(corpus(), MB, 1);
+    let b = inputs::unrelated(&inputs::chinese_text(corpus(), MB, 3));
+    bench_pair(bencher, a, b);
+}

@@ -1,0 +1,31 @@
+//! Writes the generated benchmark inputs to a directory, to measure the whole command (time,
+//! memory) and to run other tools on the same files:
+//! `cargo run --release --example bench_inputs -- /tmp/witness-bench`.
+
+#[path = "../benches/inputs.rs"]
+mod inputs;
+
+use std::path::{Path, PathBuf};
+
+fn main() -> std::io::Result<()> {
+    let out = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "witness-bench".into()),
+    );
+    std::fs::create_dir_all(&out)?;
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let a = inputs::chinese_text(&corpus, 1 << 20, 1);
+    std::fs::write(out.join("a-1mb.txt"), &a)?;
+    std::fs::write(
+        out.join("a-1mb-edited.txt"),
+        inputs::scattered_edits(&a, 10, 2),
+    )?;
+    let other = inputs::unrelated(&inputs::chinese_text(&corpus, 1 << 20, 3));
+    std::fs::write(out.join("unrelated-1mb.txt"), other)?;
+    println!(
+        "wrote a-1mb.txt, a-1mb-edited.txt, unrelated-1mb.txt to {}",
+        out.display()
+    );
+    Ok(())
+}
