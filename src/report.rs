@@ -318,7 +318,7 @@ fn describe(doc: &Document) -> String {
     let source = match doc.encoding_source {
         EncodingSource::Declared => "declared",
         EncodingSource::Bom => "BOM",
-        EncodingSource::Utf8 => "UTF-8",
+        EncodingSource::Utf8 => "no BOM",
         EncodingSource::Detected => "detected",
     };
     let mut s = format!(
