@@ -11,7 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
 use crate::normalize::{
-    DASHES, DOUBLE_QUOTES, SINGLE_QUOTES, fold_loose, fold_width, is_layout_space,
+    DASHES, DOUBLE_QUOTES, SINGLE_QUOTES, fold_loose, fold_width, is_cjk, is_layout_space,
 };
 
 /// Variant kinds, in the order reports list them. Terms follow textual criticism.
@@ -155,7 +155,8 @@ impl<'t> Site<'t> {
     }
 }
 
-/// Substantive variants with at least this many letters are high severity.
+/// Substantive variants of at least this weight are high severity: eight ideographs, or four
+/// words of a script written with spaces.
 const LONG_VARIANT: usize = 8;
 /// Chinese numerals, including the financial forms.
 const CJK_NUMERALS: &str = "〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟萬億";
@@ -218,7 +219,7 @@ pub fn classify(site: &Site) -> Classification {
         };
         return Classification::of(kind, Severity::Low);
     }
-    let severity = if la.len().max(lb.len()) >= LONG_VARIANT {
+    let severity = if weight(site.a_reading()).max(weight(site.b_reading())) >= LONG_VARIANT {
         Severity::High
     } else {
         Severity::Medium
@@ -250,6 +251,23 @@ pub fn classify(site: &Site) -> Classification {
         Kind::Substitution
     };
     Classification::of(kind, severity)
+}
+
+/// How much text a reading carries: 1 per ideograph (or other character of a script written
+/// without spaces), 2 per word of a script written with spaces; punctuation weighs nothing.
+fn weight(reading: &str) -> usize {
+    let mut total = 0;
+    let mut in_word = false;
+    for c in reading.chars() {
+        let letter = c.is_alphanumeric();
+        if letter && is_cjk(c) {
+            total += 1;
+        } else if letter && !in_word {
+            total += 2;
+        }
+        in_word = letter && !is_cjk(c);
+    }
+    total
 }
 
 /// Which folding made two readings equal: dash, quote, or width.
@@ -395,6 +413,8 @@ mod tests {
         assert_eq!(s("五", "二"), Severity::High);
         assert_eq!(s("甲", "乙"), Severity::Medium);
         assert_eq!(s("", "一带路上的风景很好看"), Severity::High);
+        assert_eq!(s("consolidated", "cemented"), Severity::Medium);
+        assert_eq!(s("", "three decades of openness"), Severity::High);
         assert_eq!(s("，", ","), Severity::Low);
     }
 }

@@ -11,8 +11,10 @@ use std::ops::Range;
 
 use crate::align::{self, Op};
 use crate::classify::{Class, Classification, Kind, Site, classify};
-use crate::normalize::{Profile, View, is_layout_space, view};
+use crate::normalize::{Profile, View, is_cjk, is_layout_space, view};
+
 use crate::source::Document;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Options of a diff.
 #[derive(Debug, Clone, Copy)]
@@ -66,8 +68,9 @@ pub struct Diff<'d> {
     /// Grapheme clusters of A's and B's views.
     pub a_units: usize,
     pub b_units: usize,
-    /// Edit distance between the views implied by the alignment, in clusters. It is an upper
-    /// bound of the Levenshtein distance (equal to it for isolated edits).
+    /// Edit distance between the views implied by the alignment, in grapheme clusters: the
+    /// Levenshtein distance of each change's readings, summed (blocks cost their longer
+    /// side). An upper bound of the Levenshtein distance of the whole views.
     pub distance: usize,
     /// The part of `distance` that blocks account for, and the clusters of A in blocks.
     pub block_distance: usize,
@@ -115,20 +118,66 @@ impl Diff<'_> {
 }
 
 /// Grapheme clusters of a view: interned ids and the original byte span of each.
-struct Units {
+/// The tokens the aligner compares: a word of a script written with spaces, or one grapheme
+/// cluster (an ideograph, a punctuation mark, a space). Words keep English from being
+/// aligned letter by letter ("cons[-olida-]ted"); CJK, Thai and the like stay per character.
+struct Tokens {
     ids: Vec<u32>,
+    /// Original byte span of each token.
     spans: Vec<Range<usize>>,
+    /// View byte range of each token.
+    view: Vec<Range<usize>>,
+    /// Grapheme clusters in each token (what CER counts).
+    clusters: Vec<u32>,
 }
 
-/// Ids are the code point for one-character units (most of them), and numbers past the
+impl Tokens {
+    fn clusters(&self, r: &Range<usize>) -> usize {
+        self.clusters[r.clone()].iter().map(|&n| n as usize).sum()
+    }
+
+    fn view_text<'v>(&self, v: &'v View, r: &Range<usize>) -> &'v str {
+        if r.is_empty() {
+            return "";
+        }
+        &v.text[self.view[r.start].start..self.view[r.end - 1].end]
+    }
+}
+
+/// Letters and digits of scripts that separate words with spaces.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+        && !is_cjk(c)
+        // Thai, Lao, Tibetan, Myanmar, Khmer: written without spaces, compared per cluster.
+        && !matches!(c, '\u{0E00}'..='\u{0FFF}' | '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}')
+}
+
+/// Ids are the code point for one-character tokens (most of them), and numbers past the
 /// last code point for the rest, interned.
-fn units<'v>(v: &'v View, interner: &mut HashMap<&'v str, u32>) -> Units {
+fn tokens<'v>(v: &'v View, interner: &mut HashMap<&'v str, u32>) -> Tokens {
     const FIRST_INTERNED: u32 = 0x11_0000;
-    let mut ids = Vec::with_capacity(v.units.len());
-    let mut spans = Vec::with_capacity(v.units.len());
-    let mut ci = 0;
+    let mut view: Vec<Range<usize>> = Vec::with_capacity(v.units.len());
+    let mut clusters: Vec<u32> = Vec::with_capacity(v.units.len());
+    let mut in_word = false;
     for u in &v.units {
-        let g = &v.text[u.clone()];
+        let word = v.text[u.clone()].chars().next().is_some_and(is_word_char);
+        match (view.last_mut(), clusters.last_mut()) {
+            (Some(last), Some(n)) if word && in_word => {
+                last.end = u.end;
+                *n += 1;
+            }
+            _ => {
+                view.push(u.clone());
+                clusters.push(1);
+            }
+        }
+        in_word = word;
+    }
+    let mut ids = Vec::with_capacity(view.len());
+    let mut spans = Vec::with_capacity(view.len());
+    let mut ci = 0;
+    for r in &view {
+        let g = &v.text[r.clone()];
         let mut chars = g.chars();
         let n = match (chars.next(), chars.next()) {
             (Some(c), None) => {
@@ -144,16 +193,43 @@ fn units<'v>(v: &'v View, interner: &mut HashMap<&'v str, u32>) -> Units {
         spans.push(v.spans[ci].start..v.spans[ci + n - 1].end);
         ci += n;
     }
-    Units { ids, spans }
+    Tokens {
+        ids,
+        spans,
+        view,
+        clusters,
+    }
+}
+
+/// Levenshtein distance between two short strings, in grapheme clusters; for long ones (more
+/// than `EXACT_MAX` cells) the longer length, an upper bound.
+fn cluster_distance(a: &str, b: &str) -> usize {
+    const EXACT_MAX: usize = 1 << 20;
+    let a: Vec<&str> = a.graphemes(true).collect();
+    let b: Vec<&str> = b.graphemes(true).collect();
+    if a.len().saturating_mul(b.len()) > EXACT_MAX {
+        return a.len().max(b.len());
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, y) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(x != y);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// Compares two witnesses.
 pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d> {
     let (va, vb) = (view(&a.text, opts.profile), view(&b.text, opts.profile));
     let mut interner = HashMap::new();
-    let ua = units(&va, &mut interner);
-    let ub = units(&vb, &mut interner);
-    let ops = align::align(&ua.ids, &ub.ids);
+    let ta = tokens(&va, &mut interner);
+    let tb = tokens(&vb, &mut interner);
+    let ops = align::align(&ta.ids, &tb.ids);
     let mut w = Walker {
         a: &a.text,
         b: &b.text,
@@ -161,10 +237,11 @@ pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d
         cb: 0,
         edits: Vec::new(),
     };
+    let (mut distance, mut block_distance, mut a_block_units) = (0, 0, 0);
     for op in &ops {
         match op {
             Op::Equal { a: ia, b: ib, len } => {
-                let (sa, sb) = (&ua.spans[*ia..ia + len], &ub.spans[*ib..ib + len]);
+                let (sa, sb) = (&ta.spans[*ia..ia + len], &tb.spans[*ib..ib + len]);
                 w.equal_run(sa, sb);
             }
             Op::Change {
@@ -172,40 +249,41 @@ pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d
                 b: rb,
                 block,
             } => {
-                let start = |u: &Units, r: &Range<usize>, len: usize| {
-                    u.spans.get(r.start).map_or(len, |s| s.start)
+                let start = |t: &Tokens, r: &Range<usize>, len: usize| {
+                    t.spans.get(r.start).map_or(len, |s| s.start)
                 };
-                let end = |u: &Units, r: &Range<usize>, s: usize| {
+                let end = |t: &Tokens, r: &Range<usize>, s: usize| {
                     if r.is_empty() {
                         s
                     } else {
-                        u.spans[r.end - 1].end
+                        t.spans[r.end - 1].end
                     }
                 };
-                let sa = start(&ua, ra, a.text.len());
-                let sb = start(&ub, rb, b.text.len());
+                let sa = start(&ta, ra, a.text.len());
+                let sb = start(&tb, rb, b.text.len());
                 w.gap(sa, sb);
-                let (ea, eb) = (end(&ua, ra, sa), end(&ub, rb, sb));
+                let (ea, eb) = (end(&ta, ra, sa), end(&tb, rb, sb));
                 w.edit(sa..ea, sb..eb, *block);
+                if *block {
+                    let (ca, cb) = (ta.clusters(ra), tb.clusters(rb));
+                    block_distance += ca.max(cb);
+                    a_block_units += ca;
+                    distance += ca.max(cb);
+                } else {
+                    distance += cluster_distance(ta.view_text(&va, ra), tb.view_text(&vb, rb));
+                }
             }
         }
     }
     w.gap(a.text.len(), b.text.len());
-    let (mut block_distance, mut a_block_units) = (0, 0);
-    for op in &ops {
-        if let Op::Change { a, b, block: true } = op {
-            block_distance += a.len().max(b.len());
-            a_block_units += a.len();
-        }
-    }
     Diff {
         a,
         b,
         profile: opts.profile,
         edits: merge(w.edits, &a.text, &b.text),
-        a_units: ua.ids.len(),
-        b_units: ub.ids.len(),
-        distance: align::distance(&ops),
+        a_units: va.units.len(),
+        b_units: vb.units.len(),
+        distance,
         block_distance,
         a_block_units,
     }
@@ -377,6 +455,29 @@ mod tests {
         );
         assert_eq!(apply(&d), b.text);
         assert_eq!(d.distance, 1);
+    }
+
+    #[test]
+    fn words_are_compared_whole_and_cer_counts_characters() {
+        let (a, b) = (
+            doc("China will remain unwavering in opening up."),
+            doc("China wil1 remain unwaverlng in openlng up."),
+        );
+        let d = diff(&a, &b, &DiffOptions::default());
+        let shown: Vec<(&str, &str)> = d
+            .variants()
+            .map(|(e, _)| (&a.text[e.a.clone()], &b.text[e.b.clone()]))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("will", "wil1"),
+                ("unwavering", "unwaverlng"),
+                ("opening", "openlng")
+            ]
+        );
+        assert_eq!(d.distance, 3);
+        assert_eq!(d.a_units, 43);
     }
 
     #[test]
