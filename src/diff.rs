@@ -11,7 +11,8 @@ use std::ops::Range;
 
 use crate::align::{self, Op};
 use crate::classify::{Class, Classification, Kind, Site, classify};
-use crate::normalize::{Profile, View, is_cjk, is_layout_space, view};
+use crate::normalize::{Profile, View, is_layout_space, view};
+use crate::segment;
 
 use crate::source::Document;
 use unicode_segmentation::UnicodeSegmentation;
@@ -118,9 +119,7 @@ impl Diff<'_> {
 }
 
 /// Grapheme clusters of a view: interned ids and the original byte span of each.
-/// The tokens the aligner compares: a word of a script written with spaces, or one grapheme
-/// cluster (an ideograph, a punctuation mark, a space). Words keep English from being
-/// aligned letter by letter ("cons[-olida-]ted"); CJK, Thai and the like stay per character.
+/// The tokens the aligner compares (see [`segment::tokens`]), with interned ids.
 struct Tokens {
     ids: Vec<u32>,
     /// Original byte span of each token.
@@ -144,40 +143,18 @@ impl Tokens {
     }
 }
 
-/// Letters and digits of scripts that separate words with spaces.
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-        && !is_cjk(c)
-        // Thai, Lao, Tibetan, Myanmar, Khmer: written without spaces, compared per cluster.
-        && !matches!(c, '\u{0E00}'..='\u{0FFF}' | '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}')
-}
-
 /// Ids are the code point for one-character tokens (most of them), and numbers past the
 /// last code point for the rest, interned.
 fn tokens<'v>(v: &'v View, interner: &mut HashMap<&'v str, u32>) -> Tokens {
     const FIRST_INTERNED: u32 = 0x11_0000;
-    let mut view: Vec<Range<usize>> = Vec::with_capacity(v.units.len());
-    let mut clusters: Vec<u32> = Vec::with_capacity(v.units.len());
-    let mut in_word = false;
-    for u in &v.units {
-        let word = v.text[u.clone()].chars().next().is_some_and(is_word_char);
-        match (view.last_mut(), clusters.last_mut()) {
-            (Some(last), Some(n)) if word && in_word => {
-                last.end = u.end;
-                *n += 1;
-            }
-            _ => {
-                view.push(u.clone());
-                clusters.push(1);
-            }
-        }
-        in_word = word;
-    }
-    let mut ids = Vec::with_capacity(view.len());
-    let mut spans = Vec::with_capacity(view.len());
+    let toks = segment::tokens(v);
+    let mut ids = Vec::with_capacity(toks.len());
+    let mut spans = Vec::with_capacity(toks.len());
+    let mut view = Vec::with_capacity(toks.len());
+    let mut clusters = Vec::with_capacity(toks.len());
     let mut ci = 0;
-    for r in &view {
-        let g = &v.text[r.clone()];
+    for t in toks {
+        let g = &v.text[t.view.clone()];
         let mut chars = g.chars();
         let n = match (chars.next(), chars.next()) {
             (Some(c), None) => {
@@ -192,6 +169,8 @@ fn tokens<'v>(v: &'v View, interner: &mut HashMap<&'v str, u32>) -> Tokens {
         };
         spans.push(v.spans[ci].start..v.spans[ci + n - 1].end);
         ci += n;
+        view.push(t.view);
+        clusters.push(t.clusters);
     }
     Tokens {
         ids,
@@ -223,16 +202,65 @@ fn cluster_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// What comparing two texts gives, in byte positions of those texts.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub edits: Vec<Edit>,
+    pub a_units: usize,
+    pub b_units: usize,
+    pub distance: usize,
+    pub block_distance: usize,
+    pub a_block_units: usize,
+}
+
+impl Comparison {
+    /// Shifts every edit by the offsets of the compared texts in larger ones.
+    pub fn shifted(mut self, a_offset: usize, b_offset: usize) -> Comparison {
+        for e in &mut self.edits {
+            e.a = e.a.start + a_offset..e.a.end + a_offset;
+            e.b = e.b.start + b_offset..e.b.end + b_offset;
+        }
+        self
+    }
+
+    /// Normalized edit similarity: 1 − distance / longer length, in clusters.
+    pub fn similarity(&self) -> f64 {
+        let longer = self.a_units.max(self.b_units);
+        if longer == 0 {
+            1.0
+        } else {
+            1.0 - self.distance.min(longer) as f64 / longer as f64
+        }
+    }
+}
+
 /// Compares two witnesses.
 pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d> {
-    let (va, vb) = (view(&a.text, opts.profile), view(&b.text, opts.profile));
+    let c = compare(&a.text, &b.text, opts.profile);
+    Diff {
+        a,
+        b,
+        profile: opts.profile,
+        edits: c.edits,
+        a_units: c.a_units,
+        b_units: c.b_units,
+        distance: c.distance,
+        block_distance: c.block_distance,
+        a_block_units: c.a_block_units,
+    }
+}
+
+/// Compares two texts under a profile: the engine behind [`diff`], usable on any pair of
+/// strings (two paragraphs, two passages).
+pub fn compare(a: &str, b: &str, profile: Profile) -> Comparison {
+    let (va, vb) = (view(a, profile), view(b, profile));
     let mut interner = HashMap::new();
     let ta = tokens(&va, &mut interner);
     let tb = tokens(&vb, &mut interner);
     let ops = align::align(&ta.ids, &tb.ids);
     let mut w = Walker {
-        a: &a.text,
-        b: &b.text,
+        a,
+        b,
         ca: 0,
         cb: 0,
         edits: Vec::new(),
@@ -259,8 +287,8 @@ pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d
                         t.spans[r.end - 1].end
                     }
                 };
-                let sa = start(&ta, ra, a.text.len());
-                let sb = start(&tb, rb, b.text.len());
+                let sa = start(&ta, ra, a.len());
+                let sb = start(&tb, rb, b.len());
                 w.gap(sa, sb);
                 let (ea, eb) = (end(&ta, ra, sa), end(&tb, rb, sb));
                 w.edit(sa..ea, sb..eb, *block);
@@ -275,12 +303,9 @@ pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d
             }
         }
     }
-    w.gap(a.text.len(), b.text.len());
-    Diff {
-        a,
-        b,
-        profile: opts.profile,
-        edits: merge(w.edits, &a.text, &b.text),
+    w.gap(a.len(), b.len());
+    Comparison {
+        edits: merge(w.edits, a, b),
         a_units: va.units.len(),
         b_units: vb.units.len(),
         distance,

@@ -11,6 +11,8 @@
 
 use std::ops::Range;
 
+use crate::normalize::{View, is_cjk};
+
 /// Characters that may end a paragraph: sentence enders, colons, closing quotes and brackets.
 fn ends_paragraph(c: char) -> bool {
     matches!(c, '：' | ':' | '…' | '.') || ends_sentence(c) || is_closer(c)
@@ -157,6 +159,47 @@ fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
     if !t.is_empty() {
         out.push(range.start + lead..range.start + lead + t.len());
     }
+}
+
+/// A token of a view: a word of a script written with spaces, or one unit of the view (an
+/// ideograph, a Thai or Khmer cluster, a punctuation mark, a space, a paragraph break).
+/// Words keep English from being compared letter by letter ("cons[-olida-]ted"); CJK stays
+/// per character.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Byte range in the view's text.
+    pub view: Range<usize>,
+    /// Grapheme clusters in the token.
+    pub clusters: u32,
+}
+
+/// Letters and digits of scripts that separate words with spaces.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+        && !is_cjk(c)
+        // Thai, Lao, Tibetan, Myanmar, Khmer: written without spaces, compared per cluster.
+        && !matches!(c, '\u{0E00}'..='\u{0FFF}' | '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}')
+}
+
+/// The tokens of a view, in order, covering its text.
+pub fn tokens(v: &View) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(v.units.len());
+    let mut in_word = false;
+    for u in &v.units {
+        let word = v.text[u.clone()].chars().next().is_some_and(is_word_char);
+        match out.last_mut() {
+            Some(last) if word && in_word => {
+                last.view.end = u.end;
+                last.clusters += 1;
+            }
+            _ => out.push(Token {
+                view: u.clone(),
+                clusters: 1,
+            }),
+        }
+        in_word = word;
+    }
+    out
 }
 
 #[cfg(test)]
