@@ -1,14 +1,17 @@
 //! Command-line interface: parses arguments and calls the library, nothing more.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
 
 use crate::classify::Class;
 use crate::diff::{DiffOptions, diff};
 use crate::normalize::Profile;
+use crate::report::scan::Skipped;
 use crate::report::{self, TextOptions};
+use crate::scan::{FindingKind, ScanOptions, scan};
 use crate::source::{Document, ReadOptions, SourceError};
 
 #[derive(Parser, Debug)]
@@ -27,6 +30,49 @@ pub struct Cli {
 enum Command {
     /// Compare two witnesses of one text, character by character.
     Diff(DiffArgs),
+    /// Find duplicated, near-duplicate, repeated and quoted text in files and directories.
+    Scan(ScanArgs),
+}
+
+#[derive(Args, Debug)]
+struct ScanArgs {
+    /// Files, or directories walked recursively for files with the extensions of `--ext`.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Folding rules used for matching.
+    #[arg(long, value_enum, default_value_t = Profile::Loose)]
+    profile: Profile,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Minimum size of a duplicate, near duplicate or shared passage, in characters
+    /// [default: 20 for CJK text, 60 for other scripts].
+    #[arg(long, value_name = "N")]
+    min_chars: Option<usize>,
+    /// Minimum similarity (1 − edit distance / length) of near duplicates and shared passages.
+    #[arg(long, default_value_t = 0.8, value_parser = parse_threshold)]
+    threshold: f64,
+    /// Kinds of findings to report, comma-separated [default: all].
+    #[arg(long, value_enum, value_delimiter = ',')]
+    kinds: Vec<FindingKind>,
+    /// File extensions read when walking directories, comma-separated; `*` for every file.
+    #[arg(long, value_delimiter = ',', default_value = "txt")]
+    ext: Vec<String>,
+    /// Encoding of every file (WHATWG label), instead of detection.
+    #[arg(long, value_name = "LABEL")]
+    encoding: Option<String>,
+    /// Replace malformed byte sequences with U+FFFD instead of skipping the file.
+    #[arg(long)]
+    lossy: bool,
+    /// Colour in the text report.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+fn parse_threshold(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("{s:?} is not a number between 0 and 1")),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -79,6 +125,8 @@ pub enum CliError {
     Source(#[from] SourceError),
     #[error("cannot write the report: {0}")]
     Output(std::io::Error),
+    #[error("nothing could be read ({0} skipped); check the paths above")]
+    NothingRead(usize),
 }
 
 /// What a successful command found, as an exit status.
@@ -93,7 +141,129 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Diff(args) => run_diff(args),
+        Command::Scan(args) => run_scan(args),
     }
+}
+
+fn use_color(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+    }
+}
+
+fn run_scan(args: ScanArgs) -> Result<Outcome, CliError> {
+    let read = ReadOptions {
+        encoding: args.encoding.clone(),
+        lossy: args.lossy,
+    };
+    let mut skipped = Vec::new();
+    let files = collect_files(&args.paths, &args.ext, &mut skipped);
+    let results: Vec<Result<Document, SourceError>> =
+        files.par_iter().map(|p| Document::read(p, &read)).collect();
+    let mut docs = Vec::new();
+    for r in results {
+        match r {
+            Ok(d) => docs.push(d),
+            Err(e) => skipped.push(skip(e)),
+        }
+    }
+    for k in &skipped {
+        eprintln!("witness: skipped {}: {}", k.path, k.error);
+    }
+    if docs.is_empty() {
+        return Err(CliError::NothingRead(skipped.len()));
+    }
+    let opts = ScanOptions {
+        profile: args.profile,
+        min_chars: args.min_chars,
+        threshold: args.threshold,
+        kinds: if args.kinds.is_empty() {
+            FindingKind::ALL.to_vec()
+        } else {
+            args.kinds.clone()
+        },
+    };
+    let result = scan(docs, &opts);
+    let out = match args.format {
+        Format::Text => report::scan::text(&result, &skipped, use_color(args.color)),
+        Format::Json => report::scan::json(&result, &skipped),
+        Format::Md => report::scan::markdown(&result, &skipped),
+    };
+    write_stdout(&out)?;
+    Ok(if result.notable() > 0 {
+        Outcome::Differ
+    } else {
+        Outcome::Same
+    })
+}
+
+/// A read error as a skipped file: the message without the path it already names.
+fn skip(e: SourceError) -> Skipped {
+    let path = match &e {
+        SourceError::NotFound { path }
+        | SourceError::IsDirectory { path }
+        | SourceError::Io { path, .. }
+        | SourceError::TooLarge { path, .. }
+        | SourceError::Binary { path, .. }
+        | SourceError::Malformed { path, .. } => path.clone(),
+        SourceError::UnknownEncoding { .. } => String::new(),
+    };
+    let message = e.to_string();
+    let error = message
+        .strip_prefix(&format!("{path}: "))
+        .unwrap_or(&message)
+        .to_string();
+    Skipped { path, error }
+}
+
+/// Files named, and files under directories named (sorted, dot-entries and symlinked
+/// directories left out so a walk never loops). Paths that cannot be walked are skipped.
+fn collect_files(paths: &[PathBuf], ext: &[String], skipped: &mut Vec<Skipped>) -> Vec<PathBuf> {
+    let wanted = |p: &Path| {
+        ext.iter().any(|e| e == "*")
+            || p.extension().is_some_and(|x| {
+                ext.iter()
+                    .any(|e| x.eq_ignore_ascii_case(e.trim_start_matches('.')))
+            })
+    };
+    let mut files = Vec::new();
+    let mut stack: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            stack.push(p.clone());
+        } else {
+            files.push(p.clone());
+        }
+    }
+    while let Some(dir) = stack.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                skipped.push(Skipped {
+                    path: dir.display().to_string(),
+                    error: format!("cannot list the directory: {e}"),
+                });
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(path),
+                Ok(t) if t.is_symlink() && path.is_dir() => {}
+                Ok(_) if wanted(&path) => files.push(path),
+                _ => {}
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    files
 }
 
 fn run_diff(args: DiffArgs) -> Result<Outcome, CliError> {

@@ -29,6 +29,7 @@ pub mod cli;
 pub mod diff;
 pub mod normalize;
 pub mod report;
+pub mod scan;
 pub mod segment;
 pub mod source;
 

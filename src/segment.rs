@@ -19,7 +19,7 @@ fn ends_paragraph(c: char) -> bool {
 }
 
 /// Characters that end a sentence (a `.` only when followed by a space or the end).
-fn ends_sentence(c: char) -> bool {
+pub fn ends_sentence(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';')
 }
 

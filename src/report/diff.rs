@@ -1,6 +1,4 @@
-//! Rendering a [`Diff`]: plain text for people, JSON (`witness/diff/1`) for programs,
-//! Markdown for pull requests and issue trackers. Output is deterministic: same inputs, same
-//! bytes.
+//! The `witness diff` report: text, JSON (`witness/diff/1`), Markdown.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -8,13 +6,14 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use super::{
+    Contexts, ProfileJson, TOOL, Tool, VariantJson, WitnessJson, at, describe, inline, md, painter,
+    to_json, visible,
+};
 use crate::classify::{Class, Kind};
 use crate::diff::{Diff, Edit};
-use crate::segment;
-use crate::source::{Document, EncodingSource, Position};
+use crate::source::{Document, Position};
 
-/// Characters of context shown on each side of a variant, within its sentence.
-const CONTEXT_CHARS: usize = 12;
 /// Characters of a block quoted in the text report.
 const BLOCK_QUOTE_CHARS: usize = 24;
 
@@ -25,50 +24,6 @@ pub struct TextOptions {
     pub all: bool,
     /// ANSI colour.
     pub color: bool,
-}
-
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
-}
-
-const TOOL: Tool = Tool {
-    name: "witness",
-    version: env!("CARGO_PKG_VERSION"),
-};
-
-#[derive(Serialize)]
-struct ProfileJson {
-    name: &'static str,
-    sha256: String,
-}
-
-#[derive(Serialize)]
-struct WitnessJson<'d> {
-    path: &'d str,
-    label: &'d str,
-    sha256: &'d str,
-    text_sha256: &'d str,
-    encoding: &'static str,
-    encoding_source: EncodingSource,
-    bytes: usize,
-    replaced: usize,
-}
-
-impl<'d> WitnessJson<'d> {
-    fn of(d: &'d Document) -> Self {
-        WitnessJson {
-            path: &d.path,
-            label: &d.label,
-            sha256: &d.sha256,
-            text_sha256: &d.text_sha256,
-            encoding: d.encoding.name(),
-            encoding_source: d.encoding_source,
-            bytes: d.byte_len,
-            replaced: d.replaced,
-        }
-    }
 }
 
 /// A CER: a number, or the string "inf" (JSON has no infinity).
@@ -105,29 +60,6 @@ struct Summary {
 }
 
 #[derive(Serialize)]
-struct Reading {
-    text: String,
-    start: Position,
-    end: Position,
-}
-
-#[derive(Serialize)]
-struct Context {
-    before: String,
-    after: String,
-}
-
-#[derive(Serialize)]
-struct VariantJson {
-    kind: Kind,
-    class: Class,
-    severity: crate::classify::Severity,
-    a: Reading,
-    b: Reading,
-    context: Context,
-}
-
-#[derive(Serialize)]
 struct BlockJson {
     side: &'static str,
     start: Position,
@@ -146,14 +78,6 @@ struct DiffJson<'d> {
     summary: Summary,
     blocks: Vec<BlockJson>,
     variants: Vec<VariantJson>,
-}
-
-fn reading(doc: &Document, range: &Range<usize>) -> Reading {
-    Reading {
-        text: doc.text[range.clone()].to_string(),
-        start: doc.position(range.start),
-        end: doc.position(range.end),
-    }
 }
 
 /// One side of a block edit: (side, document, own range, other document, position there).
@@ -209,54 +133,12 @@ fn summary(d: &Diff) -> Summary {
     }
 }
 
-/// Context of A around `range`: up to a few characters each side, inside its sentence.
-struct Contexts {
-    sentences: Vec<Range<usize>>,
-}
-
-impl Contexts {
-    fn new(doc: &Document) -> Contexts {
-        let paragraphs = segment::paragraphs(&doc.text);
-        Contexts {
-            sentences: segment::sentences(&doc.text, &paragraphs),
-        }
-    }
-
-    fn around(&self, text: &str, range: &Range<usize>) -> Context {
-        let i = self.sentences.partition_point(|s| s.end < range.start);
-        let (lo, hi) = match self.sentences.get(i) {
-            Some(s) if s.start <= range.start => (s.start, s.end.max(range.end)),
-            _ => (range.start, range.end),
-        };
-        let before: Vec<char> = text[lo..range.start]
-            .chars()
-            .rev()
-            .take(CONTEXT_CHARS)
-            .collect();
-        let after = text[range.end..hi.max(range.end)]
-            .chars()
-            .take(CONTEXT_CHARS)
-            .collect();
-        Context {
-            before: before.into_iter().rev().collect(),
-            after,
-        }
-    }
-}
-
 /// The `witness/diff/1` JSON report.
 pub fn json(d: &Diff) -> String {
     let contexts = Contexts::new(d.a);
     let variants = d
         .variants()
-        .map(|(e, c)| VariantJson {
-            kind: c.kind,
-            class: c.class,
-            severity: c.severity,
-            a: reading(d.a, &e.a),
-            b: reading(d.b, &e.b),
-            context: contexts.around(&d.a.text, &e.a),
-        })
+        .map(|(e, c)| VariantJson::of(e, c, d.a, d.b, &contexts))
         .collect();
     let blocks = d
         .blocks()
@@ -281,20 +163,7 @@ pub fn json(d: &Diff) -> String {
         blocks,
         variants,
     };
-    // Serializing plain structs and maps with string keys cannot fail.
-    serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
-}
-
-/// Line breaks and tabs made visible, so one variant stays on one line.
-fn visible(s: &str) -> String {
-    s.replace("\r\n", "␍⏎")
-        .replace('\n', "⏎")
-        .replace('\r', "␍")
-        .replace('\t', "⇥")
-}
-
-fn at(p: Position) -> String {
-    format!("{}:{}", p.line, p.column)
+    to_json(&report)
 }
 
 fn percent(rate: f64) -> String {
@@ -314,35 +183,9 @@ fn counts(s: &Summary, class: Class) -> String {
         .join(", ")
 }
 
-fn describe(doc: &Document) -> String {
-    let source = match doc.encoding_source {
-        EncodingSource::Declared => "declared",
-        EncodingSource::Bom => "BOM",
-        EncodingSource::Utf8 => "no BOM",
-        EncodingSource::Detected => "detected",
-    };
-    let mut s = format!(
-        "{}  {} ({source}), {} bytes, sha256 {}",
-        doc.path,
-        doc.encoding.name(),
-        doc.byte_len,
-        &doc.sha256[..16]
-    );
-    if doc.replaced > 0 {
-        let _ = write!(s, ", {} malformed sequences replaced", doc.replaced);
-    }
-    s
-}
-
 /// The human report: header, variants (substantive only unless `all`), blocks, summary.
 pub fn text(d: &Diff, opts: TextOptions) -> String {
-    let paint = |code: &str, s: &str| {
-        if opts.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
+    let paint = painter(opts.color);
     let contexts = Contexts::new(d.a);
     let mut out = String::new();
     let _ = writeln!(out, "a  {}", describe(d.a));
@@ -358,16 +201,7 @@ pub fn text(d: &Diff, opts: TextOptions) -> String {
         if c.class == Class::Cosmetic && !opts.all {
             continue;
         }
-        let ctx = contexts.around(&d.a.text, &e.a);
-        let (ra, rb) = (&d.a.text[e.a.clone()], &d.b.text[e.b.clone()]);
-        let mut inline = visible(&ctx.before);
-        if !ra.is_empty() {
-            inline += &paint("31", &format!("[-{}-]", visible(ra)));
-        }
-        if !rb.is_empty() {
-            inline += &paint("32", &format!("{{+{}+}}", visible(rb)));
-        }
-        inline += &visible(&ctx.after);
+        let inline = inline(d.a, d.b, e, &contexts, &paint);
         let head = format!(
             "a {:<7} b {:<7} {:<13} {:<6}",
             at(d.a.position(e.a.start)),
@@ -445,18 +279,6 @@ fn bracket(s: &str) -> String {
     } else {
         format!(" ({s})")
     }
-}
-
-/// Escapes text for a Markdown table cell.
-fn md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in visible(s).chars() {
-        if "\\|*_`<>[]#".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The Markdown report: witnesses, summary, variants table, blocks.

@@ -1,0 +1,354 @@
+//! The `witness scan` report: text, JSON (`witness/scan/1`), Markdown.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{
+    Contexts, ProfileJson, TOOL, Tool, VariantJson, WitnessJson, at, describe, inline, md, painter,
+    to_json, visible,
+};
+use crate::classify::Class;
+use crate::scan::{Finding, FindingKind, Location, Scan};
+use crate::source::Position;
+
+/// Characters of a location's text quoted in the text and Markdown reports.
+const QUOTE_CHARS: usize = 30;
+/// Substantive variants listed under a finding in the text report.
+const VARIANTS_SHOWN: usize = 5;
+
+/// A file that could not be read: its path and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub error: String,
+}
+
+#[derive(Serialize)]
+struct LocationJson<'s> {
+    path: &'s str,
+    start: Position,
+    end: Position,
+    text: &'s str,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'s> {
+    kind: FindingKind,
+    similarity: f64,
+    locations: Vec<LocationJson<'s>>,
+    /// Variants from the first location to the second (near duplicates, shared passages).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    variants: Option<Vec<VariantJson>>,
+}
+
+#[derive(Serialize)]
+struct CoverageJson<'s> {
+    a: &'s str,
+    b: &'s str,
+    a_shared_chars: usize,
+    a_chars: usize,
+    a_share: f64,
+    b_shared_chars: usize,
+    b_chars: usize,
+    b_share: f64,
+}
+
+#[derive(Serialize)]
+struct SummaryJson<'s> {
+    files: usize,
+    skipped: usize,
+    by_kind: BTreeMap<FindingKind, usize>,
+    coverage: Vec<CoverageJson<'s>>,
+}
+
+#[derive(Serialize)]
+struct ScanJson<'s> {
+    schema: &'static str,
+    tool: Tool,
+    profile: ProfileJson,
+    inputs: Vec<WitnessJson<'s>>,
+    skipped: &'s [Skipped],
+    summary: SummaryJson<'s>,
+    findings: Vec<FindingJson<'s>>,
+}
+
+fn share(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+fn summary<'s>(s: &'s Scan, skipped: &[Skipped]) -> SummaryJson<'s> {
+    let mut by_kind = BTreeMap::new();
+    for f in &s.findings {
+        *by_kind.entry(f.kind).or_insert(0) += 1;
+    }
+    SummaryJson {
+        files: s.docs.len(),
+        skipped: skipped.len(),
+        by_kind,
+        coverage: s
+            .coverage
+            .iter()
+            .map(|c| CoverageJson {
+                a: &s.docs[c.a].path,
+                b: &s.docs[c.b].path,
+                a_shared_chars: c.a_shared,
+                a_chars: c.a_chars,
+                a_share: share(c.a_shared, c.a_chars),
+                b_shared_chars: c.b_shared,
+                b_chars: c.b_chars,
+                b_share: share(c.b_shared, c.b_chars),
+            })
+            .collect(),
+    }
+}
+
+/// Variants of a finding, with contexts from its first location's document.
+fn variants(
+    s: &Scan,
+    f: &Finding,
+    contexts: &mut BTreeMap<usize, Contexts>,
+) -> Option<Vec<VariantJson>> {
+    let c = f.comparison.as_ref()?;
+    let (a, b) = (&s.docs[f.locations[0].doc], &s.docs[f.locations[1].doc]);
+    let ctx = contexts
+        .entry(f.locations[0].doc)
+        .or_insert_with(|| Contexts::new(a));
+    Some(
+        c.edits
+            .iter()
+            .filter_map(|e| e.variant().map(|v| VariantJson::of(e, v, a, b, ctx)))
+            .collect(),
+    )
+}
+
+/// The `witness/scan/1` JSON report.
+pub fn json(s: &Scan, skipped: &[Skipped]) -> String {
+    let mut contexts = BTreeMap::new();
+    let findings = s
+        .findings
+        .iter()
+        .map(|f| FindingJson {
+            kind: f.kind,
+            similarity: f.similarity,
+            locations: f
+                .locations
+                .iter()
+                .map(|l| {
+                    let d = &s.docs[l.doc];
+                    LocationJson {
+                        path: &d.path,
+                        start: d.position(l.range.start),
+                        end: d.position(l.range.end),
+                        text: &d.text[l.range.clone()],
+                    }
+                })
+                .collect(),
+            variants: variants(s, f, &mut contexts),
+        })
+        .collect();
+    to_json(&ScanJson {
+        schema: "witness/scan/1",
+        tool: TOOL,
+        profile: ProfileJson {
+            name: s.profile.name(),
+            sha256: s.profile.sha256(),
+        },
+        inputs: s.docs.iter().map(WitnessJson::of).collect(),
+        skipped,
+        summary: summary(s, skipped),
+        findings,
+    })
+}
+
+fn span(s: &Scan, l: &Location) -> String {
+    let d = &s.docs[l.doc];
+    format!(
+        "{}:{}–{}",
+        d.path,
+        at(d.position(l.range.start)),
+        at(d.position(l.range.end))
+    )
+}
+
+fn quote(s: &Scan, l: &Location) -> String {
+    let text = &s.docs[l.doc].text[l.range.clone()];
+    let q: String = text.chars().take(QUOTE_CHARS).collect();
+    let more = if text.chars().nth(QUOTE_CHARS).is_some() {
+        "…"
+    } else {
+        ""
+    };
+    format!("\"{}{more}\"", visible(q.trim()))
+}
+
+fn chars(s: &Scan, l: &Location) -> usize {
+    s.docs[l.doc].text[l.range.clone()].chars().count()
+}
+
+/// One line saying what a finding is.
+fn headline(s: &Scan, f: &Finding) -> String {
+    let first = &f.locations[0];
+    match f.kind {
+        FindingKind::DuplicateBlock => format!(
+            "duplicate_block: {} chars repeated {}",
+            chars(s, first),
+            quote(s, first)
+        ),
+        FindingKind::DuplicateParagraph => format!(
+            "duplicate_paragraph: {} times {}",
+            f.locations.len(),
+            quote(s, first)
+        ),
+        FindingKind::Boilerplate => format!(
+            "boilerplate: {} times {}",
+            f.locations.len(),
+            quote(s, first)
+        ),
+        FindingKind::RepeatedPhrase => {
+            format!("repeated_phrase: {} written twice", quote(s, first))
+        }
+        FindingKind::NearDuplicate | FindingKind::SharedPassage => format!(
+            "{}: similarity {:.3}, {} and {} chars",
+            f.kind.name(),
+            f.similarity,
+            chars(s, first),
+            chars(s, &f.locations[1])
+        ),
+    }
+}
+
+/// The human report: files, findings (each with its locations), coverage, summary.
+pub fn text(s: &Scan, skipped: &[Skipped], color: bool) -> String {
+    let paint = painter(color);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "scanned {} files, profile {} (sha256 {})",
+        s.docs.len(),
+        s.profile.name(),
+        &s.profile.sha256()[..16]
+    );
+    for d in &s.docs {
+        let _ = writeln!(out, "  {}", describe(d));
+    }
+    for k in skipped {
+        let _ = writeln!(out, "  skipped {}: {}", k.path, k.error);
+    }
+    let mut contexts: BTreeMap<usize, Contexts> = BTreeMap::new();
+    for f in &s.findings {
+        out.push('\n');
+        let _ = writeln!(out, "{}", headline(s, f));
+        for l in &f.locations {
+            let _ = writeln!(out, "  {}", span(s, l));
+        }
+        let Some(c) = &f.comparison else { continue };
+        let (a, b) = (&s.docs[f.locations[0].doc], &s.docs[f.locations[1].doc]);
+        let ctx = contexts
+            .entry(f.locations[0].doc)
+            .or_insert_with(|| Contexts::new(a));
+        let substantive: Vec<_> = c
+            .edits
+            .iter()
+            .filter(|e| e.variant().is_none_or(|v| v.class == Class::Substantive))
+            .collect();
+        let cosmetic = c.edits.len() - substantive.len();
+        let _ = writeln!(
+            out,
+            "  {} substantive variants, {cosmetic} cosmetic",
+            substantive.len()
+        );
+        for e in substantive.iter().take(VARIANTS_SHOWN) {
+            let kind = e.variant().map_or("block", |v| v.kind.name());
+            let _ = writeln!(
+                out,
+                "    {} {:<13} {}",
+                at(a.position(e.a.start)),
+                kind,
+                inline(a, b, e, ctx, &paint)
+            );
+        }
+        if substantive.len() > VARIANTS_SHOWN {
+            let _ = writeln!(
+                out,
+                "    … {} more (--format json lists them all)",
+                substantive.len() - VARIANTS_SHOWN
+            );
+        }
+    }
+    let sum = summary(s, skipped);
+    if !sum.coverage.is_empty() {
+        out += "\nshared text between files:\n";
+        for c in &sum.coverage {
+            let _ = writeln!(
+                out,
+                "  {} ↔ {}: {:.1}% of the first, {:.1}% of the second",
+                c.a,
+                c.b,
+                c.a_share * 100.0,
+                c.b_share * 100.0
+            );
+        }
+    }
+    let counts: Vec<String> = sum
+        .by_kind
+        .iter()
+        .map(|(k, n)| format!("{} {n}", k.name()))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n{} findings{}",
+        s.findings.len(),
+        if counts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", counts.join(", "))
+        }
+    );
+    out
+}
+
+/// The Markdown report: a findings table and the coverage table.
+pub fn markdown(s: &Scan, skipped: &[Skipped]) -> String {
+    let mut out = format!(
+        "# witness scan\n\n{} files, profile `{}` (sha256 `{}`).\n",
+        s.docs.len(),
+        s.profile.name(),
+        &s.profile.sha256()[..16]
+    );
+    for k in skipped {
+        let _ = writeln!(out, "\nSkipped `{}`: {}", md(&k.path), md(&k.error));
+    }
+    out += "\n| kind | similarity | locations | text |\n|---|---|---|---|\n";
+    for f in &s.findings {
+        let locations: Vec<String> = f.locations.iter().map(|l| md(&span(s, l))).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {:.3} | {} | {} |",
+            f.kind.name(),
+            f.similarity,
+            locations.join("<br>"),
+            md(&quote(s, &f.locations[0]))
+        );
+    }
+    let sum = summary(s, skipped);
+    if !sum.coverage.is_empty() {
+        out += "\n## Shared text between files\n\n| a | b | share of a | share of b |\n|---|---|---|---|\n";
+        for c in &sum.coverage {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {:.1}% | {:.1}% |",
+                md(c.a),
+                md(c.b),
+                c.a_share * 100.0,
+                c.b_share * 100.0
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,882 @@
+//! Finding what is duplicated and reused in a collection: inside one file and across files.
+//!
+//! Every document is read once into its view and tokens (in parallel). Then:
+//! - paragraphs are keyed by their normalized text: short keys found in several documents are
+//!   *boilerplate* (datelines, salutations) and kept out of everything else; other keys seen
+//!   twice are *duplicate paragraphs*, and runs of them on one diagonal *duplicate blocks*;
+//! - paragraphs that share enough token k-grams are compared exactly with the diff engine:
+//!   above the threshold and not identical, a *near duplicate*, with its variants;
+//! - tokens are scanned for a phrase written twice in place: a *repeated phrase*;
+//! - a k-gram index over all tokens (postings of frequent k-grams capped) seeds matches between
+//!   documents, or far apart in one; seeds on a diagonal form runs, runs close on both sides
+//!   merge across small differences, and every merged passage is verified with the diff engine
+//!   before it is a *shared passage*. Nothing is chained on the strength of a hash alone.
+//!
+//! Memory is bounded by the index (16 bytes per token) and per-document seed lists; work is
+//! split across cores with rayon, and results are sorted, so output is deterministic.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diff::{Comparison, compare};
+use crate::normalize::{Profile, View, is_cjk, view};
+use crate::segment::{self, Token, is_word_char};
+use crate::source::Document;
+
+/// What a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
+pub enum FindingKind {
+    DuplicateBlock,
+    DuplicateParagraph,
+    NearDuplicate,
+    RepeatedPhrase,
+    SharedPassage,
+    Boilerplate,
+}
+
+impl FindingKind {
+    pub const ALL: [FindingKind; 6] = [
+        FindingKind::DuplicateBlock,
+        FindingKind::DuplicateParagraph,
+        FindingKind::NearDuplicate,
+        FindingKind::RepeatedPhrase,
+        FindingKind::SharedPassage,
+        FindingKind::Boilerplate,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingKind::DuplicateBlock => "duplicate_block",
+            FindingKind::DuplicateParagraph => "duplicate_paragraph",
+            FindingKind::NearDuplicate => "near_duplicate",
+            FindingKind::RepeatedPhrase => "repeated_phrase",
+            FindingKind::SharedPassage => "shared_passage",
+            FindingKind::Boilerplate => "boilerplate",
+        }
+    }
+}
+
+/// Options of a scan.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    pub profile: Profile,
+    /// Minimum size of a duplicate, near duplicate or shared passage, in characters; `None`
+    /// for the defaults (`MIN_CHARS_CJK` for CJK text, `MIN_CHARS_OTHER` for other scripts).
+    pub min_chars: Option<usize>,
+    /// Minimum normalized edit similarity of a near duplicate or shared passage.
+    pub threshold: f64,
+    /// Kinds to report.
+    pub kinds: Vec<FindingKind>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            profile: Profile::Loose,
+            min_chars: None,
+            threshold: 0.8,
+            kinds: FindingKind::ALL.to_vec(),
+        }
+    }
+}
+
+/// Default minimum size for text that is mostly CJK (a sentence: set phrases such as
+/// `构建更加紧密的中国-中亚命运共同体` stay below it)…
+pub const MIN_CHARS_CJK: usize = 20;
+/// …and for other scripts (about ten words).
+pub const MIN_CHARS_OTHER: usize = 60;
+/// Paragraphs up to this many characters found in this many documents are boilerplate (and
+/// shorter than the minimum size, in two).
+const BOILERPLATE_MAX: usize = 40;
+const BOILERPLATE_DOCS: usize = 3;
+/// Tokens per k-gram for near duplicates (paragraph candidates) and shared passages (seeds).
+const PARAGRAPH_K: usize = 4;
+const PASSAGE_K: usize = 8;
+/// k-grams with more postings than this are too common to seed anything.
+const POSTINGS_CAP: usize = 32;
+/// Runs closer than this (in tokens, on both sides) merge into one passage.
+const MERGE_GAP: usize = 24;
+/// A passage repeated inside one document must start this many tokens after the original.
+const SAME_DOC_DISTANCE: usize = 64;
+/// Largest repeated phrase, in tokens.
+const PHRASE_MAX: usize = 24;
+
+/// A pair of things on sides a and b: token ranges of a match, or lists of ranges.
+type Run<T = Range<usize>> = (T, T);
+
+/// A span of one document's original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Index into [`Scan::docs`].
+    pub doc: usize,
+    /// Byte range of the original text.
+    pub range: Range<usize>,
+}
+
+impl Location {
+    fn key(&self) -> (usize, usize, usize) {
+        (self.doc, self.range.start, self.range.end)
+    }
+}
+
+/// One finding: what, where, how similar, and (for near duplicates and shared passages) the
+/// variants between the first two locations, in their documents' positions.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub similarity: f64,
+    pub locations: Vec<Location>,
+    pub comparison: Option<Comparison>,
+}
+
+/// How much of two documents their shared text covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    pub a: usize,
+    pub b: usize,
+    /// Characters of `a` in text shared with `b`, and `a`'s length in characters.
+    pub a_shared: usize,
+    pub a_chars: usize,
+    pub b_shared: usize,
+    pub b_chars: usize,
+}
+
+/// The result of a scan.
+#[derive(Debug)]
+pub struct Scan {
+    pub docs: Vec<Document>,
+    pub profile: Profile,
+    pub findings: Vec<Finding>,
+    pub coverage: Vec<Coverage>,
+}
+
+impl Scan {
+    /// Findings that ask for attention (everything but boilerplate).
+    pub fn notable(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.kind != FindingKind::Boilerplate)
+            .count()
+    }
+}
+
+/// A paragraph of a prepared document.
+struct Para {
+    /// Original byte range.
+    range: Range<usize>,
+    /// Token range.
+    tokens: Range<usize>,
+    /// Normalized text (the view of its tokens).
+    key: String,
+    clusters: usize,
+}
+
+/// A document read into what the scan needs.
+struct Prepared {
+    view: View,
+    tokens: Vec<Token>,
+    /// Hash of each token's text: its code point for one character.
+    hashes: Vec<u64>,
+    /// Original byte span of each token.
+    spans: Vec<Range<usize>>,
+    paras: Vec<Para>,
+    /// Tokens that belong to boilerplate paragraphs (set after grouping).
+    masked: Vec<bool>,
+}
+
+fn token_hash(s: &str) -> u64 {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => c as u64,
+        _ => {
+            // FNV-1a, with the top bit set so words never meet code points.
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in s.bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+            }
+            h | 1 << 63
+        }
+    }
+}
+
+fn prepare(doc: &Document, profile: Profile) -> Prepared {
+    let v = view(&doc.text, profile);
+    let tokens = segment::tokens(&v);
+    let mut hashes = Vec::with_capacity(tokens.len());
+    let mut spans = Vec::with_capacity(tokens.len());
+    let mut ci = 0;
+    for t in &tokens {
+        let text = &v.text[t.view.clone()];
+        hashes.push(token_hash(text));
+        let n = text.chars().count();
+        spans.push(v.spans[ci].start..v.spans[ci + n - 1].end);
+        ci += n;
+    }
+    let mut paras = Vec::new();
+    for range in segment::paragraphs(&doc.text) {
+        let first = spans.partition_point(|s| s.start < range.start);
+        let last = spans.partition_point(|s| s.end <= range.end);
+        if first >= last {
+            continue;
+        }
+        let key = v.text[tokens[first].view.start..tokens[last - 1].view.end].to_string();
+        let clusters = tokens[first..last]
+            .iter()
+            .map(|t| t.clusters as usize)
+            .sum();
+        paras.push(Para {
+            range,
+            tokens: first..last,
+            key,
+            clusters,
+        });
+    }
+    let masked = vec![false; tokens.len()];
+    Prepared {
+        view: v,
+        tokens,
+        hashes,
+        spans,
+        paras,
+        masked,
+    }
+}
+
+/// The minimum size that applies to `text`: CJK or not, by its letters.
+fn min_chars(text: &str, opts: &ScanOptions) -> usize {
+    if let Some(n) = opts.min_chars {
+        return n;
+    }
+    let (mut cjk, mut letters) = (0, 0);
+    for c in text.chars().filter(|c| c.is_alphanumeric()) {
+        letters += 1;
+        cjk += usize::from(is_cjk(c));
+    }
+    if cjk * 2 >= letters {
+        MIN_CHARS_CJK
+    } else {
+        MIN_CHARS_OTHER
+    }
+}
+
+/// Scans documents (already read) for duplicated and reused text.
+pub fn scan(docs: Vec<Document>, opts: &ScanOptions) -> Scan {
+    let mut prepared: Vec<Prepared> = docs.par_iter().map(|d| prepare(d, opts.profile)).collect();
+    let wants = |k: FindingKind| opts.kinds.contains(&k);
+    let mut findings = Vec::new();
+
+    // Paragraph keys → occurrences, in document order.
+    let mut by_key: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    for (d, p) in prepared.iter().enumerate() {
+        for (i, para) in p.paras.iter().enumerate() {
+            by_key.entry(para.key.as_str()).or_default().push((d, i));
+        }
+    }
+    let mut boilerplate_keys = Vec::new();
+    let mut duplicate_groups = Vec::new();
+    for (key, occ) in &by_key {
+        let para = &prepared[occ[0].0].paras[occ[0].1];
+        let mut docs_with: Vec<usize> = occ.iter().map(|o| o.0).collect();
+        docs_with.dedup();
+        let min = min_chars(key, opts);
+        // Short lines in many documents, or lines too short to be a duplicate in several.
+        let boilerplate = (para.clusters <= BOILERPLATE_MAX && docs_with.len() >= BOILERPLATE_DOCS)
+            || (para.clusters < min && docs_with.len() >= 2);
+        if boilerplate {
+            boilerplate_keys.push(occ.clone());
+        } else if occ.len() >= 2 && para.clusters >= min {
+            duplicate_groups.push(occ.clone());
+        }
+    }
+    for occ in &boilerplate_keys {
+        for &(d, i) in occ {
+            let toks = prepared[d].paras[i].tokens.clone();
+            prepared[d].masked[toks].fill(true);
+        }
+    }
+    let location = |d: usize, paras: Range<usize>| Location {
+        doc: d,
+        range: prepared[d].paras[paras.start].range.start
+            ..prepared[d].paras[paras.end - 1].range.end,
+    };
+    if wants(FindingKind::Boilerplate) {
+        for occ in &boilerplate_keys {
+            findings.push(Finding {
+                kind: FindingKind::Boilerplate,
+                similarity: 1.0,
+                locations: occ.iter().map(|&(d, i)| location(d, i..i + 1)).collect(),
+                comparison: None,
+            });
+        }
+    }
+
+    // Duplicate blocks: maximal diagonal runs of equal paragraphs that start with a duplicate
+    // pair, widened by a partial paragraph at either end (a block cut mid-paragraph).
+    let duplicate_of: HashMap<(usize, usize), usize> = duplicate_groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, occ)| occ.iter().map(move |&o| (o, g)))
+        .collect();
+    let key = |(d, i): (usize, usize)| prepared[d].paras.get(i).map(|p| p.key.as_str());
+    let equal = |x: (usize, usize), y: (usize, usize)| key(x).is_some() && key(x) == key(y);
+    let mut in_block: HashSet<(usize, usize)> = HashSet::new();
+    let mut blocks = Vec::new();
+    for occ in &duplicate_groups {
+        for (n, &x) in occ.iter().enumerate() {
+            for &y in &occ[n + 1..] {
+                if x.1 > 0 && y.1 > 0 && equal((x.0, x.1 - 1), (y.0, y.1 - 1)) {
+                    continue; // not the start of a run
+                }
+                let mut len = 1;
+                while equal((x.0, x.1 + len), (y.0, y.1 + len)) && (x.0 != y.0 || x.1 + len < y.1) {
+                    len += 1;
+                }
+                let duplicates = (0..len)
+                    .filter(|k| duplicate_of.contains_key(&(x.0, x.1 + k)))
+                    .count();
+                if len >= 2 && duplicates >= 2 {
+                    for k in 0..len {
+                        in_block.insert((x.0, x.1 + k));
+                        in_block.insert((y.0, y.1 + k));
+                    }
+                    blocks.push(widen_block(&prepared, x, y, len));
+                }
+            }
+        }
+    }
+    if wants(FindingKind::DuplicateBlock) {
+        for (lx, ly) in blocks {
+            findings.push(Finding {
+                kind: FindingKind::DuplicateBlock,
+                similarity: 1.0,
+                locations: vec![lx, ly],
+                comparison: None,
+            });
+        }
+    }
+    if wants(FindingKind::DuplicateParagraph) {
+        for occ in &duplicate_groups {
+            if occ.iter().all(|o| in_block.contains(o)) {
+                continue;
+            }
+            findings.push(Finding {
+                kind: FindingKind::DuplicateParagraph,
+                similarity: 1.0,
+                locations: occ.iter().map(|&(d, i)| location(d, i..i + 1)).collect(),
+                comparison: None,
+            });
+        }
+    }
+    if wants(FindingKind::NearDuplicate) {
+        findings.extend(near_duplicates(&docs, &prepared, opts));
+    }
+    if wants(FindingKind::RepeatedPhrase) {
+        let phrases: Vec<Vec<Finding>> = prepared
+            .par_iter()
+            .enumerate()
+            .map(|(d, p)| repeated_phrases(d, p))
+            .collect();
+        findings.extend(phrases.into_iter().flatten());
+    }
+    let passages = shared_passages(&docs, &prepared, opts);
+    let coverage = coverage(&docs, &passages);
+    if wants(FindingKind::SharedPassage) {
+        // A passage inside a duplicate or near duplicate already reported adds nothing.
+        let reported = [
+            FindingKind::DuplicateBlock,
+            FindingKind::DuplicateParagraph,
+            FindingKind::NearDuplicate,
+        ];
+        let known: Vec<(Location, Location)> = findings
+            .iter()
+            .filter(|f| reported.contains(&f.kind))
+            .flat_map(|f| {
+                let locs = &f.locations;
+                (0..locs.len()).flat_map(move |i| {
+                    (i + 1..locs.len()).map(move |j| (locs[i].clone(), locs[j].clone()))
+                })
+            })
+            .collect();
+        let within = |outer: &Location, inner: &Location| {
+            outer.doc == inner.doc
+                && outer.range.start <= inner.range.start
+                && inner.range.end <= outer.range.end
+        };
+        findings.extend(passages.into_iter().filter(|f| {
+            let (x, y) = (&f.locations[0], &f.locations[1]);
+            !known.iter().any(|(kx, ky)| within(kx, x) && within(ky, y))
+        }));
+    }
+    findings.sort_by_key(|f| {
+        let second = f.locations.get(1).map(Location::key);
+        (f.kind, f.locations[0].key(), second)
+    });
+    Scan {
+        docs,
+        profile: opts.profile,
+        findings,
+        coverage,
+    }
+}
+
+/// The locations of a block of `len` equal paragraphs at `x` and `y`, widened by the common
+/// tail of the paragraphs before them and the common head of the paragraphs after them.
+fn widen_block(
+    prepared: &[Prepared],
+    x: (usize, usize),
+    y: (usize, usize),
+    len: usize,
+) -> (Location, Location) {
+    let (px, py) = (&prepared[x.0], &prepared[y.0]);
+    let mut rx = px.paras[x.1].range.start..px.paras[x.1 + len - 1].range.end;
+    let mut ry = py.paras[y.1].range.start..py.paras[y.1 + len - 1].range.end;
+    // Shared tokens, counted from the end of the paragraphs before (or the start of those after).
+    let common = |tx: Range<usize>, ty: Range<usize>, backwards: bool| {
+        let (a, b) = (&px.hashes[tx.clone()], &py.hashes[ty.clone()]);
+        if backwards {
+            a.iter()
+                .rev()
+                .zip(b.iter().rev())
+                .take_while(|(p, q)| p == q)
+                .count()
+        } else {
+            a.iter().zip(b).take_while(|(p, q)| p == q).count()
+        }
+    };
+    if x.1 > 0 && y.1 > 0 && (x.0 != y.0 || x.1 + len < y.1) {
+        let (tx, ty) = (
+            px.paras[x.1 - 1].tokens.clone(),
+            py.paras[y.1 - 1].tokens.clone(),
+        );
+        let n = common(tx.clone(), ty.clone(), true);
+        if n >= PASSAGE_K {
+            rx.start = px.spans[tx.end - n].start;
+            ry.start = py.spans[ty.end - n].start;
+        }
+    }
+    if let (Some(nx), Some(ny)) = (px.paras.get(x.1 + len), py.paras.get(y.1 + len))
+        && (x.0 != y.0 || x.1 + len + 1 < y.1)
+    {
+        let n = common(nx.tokens.clone(), ny.tokens.clone(), false);
+        if n >= PASSAGE_K {
+            rx.end = px.spans[nx.tokens.start + n - 1].end;
+            ry.end = py.spans[ny.tokens.start + n - 1].end;
+        }
+    }
+    (
+        Location {
+            doc: x.0,
+            range: rx,
+        },
+        Location {
+            doc: y.0,
+            range: ry,
+        },
+    )
+}
+
+/// Rolling hashes of the k-grams of `hashes`; `None` where a k-gram touches a masked token.
+fn kgrams(hashes: &[u64], masked: &[bool], k: usize) -> Vec<Option<u64>> {
+    const BASE: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut out = Vec::with_capacity(hashes.len().saturating_sub(k - 1));
+    for start in 0..hashes.len().saturating_sub(k - 1) {
+        let window = start..start + k;
+        if masked[window.clone()].contains(&true) {
+            out.push(None);
+            continue;
+        }
+        let h = hashes[window]
+            .iter()
+            .fold(0u64, |h, &t| h.wrapping_mul(BASE).wrapping_add(t));
+        out.push(Some(h));
+    }
+    out
+}
+
+/// Sorted `(hash, owner, position)` postings, and the start of each hash's group.
+struct Index {
+    postings: Vec<(u64, u32, u32)>,
+}
+
+impl Index {
+    fn build(entries: Vec<(u64, u32, u32)>) -> Index {
+        let mut postings = entries;
+        postings.par_sort_unstable();
+        Index { postings }
+    }
+
+    /// Postings of `hash`, or nothing when there are more than the cap.
+    fn lookup(&self, hash: u64) -> &[(u64, u32, u32)] {
+        let lo = self.postings.partition_point(|p| p.0 < hash);
+        let hi = self.postings[lo..].partition_point(|p| p.0 == hash) + lo;
+        if hi - lo > POSTINGS_CAP {
+            &[]
+        } else {
+            &self.postings[lo..hi]
+        }
+    }
+}
+
+fn near_duplicates(docs: &[Document], prepared: &[Prepared], opts: &ScanOptions) -> Vec<Finding> {
+    // Paragraphs eligible: long enough, not boilerplate. Owner id = position in `paras`.
+    let paras: Vec<(usize, usize)> = prepared
+        .iter()
+        .enumerate()
+        .flat_map(|(d, p)| {
+            p.paras.iter().enumerate().filter_map(move |(i, para)| {
+                let eligible =
+                    !p.masked[para.tokens.start] && para.clusters >= min_chars(&para.key, opts);
+                eligible.then_some((d, i))
+            })
+        })
+        .collect();
+    let grams_of = |&(d, i): &(usize, usize)| {
+        let p = &prepared[d];
+        let t = p.paras[i].tokens.clone();
+        let mut g: Vec<u64> = kgrams(&p.hashes[t.clone()], &p.masked[t], PARAGRAPH_K)
+            .into_iter()
+            .flatten()
+            .collect();
+        g.sort_unstable();
+        g.dedup();
+        g
+    };
+    let grams: Vec<Vec<u64>> = paras.par_iter().map(grams_of).collect();
+    let index = Index::build(
+        grams
+            .iter()
+            .enumerate()
+            .flat_map(|(o, g)| g.iter().map(move |&h| (h, o as u32, 0)))
+            .collect(),
+    );
+    let found: Vec<Vec<Finding>> = (0..paras.len())
+        .into_par_iter()
+        .map(|o| {
+            let mut shared: HashMap<u32, usize> = HashMap::new();
+            for &h in &grams[o] {
+                for &(_, other, _) in index.lookup(h) {
+                    if other as usize > o {
+                        *shared.entry(other).or_insert(0) += 1;
+                    }
+                }
+            }
+            let (d, i) = paras[o];
+            let pa = &prepared[d].paras[i];
+            let mut candidates: Vec<(u32, usize)> = shared.into_iter().collect();
+            candidates.sort_unstable();
+            let mut out = Vec::new();
+            for (other, count) in candidates {
+                let (e, j) = paras[other as usize];
+                let pb = &prepared[e].paras[j];
+                if pa.key == pb.key {
+                    continue; // an exact duplicate, reported as such
+                }
+                let longer = pa.clusters.max(pb.clusters) as f64;
+                let shorter = pa.clusters.min(pb.clusters) as f64;
+                if shorter < opts.threshold * longer {
+                    continue;
+                }
+                // Each edit destroys at most k k-grams: too few shared ones rule a pair out.
+                let edits = ((1.0 - opts.threshold) * longer).floor() as usize;
+                let needed = grams[o]
+                    .len()
+                    .min(grams[other as usize].len())
+                    .saturating_sub(PARAGRAPH_K * edits);
+                if count < needed.max(1) {
+                    continue;
+                }
+                let c = compare(
+                    &docs[d].text[pa.range.clone()],
+                    &docs[e].text[pb.range.clone()],
+                    opts.profile,
+                )
+                .shifted(pa.range.start, pb.range.start);
+                let similarity = c.similarity();
+                if similarity >= opts.threshold {
+                    out.push(Finding {
+                        kind: FindingKind::NearDuplicate,
+                        similarity,
+                        locations: vec![
+                            Location {
+                                doc: d,
+                                range: pa.range.clone(),
+                            },
+                            Location {
+                                doc: e,
+                                range: pb.range.clone(),
+                            },
+                        ],
+                        comparison: Some(c),
+                    });
+                }
+            }
+            out
+        })
+        .collect();
+    found.into_iter().flatten().collect()
+}
+
+/// A phrase written twice in place: `UU`, or `U、U` with one separator between. The unit has
+/// at least 3 CJK characters or 2 words, so reduplication (`研究研究`) is not flagged.
+fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
+    let text = |t: usize| &p.view.text[p.tokens[t].view.clone()];
+    let first_char = |t: usize| text(t).chars().next().unwrap_or(' ');
+    let is_break = |t: usize| text(t) == "\n";
+    // Inside a sentence: a copy after a full stop (`千岛湖。千岛湖水`) is not a stutter.
+    let is_separator = |t: usize| {
+        let c = first_char(t);
+        !c.is_alphanumeric() && c != '\n' && !segment::ends_sentence(c) && c != '.'
+    };
+    let weight_ok = |unit: Range<usize>| {
+        let cjk = unit
+            .clone()
+            .filter(|&t| is_cjk(first_char(t)) && first_char(t).is_alphanumeric())
+            .count();
+        let words = unit.filter(|&t| is_word_char(first_char(t))).count();
+        cjk >= 3 || words >= 2
+    };
+    let n = p.tokens.len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let mut found = None;
+        'len: for l in 1..=PHRASE_MAX {
+            if i + 2 * l > n {
+                break;
+            }
+            if (i..i + l).any(|t| is_break(t) || p.masked[t]) {
+                break;
+            }
+            // Unit boundaries are not separators; one separator may sit between the copies.
+            if is_separator(i) || is_separator(i + l - 1) {
+                continue;
+            }
+            for gap in [0, 1] {
+                let second = i + l + gap;
+                if second + l > n || (gap == 1 && !is_separator(i + l)) {
+                    continue;
+                }
+                if p.hashes[i..i + l] == p.hashes[second..second + l]
+                    && (i..i + l).all(|t| text(t) == text(t + l + gap))
+                    && weight_ok(i..i + l)
+                {
+                    found = Some((l, gap));
+                    break 'len;
+                }
+            }
+        }
+        match found {
+            Some((l, gap)) => {
+                let second = i + l + gap;
+                let span = |r: Range<usize>| p.spans[r.start].start..p.spans[r.end - 1].end;
+                out.push(Finding {
+                    kind: FindingKind::RepeatedPhrase,
+                    similarity: 1.0,
+                    locations: vec![
+                        Location {
+                            doc: d,
+                            range: span(i..i + l),
+                        },
+                        Location {
+                            doc: d,
+                            range: span(second..second + l),
+                        },
+                    ],
+                    comparison: None,
+                });
+                i = second + l;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// Verified shared passages between documents (and far apart inside one).
+fn shared_passages(docs: &[Document], prepared: &[Prepared], opts: &ScanOptions) -> Vec<Finding> {
+    let grams: Vec<Vec<Option<u64>>> = prepared
+        .par_iter()
+        .map(|p| kgrams(&p.hashes, &p.masked, PASSAGE_K))
+        .collect();
+    let index = Index::build(
+        grams
+            .iter()
+            .enumerate()
+            .flat_map(|(d, g)| {
+                g.iter()
+                    .enumerate()
+                    .filter_map(move |(pos, h)| h.map(|h| (h, d as u32, pos as u32)))
+            })
+            .collect(),
+    );
+    let found: Vec<Vec<Finding>> = (0..prepared.len())
+        .into_par_iter()
+        .map(|a| {
+            // Seeds: (other doc, diagonal, position in a).
+            let mut seeds: Vec<(u32, i64, u32)> = Vec::new();
+            for (pa, h) in grams[a].iter().enumerate() {
+                let Some(h) = h else { continue };
+                for &(_, b, pb) in index.lookup(*h) {
+                    let later_doc = b as usize > a;
+                    let far_in_same = b as usize == a && pb as usize >= pa + SAME_DOC_DISTANCE;
+                    if later_doc || far_in_same {
+                        seeds.push((b, i64::from(pb) - pa as i64, pa as u32));
+                    }
+                }
+            }
+            seeds.sort_unstable();
+            let mut out = Vec::new();
+            for (b, runs) in diagonal_runs(&seeds) {
+                for (ra, rb) in merge_runs(runs) {
+                    if let Some(f) = verify_passage(docs, prepared, opts, (a, ra), (b, rb)) {
+                        out.push(f);
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    found.into_iter().flatten().collect()
+}
+
+/// Runs of seeds on one diagonal, per other document: `(a_tokens, b_tokens)`.
+fn diagonal_runs(seeds: &[(u32, i64, u32)]) -> Vec<(usize, Vec<Run>)> {
+    let mut out: Vec<(usize, Vec<Run>)> = Vec::new();
+    let mut i = 0;
+    while i < seeds.len() {
+        let (b, diag, start) = seeds[i];
+        let mut end = start;
+        let mut j = i + 1;
+        while j < seeds.len()
+            && seeds[j].0 == b
+            && seeds[j].1 == diag
+            && seeds[j].2 <= end + PASSAGE_K as u32
+        {
+            end = seeds[j].2;
+            j += 1;
+        }
+        let ra = start as usize..end as usize + PASSAGE_K;
+        let rb = (start as i64 + diag) as usize..(end as i64 + diag) as usize + PASSAGE_K;
+        match out.last_mut() {
+            Some((lb, runs)) if *lb == b as usize => runs.push((ra, rb)),
+            _ => out.push((b as usize, vec![(ra, rb)])),
+        }
+        i = j;
+    }
+    out
+}
+
+/// Merges runs that follow each other closely on both sides (across small differences). A
+/// run may continue any passage still open (ending within reach of it), so a stray match
+/// elsewhere does not cut a long passage in two.
+fn merge_runs(mut runs: Vec<Run>) -> Vec<Run> {
+    runs.sort_by_key(|(a, b)| (a.start, b.start));
+    let follows = |prev: &Range<usize>, next: &Range<usize>| {
+        next.start + PASSAGE_K >= prev.end && next.start <= prev.end + MERGE_GAP
+    };
+    let inside = |outer: &Range<usize>, inner: &Range<usize>| {
+        inner.start >= outer.start && inner.end <= outer.end
+    };
+    let mut out: Vec<Run> = Vec::new();
+    // Passages that a later run (starting no earlier on side a) can still continue.
+    let mut open: Vec<usize> = Vec::new();
+    for (ra, rb) in runs {
+        open.retain(|&i| out[i].0.end + MERGE_GAP >= ra.start);
+        if let Some(&i) = open
+            .iter()
+            .find(|&&i| follows(&out[i].0, &ra) && follows(&out[i].1, &rb))
+        {
+            let (pa, pb) = &mut out[i];
+            pa.end = pa.end.max(ra.end);
+            pb.end = pb.end.max(rb.end);
+        } else if !open
+            .iter()
+            .any(|&i| inside(&out[i].0, &ra) && inside(&out[i].1, &rb))
+        {
+            open.push(out.len());
+            out.push((ra, rb));
+        }
+    }
+    out
+}
+
+/// Compares a candidate passage exactly; keeps it if long and similar enough.
+fn verify_passage(
+    docs: &[Document],
+    prepared: &[Prepared],
+    opts: &ScanOptions,
+    (a, ta): (usize, Range<usize>),
+    (b, tb): (usize, Range<usize>),
+) -> Option<Finding> {
+    // Passages start and end on text, not on the spaces or line breaks around it.
+    let trimmed = |d: usize, t: Range<usize>| {
+        let p = &prepared[d];
+        let blank = |i: usize| p.view.text[p.tokens[i].view.clone()].trim().is_empty();
+        let start = (t.start..t.end).find(|&i| !blank(i))?;
+        let end = (start..t.end).rev().find(|&i| !blank(i))? + 1;
+        Some(p.spans[start].start..p.spans[end - 1].end)
+    };
+    let (ra, rb) = (trimmed(a, ta)?, trimmed(b, tb)?);
+    if a == b && ra.end > rb.start {
+        return None; // overlapping copies inside one document are a repeated phrase, not a quote
+    }
+    let (xa, xb) = (&docs[a].text[ra.clone()], &docs[b].text[rb.clone()]);
+    let chars = xa.chars().count().min(xb.chars().count());
+    if chars < min_chars(xa, opts) {
+        return None;
+    }
+    let c = compare(xa, xb, opts.profile).shifted(ra.start, rb.start);
+    let similarity = c.similarity();
+    (similarity >= opts.threshold).then(|| Finding {
+        kind: FindingKind::SharedPassage,
+        similarity,
+        locations: vec![
+            Location { doc: a, range: ra },
+            Location { doc: b, range: rb },
+        ],
+        comparison: Some(c),
+    })
+}
+
+/// For each pair of documents that share passages, the characters of each covered.
+fn coverage(docs: &[Document], passages: &[Finding]) -> Vec<Coverage> {
+    let mut by_pair: BTreeMap<(usize, usize), Run<Vec<Range<usize>>>> = BTreeMap::new();
+    for f in passages {
+        let (x, y) = (&f.locations[0], &f.locations[1]);
+        if x.doc == y.doc {
+            continue;
+        }
+        let e = by_pair.entry((x.doc, y.doc)).or_default();
+        e.0.push(x.range.clone());
+        e.1.push(y.range.clone());
+    }
+    let covered = |text: &str, mut ranges: Vec<Range<usize>>| {
+        ranges.sort_by_key(|r| r.start);
+        let mut total = 0;
+        let mut end = 0;
+        for r in ranges {
+            let start = r.start.max(end);
+            if r.end > start {
+                total += text[start..r.end].chars().count();
+                end = r.end;
+            }
+        }
+        total
+    };
+    by_pair
+        .into_iter()
+        .map(|((a, b), (ra, rb))| Coverage {
+            a,
+            b,
+            a_shared: covered(&docs[a].text, ra),
+            a_chars: docs[a].text.chars().count(),
+            b_shared: covered(&docs[b].text, rb),
+            b_chars: docs[b].text.chars().count(),
+        })
+        .collect()
+}

@@ -1,0 +1,330 @@
+//! `witness scan`: planted duplicates, quotations and stutters in generated text are found at
+//! their exact positions, text without any yields nothing, and the corpus findings that the
+//! issue names are there.
+
+mod common;
+
+use common::{file, witness};
+use predicates::prelude::*;
+use proptest::prelude::*;
+use serde_json::Value;
+use witness::scan::{FindingKind, ScanOptions, scan};
+use witness::{Document, ReadOptions};
+
+/// Random Chinese prose: ideographs from a 3,000-character range, sentences of 8–30
+/// characters ending in `。` or `，`, paragraphs of 2–5 sentences. Accidental repeats of three
+/// characters or more are vanishingly rare.
+fn prose(seed: u64, paragraphs: usize) -> String {
+    let mut x = seed | 1;
+    let mut next = move |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    let mut out = String::new();
+    for _ in 0..paragraphs {
+        for s in 0..2 + next(4) {
+            for _ in 0..8 + next(23) {
+                out.push(char::from_u32(0x4E00 + next(3000) as u32).unwrap());
+            }
+            out.push(if s % 2 == 0 { '，' } else { '。' });
+        }
+        out.push_str("。\n");
+    }
+    out
+}
+
+fn doc(name: &str, text: &str) -> Document {
+    Document::from_bytes(name, name, text.as_bytes(), &ReadOptions::default()).unwrap()
+}
+
+/// Findings of one kind as (doc, byte range) lists.
+fn found(docs: Vec<Document>, kind: FindingKind) -> Vec<Vec<(usize, std::ops::Range<usize>)>> {
+    let s = scan(docs, &ScanOptions::default());
+    s.findings
+        .iter()
+        .filter(|f| f.kind == kind)
+        .map(|f| {
+            f.locations
+                .iter()
+                .map(|l| (l.doc, l.range.clone()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Byte offset of the `n`-th character boundary at or after `at` that starts an ideograph.
+fn ideograph_at(text: &str, at: usize) -> usize {
+    text.char_indices()
+        .map(|(i, _)| i)
+        .find(|&i| {
+            i >= at && ('\u{4E00}'..='\u{9FFF}').contains(&text[i..].chars().next().unwrap())
+        })
+        .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn unrelated_texts_yield_nothing(seed in any::<u64>()) {
+        let s = scan(vec![doc("a", &prose(seed, 12)), doc("b", &prose(seed ^ 0xABCDEF, 12))], &ScanOptions::default());
+        prop_assert!(s.findings.is_empty(), "{:?}", s.findings);
+        prop_assert!(s.coverage.is_empty());
+    }
+
+    #[test]
+    fn planted_stutter_is_found_at_its_place(seed in any::<u64>(), pick in 0usize..1000, len in 3usize..8) {
+        let base = prose(seed, 8);
+        let at = ideograph_at(&base, pick * base.len() / 1000 % (base.len() / 2));
+        let phrase: String = base[at..].chars().take(len).collect();
+        prop_assume!(phrase.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)));
+        let end = at + phrase.len();
+        let text = format!("{}{}{}", &base[..end], phrase, &base[end..]);
+        let f = found(vec![doc("a", &text)], FindingKind::RepeatedPhrase);
+        prop_assert_eq!(f, vec![vec![(0, at..end), (0, end..end + phrase.len())]]);
+    }
+
+    #[test]
+    fn planted_quotation_is_one_passage_with_its_change(seed in any::<u64>(), pick in 0usize..1000) {
+        let source = prose(seed, 10);
+        let at = ideograph_at(&source, pick * source.len() / 1000 % (source.len() / 2));
+        let quote: String = source[at..].chars().take(40).collect();
+        // Strictly inside a paragraph, so that no paragraph of either side is a near duplicate.
+        let end = at + quote.len();
+        prop_assume!(!quote.contains('\n') && !source[..at].ends_with('\n') && at > 0);
+        prop_assume!(!source[end..].starts_with(['\n', '。']));
+        // The quotation changes one character in its middle.
+        let mut changed: Vec<char> = quote.chars().collect();
+        changed[20] = '巜';
+        let changed: String = changed.into_iter().collect();
+        let host = prose(seed ^ 0x5555, 6);
+        let cut = host.find('，').unwrap() + '，'.len_utf8();
+        let text = format!("{}“{}”{}", &host[..cut], changed, &host[cut..]);
+        let quoted_at = cut + "“".len();
+        let s = scan(vec![doc("source", &source), doc("host", &text)], &ScanOptions::default());
+        let passages: Vec<_> = s.findings.iter().filter(|f| f.kind == FindingKind::SharedPassage).collect();
+        prop_assert_eq!(passages.len(), 1, "{:?}", s.findings);
+        let p = passages[0];
+        prop_assert_eq!(&p.locations[0].range, &(at..at + quote.len()));
+        prop_assert_eq!(&p.locations[1].range, &(quoted_at..quoted_at + changed.len()));
+        let edits = &p.comparison.as_ref().unwrap().edits;
+        prop_assert_eq!(edits.len(), 1);
+        prop_assert_eq!(&text[edits[0].b.clone()], "巜");
+    }
+
+    #[test]
+    fn planted_duplicate_paragraph_is_found(seed in any::<u64>(), pick in 0usize..6) {
+        let a = prose(seed, 6);
+        let para = a.split_inclusive('\n').nth(pick).unwrap();
+        let start = a.split_inclusive('\n').take(pick).map(str::len).sum::<usize>();
+        let b = format!("{}{}", prose(seed ^ 0x77, 3), para);
+        let b_start = b.len() - para.len();
+        let f = found(vec![doc("a", &a), doc("b", &b)], FindingKind::DuplicateParagraph);
+        let trimmed = para.trim_end().len();
+        prop_assert_eq!(f, vec![vec![(0, start..start + trimmed), (1, b_start..b_start + trimmed)]]);
+    }
+}
+
+#[test]
+fn ordinary_reduplication_is_not_a_stutter() {
+    let text = "我们要研究研究这个问题，大家常来常往，看一看，蒸蒸日上。\n";
+    assert!(found(vec![doc("a", text)], FindingKind::RepeatedPhrase).is_empty());
+    let text = "充满活力、蒸蒸日上、蒸蒸日上的中亚。in the city in the city centre.\n";
+    let f = found(vec![doc("a", text)], FindingKind::RepeatedPhrase);
+    assert_eq!(f.len(), 2);
+    assert_eq!(&text[f[0][0].1.clone()], "蒸蒸日上");
+    assert_eq!(&text[f[1][1].1.clone()], "in the city");
+}
+
+fn corpus_json() -> Value {
+    let out = witness()
+        .args(["scan", "corpus", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn short(l: &Value) -> (String, u64, u64, u64, u64) {
+    let path = l["path"].as_str().unwrap();
+    let name = path.rsplit('/').next().unwrap()[..3].to_string();
+    let n = |p: &str, f: &str| l[p][f].as_u64().unwrap();
+    (
+        name,
+        n("start", "line"),
+        n("start", "column"),
+        n("end", "line"),
+        n("end", "column"),
+    )
+}
+
+#[test]
+fn corpus_findings_named_by_the_issue() {
+    let r = corpus_json();
+    let findings = r["findings"].as_array().unwrap();
+    let of = |kind: &'static str| findings.iter().filter(move |f| f["kind"] == kind);
+    // 003's repeated block of paragraphs is one finding.
+    let blocks: Vec<_> = of("duplicate_block")
+        .filter(|f| short(&f["locations"][0]).0 == "003")
+        .map(|f| (short(&f["locations"][0]), short(&f["locations"][1])))
+        .collect();
+    assert_eq!(
+        blocks,
+        [(
+            ("003".into(), 179, 1, 191, 92),
+            ("003".into(), 193, 1, 205, 92)
+        )]
+    );
+    // The stutters of 003 and 004.
+    let phrases: Vec<_> = of("repeated_phrase")
+        .map(|f| {
+            (
+                short(&f["locations"][0]),
+                f["locations"][0]["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        phrases,
+        [
+            (("003".into(), 27, 20, 27, 24), "蒸蒸日上".to_string()),
+            (("004".into(), 19, 124, 19, 127), "新业态".to_string())
+        ]
+    );
+    // 004's keynote is one passage shared with 000, with 跨里海 → 跨海 inside.
+    let text_len = |f: &Value| f["locations"][0]["text"].as_str().unwrap().chars().count();
+    let keynote = of("shared_passage")
+        .filter(|f| short(&f["locations"][0]).0 == "000" && short(&f["locations"][1]).0 == "004")
+        .max_by_key(|f| text_len(f))
+        .unwrap();
+    assert!(text_len(keynote) > 2600);
+    let li = keynote["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["a"]["text"] == "里")
+        .unwrap();
+    assert_eq!(li["kind"], "omission");
+    // 002 quotes the keynote.
+    assert!(
+        of("shared_passage")
+            .any(|f| short(&f["locations"][0]).0 == "000" && short(&f["locations"][1]).0 == "002")
+    );
+    // In 003 a news paragraph repeats the end of the keynote's eighth point.
+    let eighth = of("near_duplicate")
+        .find(|f| short(&f["locations"][0]).0 == "003" && short(&f["locations"][1]).0 == "003")
+        .unwrap();
+    assert_eq!(short(&eighth["locations"][0]).1, 67);
+    assert_eq!(short(&eighth["locations"][1]).1, 175);
+    // Coverage: 004 carries the Chinese part of 000.
+    let cov = r["summary"]["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["a"] == "corpus/000_3eb5e8de57179c45.txt"
+                && c["b"] == "corpus/004_74678af65d43f56c.txt"
+        })
+        .unwrap();
+    let a_chars = cov["a_shared_chars"].as_u64().unwrap();
+    assert!((2600..2800).contains(&a_chars), "{cov}");
+}
+
+#[test]
+fn bad_files_are_skipped_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    file(dir.path(), "bad.txt", b"ab\x00cd");
+    file(
+        dir.path(),
+        "good.txt",
+        "充满活力、蒸蒸日上、蒸蒸日上的中亚。\n".as_bytes(),
+    );
+    file(dir.path(), "ignored.md", b"\x00");
+    let bad = dir.path().join("bad.txt");
+    witness()
+        .arg("scan")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "witness: skipped {}: looks binary (NUL byte at byte offset 2); if it is UTF-16 without a byte-order mark, pass --encoding UTF-16LE or --encoding UTF-16BE\n",
+            bad.display()
+        ))
+        .stdout(predicate::str::contains("repeated_phrase: \"蒸蒸日上\" written twice"));
+}
+
+#[test]
+fn nothing_readable_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = file(dir.path(), "bad.txt", b"\x00");
+    witness()
+        .arg("scan")
+        .arg(&bad)
+        .arg("missing.txt")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::ends_with(
+            "witness: error: nothing could be read (2 skipped); check the paths above\n",
+        ));
+}
+
+#[test]
+fn nothing_found_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    file(dir.path(), "a.txt", prose(1, 5).as_bytes());
+    file(dir.path(), "b.txt", prose(2, 5).as_bytes());
+    witness()
+        .arg("scan")
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::ends_with("\n0 findings\n"));
+}
+
+#[test]
+fn kinds_select_findings() {
+    let out = witness()
+        .args([
+            "scan",
+            "corpus",
+            "--kinds",
+            "repeated_phrase,boilerplate",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: std::collections::BTreeSet<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["boilerplate", "repeated_phrase"].into());
+}
+
+#[test]
+fn bad_threshold_is_refused() {
+    witness()
+        .args(["scan", "corpus", "--threshold", "1.5"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "\"1.5\" is not a number between 0 and 1",
+        ));
+}
+
+#[test]
+fn corpus_scan_snapshots() {
+    for (name, format) in [("scan_corpus_text", "text"), ("scan_corpus_json", "json")] {
+        let out = witness()
+            .args(["scan", "corpus", "--format", format])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        common::snapshots().bind(|| insta::assert_snapshot!(name, text));
+    }
+}
