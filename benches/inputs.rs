@@ -93,3 +93,107 @@ pub fn unrelated(text: &str) -> String {
         })
         .collect()
 }
+
+/// What was planted in a generated scan corpus, for measuring recall.
+#[derive(Debug, Default)]
+pub struct Planted {
+    /// (from doc, to doc): a paragraph copied whole.
+    pub duplicates: Vec<(usize, usize)>,
+    /// (from doc, to doc): a paragraph copied with two characters changed.
+    pub near_duplicates: Vec<(usize, usize)>,
+    /// (from doc, to doc): 40 characters quoted inside a paragraph, one changed.
+    pub quotations: Vec<(usize, usize)>,
+    /// (doc, byte offset of the first copy): a 4-character phrase written twice.
+    pub stutters: Vec<(usize, usize)>,
+}
+
+/// A random ideograph, skewed towards the common end of a 3,000-character range.
+fn ideograph(rng: &mut Rng) -> char {
+    let u = rng.below(1 << 16) as f64 / f64::from(1 << 16);
+    char::from_u32(0x4E00 + (3000.0 * u * u) as u32).unwrap_or('中')
+}
+
+fn paragraph(rng: &mut Rng) -> String {
+    let mut p = String::new();
+    for s in 0..2 + rng.below(4) {
+        for _ in 0..10 + rng.below(30) {
+            p.push(ideograph(rng));
+        }
+        p.push(if s % 2 == 0 { '，' } else { '。' });
+    }
+    p.push('。');
+    p
+}
+
+/// `n` documents of about 2 KB of random Chinese prose, with planted duplicates,
+/// near duplicates, quotations and stutters (`per_kind` of each).
+pub fn scan_corpus(n: usize, per_kind: usize, seed: u64) -> (Vec<String>, Planted) {
+    let mut rng = Rng::new(seed);
+    let mut docs: Vec<Vec<String>> = (0..n)
+        .map(|_| {
+            let mut paras = Vec::new();
+            let mut len = 0;
+            while len < 2000 {
+                let p = paragraph(&mut rng);
+                len += p.len() + 1;
+                paras.push(p);
+            }
+            paras
+        })
+        .collect();
+    let mut planted = Planted::default();
+    let pair = |rng: &mut Rng| {
+        let a = rng.below(n);
+        let b = (a + 1 + rng.below(n - 1)) % n;
+        (a, b)
+    };
+    for _ in 0..per_kind {
+        let (a, b) = pair(&mut rng);
+        let p = docs[a][rng.below(docs[a].len())].clone();
+        docs[b].push(p);
+        planted.duplicates.push((a.min(b), a.max(b)));
+
+        let (a, b) = pair(&mut rng);
+        let mut p: Vec<char> = docs[a][rng.below(docs[a].len())].chars().collect();
+        for _ in 0..2 {
+            let i = rng.below(p.len());
+            if p[i] != '，' && p[i] != '。' {
+                p[i] = ideograph(&mut rng);
+            }
+        }
+        docs[b].push(p.into_iter().collect());
+        planted.near_duplicates.push((a.min(b), a.max(b)));
+
+        let (a, b) = pair(&mut rng);
+        let source: Vec<char> = docs[a].concat().chars().collect();
+        let start = rng.below(source.len().saturating_sub(60)) + 10;
+        let mut quote: Vec<char> = source[start..start + 40].to_vec();
+        quote[20] = ideograph(&mut rng);
+        let quote: String = quote.into_iter().collect();
+        let host = rng.below(docs[b].len());
+        let at = docs[b][host].find('，').map_or(0, |i| i + '，'.len_utf8());
+        docs[b][host].insert_str(at, &format!("“{quote}”"));
+        planted.quotations.push((a.min(b), a.max(b)));
+
+        let d = rng.below(n);
+        let pi = rng.below(docs[d].len());
+        let chars: Vec<char> = docs[d][pi].chars().collect();
+        let i = 1 + rng.below(chars.len().saturating_sub(12).max(1));
+        let phrase: String = chars[i..i + 4].iter().collect();
+        if phrase.chars().all(|c| c != '，' && c != '。') {
+            let offset: String = chars[..i + 4].iter().collect();
+            docs[d][pi] = format!(
+                "{offset}{phrase}{}",
+                chars[i + 4..].iter().collect::<String>()
+            );
+            let before: usize = docs[d][..pi].iter().map(|p| p.len() + 1).sum();
+            planted
+                .stutters
+                .push((d, before + offset.len() - phrase.len()));
+        }
+    }
+    (
+        docs.into_iter().map(|p| p.join("\n") + "\n").collect(),
+        planted,
+    )
+}

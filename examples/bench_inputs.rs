@@ -23,8 +23,14 @@ fn main() -> std::io::Result<()> {
     )?;
     let other = inputs::unrelated(&inputs::chinese_text(&corpus, 1 << 20, 3));
     std::fs::write(out.join("unrelated-1mb.txt"), other)?;
+    let scan_dir = out.join("scan-corpus");
+    std::fs::create_dir_all(&scan_dir)?;
+    let (docs, _) = inputs::scan_corpus(10_000, 200, 7);
+    for (i, text) in docs.iter().enumerate() {
+        std::fs::write(scan_dir.join(format!("doc{i:05}.txt")), text)?;
+    }
     println!(
-        "wrote a-1mb.txt, a-1mb-edited.txt, unrelated-1mb.txt to {}",
+        "wrote a-1mb.txt, a-1mb-edited.txt, unrelated-1mb.txt and scan-corpus/ (10,000 files) to {}",
         out.display()
     );
     Ok(())

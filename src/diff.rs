@@ -154,7 +154,7 @@ fn tokens<'v>(v: &'v View, interner: &mut HashMap<&'v str, u32>) -> Tokens {
     let mut clusters = Vec::with_capacity(toks.len());
     let mut ci = 0;
     for t in toks {
-        let g = &v.text[t.view.clone()];
+        let g = &v.text[t.view()];
         let mut chars = g.chars();
         let n = match (chars.next(), chars.next()) {
             (Some(c), None) => {
@@ -169,7 +169,7 @@ fn tokens<'v>(v: &'v View, interner: &mut HashMap<&'v str, u32>) -> Tokens {
         };
         spans.push(v.spans[ci].start..v.spans[ci + n - 1].end);
         ci += n;
-        view.push(t.view);
+        view.push(t.view());
         clusters.push(t.clusters);
     }
     Tokens {

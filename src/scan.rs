@@ -16,13 +16,14 @@
 //! split across cores with rayon, and results are sorted, so output is deterministic.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diff::{Comparison, compare};
-use crate::normalize::{Profile, View, is_cjk, view};
+use crate::normalize::{Profile, is_cjk, view};
 use crate::segment::{self, Token, is_word_char};
 use crate::source::Document;
 
@@ -178,7 +179,8 @@ struct Para {
 
 /// A document read into what the scan needs.
 struct Prepared {
-    view: View,
+    /// The view's text (its offset map is not kept: `spans` has what is needed).
+    view: String,
     tokens: Vec<Token>,
     /// Hash of each token's text: its code point for one character.
     hashes: Vec<u64>,
@@ -211,7 +213,7 @@ fn prepare(doc: &Document, profile: Profile) -> Prepared {
     let mut spans = Vec::with_capacity(tokens.len());
     let mut ci = 0;
     for t in &tokens {
-        let text = &v.text[t.view.clone()];
+        let text = &v.text[t.view()];
         hashes.push(token_hash(text));
         let n = text.chars().count();
         spans.push(v.spans[ci].start..v.spans[ci + n - 1].end);
@@ -224,7 +226,7 @@ fn prepare(doc: &Document, profile: Profile) -> Prepared {
         if first >= last {
             continue;
         }
-        let key = v.text[tokens[first].view.start..tokens[last - 1].view.end].to_string();
+        let key = v.text[tokens[first].view().start..tokens[last - 1].view().end].to_string();
         let clusters = tokens[first..last]
             .iter()
             .map(|t| t.clusters as usize)
@@ -238,7 +240,7 @@ fn prepare(doc: &Document, profile: Profile) -> Prepared {
     }
     let masked = vec![false; tokens.len()];
     Prepared {
-        view: v,
+        view: v.text,
         tokens,
         hashes,
         spans,
@@ -480,45 +482,78 @@ fn widen_block(
     )
 }
 
-/// Rolling hashes of the k-grams of `hashes`; `None` where a k-gram touches a masked token.
-fn kgrams(hashes: &[u64], masked: &[bool], k: usize) -> Vec<Option<u64>> {
+/// Marks a k-gram that touches a masked token.
+const MASKED: u64 = u64::MAX;
+
+/// Rolling hashes of the k-grams of `hashes` (`MASKED` where one touches a masked token).
+fn kgrams(hashes: &[u64], masked: &[bool], k: usize) -> Vec<u64> {
     const BASE: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut out = Vec::with_capacity(hashes.len().saturating_sub(k - 1));
-    for start in 0..hashes.len().saturating_sub(k - 1) {
-        let window = start..start + k;
-        if masked[window.clone()].contains(&true) {
-            out.push(None);
-            continue;
+    let top = (1..k).fold(1u64, |p, _| p.wrapping_mul(BASE));
+    let n = hashes.len().saturating_sub(k - 1);
+    let mut out = Vec::with_capacity(n);
+    let mut h = 0u64;
+    let mut masked_in_window = 0;
+    for (i, &t) in hashes.iter().enumerate() {
+        h = h.wrapping_mul(BASE).wrapping_add(t);
+        masked_in_window += usize::from(masked[i]);
+        if i + 1 >= k {
+            let start = i + 1 - k;
+            out.push(if masked_in_window > 0 { MASKED } else { h });
+            h = h.wrapping_sub(hashes[start].wrapping_mul(top));
+            masked_in_window -= usize::from(masked[start]);
         }
-        let h = hashes[window]
-            .iter()
-            .fold(0u64, |h, &t| h.wrapping_mul(BASE).wrapping_add(t));
-        out.push(Some(h));
     }
     out
 }
 
-/// Sorted `(hash, owner, position)` postings, and the start of each hash's group.
+/// Postings `(owner, position)` of the k-grams that occur between 2 and `POSTINGS_CAP` times:
+/// a k-gram seen once matches nothing, one seen more often is too common to seed anything.
 struct Index {
-    postings: Vec<(u64, u32, u32)>,
+    postings: Vec<(u32, u32)>,
+    groups: HashMap<u64, (u32, u32), BuildHasherDefault<KeyIsHash>>,
+}
+
+/// Index keys are already hashes: use them as they are.
+#[derive(Default)]
+struct KeyIsHash(u64);
+
+impl Hasher for KeyIsHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl Index {
-    fn build(entries: Vec<(u64, u32, u32)>) -> Index {
-        let mut postings = entries;
-        postings.par_sort_unstable();
-        Index { postings }
+    fn build(mut entries: Vec<(u64, u32, u32)>) -> Index {
+        entries.par_sort_unstable();
+        let mut postings = Vec::new();
+        let mut groups = HashMap::default();
+        let mut i = 0;
+        while i < entries.len() {
+            let j = i + entries[i..].partition_point(|e| e.0 == entries[i].0);
+            if (2..=POSTINGS_CAP).contains(&(j - i)) {
+                groups.insert(entries[i].0, (postings.len() as u32, (j - i) as u32));
+                postings.extend(entries[i..j].iter().map(|e| (e.1, e.2)));
+            }
+            i = j;
+        }
+        Index { postings, groups }
     }
 
-    /// Postings of `hash`, or nothing when there are more than the cap.
-    fn lookup(&self, hash: u64) -> &[(u64, u32, u32)] {
-        let lo = self.postings.partition_point(|p| p.0 < hash);
-        let hi = self.postings[lo..].partition_point(|p| p.0 == hash) + lo;
-        if hi - lo > POSTINGS_CAP {
-            &[]
-        } else {
-            &self.postings[lo..hi]
-        }
+    fn lookup(&self, hash: u64) -> &[(u32, u32)] {
+        self.groups.get(&hash).map_or(&[], |&(start, len)| {
+            &self.postings[start as usize..(start + len) as usize]
+        })
     }
 }
 
@@ -538,10 +573,8 @@ fn near_duplicates(docs: &[Document], prepared: &[Prepared], opts: &ScanOptions)
     let grams_of = |&(d, i): &(usize, usize)| {
         let p = &prepared[d];
         let t = p.paras[i].tokens.clone();
-        let mut g: Vec<u64> = kgrams(&p.hashes[t.clone()], &p.masked[t], PARAGRAPH_K)
-            .into_iter()
-            .flatten()
-            .collect();
+        let mut g: Vec<u64> = kgrams(&p.hashes[t.clone()], &p.masked[t], PARAGRAPH_K);
+        g.retain(|&h| h != MASKED);
         g.sort_unstable();
         g.dedup();
         g
@@ -559,7 +592,7 @@ fn near_duplicates(docs: &[Document], prepared: &[Prepared], opts: &ScanOptions)
         .map(|o| {
             let mut shared: HashMap<u32, usize> = HashMap::new();
             for &h in &grams[o] {
-                for &(_, other, _) in index.lookup(h) {
+                for &(other, _) in index.lookup(h) {
                     if other as usize > o {
                         *shared.entry(other).or_insert(0) += 1;
                     }
@@ -624,45 +657,51 @@ fn near_duplicates(docs: &[Document], prepared: &[Prepared], opts: &ScanOptions)
 /// A phrase written twice in place: `UU`, or `U、U` with one separator between. The unit has
 /// at least 3 CJK characters or 2 words, so reduplication (`研究研究`) is not flagged.
 fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
-    let text = |t: usize| &p.view.text[p.tokens[t].view.clone()];
-    let first_char = |t: usize| text(t).chars().next().unwrap_or(' ');
-    let is_break = |t: usize| text(t) == "\n";
-    // Inside a sentence: a copy after a full stop (`千岛湖。千岛湖水`) is not a stutter.
-    let is_separator = |t: usize| {
-        let c = first_char(t);
-        !c.is_alphanumeric() && c != '\n' && !segment::ends_sentence(c) && c != '.'
-    };
-    let weight_ok = |unit: Range<usize>| {
-        let cjk = unit
-            .clone()
-            .filter(|&t| is_cjk(first_char(t)) && first_char(t).is_alphanumeric())
-            .count();
-        let words = unit.filter(|&t| is_word_char(first_char(t))).count();
-        cjk >= 3 || words >= 2
-    };
     let n = p.tokens.len();
+    let first_char = |t: usize| p.view[p.tokens[t].view()].chars().next().unwrap_or(' ');
+    // Per token, computed once: separator (punctuation inside a sentence; a copy after a
+    // full stop, `千岛湖。千岛湖水`, is not a stutter), CJK letter, word.
+    let mut separator = Vec::with_capacity(n);
+    let mut cjk = vec![0u32; n + 1];
+    let mut words = vec![0u32; n + 1];
+    for t in 0..n {
+        let c = first_char(t);
+        separator.push(!c.is_alphanumeric() && c != '\n' && !segment::ends_sentence(c) && c != '.');
+        cjk[t + 1] = cjk[t] + u32::from(is_cjk(c) && c.is_alphanumeric());
+        words[t + 1] = words[t] + u32::from(is_word_char(c));
+    }
+    // Where the stretch of text a phrase may lie in ends: the next paragraph break or masked
+    // token.
+    let mut stop = vec![n; n + 1];
+    for t in (0..n).rev() {
+        let breaks = p.masked[t] || first_char(t) == '\n';
+        stop[t] = if breaks { t } else { stop[t + 1] };
+    }
+    let weight_ok =
+        |u: Range<usize>| cjk[u.end] - cjk[u.start] >= 3 || words[u.end] - words[u.start] >= 2;
     let mut out = Vec::new();
     let mut i = 0;
     while i < n {
         let mut found = None;
         'len: for l in 1..=PHRASE_MAX {
-            if i + 2 * l > n {
-                break;
-            }
-            if (i..i + l).any(|t| is_break(t) || p.masked[t]) {
+            if i + 2 * l > stop[i] {
                 break;
             }
             // Unit boundaries are not separators; one separator may sit between the copies.
-            if is_separator(i) || is_separator(i + l - 1) {
+            if separator[i] || separator[i + l - 1] {
                 continue;
             }
             for gap in [0, 1] {
                 let second = i + l + gap;
-                if second + l > n || (gap == 1 && !is_separator(i + l)) {
+                if second + l > stop[i]
+                    || (gap == 1 && !separator[i + l])
+                    || p.hashes[i] != p.hashes[second]
+                {
                     continue;
                 }
                 if p.hashes[i..i + l] == p.hashes[second..second + l]
-                    && (i..i + l).all(|t| text(t) == text(t + l + gap))
+                    && (i..i + l)
+                        .all(|t| p.view[p.tokens[t].view()] == p.view[p.tokens[t + l + gap].view()])
                     && weight_ok(i..i + l)
                 {
                     found = Some((l, gap));
@@ -699,29 +738,31 @@ fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
 
 /// Verified shared passages between documents (and far apart inside one).
 fn shared_passages(docs: &[Document], prepared: &[Prepared], opts: &ScanOptions) -> Vec<Finding> {
-    let grams: Vec<Vec<Option<u64>>> = prepared
+    // k-grams are computed again per document rather than kept: the index is the memory.
+    let grams = |p: &Prepared| kgrams(&p.hashes, &p.masked, PASSAGE_K);
+    let entries: Vec<Vec<(u64, u32, u32)>> = prepared
         .par_iter()
-        .map(|p| kgrams(&p.hashes, &p.masked, PASSAGE_K))
+        .enumerate()
+        .map(|(d, p)| {
+            grams(p)
+                .into_iter()
+                .enumerate()
+                .filter(|&(_, h)| h != MASKED)
+                .map(|(pos, h)| (h, d as u32, pos as u32))
+                .collect()
+        })
         .collect();
-    let index = Index::build(
-        grams
-            .iter()
-            .enumerate()
-            .flat_map(|(d, g)| {
-                g.iter()
-                    .enumerate()
-                    .filter_map(move |(pos, h)| h.map(|h| (h, d as u32, pos as u32)))
-            })
-            .collect(),
-    );
+    let index = Index::build(entries.into_iter().flatten().collect());
     let found: Vec<Vec<Finding>> = (0..prepared.len())
         .into_par_iter()
         .map(|a| {
             // Seeds: (other doc, diagonal, position in a).
             let mut seeds: Vec<(u32, i64, u32)> = Vec::new();
-            for (pa, h) in grams[a].iter().enumerate() {
-                let Some(h) = h else { continue };
-                for &(_, b, pb) in index.lookup(*h) {
+            for (pa, h) in grams(&prepared[a]).into_iter().enumerate() {
+                if h == MASKED {
+                    continue;
+                }
+                for &(b, pb) in index.lookup(h) {
                     let later_doc = b as usize > a;
                     let far_in_same = b as usize == a && pb as usize >= pa + SAME_DOC_DISTANCE;
                     if later_doc || far_in_same {
@@ -816,7 +857,7 @@ fn verify_passage(
     // Passages start and end on text, not on the spaces or line breaks around it.
     let trimmed = |d: usize, t: Range<usize>| {
         let p = &prepared[d];
-        let blank = |i: usize| p.view.text[p.tokens[i].view.clone()].trim().is_empty();
+        let blank = |i: usize| p.view[p.tokens[i].view()].trim().is_empty();
         let start = (t.start..t.end).find(|&i| !blank(i))?;
         let end = (start..t.end).rev().find(|&i| !blank(i))? + 1;
         Some(p.spans[start].start..p.spans[end - 1].end)

@@ -165,12 +165,21 @@ fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
 /// ideograph, a Thai or Khmer cluster, a punctuation mark, a space, a paragraph break).
 /// Words keep English from being compared letter by letter ("cons[-olida-]ted"); CJK stays
 /// per character.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
-    /// Byte range in the view's text.
-    pub view: Range<usize>,
+    /// Byte range in the view's text (32 bits: files are limited to 1 GiB, and a corpus
+    /// scan holds millions of tokens).
+    start: u32,
+    end: u32,
     /// Grapheme clusters in the token.
     pub clusters: u32,
+}
+
+impl Token {
+    /// Byte range in the view's text.
+    pub fn view(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// Letters and digits of scripts that separate words with spaces.
@@ -189,11 +198,12 @@ pub fn tokens(v: &View) -> Vec<Token> {
         let word = v.text[u.clone()].chars().next().is_some_and(is_word_char);
         match out.last_mut() {
             Some(last) if word && in_word => {
-                last.view.end = u.end;
+                last.end = u.end as u32;
                 last.clusters += 1;
             }
             _ => out.push(Token {
-                view: u.clone(),
+                start: u.start as u32,
+                end: u.end as u32,
                 clusters: 1,
             }),
         }
