@@ -149,14 +149,38 @@ pub fn scan_corpus(n: usize, per_kind: usize, seed: u64) -> (Vec<String>, Plante
         let b = (a + 1 + rng.below(n - 1)) % n;
         (a, b)
     };
+    // Stutters first, so that the copies below carry them; then whole-paragraph copies
+    // (appended); quotations last, into original paragraphs neither stuttered nor copied, so
+    // that no planted item disturbs another.
+    let originals: Vec<usize> = docs.iter().map(Vec::len).collect();
+    let mut stuttered = std::collections::HashSet::new();
+    let mut stutters = Vec::new();
+    for _ in 0..per_kind {
+        let d = rng.below(n);
+        let pi = rng.below(originals[d]);
+        let chars: Vec<char> = docs[d][pi].chars().collect();
+        let i = 1 + rng.below(chars.len() - 12);
+        let phrase: String = chars[i..i + 4].iter().collect();
+        if phrase.contains(['，', '。']) || !stuttered.insert((d, pi)) {
+            continue;
+        }
+        let head: String = chars[..i + 4].iter().collect();
+        let tail: String = chars[i + 4..].iter().collect();
+        docs[d][pi] = format!("{head}{phrase}{tail}");
+        stutters.push((d, pi, head.len() - phrase.len()));
+    }
     for _ in 0..per_kind {
         let (a, b) = pair(&mut rng);
-        let p = docs[a][rng.below(docs[a].len())].clone();
+        let pi = rng.below(originals[a]);
+        stuttered.insert((a, pi)); // a source of copies must not change either
+        let p = docs[a][pi].clone();
         docs[b].push(p);
         planted.duplicates.push((a.min(b), a.max(b)));
 
         let (a, b) = pair(&mut rng);
-        let mut p: Vec<char> = docs[a][rng.below(docs[a].len())].chars().collect();
+        let pi = rng.below(originals[a]);
+        stuttered.insert((a, pi));
+        let mut p: Vec<char> = docs[a][pi].chars().collect();
         for _ in 0..2 {
             let i = rng.below(p.len());
             if p[i] != '，' && p[i] != '。' {
@@ -165,34 +189,25 @@ pub fn scan_corpus(n: usize, per_kind: usize, seed: u64) -> (Vec<String>, Plante
         }
         docs[b].push(p.into_iter().collect());
         planted.near_duplicates.push((a.min(b), a.max(b)));
-
+    }
+    for _ in 0..per_kind {
         let (a, b) = pair(&mut rng);
-        let source: Vec<char> = docs[a].concat().chars().collect();
+        let host = rng.below(originals[b]);
+        if stuttered.contains(&(b, host)) {
+            continue;
+        }
+        let source: Vec<char> = docs[a][..originals[a]].concat().chars().collect();
         let start = rng.below(source.len().saturating_sub(60)) + 10;
         let mut quote: Vec<char> = source[start..start + 40].to_vec();
         quote[20] = ideograph(&mut rng);
         let quote: String = quote.into_iter().collect();
-        let host = rng.below(docs[b].len());
         let at = docs[b][host].find('，').map_or(0, |i| i + '，'.len_utf8());
         docs[b][host].insert_str(at, &format!("“{quote}”"));
         planted.quotations.push((a.min(b), a.max(b)));
-
-        let d = rng.below(n);
-        let pi = rng.below(docs[d].len());
-        let chars: Vec<char> = docs[d][pi].chars().collect();
-        let i = 1 + rng.below(chars.len().saturating_sub(12).max(1));
-        let phrase: String = chars[i..i + 4].iter().collect();
-        if phrase.chars().all(|c| c != '，' && c != '。') {
-            let offset: String = chars[..i + 4].iter().collect();
-            docs[d][pi] = format!(
-                "{offset}{phrase}{}",
-                chars[i + 4..].iter().collect::<String>()
-            );
-            let before: usize = docs[d][..pi].iter().map(|p| p.len() + 1).sum();
-            planted
-                .stutters
-                .push((d, before + offset.len() - phrase.len()));
-        }
+    }
+    for (d, pi, offset) in stutters {
+        let before: usize = docs[d][..pi].iter().map(|p| p.len() + 1).sum();
+        planted.stutters.push((d, before + offset));
     }
     (
         docs.into_iter().map(|p| p.join("\n") + "\n").collect(),
