@@ -57,15 +57,8 @@ struct ScanArgs {
     /// File extensions read when walking directories, comma-separated; `*` for every file.
     #[arg(long, value_delimiter = ',', default_value = "txt")]
     ext: Vec<String>,
-    /// Encoding of every file (WHATWG label), instead of detection.
-    #[arg(long, value_name = "LABEL")]
-    encoding: Option<String>,
-    /// Replace malformed byte sequences with U+FFFD instead of skipping the file.
-    #[arg(long)]
-    lossy: bool,
-    /// Colour in the text report.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 fn parse_threshold(s: &str) -> Result<f64, String> {
@@ -92,7 +85,14 @@ struct DiffArgs {
     /// Exit 1 on any variant, cosmetic ones included.
     #[arg(long)]
     strict: bool,
-    /// Encoding of both files (WHATWG label: UTF-8, GB18030, Big5, Shift_JIS, UTF-16LE…),
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+/// How files are read, and the terminal written to: shared by every command.
+#[derive(Args, Debug)]
+struct InputArgs {
+    /// Encoding of every file (WHATWG label: UTF-8, GB18030, Big5, Shift_JIS, UTF-16LE…),
     /// instead of detection.
     #[arg(long, value_name = "LABEL")]
     encoding: Option<String>,
@@ -102,6 +102,25 @@ struct DiffArgs {
     /// Colour in the text report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+}
+
+impl InputArgs {
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            encoding: self.encoding.clone(),
+            lossy: self.lossy,
+        }
+    }
+
+    fn color(&self) -> bool {
+        match self.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+            }
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -145,19 +164,8 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     }
 }
 
-fn use_color(choice: Color) -> bool {
-    match choice {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
-    }
-}
-
 fn run_scan(args: ScanArgs) -> Result<Outcome, CliError> {
-    let read = ReadOptions {
-        encoding: args.encoding.clone(),
-        lossy: args.lossy,
-    };
+    let read = args.input.read_options();
     let mut skipped = Vec::new();
     let files = collect_files(&args.paths, &args.ext, &mut skipped);
     let results: Vec<Result<Document, SourceError>> =
@@ -187,7 +195,7 @@ fn run_scan(args: ScanArgs) -> Result<Outcome, CliError> {
     };
     let result = scan(docs, &opts);
     let out = match args.format {
-        Format::Text => report::scan::text(&result, &skipped, use_color(args.color)),
+        Format::Text => report::scan::text(&result, &skipped, args.input.color()),
         Format::Json => report::scan::json(&result, &skipped),
         Format::Md => report::scan::markdown(&result, &skipped),
     };
@@ -267,10 +275,7 @@ fn collect_files(paths: &[PathBuf], ext: &[String], skipped: &mut Vec<Skipped>) 
 }
 
 fn run_diff(args: DiffArgs) -> Result<Outcome, CliError> {
-    let read = ReadOptions {
-        encoding: args.encoding.clone(),
-        lossy: args.lossy,
-    };
+    let read = args.input.read_options();
     let a = Document::read(&args.a, &read)?;
     let b = Document::read(&args.b, &read)?;
     let d = diff(
@@ -280,11 +285,7 @@ fn run_diff(args: DiffArgs) -> Result<Outcome, CliError> {
             profile: args.profile,
         },
     );
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
-    };
+    let color = args.input.color();
     let out = match args.format {
         Format::Text => report::text(
             &d,

@@ -58,67 +58,24 @@ impl Edit {
     }
 }
 
-/// The result of comparing two witnesses.
+/// The result of comparing two witnesses: a [`Comparison`] of their texts, with the
+/// documents it refers to (so positions can be reported).
 #[derive(Debug, Clone)]
 pub struct Diff<'d> {
     pub a: &'d Document,
     pub b: &'d Document,
     pub profile: Profile,
-    /// Edits in order of position in both texts.
-    pub edits: Vec<Edit>,
-    /// Grapheme clusters of A's and B's views.
-    pub a_units: usize,
-    pub b_units: usize,
-    /// Edit distance between the views implied by the alignment, in grapheme clusters: the
-    /// Levenshtein distance of each change's readings, summed (blocks cost their longer
-    /// side). An upper bound of the Levenshtein distance of the whole views.
-    pub distance: usize,
-    /// The part of `distance` that blocks account for, and the clusters of A in blocks.
-    pub block_distance: usize,
-    pub a_block_units: usize,
+    pub comparison: Comparison,
 }
 
-impl Diff<'_> {
-    /// Character error rate of B against A under the profile; infinite when A is empty and
-    /// B is not.
-    pub fn cer(&self) -> f64 {
-        match (self.distance, self.a_units) {
-            (0, _) => 0.0,
-            (_, 0) => f64::INFINITY,
-            (d, n) => d as f64 / n as f64,
-        }
-    }
+impl std::ops::Deref for Diff<'_> {
+    type Target = Comparison;
 
-    /// Character error rate over the aligned material only: blocks left out of both the
-    /// distance and the length.
-    pub fn cer_aligned(&self) -> f64 {
-        match (
-            self.distance - self.block_distance,
-            self.a_units - self.a_block_units,
-        ) {
-            (0, _) => 0.0,
-            (_, 0) => f64::INFINITY,
-            (d, n) => d as f64 / n as f64,
-        }
-    }
-
-    /// Variants with their classification, in order.
-    pub fn variants(&self) -> impl Iterator<Item = (&Edit, Classification)> {
-        self.edits
-            .iter()
-            .filter_map(|e| e.variant().map(|c| (e, c)))
-    }
-
-    pub fn blocks(&self) -> impl Iterator<Item = &Edit> {
-        self.edits.iter().filter(|e| e.change == Change::Block)
-    }
-
-    pub fn count(&self, class: Class) -> usize {
-        self.variants().filter(|(_, c)| c.class == class).count()
+    fn deref(&self) -> &Comparison {
+        &self.comparison
     }
 }
 
-/// Grapheme clusters of a view: interned ids and the original byte span of each.
 /// The tokens the aligner compares (see [`segment::tokens`]), with interned ids.
 struct Tokens {
     ids: Vec<u32>,
@@ -205,15 +162,71 @@ fn cluster_distance(a: &str, b: &str) -> usize {
 /// What comparing two texts gives, in byte positions of those texts.
 #[derive(Debug, Clone)]
 pub struct Comparison {
+    /// Edits in order of position in both texts.
     pub edits: Vec<Edit>,
+    /// Grapheme clusters of A's and B's views.
     pub a_units: usize,
     pub b_units: usize,
+    /// Edit distance between the views implied by the alignment, in grapheme clusters: the
+    /// Levenshtein distance of each change's readings, summed (blocks cost their longer
+    /// side). An upper bound of the Levenshtein distance of the whole views.
     pub distance: usize,
+    /// The part of `distance` that blocks account for, and the clusters of A in blocks.
     pub block_distance: usize,
     pub a_block_units: usize,
 }
 
 impl Comparison {
+    /// Character error rate of B against A under the profile; infinite when A is empty and
+    /// B is not.
+    pub fn cer(&self) -> f64 {
+        match (self.distance, self.a_units) {
+            (0, _) => 0.0,
+            (_, 0) => f64::INFINITY,
+            (d, n) => d as f64 / n as f64,
+        }
+    }
+
+    /// Character error rate over the aligned material only: blocks left out of both the
+    /// distance and the length.
+    pub fn cer_aligned(&self) -> f64 {
+        match (
+            self.distance - self.block_distance,
+            self.a_units - self.a_block_units,
+        ) {
+            (0, _) => 0.0,
+            (_, 0) => f64::INFINITY,
+            (d, n) => d as f64 / n as f64,
+        }
+    }
+
+    /// Variants with their classification, in order.
+    pub fn variants(&self) -> impl Iterator<Item = (&Edit, Classification)> {
+        self.edits
+            .iter()
+            .filter_map(|e| e.variant().map(|c| (e, c)))
+    }
+
+    pub fn blocks(&self) -> impl Iterator<Item = &Edit> {
+        self.edits.iter().filter(|e| e.change == Change::Block)
+    }
+
+    pub fn count(&self, class: Class) -> usize {
+        self.variants().filter(|(_, c)| c.class == class).count()
+    }
+
+    /// B, rebuilt from A by applying every edit (variants of every class, and blocks).
+    pub fn apply(&self, a: &str, b: &str) -> String {
+        let mut out = String::with_capacity(b.len());
+        let mut at = 0;
+        for e in &self.edits {
+            out.push_str(&a[at..e.a.start]);
+            out.push_str(&b[e.b.clone()]);
+            at = e.a.end;
+        }
+        out + &a[at..]
+    }
+
     /// Shifts every edit by the offsets of the compared texts in larger ones.
     pub fn shifted(mut self, a_offset: usize, b_offset: usize) -> Comparison {
         for e in &mut self.edits {
@@ -236,17 +249,11 @@ impl Comparison {
 
 /// Compares two witnesses.
 pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d> {
-    let c = compare(&a.text, &b.text, opts.profile);
     Diff {
         a,
         b,
         profile: opts.profile,
-        edits: c.edits,
-        a_units: c.a_units,
-        b_units: c.b_units,
-        distance: c.distance,
-        block_distance: c.block_distance,
-        a_block_units: c.a_block_units,
+        comparison: compare(&a.text, &b.text, opts.profile),
     }
 }
 
@@ -448,14 +455,7 @@ mod tests {
     }
 
     fn apply(d: &Diff) -> String {
-        let mut out = String::new();
-        let mut at = 0;
-        for e in &d.edits {
-            out.push_str(&d.a.text[at..e.a.start]);
-            out.push_str(&d.b.text[e.b.clone()]);
-            at = e.a.end;
-        }
-        out + &d.a.text[at..]
+        d.comparison.apply(&d.a.text, &d.b.text)
     }
 
     #[test]

@@ -54,15 +54,10 @@ fn doc(text: &str) -> Document {
 }
 
 fn apply(d: &Diff) -> String {
-    let mut out = String::new();
-    let mut at = 0;
-    for e in &d.edits {
-        assert!(e.a.start >= at, "edits overlap or go backwards");
-        out.push_str(&d.a.text[at..e.a.start]);
-        out.push_str(&d.b.text[e.b.clone()]);
-        at = e.a.end;
+    for w in d.edits.windows(2) {
+        assert!(w[0].a.end <= w[1].a.start, "edits overlap or go backwards");
     }
-    out + &d.a.text[at..]
+    d.apply(&d.a.text, &d.b.text)
 }
 
 proptest! {
