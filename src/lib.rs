@@ -27,6 +27,7 @@ pub mod align;
 pub mod classify;
 pub mod cli;
 pub mod diff;
+pub mod ledger;
 pub mod normalize;
 pub mod report;
 pub mod scan;

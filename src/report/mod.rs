@@ -228,6 +228,6 @@ pub(crate) fn painter(color: bool) -> impl Fn(&str, &str) -> String {
 }
 
 /// Serializes a report; plain structs and string-keyed maps cannot fail.
-pub(crate) fn to_json<T: Serialize>(report: &T) -> String {
+pub fn to_json<T: Serialize>(report: &T) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
 }

@@ -8,11 +8,14 @@ use rayon::prelude::*;
 
 use crate::classify::Class;
 use crate::diff::{DiffOptions, diff};
+use crate::ledger::LedgerError;
 use crate::normalize::Profile;
 use crate::report::scan::Skipped;
 use crate::report::{self, TextOptions};
 use crate::scan::{FindingKind, ScanOptions, scan};
 use crate::source::{Document, ReadOptions, SourceError};
+
+mod ledger;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -22,6 +25,10 @@ use crate::source::{Document, ReadOptions, SourceError};
     after_help = "Exit status: 0 no difference (under the chosen rules), 1 differences, 2 trouble."
 )]
 pub struct Cli {
+    /// The ledger to use (a .witness directory, or the directory holding one) instead of
+    /// the one found by walking up from the current directory.
+    #[arg(long, global = true, value_name = "DIR")]
+    ledger: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -32,6 +39,45 @@ enum Command {
     Diff(DiffArgs),
     /// Find duplicated, near-duplicate, repeated and quoted text in files and directories.
     Scan(ScanArgs),
+    /// Create a ledger (.witness/) in the current directory.
+    Init,
+    /// Store files' bytes and record a version of each.
+    Add(ledger::AddArgs),
+    /// Record a note.
+    Note { text: String },
+    /// The ledger's records, newest first.
+    Log {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One record (ID: digest, unique prefix, label, or label@N).
+    Show { id: String },
+    /// Check every record, the chain, the Merkle root and every stored object; or, with
+    /// --proof, a proof file offline. Exit 0 intact, 1 damaged, 2 trouble.
+    Verify {
+        #[arg(long, value_name = "FILE")]
+        proof: Option<PathBuf>,
+    },
+    /// An RFC 6962 inclusion proof of a record, or with --since N a consistency proof from
+    /// the tree of the first N records to the current one.
+    Prove {
+        id: Option<String>,
+        #[arg(long, value_name = "SIZE")]
+        since: Option<usize>,
+    },
+    /// The ledger as W3C PROV-JSON, or an in-toto Statement v1 per version (JSON lines).
+    Export {
+        #[arg(long, value_enum)]
+        format: ledger::ExportFormat,
+    },
+    /// For CI: re-hash every tracked file (or those given) against its last recorded version.
+    /// Exit 0 clean, 1 drift, 2 trouble.
+    Check {
+        paths: Vec<PathBuf>,
+        /// Record the check as an audit.
+        #[arg(long)]
+        record: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -54,6 +100,9 @@ struct ScanArgs {
     /// Kinds of findings to report, comma-separated [default: all].
     #[arg(long, value_enum, value_delimiter = ',')]
     kinds: Vec<FindingKind>,
+    /// Append an audit record of this report to the ledger.
+    #[arg(long)]
+    record: bool,
     /// File extensions read when walking directories, comma-separated; `*` for every file.
     #[arg(long, value_delimiter = ',', default_value = "txt")]
     ext: Vec<String>,
@@ -85,6 +134,9 @@ struct DiffArgs {
     /// Exit 1 on any variant, cosmetic ones included.
     #[arg(long)]
     strict: bool,
+    /// Append an audit record of this report to the ledger.
+    #[arg(long)]
+    record: bool,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -142,6 +194,10 @@ enum Color {
 pub enum CliError {
     #[error(transparent)]
     Source(#[from] SourceError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error("{0}")]
+    Usage(String),
     #[error("cannot write the report: {0}")]
     Output(std::io::Error),
     #[error("nothing could be read ({0} skipped); check the paths above")]
@@ -158,13 +214,25 @@ pub enum Outcome {
 }
 
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
+    let at = &cli.ledger;
     match cli.command {
-        Command::Diff(args) => run_diff(args),
-        Command::Scan(args) => run_scan(args),
+        Command::Diff(args) => run_diff(args, at),
+        Command::Scan(args) => run_scan(args, at),
+        Command::Init => ledger::init(),
+        Command::Add(args) => ledger::add(at, args),
+        Command::Note { text } => ledger::note(at, text),
+        Command::Log { json } => ledger::log(at, json),
+        Command::Show { id } => ledger::show(at, &id),
+        Command::Verify { proof } => ledger::verify_cmd(at, proof),
+        Command::Prove { id, since } => ledger::prove(at, id, since),
+        Command::Export { format } => ledger::export_cmd(at, format),
+        Command::Check { paths, record } => ledger::check(at, paths, record),
     }
 }
 
-fn run_scan(args: ScanArgs) -> Result<Outcome, CliError> {
+fn run_scan(args: ScanArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
+    // A report to record needs a ledger: find it before doing the work.
+    let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
     let read = args.input.read_options();
     let mut skipped = Vec::new();
     let files = collect_files(&args.paths, &args.ext, &mut skipped);
@@ -200,6 +268,10 @@ fn run_scan(args: ScanArgs) -> Result<Outcome, CliError> {
         Format::Md => report::scan::markdown(&result, &skipped),
     };
     write_stdout(&out)?;
+    if let Some(l) = &recorder {
+        let inputs = result.docs.iter().map(ledger::input).collect();
+        ledger::record_audit(l, "scan", inputs, Some(args.profile), out.as_bytes())?;
+    }
     Ok(if result.notable() > 0 {
         Outcome::Differ
     } else {
@@ -274,10 +346,11 @@ fn collect_files(paths: &[PathBuf], ext: &[String], skipped: &mut Vec<Skipped>) 
     files
 }
 
-fn run_diff(args: DiffArgs) -> Result<Outcome, CliError> {
+fn run_diff(args: DiffArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
+    let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
     let read = args.input.read_options();
-    let a = Document::read(&args.a, &read)?;
-    let b = Document::read(&args.b, &read)?;
+    let a = ledger::load(&args.a, &read, at)?;
+    let b = ledger::load(&args.b, &read, at)?;
     let d = diff(
         &a,
         &b,
@@ -298,6 +371,10 @@ fn run_diff(args: DiffArgs) -> Result<Outcome, CliError> {
         Format::Md => report::markdown(&d, args.all),
     };
     write_stdout(&out)?;
+    if let Some(l) = &recorder {
+        let inputs = vec![ledger::input(&a), ledger::input(&b)];
+        ledger::record_audit(l, "diff", inputs, Some(args.profile), out.as_bytes())?;
+    }
     let differs = d.blocks().next().is_some()
         || d.count(Class::Substantive) > 0
         || (args.strict && d.count(Class::Cosmetic) > 0);
@@ -309,7 +386,7 @@ fn run_diff(args: DiffArgs) -> Result<Outcome, CliError> {
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
-fn write_stdout(s: &str) -> Result<(), CliError> {
+pub(crate) fn write_stdout(s: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(s.as_bytes()).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Output(e)),

@@ -1,0 +1,726 @@
+//! The provenance ledger: a content-addressed store of every version, and a hash-chained,
+//! append-only log of records (`.witness/ledger.jsonl`, one canonical JSON record per line).
+//!
+//! A record's id is SHA-256(0x00 ‖ its canonical bytes) — the RFC 6962 leaf hash — and names
+//! the previous record's id in `prev`, so ids chain and also form a Merkle tree for inclusion
+//! and consistency proofs ([`merkle`]). Appends take an exclusive lock on `.witness/lock`, read
+//! only the tail of the log, write one line and `fdatasync` it; a torn last line left by a
+//! crash is cut off by the next append, which records the repair. Objects and the checkpoint
+//! (tree size, root and right edge, so appends never re-read the log) are written to a
+//! temporary file, synced, and renamed.
+
+pub mod canonical;
+pub mod export;
+pub mod merkle;
+pub mod verify;
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Component, Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+use unicode_normalization::{IsNormalized, is_nfc_quick};
+
+use crate::source::{Document, ReadOptions, SourceError};
+use merkle::{Frontier, Hash};
+
+/// The directory that holds a ledger.
+pub const DIR: &str = ".witness";
+/// The schema every record carries.
+pub const SCHEMA: &str = "witness/ledger/1";
+/// `prev` of the first record.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Ledger failures; each names what and where, and nothing is written when one occurs.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("no {DIR} ledger in {from} or any directory above it; run `witness init` there")]
+    NotFound { from: String },
+    #[error("{path} already holds a ledger")]
+    Exists { path: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} line {line}: {what}; run `witness verify` for the whole ledger")]
+    Corrupt {
+        path: String,
+        line: usize,
+        what: String,
+    },
+    #[error("no record or version matches {id:?}; `witness log` lists them")]
+    UnknownId { id: String },
+    #[error("{id:?} matches {count} records; give more of the digest")]
+    AmbiguousId { id: String, count: usize },
+    #[error("{path} is outside the repository {root} (the directory that holds {DIR}/)")]
+    Outside { path: String, root: String },
+    #[error("record {seq}: its object {sha256} is missing from the store")]
+    MissingObject { seq: u64, sha256: String },
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(transparent)]
+    NotCanonical(#[from] canonical::NotCanonical),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> LedgerError + '_ {
+    move |source| LedgerError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Lowercase hex of a hash.
+pub fn hex(h: &Hash) -> String {
+    h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Hash> {
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, chunk) in s.as_bytes().chunks(2).enumerate() {
+        out[i] = u8::from_str_radix(std::str::from_utf8(chunk).ok()?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// One record of the log.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub seq: u64,
+    /// Hex of the leaf hash.
+    pub id: String,
+    pub body: Map<String, Value>,
+}
+
+impl Record {
+    pub fn kind(&self) -> &str {
+        self.str("type").unwrap_or("")
+    }
+
+    pub fn str(&self, key: &str) -> Option<&str> {
+        self.body.get(key).and_then(Value::as_str)
+    }
+
+    /// Parses one line: valid JSON, canonical, of this schema.
+    fn parse(line: &str) -> Result<Record, String> {
+        let value: Value =
+            serde_json::from_str(line).map_err(|e| format!("not valid JSON ({e})"))?;
+        let canonical = canonical::to_canonical(&value).map_err(|e| e.to_string())?;
+        if canonical != line {
+            return Err("not in canonical form (it was edited by hand?)".into());
+        }
+        let Value::Object(body) = value else {
+            return Err("not a JSON object".into());
+        };
+        match body.get("schema").and_then(Value::as_str) {
+            Some(SCHEMA) => {}
+            Some(other) => {
+                return Err(format!(
+                    "unknown schema {other:?} (this witness reads {SCHEMA}); upgrade witness"
+                ));
+            }
+            None => return Err("no schema".into()),
+        }
+        let seq = body.get("seq").and_then(Value::as_u64).ok_or("no seq")?;
+        Ok(Record {
+            seq,
+            id: hex(&merkle::leaf_hash(line.as_bytes())),
+            body,
+        })
+    }
+}
+
+/// What `add` stored.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub sha256: String,
+    pub text_sha256: String,
+    pub encoding: String,
+    pub bytes: u64,
+}
+
+/// The checkpoint: the tree head after the last append, and its right edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub frontier: Frontier,
+    pub last_id: String,
+}
+
+/// A ledger on disk.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    /// The repository: the directory that holds `.witness/`.
+    pub root: PathBuf,
+    dir: PathBuf,
+}
+
+impl Ledger {
+    /// Creates `.witness/` in `at`.
+    pub fn init(at: &Path) -> Result<Ledger, LedgerError> {
+        let dir = at.join(DIR);
+        if dir.exists() {
+            return Err(LedgerError::Exists {
+                path: dir.display().to_string(),
+            });
+        }
+        std::fs::create_dir_all(dir.join("objects").join("sha256")).map_err(io(&dir))?;
+        let ledger = Ledger {
+            root: at.to_path_buf(),
+            dir,
+        };
+        File::create(ledger.log_path()).map_err(io(&ledger.log_path()))?;
+        Ok(ledger)
+    }
+
+    /// The ledger of `start` or the nearest directory above it.
+    pub fn find(start: &Path) -> Result<Ledger, LedgerError> {
+        let start = std::path::absolute(start).map_err(io(start))?;
+        start
+            .ancestors()
+            .find(|d| d.join(DIR).join("ledger.jsonl").is_file())
+            .map(|d| Ledger {
+                root: d.to_path_buf(),
+                dir: d.join(DIR),
+            })
+            .ok_or_else(|| LedgerError::NotFound {
+                from: start.display().to_string(),
+            })
+    }
+
+    /// The ledger in `dir` (the `.witness` directory itself, or the directory holding it).
+    pub fn open(dir: &Path) -> Result<Ledger, LedgerError> {
+        let dir = std::path::absolute(dir).map_err(io(dir))?;
+        let (root, dir) = if dir.join("ledger.jsonl").is_file() {
+            (dir.parent().unwrap_or(&dir).to_path_buf(), dir)
+        } else {
+            (dir.clone(), dir.join(DIR))
+        };
+        if !dir.join("ledger.jsonl").is_file() {
+            return Err(LedgerError::NotFound {
+                from: dir.display().to_string(),
+            });
+        }
+        Ok(Ledger { root, dir })
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.join("ledger.jsonl")
+    }
+
+    fn checkpoint_path(&self) -> PathBuf {
+        self.dir.join("checkpoint.json")
+    }
+
+    pub fn object_path(&self, sha256: &str) -> PathBuf {
+        let (head, tail) = sha256.split_at(2.min(sha256.len()));
+        self.dir
+            .join("objects")
+            .join("sha256")
+            .join(head)
+            .join(tail)
+    }
+
+    /// `path` relative to the repository, with `/` separators; an error outside it.
+    pub fn relative(&self, path: &Path) -> Result<String, LedgerError> {
+        let abs = std::path::absolute(path).map_err(io(path))?;
+        // Resolve `..` without touching the disk, so a missing file still gets this error.
+        let mut clean = PathBuf::new();
+        for c in abs.components() {
+            match c {
+                Component::ParentDir => {
+                    clean.pop();
+                }
+                Component::CurDir => {}
+                other => clean.push(other),
+            }
+        }
+        let outside = || LedgerError::Outside {
+            path: path.display().to_string(),
+            root: self.root.display().to_string(),
+        };
+        let rel = clean.strip_prefix(&self.root).map_err(|_| outside())?;
+        if rel.starts_with(DIR) {
+            return Err(outside());
+        }
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Ok(parts.join("/"))
+    }
+
+    /// Every record, checked line by line (JSON, canonical form, schema). A torn last line is
+    /// left out (the next append repairs it); any other damage is an error.
+    pub fn records(&self) -> Result<Vec<Record>, LedgerError> {
+        let path = self.log_path();
+        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+        let complete = match text.rfind('\n') {
+            Some(i) => &text[..=i],
+            None => "",
+        };
+        complete
+            .lines()
+            .enumerate()
+            .map(|(i, line)| {
+                Record::parse(line).map_err(|what| LedgerError::Corrupt {
+                    path: path.display().to_string(),
+                    line: i + 1,
+                    what,
+                })
+            })
+            .collect()
+    }
+
+    /// Stores a file's bytes under `objects/` (streaming: memory does not grow with the file)
+    /// and returns its digests.
+    pub fn store(&self, file: &Path) -> Result<Stored, LedgerError> {
+        let meta = std::fs::metadata(file).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => LedgerError::Source(SourceError::NotFound {
+                path: file.display().to_string(),
+            }),
+            _ => io(file)(e),
+        })?;
+        if meta.is_dir() {
+            return Err(SourceError::IsDirectory {
+                path: file.display().to_string(),
+            }
+            .into());
+        }
+        let mut input = File::open(file).map_err(io(file))?;
+        let tmp_dir = self.dir.join("objects").join("tmp");
+        std::fs::create_dir_all(&tmp_dir).map_err(io(&tmp_dir))?;
+        let tmp = tmp_dir.join(format!("{}-{}", std::process::id(), unique()));
+        let mut out = File::create(&tmp).map_err(io(&tmp))?;
+        let mut hasher = Sha256::new();
+        let mut text = TextCheck::default();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut bytes = 0u64;
+        loop {
+            let n = input.read(&mut buf).map_err(io(file))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            text.feed(&buf[..n], bytes == 0);
+            out.write_all(&buf[..n]).map_err(io(&tmp))?;
+            bytes += n as u64;
+        }
+        out.sync_all().map_err(io(&tmp))?;
+        drop(out);
+        let sha256 = hex(&hasher.finalize().into());
+        // The canonical text's digest: the same as the bytes' when they are already canonical
+        // (UTF-8, NFC, no CR, no BOM); otherwise decoded from the stored copy.
+        let (text_sha256, encoding) = if text.canonical() {
+            (sha256.clone(), "UTF-8".to_string())
+        } else {
+            let raw = std::fs::read(&tmp).map_err(io(&tmp))?;
+            let shown = file.display().to_string();
+            let doc = Document::from_bytes(&shown, &shown, &raw, &ReadOptions::default())?;
+            (doc.text_sha256, doc.encoding.name().to_string())
+        };
+        let target = self.object_path(&sha256);
+        if target.is_file() {
+            // Same bytes, same object: no second copy.
+            let _ = std::fs::remove_file(&tmp);
+        } else {
+            let parent = target.parent().unwrap_or(&self.dir);
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            std::fs::rename(&tmp, &target).map_err(io(&target))?;
+            sync_dir(parent)?;
+        }
+        Ok(Stored {
+            sha256,
+            text_sha256,
+            encoding,
+            bytes,
+        })
+    }
+
+    /// The bytes of a stored object.
+    pub fn object(&self, seq: u64, sha256: &str) -> Result<Vec<u8>, LedgerError> {
+        let path = self.object_path(sha256);
+        std::fs::read(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => LedgerError::MissingObject {
+                seq,
+                sha256: sha256.to_string(),
+            },
+            _ => io(&path)(e),
+        })
+    }
+
+    /// Appends a record (with `schema`, `seq`, `prev` and `time` filled in) under the lock,
+    /// repairing a torn last line first. Returns the record written.
+    pub fn append(&self, body: Map<String, Value>) -> Result<Record, LedgerError> {
+        let lock_path = self.dir.join("lock");
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io(&lock_path))?;
+        lock.lock().map_err(io(&lock_path))?;
+        let path = self.log_path();
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&path)
+            .map_err(io(&path))?;
+        let tail = read_tail(&mut file, &path)?;
+        let mut checkpoint = match (&tail.last, self.checkpoint()) {
+            (None, _) => Checkpoint {
+                frontier: Frontier::default(),
+                last_id: GENESIS.to_string(),
+            },
+            (Some(last), Some(c)) if c.last_id == last.id && c.frontier.size == last.seq + 1 => c,
+            // No checkpoint, or one a crash left behind: rebuild it from the log.
+            (Some(_), _) => self.rebuild_checkpoint()?,
+        };
+        let mut next_seq = tail.last.as_ref().map_or(0, |r| r.seq + 1);
+        if let Some((offset, torn)) = tail.torn {
+            file.set_len(offset).map_err(io(&path))?;
+            file.sync_data().map_err(io(&path))?;
+            let mut repair = Map::new();
+            repair.insert("type".into(), "repair".into());
+            repair.insert(
+                "what".into(),
+                "a torn last line (an interrupted append) was cut off".into(),
+            );
+            repair.insert("cut_bytes".into(), torn.len().to_string().into());
+            repair.insert("cut_sha256".into(), crate::source::hex_sha256(&torn).into());
+            write_record(&mut file, &path, repair, next_seq, &mut checkpoint)?;
+            next_seq += 1;
+        }
+        let record = write_record(&mut file, &path, body, next_seq, &mut checkpoint)?;
+        self.write_checkpoint(&checkpoint)?;
+        Ok(record)
+    }
+
+    /// The checkpoint, if one is there and readable.
+    pub fn checkpoint(&self) -> Option<Checkpoint> {
+        let text = std::fs::read_to_string(self.checkpoint_path()).ok()?;
+        let v: Value = serde_json::from_str(&text).ok()?;
+        let size: u64 = v.get("size")?.as_str()?.parse().ok()?;
+        let nodes = v
+            .get("frontier")?
+            .as_array()?
+            .iter()
+            .map(|n| n.as_str().and_then(unhex))
+            .collect::<Option<Vec<Hash>>>()?;
+        let frontier = Frontier { size, nodes };
+        let root = v.get("root")?.as_str()?;
+        // A checkpoint whose own root does not follow from its edge is not used.
+        (root == hex(&frontier.root()) && frontier.nodes.len() as u32 == size.count_ones()).then(
+            || Checkpoint {
+                frontier,
+                last_id: v
+                    .get("last_id")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            },
+        )
+    }
+
+    fn rebuild_checkpoint(&self) -> Result<Checkpoint, LedgerError> {
+        let mut frontier = Frontier::default();
+        let mut last_id = GENESIS.to_string();
+        for r in self.records()? {
+            frontier.push(unhex(&r.id).unwrap_or_default());
+            last_id = r.id;
+        }
+        Ok(Checkpoint { frontier, last_id })
+    }
+
+    fn write_checkpoint(&self, c: &Checkpoint) -> Result<(), LedgerError> {
+        let value = json!({
+            "schema": "witness/checkpoint/1",
+            "size": c.frontier.size.to_string(),
+            "root": hex(&c.frontier.root()),
+            "last_id": c.last_id,
+            "frontier": c.frontier.nodes.iter().map(hex).collect::<Vec<_>>(),
+        });
+        let text = canonical::to_canonical(&value)? + "\n";
+        write_atomically(&self.checkpoint_path(), text.as_bytes())
+    }
+
+    /// Finds a record by full id, unique id prefix (4+ hex digits), object digest or prefix,
+    /// `label` (its latest version) or `label@N` (its N-th version, from 1).
+    pub fn resolve<'r>(&self, records: &'r [Record], id: &str) -> Result<&'r Record, LedgerError> {
+        let unknown = || LedgerError::UnknownId { id: id.to_string() };
+        let versions = || records.iter().filter(|r| r.kind() == "version");
+        if let Some((label, n)) = id.rsplit_once('@') {
+            let n: usize = n.parse().map_err(|_| unknown())?;
+            return versions()
+                .filter(|r| r.str("label") == Some(label))
+                .nth(n.checked_sub(1).ok_or_else(unknown)?)
+                .ok_or_else(unknown);
+        }
+        if let Some(r) = versions().rfind(|r| r.str("label") == Some(id)) {
+            return Ok(r);
+        }
+        let is_hex = id.len() >= 4 && id.bytes().all(|b| b.is_ascii_hexdigit());
+        if !is_hex {
+            return Err(unknown());
+        }
+        let id_lower = id.to_ascii_lowercase();
+        let by_id: Vec<&Record> = records
+            .iter()
+            .filter(|r| r.id.starts_with(&id_lower))
+            .collect();
+        let matches = if by_id.is_empty() {
+            // An object digest names its latest version.
+            let mut v: Vec<&Record> = versions()
+                .filter(|r| r.str("sha256").is_some_and(|s| s.starts_with(&id_lower)))
+                .collect();
+            let mut digests: Vec<&str> = v.iter().filter_map(|r| r.str("sha256")).collect();
+            digests.sort_unstable();
+            digests.dedup();
+            if digests.len() > 1 {
+                return Err(LedgerError::AmbiguousId {
+                    id: id.to_string(),
+                    count: digests.len(),
+                });
+            }
+            v.drain(..v.len().saturating_sub(1));
+            v
+        } else {
+            by_id
+        };
+        match matches.as_slice() {
+            [one] => Ok(one),
+            [] => Err(unknown()),
+            many => Err(LedgerError::AmbiguousId {
+                id: id.to_string(),
+                count: many.len(),
+            }),
+        }
+    }
+}
+
+/// Serializes and appends one record, advancing the checkpoint.
+fn write_record(
+    file: &mut File,
+    path: &Path,
+    mut body: Map<String, Value>,
+    seq: u64,
+    checkpoint: &mut Checkpoint,
+) -> Result<Record, LedgerError> {
+    body.insert("schema".into(), SCHEMA.into());
+    body.insert("seq".into(), seq.into());
+    body.insert("prev".into(), checkpoint.last_id.clone().into());
+    body.entry("time").or_insert_with(|| now().into());
+    let line = canonical::to_canonical(&Value::Object(body.clone()))?;
+    let leaf = merkle::leaf_hash(line.as_bytes());
+    let mut bytes = line.into_bytes();
+    bytes.push(b'\n');
+    fault_point(file, &bytes);
+    file.write_all(&bytes).map_err(io(path))?;
+    file.sync_data().map_err(io(path))?;
+    checkpoint.frontier.push(leaf);
+    checkpoint.last_id = hex(&leaf);
+    Ok(Record {
+        seq,
+        id: hex(&leaf),
+        body,
+    })
+}
+
+/// For crash tests: `WITNESS_CRASH_AFTER_BYTES=N` writes only the first N bytes of the next
+/// record, then aborts the process, leaving a torn line exactly as a crash would.
+fn fault_point(file: &mut File, bytes: &[u8]) {
+    if let Some(n) = std::env::var("WITNESS_CRASH_AFTER_BYTES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        let _ = file.write_all(&bytes[..n.min(bytes.len())]);
+        let _ = file.sync_data();
+        std::process::abort();
+    }
+}
+
+/// The last complete record of the log, and a torn tail after it: (offset, bytes).
+struct Tail {
+    last: Option<Record>,
+    torn: Option<(u64, Vec<u8>)>,
+}
+
+/// Reads backwards from the end, a window at a time, until the last complete line is found.
+fn read_tail(file: &mut File, path: &Path) -> Result<Tail, LedgerError> {
+    let len = file.metadata().map_err(io(path))?.len();
+    let mut window: u64 = 64 * 1024;
+    loop {
+        let start = len.saturating_sub(window);
+        file.seek(SeekFrom::Start(start)).map_err(io(path))?;
+        let mut buf = Vec::with_capacity((len - start) as usize);
+        file.take(len - start)
+            .read_to_end(&mut buf)
+            .map_err(io(path))?;
+        let last_nl = buf.iter().rposition(|&b| b == b'\n');
+        let torn = match last_nl {
+            Some(i) if i + 1 < buf.len() => Some((start + i as u64 + 1, buf[i + 1..].to_vec())),
+            None if start == 0 && !buf.is_empty() => Some((0, buf.clone())),
+            _ => None,
+        };
+        let Some(end) = last_nl else {
+            if start == 0 {
+                return Ok(Tail { last: None, torn });
+            }
+            window *= 4;
+            continue;
+        };
+        let line_start = buf[..end].iter().rposition(|&b| b == b'\n').map(|i| i + 1);
+        let line_start = match line_start {
+            Some(s) => s,
+            None if start == 0 => 0,
+            None => {
+                window *= 4;
+                continue;
+            }
+        };
+        let line = String::from_utf8_lossy(&buf[line_start..end]);
+        let last = Record::parse(&line).map_err(|what| LedgerError::Corrupt {
+            path: path.display().to_string(),
+            line: 0,
+            what: format!("the last record is damaged: {what}"),
+        })?;
+        return Ok(Tail {
+            last: Some(last),
+            torn,
+        });
+    }
+}
+
+/// Writes a file whole or not at all: temporary file, sync, rename, sync the directory.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
+    let tmp = path.with_extension(format!("tmp-{}-{}", std::process::id(), unique()));
+    let mut f = File::create(&tmp).map_err(io(&tmp))?;
+    f.write_all(bytes).map_err(io(&tmp))?;
+    f.sync_all().map_err(io(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io(path))?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+fn sync_dir(dir: &Path) -> Result<(), LedgerError> {
+    File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))
+}
+
+/// A name part that differs between calls of one process.
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos() as u64);
+    nanos ^ (COUNTER.fetch_add(1, Ordering::Relaxed) << 32)
+}
+
+/// Now, as RFC 3339 UTC; `SOURCE_DATE_EPOCH` (seconds) fixes it for reproducible runs.
+fn now() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    rfc3339(secs)
+}
+
+fn rfc3339(secs: i64) -> String {
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Watches bytes go by and says whether they are already canonical text: valid UTF-8 without
+/// BOM or CR, in NFC (a quick check that is conservative across chunk boundaries).
+#[derive(Default)]
+struct TextCheck {
+    carry: Vec<u8>,
+    failed: bool,
+}
+
+impl TextCheck {
+    fn feed(&mut self, chunk: &[u8], first: bool) {
+        if self.failed {
+            return;
+        }
+        if (first && chunk.starts_with(b"\xEF\xBB\xBF")) || chunk.contains(&b'\r') {
+            self.failed = true;
+            return;
+        }
+        let mut data = std::mem::take(&mut self.carry);
+        data.extend_from_slice(chunk);
+        let valid = match std::str::from_utf8(&data) {
+            Ok(s) => s.len(),
+            // An incomplete sequence at the end waits for the next chunk.
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => {
+                self.failed = true;
+                return;
+            }
+        };
+        let text = std::str::from_utf8(&data[..valid]).unwrap_or("");
+        if is_nfc_quick(text.chars()) != IsNormalized::Yes {
+            self.failed = true;
+            return;
+        }
+        self.carry = data[valid..].to_vec();
+    }
+
+    fn canonical(&self) -> bool {
+        !self.failed && self.carry.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_from_epoch() {
+        assert_eq!(rfc3339(1_750_118_400), "2025-06-17T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(951_868_799), "2000-02-29T23:59:59Z");
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn text_check_is_conservative() {
+        let mut t = TextCheck::default();
+        let s = "跨里海".as_bytes();
+        t.feed(&s[..4], true);
+        t.feed(&s[4..], false);
+        assert!(t.canonical());
+        for bad in [
+            &b"a\r\nb"[..],
+            b"\xEF\xBB\xBFx",
+            "e\u{301}".as_bytes(),
+            b"\xff",
+        ] {
+            let mut t = TextCheck::default();
+            t.feed(bad, true);
+            assert!(!t.canonical(), "{bad:?}");
+        }
+    }
+}

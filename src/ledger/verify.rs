@@ -1,0 +1,268 @@
+//! Checking a ledger: every record's form and id, the chain, the sequence, every stored
+//! object's digest, the Merkle root, and agreement with the checkpoint. The first problem is
+//! reported exactly: which record, on which line, what differs.
+
+use std::io::Read;
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::merkle::{self, Hash};
+use super::{GENESIS, Ledger, LedgerError, Record, hex, unhex};
+
+/// The outcome of a verification.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    /// Complete records read.
+    pub records: u64,
+    /// Merkle root over them.
+    pub root: String,
+    /// The first problem found, in words; `None` when intact.
+    pub problem: Option<String>,
+}
+
+/// Verifies the whole ledger.
+pub fn verify(ledger: &Ledger) -> Result<Verification, LedgerError> {
+    let path = ledger.log_path();
+    let bytes = std::fs::read(&path).map_err(super::io(&path))?;
+    let mut leaves: Vec<Hash> = Vec::new();
+    let mut records: Vec<Record> = Vec::new();
+    let mut problem = None;
+    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let lines: Vec<&[u8]> = match complete {
+        0 => Vec::new(),
+        n => bytes[..n - 1].split(|&b| b == b'\n').collect(),
+    };
+    for (i, raw) in lines.into_iter().enumerate() {
+        let line_no = i + 1;
+        let Ok(line) = std::str::from_utf8(raw) else {
+            problem = Some(format!("line {line_no} is not UTF-8"));
+            break;
+        };
+        let record = match Record::parse(line) {
+            Ok(r) => r,
+            Err(what) => {
+                problem = Some(format!("line {line_no} (record {i}) is {what}"));
+                break;
+            }
+        };
+        if let Some(p) = chain_problem(&records, &record, i) {
+            problem = Some(p);
+            break;
+        }
+        if let Some(p) = object_problem(ledger, &record)? {
+            problem = Some(p);
+            break;
+        }
+        leaves.push(unhex(&record.id).unwrap_or_default());
+        records.push(record);
+    }
+    if problem.is_none() && complete < bytes.len() {
+        problem = Some(format!(
+            "the last line is torn ({} bytes after record {}, an interrupted append); the next append cuts it off and records the repair",
+            bytes.len() - complete,
+            records.len().saturating_sub(1)
+        ));
+    }
+    if problem.is_none() {
+        problem = checkpoint_problem(ledger, &records, &leaves);
+    }
+    Ok(Verification {
+        records: records.len() as u64,
+        root: hex(&merkle::root(&leaves)),
+        problem,
+    })
+}
+
+/// Sequence and chain: record `i` must have seq `i` and name record `i-1`'s id as `prev`.
+fn chain_problem(records: &[Record], r: &Record, i: usize) -> Option<String> {
+    let line = i + 1;
+    if r.seq != i as u64 {
+        return Some(if r.seq > i as u64 {
+            format!(
+                "line {line} holds record {} where record {i} should be: record {i} was removed (or records reordered)",
+                r.seq
+            )
+        } else {
+            format!(
+                "line {line} holds record {} after record {}: records were reordered or duplicated",
+                r.seq,
+                i.saturating_sub(1)
+            )
+        });
+    }
+    let expected = records.last().map_or(GENESIS, |p| p.id.as_str());
+    let prev = r.str("prev").unwrap_or("");
+    if prev != expected {
+        return Some(format!(
+            "record {i} (line {line}) names {prev} as previous, but record {} has id {expected}: record {} was altered after record {i} was written",
+            i.saturating_sub(1),
+            i.saturating_sub(1)
+        ));
+    }
+    None
+}
+
+/// A version's object must be there and hash to its digest.
+fn object_problem(ledger: &Ledger, r: &Record) -> Result<Option<String>, LedgerError> {
+    if r.kind() != "version" {
+        return Ok(None);
+    }
+    let Some(sha256) = r.str("sha256") else {
+        return Ok(Some(format!(
+            "record {} is a version without a sha256",
+            r.seq
+        )));
+    };
+    let path = ledger.object_path(sha256);
+    let mut file = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(_) => {
+            return Ok(Some(format!(
+                "record {}: the object {sha256} ({}) is missing from the store",
+                r.seq,
+                r.str("path").unwrap_or("?")
+            )));
+        }
+    };
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).map_err(super::io(&path))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    let actual = hex(&hasher.finalize().into());
+    Ok((actual != sha256).then(|| {
+        format!(
+            "record {}: the stored object for {} should have sha256 {sha256} but its bytes hash to {actual}: the object was replaced",
+            r.seq,
+            r.str("path").unwrap_or("?")
+        )
+    }))
+}
+
+/// The checkpoint must describe a prefix of this ledger.
+fn checkpoint_problem(ledger: &Ledger, records: &[Record], leaves: &[Hash]) -> Option<String> {
+    let c = ledger.checkpoint()?;
+    let size = c.frontier.size as usize;
+    if size > leaves.len() {
+        return Some(format!(
+            "the checkpoint recorded {size} records but the ledger has {}: records {}..{} were removed",
+            leaves.len(),
+            leaves.len(),
+            size - 1
+        ));
+    }
+    if size > 0 && records[size - 1].id != c.last_id {
+        return Some(format!(
+            "record {} differs from the one the checkpoint recorded (id {}): it was altered",
+            size - 1,
+            c.last_id
+        ));
+    }
+    (merkle::root(&leaves[..size]) != c.frontier.root()).then(|| {
+        format!(
+            "the first {size} records do not hash to the checkpoint's root: a record was altered"
+        )
+    })
+}
+
+/// An inclusion proof of `record` in the current tree, as JSON (`witness/proof/1`).
+pub fn inclusion_proof(ledger: &Ledger, record: &Record) -> Result<Value, LedgerError> {
+    let leaves = leaf_hashes(ledger)?;
+    let i = record.seq as usize;
+    Ok(json!({
+        "schema": "witness/proof/1",
+        "type": "inclusion",
+        "leaf_index": record.seq.to_string(),
+        "tree_size": leaves.len().to_string(),
+        "leaf_hash": record.id,
+        "root": hex(&merkle::root(&leaves)),
+        "path": merkle::inclusion_proof(i, &leaves).iter().map(hex).collect::<Vec<_>>(),
+    }))
+}
+
+/// A consistency proof from the tree of the first `old_size` records to the current one.
+pub fn consistency_proof(ledger: &Ledger, old_size: usize) -> Result<Value, LedgerError> {
+    let leaves = leaf_hashes(ledger)?;
+    let old = old_size.min(leaves.len());
+    Ok(json!({
+        "schema": "witness/proof/1",
+        "type": "consistency",
+        "old_size": old.to_string(),
+        "old_root": hex(&merkle::root(&leaves[..old])),
+        "tree_size": leaves.len().to_string(),
+        "root": hex(&merkle::root(&leaves)),
+        "path": merkle::consistency_proof(old, &leaves).iter().map(hex).collect::<Vec<_>>(),
+    }))
+}
+
+fn leaf_hashes(ledger: &Ledger) -> Result<Vec<Hash>, LedgerError> {
+    Ok(ledger
+        .records()?
+        .iter()
+        .map(|r| unhex(&r.id).unwrap_or_default())
+        .collect())
+}
+
+/// Checks a proof offline. `Ok(description)` when it holds, `Err(reason)` when it does not
+/// or cannot be read.
+pub fn check_proof(proof: &Value) -> Result<String, String> {
+    let field = |k: &str| {
+        proof
+            .get(k)
+            .and_then(Value::as_str)
+            .ok_or(format!("the proof has no {k}"))
+    };
+    let number = |k: &str| {
+        field(k)?
+            .parse::<u64>()
+            .map_err(|_| format!("{k} is not a number"))
+    };
+    let hash = |k: &str| unhex(field(k)?).ok_or(format!("{k} is not a SHA-256 digest"));
+    let path: Vec<Hash> = proof
+        .get("path")
+        .and_then(Value::as_array)
+        .ok_or("the proof has no path")?
+        .iter()
+        .map(|h| {
+            h.as_str()
+                .and_then(unhex)
+                .ok_or("a path entry is not a SHA-256 digest")
+        })
+        .collect::<Result<_, _>>()?;
+    match field("type")? {
+        "inclusion" => {
+            let (i, n) = (number("leaf_index")?, number("tree_size")?);
+            let (leaf, root) = (hash("leaf_hash")?, hash("root")?);
+            if merkle::verify_inclusion(i, n, &leaf, &path, &root) {
+                Ok(format!(
+                    "record {i} is included in the tree of {n} records with root {}",
+                    hex(&root)
+                ))
+            } else {
+                Err(format!(
+                    "record {i} is NOT proven to be in the tree of {n} records with root {}",
+                    hex(&root)
+                ))
+            }
+        }
+        "consistency" => {
+            let (m, n) = (number("old_size")?, number("tree_size")?);
+            let (old, new) = (hash("old_root")?, hash("root")?);
+            if merkle::verify_consistency(m, n, &old, &new, &path) {
+                Ok(format!(
+                    "the tree of {n} records extends the tree of {m} records: nothing before was changed"
+                ))
+            } else {
+                Err(format!(
+                    "the tree of {n} records is NOT proven to extend the tree of {m} records"
+                ))
+            }
+        }
+        other => Err(format!("unknown proof type {other:?}")),
+    }
+}
