@@ -51,6 +51,10 @@ pub enum LedgerError {
         line: usize,
         what: String,
     },
+    #[error(
+        "{path}: the last record is damaged: {what}; nothing was written, run `witness verify`"
+    )]
+    DamagedTail { path: String, what: String },
     #[error("no record or version matches {id:?}; `witness log` lists them")]
     UnknownId { id: String },
     #[error("{id:?} matches {count} records; give more of the digest")]
@@ -144,11 +148,13 @@ pub struct Stored {
     pub bytes: u64,
 }
 
-/// The checkpoint: the tree head after the last append, and its right edge.
+/// The checkpoint: the tree head after the last append, its right edge, and the length of
+/// the log then (a log of another length was changed by something other than an append).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {
     pub frontier: Frontier,
     pub last_id: String,
+    pub bytes: u64,
 }
 
 /// A ledger on disk.
@@ -371,15 +377,25 @@ impl Ledger {
             .open(&path)
             .map_err(io(&path))?;
         let tail = read_tail(&mut file, &path)?;
+        let complete = tail.torn.as_ref().map_or(tail.len, |(offset, _)| *offset);
         let mut checkpoint = match (&tail.last, self.checkpoint()) {
             (None, _) => Checkpoint {
                 frontier: Frontier::default(),
                 last_id: GENESIS.to_string(),
+                bytes: 0,
             },
-            (Some(last), Some(c)) if c.last_id == last.id && c.frontier.size == last.seq + 1 => c,
-            // No checkpoint, or one a crash left behind: rebuild it from the log.
+            (Some(last), Some(c))
+                if c.last_id == last.id
+                    && c.frontier.size == last.seq + 1
+                    && c.bytes == complete =>
+            {
+                c
+            }
+            // No checkpoint, one a crash left behind, or a log changed by hand: read it all
+            // (refusing damage) and rebuild the checkpoint.
             (Some(_), _) => self.rebuild_checkpoint()?,
         };
+        checkpoint.bytes = complete;
         let mut next_seq = tail.last.as_ref().map_or(0, |r| r.seq + 1);
         if let Some((offset, torn)) = tail.torn {
             file.set_len(offset).map_err(io(&path))?;
@@ -395,6 +411,7 @@ impl Ledger {
             write_record(&mut file, &path, repair, next_seq, &mut checkpoint)?;
             next_seq += 1;
         }
+
         let record = write_record(&mut file, &path, body, next_seq, &mut checkpoint)?;
         self.write_checkpoint(&checkpoint)?;
         Ok(record)
@@ -412,6 +429,7 @@ impl Ledger {
             .map(|n| n.as_str().and_then(unhex))
             .collect::<Option<Vec<Hash>>>()?;
         let frontier = Frontier { size, nodes };
+        let bytes: u64 = v.get("bytes")?.as_str()?.parse().ok()?;
         let root = v.get("root")?.as_str()?;
         // A checkpoint whose own root does not follow from its edge is not used.
         (root == hex(&frontier.root()) && frontier.nodes.len() as u32 == size.count_ones()).then(
@@ -422,6 +440,7 @@ impl Ledger {
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_string(),
+                bytes,
             },
         )
     }
@@ -433,13 +452,18 @@ impl Ledger {
             frontier.push(unhex(&r.id).unwrap_or_default());
             last_id = r.id;
         }
-        Ok(Checkpoint { frontier, last_id })
+        Ok(Checkpoint {
+            frontier,
+            last_id,
+            bytes: 0,
+        })
     }
 
     fn write_checkpoint(&self, c: &Checkpoint) -> Result<(), LedgerError> {
         let value = json!({
             "schema": "witness/checkpoint/1",
             "size": c.frontier.size.to_string(),
+            "bytes": c.bytes.to_string(),
             "root": hex(&c.frontier.root()),
             "last_id": c.last_id,
             "frontier": c.frontier.nodes.iter().map(hex).collect::<Vec<_>>(),
@@ -523,6 +547,7 @@ fn write_record(
     file.sync_data().map_err(io(path))?;
     checkpoint.frontier.push(leaf);
     checkpoint.last_id = hex(&leaf);
+    checkpoint.bytes += bytes.len() as u64;
     Ok(Record {
         seq,
         id: hex(&leaf),
@@ -543,10 +568,12 @@ fn fault_point(file: &mut File, bytes: &[u8]) {
     }
 }
 
-/// The last complete record of the log, and a torn tail after it: (offset, bytes).
+/// The last complete record of the log, a torn tail after it (offset, bytes), and the
+/// log's length.
 struct Tail {
     last: Option<Record>,
     torn: Option<(u64, Vec<u8>)>,
+    len: u64,
 }
 
 /// Reads backwards from the end, a window at a time, until the last complete line is found.
@@ -568,7 +595,11 @@ fn read_tail(file: &mut File, path: &Path) -> Result<Tail, LedgerError> {
         };
         let Some(end) = last_nl else {
             if start == 0 {
-                return Ok(Tail { last: None, torn });
+                return Ok(Tail {
+                    last: None,
+                    torn,
+                    len,
+                });
             }
             window *= 4;
             continue;
@@ -583,14 +614,14 @@ fn read_tail(file: &mut File, path: &Path) -> Result<Tail, LedgerError> {
             }
         };
         let line = String::from_utf8_lossy(&buf[line_start..end]);
-        let last = Record::parse(&line).map_err(|what| LedgerError::Corrupt {
+        let last = Record::parse(&line).map_err(|what| LedgerError::DamagedTail {
             path: path.display().to_string(),
-            line: 0,
-            what: format!("the last record is damaged: {what}"),
+            what,
         })?;
         return Ok(Tail {
             last: Some(last),
             torn,
+            len,
         });
     }
 }

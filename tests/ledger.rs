@@ -1,0 +1,590 @@
+//! The ledger with real files and real processes: concurrent writers, crashes mid-write,
+//! tampering of every kind, bad input that must leave the ledger untouched.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+/// A repository with a ledger and two corpus files.
+struct Repo {
+    dir: tempfile::TempDir,
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["000_3eb5e8de57179c45.txt", "004_74678af65d43f56c.txt"] {
+            std::fs::copy(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("corpus")
+                    .join(name),
+                dir.path().join(name),
+            )
+            .unwrap();
+        }
+        let repo = Repo { dir };
+        repo.run(&["init"]).assert().code(0);
+        repo
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str]) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::cargo_bin_cmd!();
+        cmd.current_dir(self.path())
+            .args(args)
+            .env("SOURCE_DATE_EPOCH", "1750118400");
+        cmd
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.path().join(".witness/ledger.jsonl")
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.log_path()).unwrap()
+    }
+
+    fn lines(&self) -> Vec<String> {
+        self.log().lines().map(str::to_string).collect()
+    }
+
+    fn write_lines(&self, lines: &[String]) {
+        std::fs::write(self.log_path(), lines.join("\n") + "\n").unwrap();
+    }
+
+    /// Adds both files, the newspaper as a transcription of the official text.
+    fn with_versions(self) -> Repo {
+        self.run(&[
+            "add",
+            "000_3eb5e8de57179c45.txt",
+            "--label",
+            "official",
+            "--role",
+            "official",
+        ])
+        .assert()
+        .code(0);
+        self.run(&[
+            "add",
+            "004_74678af65d43f56c.txt",
+            "--label",
+            "paper",
+            "--transcription-of",
+            "official",
+        ])
+        .assert()
+        .code(0);
+        self
+    }
+
+    fn verify(&self) -> (i32, String) {
+        let out = self.run(&["verify"]).output().unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+        )
+    }
+
+    fn bin() -> PathBuf {
+        assert_cmd::cargo::cargo_bin!().to_path_buf()
+    }
+}
+
+#[test]
+fn add_log_show_and_label_versions() {
+    let repo = Repo::new().with_versions();
+    // The same bytes again: a second version record, the same object.
+    repo.run(&["add", "000_3eb5e8de57179c45.txt", "--label", "official"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with(
+            "added 000_3eb5e8de57179c45.txt as official@2 (record 2, ",
+        ));
+    let objects: Vec<_> = walk(&repo.path().join(".witness/objects/sha256"));
+    assert_eq!(objects.len(), 2);
+    let log = repo.run(&["log"]).output().unwrap();
+    let log = String::from_utf8(log.stdout).unwrap();
+    let first_words: Vec<&str> = log
+        .lines()
+        .map(|l| l.split_whitespace().nth(3).unwrap())
+        .collect();
+    assert_eq!(first_words, ["version", "version", "version"]);
+    assert!(log.contains(
+        "version paper 004_74678af65d43f56c.txt sha256 fbf6b18cb1fe (transcription_of official)"
+    ));
+    let shown =
+        String::from_utf8(repo.run(&["show", "official@1"]).output().unwrap().stdout).unwrap();
+    // Pretty JSON, then a one-line summary.
+    let (json, summary) = shown.trim_end().rsplit_once('\n').unwrap();
+    assert_eq!(
+        summary,
+        "version official 000_3eb5e8de57179c45.txt sha256 9d94ffd035d1"
+    );
+    let json: Value = serde_json::from_str(json).unwrap();
+    assert_eq!(json["seq"], 0);
+    assert_eq!(json["role"], "official");
+    assert_eq!(json["time"], "2025-06-17T00:00:00Z");
+    assert_eq!(
+        json["sha256"],
+        "9d94ffd035d133889a9aa6bdac14133486e26dca8117ed97885e1fd0b685557e"
+    );
+    // A unique prefix of the record id resolves too.
+    let id = json["id"].as_str().unwrap();
+    repo.run(&["show", &id[..8]])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(id));
+    assert_eq!(
+        repo.verify(),
+        (
+            0,
+            format!("ledger intact: 3 records, root {}\n", root_of(&repo))
+        )
+    );
+}
+
+fn root_of(repo: &Repo) -> String {
+    let c: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.path().join(".witness/checkpoint.json")).unwrap(),
+    )
+    .unwrap();
+    c["root"].as_str().unwrap().to_string()
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        if e.path().is_dir() {
+            out.extend(walk(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+#[test]
+fn diff_of_stored_versions_and_recorded_audit() {
+    let repo = Repo::new().with_versions();
+    let out = repo
+        .run(&["diff", "official@1", "paper", "--record"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("跨[-里-]海"));
+    let last: Value = serde_json::from_str(repo.lines().last().unwrap()).unwrap();
+    assert_eq!(last["type"], "audit");
+    assert_eq!(last["report"], "diff");
+    assert_eq!(
+        last["report_sha256"],
+        witness::source::hex_sha256(stdout.as_bytes())
+    );
+    assert_eq!(
+        last["inputs"][1]["sha256"],
+        "fbf6b18cb1fe572f56be78adeba04184597876ca8f14e4dc9a6ad1a58fb5eeef"
+    );
+    assert_eq!(last["profile"]["name"], "loose");
+    assert_eq!(repo.verify().0, 0);
+}
+
+#[test]
+fn proofs_hold_offline_and_fail_when_forged() {
+    let repo = Repo::new().with_versions();
+    repo.run(&["note", "checked by hand"]).assert().code(0);
+    let proof = repo.run(&["prove", "paper"]).output().unwrap().stdout;
+    let file = repo.path().join("proof.json");
+    std::fs::write(&file, &proof).unwrap();
+    repo.run(&["verify", "--proof", "proof.json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with(
+            "proof holds: record 1 is included in the tree of 3 records",
+        ));
+    let forged = String::from_utf8(proof).unwrap().replacen(
+        "\"leaf_index\": \"1\"",
+        "\"leaf_index\": \"0\"",
+        1,
+    );
+    std::fs::write(&file, forged).unwrap();
+    repo.run(&["verify", "--proof", "proof.json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("proof fails"));
+    let consistency = repo
+        .run(&["prove", "--since", "2"])
+        .output()
+        .unwrap()
+        .stdout;
+    std::fs::write(&file, consistency).unwrap();
+    repo.run(&["verify", "--proof", "proof.json"])
+        .assert()
+        .code(0)
+        .stdout("proof holds: the tree of 3 records extends the tree of 2 records: nothing before was changed\n");
+}
+
+#[test]
+fn concurrent_writers_never_break_the_chain() {
+    let repo = Repo::new();
+    let children: Vec<_> = (0..8)
+        .map(|w| {
+            let script = format!(
+                "for i in $(seq 1 10); do '{}' note \"writer {w} note $i\" || exit 1; done",
+                Repo::bin().display()
+            );
+            Command::new("sh")
+                .arg("-c")
+                .arg(script)
+                .current_dir(repo.path())
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let lines = repo.lines();
+    assert_eq!(lines.len(), 80);
+    for (i, l) in lines.iter().enumerate() {
+        let v: Value = serde_json::from_str(l).unwrap();
+        assert_eq!(v["seq"], i);
+    }
+    assert_eq!(repo.verify().0, 0);
+}
+
+#[test]
+fn crash_mid_append_is_repaired_and_recorded() {
+    let repo = Repo::new().with_versions();
+    let before = repo.log();
+    repo.run(&["note", "interrupted"])
+        .env("WITNESS_CRASH_AFTER_BYTES", "40")
+        .assert()
+        .failure();
+    let torn = repo.log();
+    assert_eq!(torn.len(), before.len() + 40);
+    let (code, msg) = repo.verify();
+    assert_eq!(code, 1);
+    assert_eq!(
+        msg,
+        "ledger damaged: the last line is torn (40 bytes after record 1, an interrupted append); the next append cuts it off and records the repair\n"
+    );
+    repo.run(&["note", "after the crash"]).assert().code(0);
+    let lines = repo.lines();
+    assert_eq!(lines.len(), 4);
+    assert!(
+        repo.log().starts_with(&before),
+        "no complete record is lost"
+    );
+    let repair: Value = serde_json::from_str(&lines[2]).unwrap();
+    assert_eq!(repair["type"], "repair");
+    assert_eq!(repair["cut_bytes"], "40");
+    assert_eq!(repo.verify().0, 0);
+}
+
+#[test]
+fn a_truncated_record_is_repaired() {
+    let repo = Repo::new().with_versions();
+    let log = repo.log();
+    // Cut the last record in the middle.
+    std::fs::write(repo.log_path(), &log[..log.len() - 25]).unwrap();
+    repo.run(&["note", "next"]).assert().code(0);
+    let lines = repo.lines();
+    assert_eq!(
+        lines.len(),
+        3,
+        "the cut record is gone, a repair and the note written"
+    );
+    assert!(lines[1].contains("\"type\":\"repair\""));
+    // The checkpoint still counted the cut record, so verify notices it went missing… only
+    // until the repair: the new checkpoint is rebuilt from what is there.
+    assert_eq!(repo.verify().0, 0);
+}
+
+#[test]
+fn killed_writers_never_damage_the_ledger() {
+    let repo = Repo::new();
+    let bin = Repo::bin();
+    for i in 0..30u64 {
+        let mut child = Command::new(&bin)
+            .args(["note", &format!("note {i}")])
+            .current_dir(repo.path())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(300 * (i % 7)));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    repo.run(&["note", "survivor"]).assert().code(0);
+    assert_eq!(repo.verify().0, 0);
+    let lines = repo.lines();
+    assert!(lines.last().unwrap().contains("survivor"));
+    for (i, l) in lines.iter().enumerate() {
+        let v: Value = serde_json::from_str(l).unwrap();
+        assert_eq!(v["seq"], i);
+    }
+}
+
+#[test]
+fn tampering_is_named_exactly() {
+    let repo = Repo::new().with_versions();
+    for i in 0..3 {
+        repo.run(&["note", &format!("note {i}")]).assert().code(0);
+    }
+    let original = repo.lines();
+    let objects = walk(&repo.path().join(".witness/objects/sha256"));
+
+    // One character of a middle record, still canonical JSON.
+    let mut lines = original.clone();
+    lines[2] = lines[2].replace("note 0", "note 9");
+    repo.write_lines(&lines);
+    let (code, msg) = repo.verify();
+    assert_eq!(code, 1);
+    assert!(
+        msg.starts_with("ledger damaged: record 3 (line 4) names "),
+        "{msg}"
+    );
+    assert!(
+        msg.ends_with(": record 2 was altered after record 3 was written\n"),
+        "{msg}"
+    );
+
+    // One character of the last record: only the checkpoint can tell.
+    let mut lines = original.clone();
+    lines[4] = lines[4].replace("note 2", "note 7");
+    repo.write_lines(&lines);
+    let (code, msg) = repo.verify();
+    assert_eq!(code, 1);
+    assert!(
+        msg.starts_with("ledger damaged: record 4 differs from the one the checkpoint recorded"),
+        "{msg}"
+    );
+
+    // A record deleted.
+    let mut lines = original.clone();
+    lines.remove(1);
+    repo.write_lines(&lines);
+    assert_eq!(
+        repo.verify(),
+        (1, "ledger damaged: line 2 holds record 2 where record 1 should be: record 1 was removed (or records reordered)\n".into())
+    );
+
+    // Two records swapped.
+    let mut lines = original.clone();
+    lines.swap(2, 3);
+    repo.write_lines(&lines);
+    assert_eq!(
+        repo.verify(),
+        (1, "ledger damaged: line 3 holds record 3 where record 2 should be: record 2 was removed (or records reordered)\n".into())
+    );
+
+    // A hand edit that breaks the canonical form.
+    let mut lines = original.clone();
+    lines[1] = lines[1].replacen("{", "{ ", 1);
+    repo.write_lines(&lines);
+    assert_eq!(
+        repo.verify(),
+        (
+            1,
+            "ledger damaged: line 2 (record 1) is not in canonical form (it was edited by hand?)\n"
+                .into()
+        )
+    );
+
+    // The tail removed.
+    repo.write_lines(&original[..3]);
+    assert_eq!(
+        repo.verify(),
+        (1, "ledger damaged: the checkpoint recorded 5 records but the ledger has 3: records 3..4 were removed\n".into())
+    );
+
+    // A stored object's bytes swapped.
+    repo.write_lines(&original);
+    assert_eq!(repo.verify().0, 0);
+    let victim = objects
+        .iter()
+        .find(|p| std::fs::metadata(p).unwrap().len() == 20753)
+        .unwrap();
+    std::fs::write(victim, "swapped").unwrap();
+    let (code, msg) = repo.verify();
+    assert_eq!(code, 1);
+    assert!(
+        msg.starts_with("ledger damaged: record 0: the stored object for 000_3eb5e8de57179c45.txt should have sha256 9d94ffd0"),
+        "{msg}"
+    );
+    assert!(msg.ends_with("the object was replaced\n"));
+    std::fs::remove_file(victim).unwrap();
+    let (_, msg) = repo.verify();
+    assert_eq!(
+        msg,
+        "ledger damaged: record 0: the object 9d94ffd035d133889a9aa6bdac14133486e26dca8117ed97885e1fd0b685557e (000_3eb5e8de57179c45.txt) is missing from the store\n"
+    );
+    repo.run(&["diff", "official", "paper"])
+        .assert()
+        .code(2)
+        .stderr("witness: error: record 0: its object 9d94ffd035d133889a9aa6bdac14133486e26dca8117ed97885e1fd0b685557e is missing from the store\n");
+}
+
+#[test]
+fn bad_input_writes_nothing() {
+    let repo = Repo::new().with_versions();
+    let before = repo.log();
+    repo.run(&[
+        "add",
+        "004_74678af65d43f56c.txt",
+        "--transcription-of",
+        "nonesuch",
+    ])
+    .assert()
+    .code(2)
+    .stderr(
+        "witness: error: no record or version matches \"nonesuch\"; `witness log` lists them\n",
+    );
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    repo.run(&["add", outside.path().to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is outside the repository"));
+    repo.run(&["add", "missing.txt"])
+        .assert()
+        .code(2)
+        .stderr("witness: error: missing.txt: no such file; check the path\n");
+    assert_eq!(repo.log(), before);
+
+    // A corrupt line in the middle: appends refuse, nothing is written.
+    let good = repo.lines();
+    let mut lines = good.clone();
+    lines.insert(1, "{not json".into());
+    repo.write_lines(&lines);
+    let damaged = repo.log();
+    repo.run(&["log"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "ledger.jsonl line 2: not valid JSON",
+        ));
+    repo.run(&["note", "x"]).assert().code(2);
+    assert_eq!(repo.log(), damaged);
+    // A record of an unknown schema version as the last line.
+    let mut lines = good;
+    lines[1] = lines[1].replace("witness/ledger/1", "witness/ledger/2");
+    repo.write_lines(&lines);
+    let unknown = repo.log();
+    repo.run(&["note", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown schema \"witness/ledger/2\" (this witness reads witness/ledger/1); upgrade witness"));
+    assert_eq!(repo.log(), unknown);
+    assert_ne!(damaged, unknown);
+}
+
+#[test]
+fn check_reports_drift_for_ci() {
+    let repo = Repo::new().with_versions();
+    repo.run(&["check"]).assert().code(0).stdout(
+        "ok       000_3eb5e8de57179c45.txt\nok       004_74678af65d43f56c.txt\n0 of 2 tracked files differ from the ledger\n",
+    );
+    let before = repo.log();
+    let path = repo.path().join("004_74678af65d43f56c.txt");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("跨海", "跨里海");
+    std::fs::write(&path, text).unwrap();
+    std::fs::remove_file(repo.path().join("000_3eb5e8de57179c45.txt")).unwrap();
+    let out = repo.run(&["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("missing  000_3eb5e8de57179c45.txt (last recorded as official@…, record 0)\nchanged  004_74678af65d43f56c.txt: recorded sha256 fbf6b18cb1fe, now "));
+    assert!(
+        stdout.contains(" addition      medium 中国城市开通中亚班列，跨{+里+}海国际运输走廊"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("2 of 2 tracked files differ from the ledger\n"));
+    assert_eq!(repo.log(), before, "nothing written without --record");
+    repo.run(&["check", "--record"]).assert().code(1);
+    assert!(
+        repo.lines()
+            .last()
+            .unwrap()
+            .contains("\"report\":\"check\"")
+    );
+}
+
+#[test]
+fn no_ledger_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    common::witness()
+        .current_dir(dir.path())
+        .arg("log")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "witness: error: no .witness ledger in ",
+        ))
+        .stderr(predicate::str::ends_with(
+            "or any directory above it; run `witness init` there\n",
+        ));
+    common::witness()
+        .current_dir(dir.path())
+        .args(["init"])
+        .assert()
+        .code(0);
+    common::witness()
+        .current_dir(dir.path())
+        .args(["init"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::ends_with(
+            ".witness already holds a ledger\n",
+        ));
+}
+
+#[test]
+fn exports() {
+    let repo = Repo::new().with_versions();
+    let prov: Value = serde_json::from_slice(
+        &repo
+            .run(&["export", "--format", "prov-json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let derived = prov["wasDerivedFrom"].as_object().unwrap();
+    assert_eq!(derived.len(), 1);
+    let d = derived.values().next().unwrap();
+    assert_eq!(
+        d["prov:usedEntity"],
+        "witness:9d94ffd035d133889a9aa6bdac14133486e26dca8117ed97885e1fd0b685557e"
+    );
+    assert_eq!(d["witness:relation"], "transcription_of");
+    assert_eq!(prov["entity"].as_object().unwrap().len(), 2);
+    let statements = repo
+        .run(&["export", "--format", "in-toto"])
+        .output()
+        .unwrap()
+        .stdout;
+    let statements: Vec<Value> = String::from_utf8(statements)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(statements.len(), 2);
+    assert_eq!(statements[1]["_type"], "https://in-toto.io/Statement/v1");
+    assert_eq!(
+        statements[1]["subject"][0]["name"],
+        "004_74678af65d43f56c.txt"
+    );
+    assert_eq!(
+        statements[1]["subject"][0]["digest"]["sha256"],
+        "fbf6b18cb1fe572f56be78adeba04184597876ca8f14e4dc9a6ad1a58fb5eeef"
+    );
+}
