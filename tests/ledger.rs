@@ -105,8 +105,12 @@ fn add_log_show_and_label_versions() {
         .assert()
         .code(0)
         .stdout(predicate::str::starts_with(
-            "added 000_3eb5e8de57179c45.txt as official@2 (record 2, ",
+            "added 000_3eb5e8de57179c45.txt as official (record 2, ",
         ));
+    repo.run(&["show", "official@2"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"seq\": 2,"));
     let objects: Vec<_> = walk(&repo.path().join(".witness/objects/sha256"));
     assert_eq!(objects.len(), 2);
     let log = repo.run(&["log"]).output().unwrap();

@@ -76,7 +76,6 @@ pub fn init() -> Result<Outcome, CliError> {
 
 pub fn add(at: &Option<PathBuf>, args: AddArgs) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
-    let records = l.records()?;
     if args.label.is_some() && args.files.len() > 1 {
         return Err(CliError::Usage(
             "--label names one file; add the files one by one".into(),
@@ -84,6 +83,20 @@ pub fn add(at: &Option<PathBuf>, args: AddArgs) -> Result<Outcome, CliError> {
     }
     // Everything is checked before anything is written.
     let mut relations = Vec::new();
+    // The whole log is read only to resolve relations; otherwise an append reads its tail.
+    let needs_records = [
+        &args.transcription_of,
+        &args.revision_of,
+        &args.translation_of,
+        &args.quotes,
+    ]
+    .iter()
+    .any(|x| x.is_some());
+    let records = if needs_records {
+        l.records()?
+    } else {
+        Vec::new()
+    };
     for (kind, id) in [
         ("transcription_of", &args.transcription_of),
         ("revision_of", &args.revision_of),
@@ -111,7 +124,8 @@ pub fn add(at: &Option<PathBuf>, args: AddArgs) -> Result<Outcome, CliError> {
         }
         paths.push(rel);
     }
-    let mut out = String::new();
+    let mut bodies = Vec::new();
+    let mut shown = Vec::new();
     for (f, rel) in args.files.iter().zip(paths) {
         let stored = l.store(f)?;
         let label = args.label.clone().unwrap_or_else(|| {
@@ -137,17 +151,18 @@ pub fn add(at: &Option<PathBuf>, args: AddArgs) -> Result<Outcome, CliError> {
         if let Some(n) = &args.note {
             body.insert("note".into(), n.clone().into());
         }
-        let r = l.append(body)?;
-        let n = l
-            .records()?
-            .iter()
-            .filter(|x| x.kind() == "version" && x.str("label") == Some(label.as_str()))
-            .count();
+        bodies.push(body);
+        shown.push((rel, label, stored.sha256));
+    }
+    let written = l.append_all(bodies)?;
+    let versions = written.iter().filter(|r| r.kind() == "version");
+    let mut out = String::new();
+    for (r, (rel, label, sha256)) in versions.zip(shown) {
         out += &format!(
-            "added {rel} as {label}@{n} (record {}, {}, sha256 {})\n",
+            "added {rel} as {label} (record {}, {}, sha256 {})\n",
             r.seq,
             &r.id[..12],
-            &stored.sha256[..12]
+            &sha256[..12]
         );
     }
     write_stdout(&out)?;

@@ -362,6 +362,17 @@ impl Ledger {
     /// Appends a record (with `schema`, `seq`, `prev` and `time` filled in) under the lock,
     /// repairing a torn last line first. Returns the record written.
     pub fn append(&self, body: Map<String, Value>) -> Result<Record, LedgerError> {
+        let mut records = self.append_all(vec![body])?;
+        records.pop().ok_or(LedgerError::Corrupt {
+            path: self.log_path().display().to_string(),
+            line: 0,
+            what: "nothing was appended".into(),
+        })
+    }
+
+    /// Appends records in one write and one sync (under one lock): `add` of many files, bulk
+    /// imports. Returns the records written, a repair first if there was one.
+    pub fn append_all(&self, bodies: Vec<Map<String, Value>>) -> Result<Vec<Record>, LedgerError> {
         let lock_path = self.dir.join("lock");
         let lock = OpenOptions::new()
             .create(true)
@@ -397,6 +408,8 @@ impl Ledger {
         };
         checkpoint.bytes = complete;
         let mut next_seq = tail.last.as_ref().map_or(0, |r| r.seq + 1);
+        let mut written = Vec::with_capacity(bodies.len() + 1);
+        let mut buffer = Vec::new();
         if let Some((offset, torn)) = tail.torn {
             file.set_len(offset).map_err(io(&path))?;
             file.sync_data().map_err(io(&path))?;
@@ -408,13 +421,23 @@ impl Ledger {
             );
             repair.insert("cut_bytes".into(), torn.len().to_string().into());
             repair.insert("cut_sha256".into(), crate::source::hex_sha256(&torn).into());
-            write_record(&mut file, &path, repair, next_seq, &mut checkpoint)?;
+            written.push(encode_record(
+                repair,
+                next_seq,
+                &mut checkpoint,
+                &mut buffer,
+            )?);
             next_seq += 1;
         }
-
-        let record = write_record(&mut file, &path, body, next_seq, &mut checkpoint)?;
+        for body in bodies {
+            written.push(encode_record(body, next_seq, &mut checkpoint, &mut buffer)?);
+            next_seq += 1;
+        }
+        fault_point(&mut file, &buffer);
+        file.write_all(&buffer).map_err(io(&path))?;
+        file.sync_data().map_err(io(&path))?;
         self.write_checkpoint(&checkpoint)?;
-        Ok(record)
+        Ok(written)
     }
 
     /// The checkpoint, if one is there and readable.
@@ -526,13 +549,12 @@ impl Ledger {
     }
 }
 
-/// Serializes and appends one record, advancing the checkpoint.
-fn write_record(
-    file: &mut File,
-    path: &Path,
+/// Serializes one record onto `buffer`, advancing the checkpoint.
+fn encode_record(
     mut body: Map<String, Value>,
     seq: u64,
     checkpoint: &mut Checkpoint,
+    buffer: &mut Vec<u8>,
 ) -> Result<Record, LedgerError> {
     body.insert("schema".into(), SCHEMA.into());
     body.insert("seq".into(), seq.into());
@@ -540,14 +562,11 @@ fn write_record(
     body.entry("time").or_insert_with(|| now().into());
     let line = canonical::to_canonical(&Value::Object(body.clone()))?;
     let leaf = merkle::leaf_hash(line.as_bytes());
-    let mut bytes = line.into_bytes();
-    bytes.push(b'\n');
-    fault_point(file, &bytes);
-    file.write_all(&bytes).map_err(io(path))?;
-    file.sync_data().map_err(io(path))?;
+    buffer.extend_from_slice(line.as_bytes());
+    buffer.push(b'\n');
     checkpoint.frontier.push(leaf);
     checkpoint.last_id = hex(&leaf);
-    checkpoint.bytes += bytes.len() as u64;
+    checkpoint.bytes += line.len() as u64 + 1;
     Ok(Record {
         seq,
         id: hex(&leaf),
