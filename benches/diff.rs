@@ -58,3 +58,17 @@ fn unrelated_1mb(bencher: Bencher) {
     let b = inputs::unrelated(&inputs::chinese_text(corpus(), MB, 3));
     bench_pair(bencher, a, b);
 }
+
+/// Exact Levenshtein distance and edit operations of a 200,000-cluster pair with 5% errors
+/// (target: under 0.5 s).
+#[divan::bench(sample_count = 5)]
+fn levenshtein_200k_5_percent(bencher: Bencher) {
+    let text = inputs::chinese_text(corpus(), 600_000, 4);
+    let a: Vec<u32> = text.chars().take(200_000).map(|c| c as u32).collect();
+    let edited = inputs::scattered_edits(&text.chars().take(200_000).collect::<String>(), 50, 5);
+    let b: Vec<u32> = edited.chars().map(|c| c as u32).collect();
+    bencher.bench(|| {
+        let ops = witness::levenshtein::edit_ops(&a, &b);
+        witness::levenshtein::cost(&ops)
+    });
+}

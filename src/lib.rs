@@ -28,6 +28,8 @@ pub mod classify;
 pub mod cli;
 pub mod diff;
 pub mod ledger;
+pub mod levenshtein;
+pub mod metrics;
 pub mod normalize;
 pub mod report;
 pub mod scan;

@@ -9,7 +9,9 @@ use rayon::prelude::*;
 use crate::classify::Class;
 use crate::diff::{DiffOptions, diff};
 use crate::ledger::LedgerError;
+use crate::metrics::{Measure, Mode, measure};
 use crate::normalize::Profile;
+use crate::report::cer::{CerRun, Pair};
 use crate::report::scan::Skipped;
 use crate::report::{self, TextOptions};
 use crate::scan::{FindingKind, ScanOptions, scan};
@@ -39,6 +41,9 @@ enum Command {
     Diff(DiffArgs),
     /// Find duplicated, near-duplicate, repeated and quoted text in files and directories.
     Scan(ScanArgs),
+    /// Character and word error rates of a transcription against its ground truth (two
+    /// files, or two directories paired by file name).
+    Cer(CerArgs),
     /// Create a ledger (.witness/) in the current directory.
     Init,
     /// Store files' bytes and record a version of each.
@@ -78,6 +83,44 @@ enum Command {
         #[arg(long)]
         record: bool,
     },
+}
+
+#[derive(Args, Debug)]
+struct CerArgs {
+    /// The ground truth (a file, or a directory).
+    gt: PathBuf,
+    /// The transcription (a file, or a directory with files of the same names).
+    ocr: PathBuf,
+    /// Count exactly as another tool does.
+    #[arg(long, value_enum)]
+    compat: Option<Compat>,
+    /// What counts as the same text (ignored with --compat).
+    #[arg(long, value_enum, default_value_t = Profile::Nfc)]
+    profile: Profile,
+    #[arg(long, value_enum, default_value_t = CerFormat::Text)]
+    format: CerFormat,
+    /// Confusions listed.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    top: usize,
+    /// Append an audit record of this report to the ledger.
+    #[arg(long)]
+    record: bool,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum Compat {
+    /// dinglehopper 0.11 (OCR-D).
+    Dinglehopper,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum CerFormat {
+    Text,
+    Json,
+    Md,
+    Csv,
 }
 
 #[derive(Args, Debug)]
@@ -218,6 +261,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Diff(args) => run_diff(args, at),
         Command::Scan(args) => run_scan(args, at),
+        Command::Cer(args) => run_cer(args, at),
         Command::Init => ledger::init(),
         Command::Add(args) => ledger::add(at, args),
         Command::Note { text } => ledger::note(at, text),
@@ -378,6 +422,98 @@ fn run_diff(args: DiffArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     let differs = d.blocks().next().is_some()
         || d.count(Class::Substantive) > 0
         || (args.strict && d.count(Class::Cosmetic) > 0);
+    Ok(if differs {
+        Outcome::Differ
+    } else {
+        Outcome::Same
+    })
+}
+
+fn run_cer(args: CerArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
+    let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
+    let read = args.input.read_options();
+    let mode = match args.compat {
+        Some(Compat::Dinglehopper) => Mode::Dinglehopper,
+        None => Mode::Witness(args.profile),
+    };
+    let directories = args.gt.is_dir() && args.ocr.is_dir();
+    let mut names = Vec::new();
+    let (mut only_in_gt, mut only_in_ocr) = (Vec::new(), Vec::new());
+    if directories {
+        let list = |dir: &Path| -> Result<Vec<String>, CliError> {
+            let mut v: Vec<String> = std::fs::read_dir(dir)
+                .map_err(|e| SourceError::Io {
+                    path: dir.display().to_string(),
+                    source: e,
+                })?
+                .flatten()
+                .filter(|e| e.path().is_file())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.'))
+                .collect();
+            v.sort();
+            Ok(v)
+        };
+        let (g, o) = (list(&args.gt)?, list(&args.ocr)?);
+        for n in &g {
+            if o.contains(n) {
+                names.push((args.gt.join(n), args.ocr.join(n)));
+            } else {
+                only_in_gt.push(n.clone());
+            }
+        }
+        only_in_ocr = o.into_iter().filter(|n| !g.contains(n)).collect();
+        if names.is_empty() {
+            return Err(CliError::Usage(format!(
+                "no file name in {} is also in {}; directory mode pairs files by name",
+                args.gt.display(),
+                args.ocr.display()
+            )));
+        }
+    } else if args.gt.is_dir() || args.ocr.is_dir() {
+        return Err(CliError::Usage(
+            "give two files, or two directories (paired by file name)".into(),
+        ));
+    } else {
+        names.push((args.gt.clone(), args.ocr.clone()));
+    }
+    let docs: Vec<(Document, Document)> = names
+        .iter()
+        .map(|(g, o)| Ok((ledger::load(g, &read, at)?, ledger::load(o, &read, at)?)))
+        .collect::<Result<_, CliError>>()?;
+    let measures: Vec<Measure> = docs.par_iter().map(|(g, o)| measure(g, o, mode)).collect();
+    let run = CerRun {
+        mode,
+        pairs: docs
+            .iter()
+            .zip(measures)
+            .map(|((gt, ocr), measure)| Pair { gt, ocr, measure })
+            .collect(),
+        only_in_gt,
+        only_in_ocr,
+        directories,
+        top: args.top,
+    };
+    let out = match args.format {
+        CerFormat::Text => report::cer::text(&run),
+        CerFormat::Json => report::cer::json(&run),
+        CerFormat::Md => report::cer::markdown(&run),
+        CerFormat::Csv => report::cer::csv(&run),
+    };
+    write_stdout(&out)?;
+    if let Some(l) = &recorder {
+        let inputs = docs
+            .iter()
+            .flat_map(|(g, o)| [ledger::input(g), ledger::input(o)])
+            .collect();
+        let profile = match mode {
+            Mode::Witness(p) => Some(p),
+            Mode::Dinglehopper => None,
+        };
+        ledger::record_audit(l, "cer", inputs, profile, out.as_bytes())?;
+    }
+    // Like the other reports: 1 when there is any difference.
+    let differs = run.pairs.iter().any(|p| p.measure.chars.distance > 0);
     Ok(if differs {
         Outcome::Differ
     } else {

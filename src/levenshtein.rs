@@ -1,0 +1,419 @@
+//! Exact Levenshtein distance and edit operations over symbol ids, in near-linear time when
+//! the distance is small.
+//!
+//! The distance is Myers' bit-parallel algorithm in Hyyrö's block form (64 rows of the
+//! dynamic-programming matrix per machine word), restricted to Ukkonen's band |i − j| ≤ k:
+//! a path through a cell off that band costs more than k, so when the distance found is ≤ k it
+//! is exact; otherwise k doubles. The edit operations are recovered in linear memory with
+//! Hirschberg's divide and conquer: the banded pass gives one column's scores from the front
+//! and from the back, the best crossing row splits the problem, and small pieces are solved
+//! by plain dynamic programming with traceback.
+
+use std::collections::HashMap;
+
+/// One edit operation, in order along both sequences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditOp {
+    Match,
+    /// A's symbol replaced by B's.
+    Substitute,
+    /// A's symbol missing in B.
+    Delete,
+    /// B's symbol not in A.
+    Insert,
+}
+
+/// Below this many cells, plain dynamic programming with a full traceback.
+const SMALL: usize = 1 << 16;
+
+/// Positions of each symbol of A, to build the match bit-vectors of a band on demand
+/// (memory proportional to A, not to A × alphabet).
+struct Pattern<'a> {
+    a: &'a [u32],
+    positions: HashMap<u32, Vec<u32>>,
+}
+
+impl<'a> Pattern<'a> {
+    fn new(a: &'a [u32]) -> Self {
+        let mut positions: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (i, &s) in a.iter().enumerate() {
+            positions.entry(s).or_default().push(i as u32);
+        }
+        Pattern { a, positions }
+    }
+
+    /// Match bits of symbol `c` for blocks `first..=last` into `eq`.
+    fn fill(&self, c: u32, first: usize, last: usize, eq: &mut Vec<u64>) {
+        eq.clear();
+        eq.resize(last + 1 - first, 0);
+        let Some(pos) = self.positions.get(&c) else {
+            return;
+        };
+        let (lo, hi) = ((first * 64) as u32, ((last + 1) * 64) as u32);
+        let start = pos.partition_point(|&p| p < lo);
+        for &p in pos[start..].iter().take_while(|&&p| p < hi) {
+            let rel = (p - lo) as usize;
+            eq[rel / 64] |= 1 << (rel % 64);
+        }
+    }
+}
+
+/// One step of a block: vertical deltas `pv`/`mv` of a 64-row block advance by one column,
+/// given the match bits and the horizontal delta entering at the top; returns the horizontal
+/// delta leaving at the bottom.
+fn advance(pv: &mut u64, mv: &mut u64, eq: u64, hin: i32) -> i32 {
+    let mut eq = eq;
+    let xv = eq | *mv;
+    if hin < 0 {
+        eq |= 1;
+    }
+    let xh = ((eq & *pv).wrapping_add(*pv) ^ *pv) | eq;
+    let mut ph = *mv | !(xh | *pv);
+    let mut mh = *pv & xh;
+    let hout = if ph >> 63 == 1 {
+        1
+    } else if mh >> 63 == 1 {
+        -1
+    } else {
+        0
+    };
+    ph <<= 1;
+    mh <<= 1;
+    if hin < 0 {
+        mh |= 1;
+    } else if hin > 0 {
+        ph |= 1;
+    }
+    *pv = mh | !(xv | ph);
+    *mv = ph & xv;
+    hout
+}
+
+/// Scores of the last column, for the rows the band holds there: `(first_row, scores)`.
+/// Rows outside the band cost more than `k`.
+/// `columns`: the width of the whole problem this pass is part of (Hirschberg passes run over
+/// half of it), which shapes the band: a path costing at most `k` through cell (i, j) has
+/// |i − j| + |(n − i) − (columns − j)| ≤ k.
+fn last_column(p: &Pattern, b: &[u32], k: usize, columns: usize) -> (usize, Vec<usize>) {
+    let n = p.a.len();
+    let blocks = n.div_ceil(64).max(1);
+    let block_of = |row: usize| row.saturating_sub(1) / 64; // rows are 1-based
+    let delta = n as i64 - columns as i64;
+    let (k64, n64) = (k as i64, n as i64);
+    // Rows i = j + t with t in [ceil((δ − k) / 2), floor((δ + k) / 2)].
+    let (lo_t, hi_t) = (-(k64 - delta).div_euclid(2), (delta + k64).div_euclid(2));
+    let band_hi = |col: usize| (col as i64 + hi_t).clamp(0, n64) as usize;
+    let band_lo = |col: usize| (col as i64 + lo_t).clamp(1, n64.max(1)) as usize;
+    let mut pv = vec![!0u64; blocks];
+    let mut mv = vec![0u64; blocks];
+    let mut first = 0;
+    let mut last = block_of(band_hi(0)).min(blocks - 1);
+    // Score at the bottom row of block `last` (padded rows past n never match).
+    let mut bottom = (last + 1) * 64;
+    let mut eq = Vec::new();
+    for (j, &c) in b.iter().enumerate() {
+        let col = j + 1;
+        let new_last = block_of(band_hi(col)).min(blocks - 1);
+        while last < new_last {
+            last += 1;
+            pv[last] = !0;
+            mv[last] = 0;
+            bottom += 64;
+        }
+        p.fill(c, first, last, &mut eq);
+        let mut h = 1; // row 0 is D[0][j] = j; above the band, +1 is assumed
+        for blk in first..=last {
+            h = advance(&mut pv[blk], &mut mv[blk], eq[blk - first], h);
+        }
+        bottom = (bottom as i64 + i64::from(h)) as usize;
+        // Drop blocks wholly above the band of the next column.
+        let new_first = block_of(band_lo(col + 1));
+        while first < new_first.min(last) {
+            // Keep the bottom score: it belongs to `last`, untouched.
+            first += 1;
+        }
+    }
+    // Walk up from the bottom row of `last` to the first row of `first` (or row 0).
+    let top_row = first * 64; // the row just above the band (0 when first == 0)
+    let bottom_row = (last + 1) * 64;
+    let mut scores = vec![0usize; bottom_row - top_row + 1];
+    let mut s = bottom as i64;
+    scores[bottom_row - top_row] = bottom;
+    for row in (top_row + 1..=bottom_row).rev() {
+        let blk = (row - 1) / 64;
+        let bit = (row - 1) % 64;
+        let delta = ((pv[blk] >> bit) & 1) as i64 - ((mv[blk] >> bit) & 1) as i64;
+        s -= delta;
+        scores[row - 1 - top_row] = s.max(0) as usize;
+    }
+    // Keep the rows that exist (≤ n).
+    scores.truncate(n + 1 - top_row);
+    (top_row, scores)
+}
+
+/// The band's score at (n, m), exact when it is ≤ k.
+fn banded_distance(p: &Pattern, b: &[u32], k: usize) -> usize {
+    let (top, scores) = last_column(p, b, k, b.len());
+    scores.get(p.a.len() - top).copied().unwrap_or(usize::MAX)
+}
+
+/// Levenshtein distance between `a` and `b` (unit costs).
+pub fn distance(a: &[u32], b: &[u32]) -> usize {
+    if a.is_empty() || b.is_empty() {
+        return a.len().max(b.len());
+    }
+    let p = Pattern::new(a);
+    let mut k = first_band(a, b);
+    loop {
+        let d = banded_distance(&p, b, k);
+        if d <= k || k >= a.len().max(b.len()) {
+            return d;
+        }
+        k *= 2;
+    }
+}
+
+/// An optimal sequence of edit operations turning `a` into `b`.
+pub fn edit_ops(a: &[u32], b: &[u32]) -> Vec<EditOp> {
+    let mut ops = Vec::with_capacity(a.len().max(b.len()));
+    hirschberg(a, b, Some(first_band(a, b)), &mut ops);
+    ops
+}
+
+/// A first band: for long inputs, an upper bound of the distance from the anchored
+/// alignment of the diff engine (one banded pass instead of a doubling series); the band
+/// still doubles if it was too narrow.
+fn first_band(a: &[u32], b: &[u32]) -> usize {
+    let floor = a.len().abs_diff(b.len()).max(64);
+    if a.len().min(b.len()) < 4096 {
+        return floor;
+    }
+    let bound: usize = crate::align::align(a, b)
+        .iter()
+        .map(|op| match op {
+            crate::align::Op::Change { a, b, .. } => a.len().max(b.len()),
+            crate::align::Op::Equal { .. } => 0,
+        })
+        .sum();
+    bound.max(floor)
+}
+
+/// `known`: the distance of this piece when the level above found it (the band to use).
+fn hirschberg(a: &[u32], b: &[u32], known: Option<usize>, ops: &mut Vec<EditOp>) {
+    // Common prefix and suffix are matches: peel them off first.
+    let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    ops.extend(std::iter::repeat_n(EditOp::Match, pre));
+    let (a, b) = (&a[pre..], &b[pre..]);
+    let suf = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (&a[..a.len() - suf], &b[..b.len() - suf]);
+    if a.is_empty() || b.is_empty() {
+        ops.extend(std::iter::repeat_n(EditOp::Delete, a.len()));
+        ops.extend(std::iter::repeat_n(EditOp::Insert, b.len()));
+    } else if a.len() * b.len() <= SMALL {
+        small(a, b, ops);
+    } else {
+        let mid = b.len() / 2;
+        let c = best_crossing(a, &b[..mid], &b[mid..], known);
+        hirschberg(&a[..c.row], &b[..mid], Some(c.left), ops);
+        hirschberg(&a[c.row..], &b[mid..], Some(c.right), ops);
+    }
+    ops.extend(std::iter::repeat_n(EditOp::Match, suf));
+}
+
+/// Where an optimal path crosses from `left` to `right`: the row, and the distances of the
+/// two halves (each exact: together they make the optimum).
+struct Crossing {
+    row: usize,
+    left: usize,
+    right: usize,
+}
+
+fn best_crossing(a: &[u32], left: &[u32], right: &[u32], known: Option<usize>) -> Crossing {
+    let ra: Vec<u32> = a.iter().rev().copied().collect();
+    let rb: Vec<u32> = right.iter().rev().copied().collect();
+    let (pf, pb) = (Pattern::new(a), Pattern::new(&ra));
+    let n = a.len();
+    let longest = n.max(left.len() + right.len());
+    let mut k = known
+        .unwrap_or(0)
+        .max(a.len().abs_diff(left.len() + right.len()))
+        .max(64);
+    loop {
+        let columns = left.len() + right.len();
+        let (ftop, fwd) = last_column(&pf, left, k, columns);
+        let (btop, bwd) = last_column(&pb, &rb, k, columns);
+        // Row i from the front is row n − i from the back.
+        let mut best = Crossing {
+            row: 0,
+            left: usize::MAX,
+            right: usize::MAX,
+        };
+        let mut best_total = usize::MAX;
+        for (fi, &f) in fwd.iter().enumerate() {
+            let i = ftop + fi;
+            let Some(&g) = (n - i).checked_sub(btop).and_then(|bi| bwd.get(bi)) else {
+                continue;
+            };
+            let total = f.saturating_add(g);
+            if total < best_total {
+                best_total = total;
+                best = Crossing {
+                    row: i,
+                    left: f,
+                    right: g,
+                };
+            }
+        }
+        if best_total <= k || k >= longest {
+            return best;
+        }
+        k *= 2;
+    }
+}
+
+/// Plain dynamic programming with traceback, for small pieces.
+fn small(a: &[u32], b: &[u32], ops: &mut Vec<EditOp>) {
+    let (n, m) = (a.len(), b.len());
+    let w = m + 1;
+    let mut d = vec![0u32; (n + 1) * w];
+    for (j, cell) in d.iter_mut().take(w).enumerate() {
+        *cell = j as u32;
+    }
+    for i in 1..=n {
+        d[i * w] = i as u32;
+        for j in 1..=m {
+            let sub = d[(i - 1) * w + j - 1] + u32::from(a[i - 1] != b[j - 1]);
+            d[i * w + j] = sub.min(d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1);
+        }
+    }
+    let mut out = Vec::with_capacity(n.max(m));
+    let (mut i, mut j) = (n, m);
+    while i > 0 || j > 0 {
+        let here = d[i * w + j];
+        if i > 0 && j > 0 && here == d[(i - 1) * w + j - 1] + u32::from(a[i - 1] != b[j - 1]) {
+            out.push(if a[i - 1] == b[j - 1] {
+                EditOp::Match
+            } else {
+                EditOp::Substitute
+            });
+            (i, j) = (i - 1, j - 1);
+        } else if i > 0 && here == d[(i - 1) * w + j] + 1 {
+            out.push(EditOp::Delete);
+            i -= 1;
+        } else {
+            out.push(EditOp::Insert);
+            j -= 1;
+        }
+    }
+    out.reverse();
+    ops.extend(out);
+}
+
+/// The cost of a sequence of edit operations.
+pub fn cost(ops: &[EditOp]) -> usize {
+    ops.iter().filter(|o| **o != EditOp::Match).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(a: &[u32], b: &[u32]) -> usize {
+        let mut ops = Vec::new();
+        small(a, b, &mut ops);
+        cost(&ops)
+    }
+
+    /// Applies ops to a, checking they are consistent with b.
+    fn replay(a: &[u32], b: &[u32], ops: &[EditOp]) {
+        let (mut i, mut j) = (0, 0);
+        for op in ops {
+            match op {
+                EditOp::Match => {
+                    assert_eq!(a[i], b[j]);
+                    (i, j) = (i + 1, j + 1);
+                }
+                EditOp::Substitute => {
+                    assert_ne!(a[i], b[j]);
+                    (i, j) = (i + 1, j + 1);
+                }
+                EditOp::Delete => i += 1,
+                EditOp::Insert => j += 1,
+            }
+        }
+        assert_eq!((i, j), (a.len(), b.len()));
+    }
+
+    fn seq(seed: u64, n: usize, alphabet: u64) -> Vec<u32> {
+        let mut x = seed | 1;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x % alphabet) as u32
+            })
+            .collect()
+    }
+
+    #[test]
+    fn agrees_with_plain_dynamic_programming() {
+        for seed in 1..200u64 {
+            let n = (seed * 37 % 300) as usize;
+            let a = seq(seed, n, 2 + seed % 6);
+            let mut b = a.clone();
+            // A few edits, or an unrelated sequence.
+            if seed % 5 == 0 {
+                b = seq(seed * 7, (seed * 13 % 280) as usize, 3);
+            } else {
+                for e in 0..(seed % 9) as usize {
+                    let at = (e * 31 + seed as usize) % (b.len() + 1);
+                    match e % 3 {
+                        0 => b.insert(at, 99),
+                        1 if at < b.len() => {
+                            b.remove(at);
+                        }
+                        _ if at < b.len() => b[at] = 98,
+                        _ => {}
+                    }
+                }
+            }
+            let d = naive(&a, &b);
+            assert_eq!(distance(&a, &b), d, "seed {seed}");
+            let ops = edit_ops(&a, &b);
+            replay(&a, &b, &ops);
+            assert_eq!(cost(&ops), d, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn long_sequences_use_the_band_and_stay_exact() {
+        let a = seq(42, 5000, 50);
+        let mut b = a.clone();
+        for i in (0..5000).step_by(97) {
+            b[i] = 1000;
+        }
+        b.insert(2500, 7);
+        b.remove(100);
+        let ops = edit_ops(&a, &b);
+        replay(&a, &b, &ops);
+        let d = distance(&a, &b);
+        assert_eq!(cost(&ops), d);
+        // Every substitution is needed; the insertion and deletion may merge with one.
+        assert!((52..=54).contains(&d), "{d}");
+        // Against plain DP on a prefix (small enough).
+        assert_eq!(distance(&a[..600], &b[..600]), naive(&a[..600], &b[..600]));
+    }
+
+    #[test]
+    fn empty_sides() {
+        assert_eq!(distance(&[], &[1, 2]), 2);
+        assert_eq!(edit_ops(&[1], &[]), vec![EditOp::Delete]);
+        assert_eq!(distance(&[], &[]), 0);
+    }
+}

@@ -1,0 +1,325 @@
+//! Transcription quality: character and word error rates, their split into cosmetic and
+//! substantive parts, and a confusion table.
+//!
+//! CER is the Levenshtein distance over extended grapheme clusters divided by the ground
+//! truth's clusters; WER the same over words (UAX #29 word segments that hold a letter, a
+//! digit or an ideograph; each Han character is a word). `Mode::Dinglehopper` prepares the
+//! texts exactly as dinglehopper 0.11 does for plain text, so its numbers are reproduced.
+
+use std::collections::{BTreeMap, HashMap};
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::classify::{Class, Kind, Site, classify};
+use crate::levenshtein::{EditOp, edit_ops};
+use crate::normalize::{Profile, view};
+
+use crate::source::Document;
+
+/// How texts are prepared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The text under a witness profile, with the cosmetic/substantive split.
+    Witness(Profile),
+    /// dinglehopper 0.11's plain-text steps: lines stripped and joined with LF, NFC, its
+    /// ligature and equivalence substitutions.
+    Dinglehopper,
+}
+
+/// dinglehopper's substitutions, applied in this order: ligatures first, then equivalences
+/// (code points from its `normalize_sbb` tables, as listed in the project's fixtures).
+const DINGLEHOPPER_SUBSTITUTIONS: &[(&str, &str)] = &[
+    ("\u{EBA6}", "\u{17F}\u{17F}"),
+    ("\u{EBA7}", "\u{17F}\u{17F}i"),
+    ("\u{F502}", "ch"),
+    ("\u{EEC4}", "ck"),
+    ("\u{F4F9}", "ll"),
+    ("\u{EBA2}", "\u{17F}i"),
+    ("\u{EADA}", "\u{17F}t"),
+    ("\u{FB01}", "fi"),
+    ("\u{FB00}", "ff"),
+    ("\u{FB02}", "fl"),
+    ("\u{FB03}", "ffi"),
+    ("\u{EEC5}", "ct"),
+    ("\u{EEDC}", "tz"),
+    ("\u{F532}", "as"),
+    ("\u{F533}", "is"),
+    ("\u{F534}", "us"),
+    ("\u{F535}", "Qu"),
+    ("\u{133}", "ij"),
+    ("\u{E8BF}", "q&"),
+    ("\u{EBA5}", "\u{17F}p"),
+    ("\u{FB06}", "st"),
+    ("\u{E72B}", "\u{FC}"),
+    ("\u{E42C}", "\u{E4}"),
+    ("==", "\u{2013}"),
+    ("\u{2014}", "\u{2013}"),
+    ("\u{E644}", "\u{F6}"),
+    ("\u{2019}", "'"),
+    ("\u{2E17}", "-"),
+    ("a\u{364}", "\u{E4}"),
+    ("o\u{364}", "\u{F6}"),
+    ("u\u{364}", "\u{FC}"),
+    ("\u{F50E}", "q\u{301}"),
+];
+
+/// Python's `str.isspace`: Unicode White_Space plus the information separators.
+fn is_python_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1C}'..='\u{1F}').contains(&c)
+}
+
+/// dinglehopper's plain-text preparation (steps 2 and 3 of its counting).
+pub fn dinglehopper_text(text: &str) -> String {
+    // Python's readlines with universal newlines: LF, CRLF and CR end lines; a final line
+    // break does not start another line.
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        lines.push(rest[..end].trim_matches(is_python_space));
+        let skip = if rest[end..].starts_with("\r\n") {
+            2
+        } else {
+            1
+        };
+        rest = rest.get(end + skip..).unwrap_or("");
+    }
+    let mut out: String = lines.join("\n").nfc().collect();
+    for (from, to) in DINGLEHOPPER_SUBSTITUTIONS {
+        if out.contains(from) {
+            out = out.replace(from, to);
+        }
+    }
+    out
+}
+
+/// Word segments that count as words: not made only of marks, punctuation, separators,
+/// symbols, or control and format characters.
+pub fn words(text: &str) -> Vec<&str> {
+    text.split_word_bounds()
+        .filter(|w| {
+            w.chars().any(|c| {
+                !matches!(
+                    c.general_category_group(),
+                    GeneralCategoryGroup::Mark
+                        | GeneralCategoryGroup::Punctuation
+                        | GeneralCategoryGroup::Separator
+                        | GeneralCategoryGroup::Symbol
+                        | GeneralCategoryGroup::Other
+                )
+            })
+        })
+        .collect()
+}
+
+/// Edit counts of one comparison (characters or words).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub distance: usize,
+    pub gt: usize,
+    pub ocr: usize,
+    pub substitutions: usize,
+    pub deletions: usize,
+    pub insertions: usize,
+}
+
+impl Counts {
+    fn of(ops: &[EditOp], gt: usize, ocr: usize) -> Counts {
+        let mut c = Counts {
+            gt,
+            ocr,
+            ..Counts::default()
+        };
+        for op in ops {
+            match op {
+                EditOp::Match => {}
+                EditOp::Substitute => c.substitutions += 1,
+                EditOp::Delete => c.deletions += 1,
+                EditOp::Insert => c.insertions += 1,
+            }
+        }
+        c.distance = c.substitutions + c.deletions + c.insertions;
+        c
+    }
+
+    /// distance / ground-truth length; 0 when there is no error, infinite when the ground
+    /// truth is empty and the transcription is not.
+    pub fn rate(&self) -> f64 {
+        match (self.distance, self.gt) {
+            (0, _) => 0.0,
+            (_, 0) => f64::INFINITY,
+            (d, n) => d as f64 / n as f64,
+        }
+    }
+
+    pub fn add(&mut self, other: &Counts) {
+        self.distance += other.distance;
+        self.gt += other.gt;
+        self.ocr += other.ocr;
+        self.substitutions += other.substitutions;
+        self.deletions += other.deletions;
+        self.insertions += other.insertions;
+    }
+}
+
+/// The measurements of one pair.
+#[derive(Debug, Clone)]
+pub struct Measure {
+    pub chars: Counts,
+    pub words: Counts,
+    /// Character distance by class and by kind of the variant each edit belongs to
+    /// (witness mode only).
+    pub by_class: BTreeMap<Class, usize>,
+    pub by_kind: BTreeMap<Kind, usize>,
+    /// Character confusions `(ground truth, transcription)` → count; `""` for nothing.
+    pub confusion: BTreeMap<(String, String), usize>,
+}
+
+/// Interns two sequences of strings into shared ids.
+fn interned<'s>(a: &[&'s str], b: &[&'s str]) -> (Vec<u32>, Vec<u32>) {
+    let mut ids: HashMap<&'s str, u32> = HashMap::new();
+    let mut id = |s: &'s str| {
+        let next = ids.len() as u32;
+        *ids.entry(s).or_insert(next)
+    };
+    let x = a.iter().map(|s| id(s)).collect();
+    let y = b.iter().map(|s| id(s)).collect();
+    (x, y)
+}
+
+/// A text made ready for counting: its clusters, and (in witness mode) the original byte
+/// span of each.
+struct Prepared {
+    text: String,
+    clusters: Vec<std::ops::Range<usize>>,
+    spans: Vec<std::ops::Range<usize>>,
+}
+
+impl Prepared {
+    fn new(doc: &Document, mode: Mode) -> Prepared {
+        match mode {
+            Mode::Dinglehopper => {
+                let text = dinglehopper_text(&doc.text);
+                let clusters = text
+                    .grapheme_indices(true)
+                    .map(|(i, g)| i..i + g.len())
+                    .collect();
+                Prepared {
+                    text,
+                    clusters,
+                    spans: Vec::new(),
+                }
+            }
+            Mode::Witness(p) => {
+                let v = view(&doc.text, p);
+                let mut ci = 0;
+                let spans = v
+                    .units
+                    .iter()
+                    .map(|u| {
+                        let n = v.text[u.clone()].chars().count();
+                        let span = v.spans[ci].start..v.spans[ci + n - 1].end;
+                        ci += n;
+                        span
+                    })
+                    .collect();
+                Prepared {
+                    clusters: v.units,
+                    text: v.text,
+                    spans,
+                }
+            }
+        }
+    }
+
+    fn cluster(&self, k: usize) -> &str {
+        &self.text[self.clusters[k].clone()]
+    }
+
+    /// Original byte range of clusters `from..to` (an empty range at `from` when empty).
+    fn original(&self, from: usize, to: usize, len: usize) -> std::ops::Range<usize> {
+        let start = self.spans.get(from).map_or(len, |r| r.start);
+        if to > from {
+            start..self.spans[to - 1].end
+        } else {
+            start..start
+        }
+    }
+}
+
+/// Measures a transcription against its ground truth.
+pub fn measure(gt: &Document, ocr: &Document, mode: Mode) -> Measure {
+    let (pg, po) = (Prepared::new(gt, mode), Prepared::new(ocr, mode));
+    let gc: Vec<&str> = (0..pg.clusters.len()).map(|k| pg.cluster(k)).collect();
+    let oc: Vec<&str> = (0..po.clusters.len()).map(|k| po.cluster(k)).collect();
+    let (ga, oa) = interned(&gc, &oc);
+    let ops = edit_ops(&ga, &oa);
+    let chars = Counts::of(&ops, gc.len(), oc.len());
+    let (gw, ow) = (words(&pg.text), words(&po.text));
+    let (wa, wb) = interned(&gw, &ow);
+    let words = Counts::of(&edit_ops(&wa, &wb), gw.len(), ow.len());
+
+    let mut confusion = BTreeMap::new();
+    let mut by_class = BTreeMap::new();
+    let mut by_kind = BTreeMap::new();
+    let (mut i, mut j) = (0, 0);
+    let mut k = 0;
+    while k < ops.len() {
+        if ops[k] == EditOp::Match {
+            (i, j, k) = (i + 1, j + 1, k + 1);
+            continue;
+        }
+        // A run of edits: one variant, classified at its original place.
+        let (i0, j0, mut cost) = (i, j, 0);
+        while k < ops.len() && ops[k] != EditOp::Match {
+            let (x, y) = match ops[k] {
+                EditOp::Substitute => (gc[i], oc[j]),
+                EditOp::Delete => (gc[i], ""),
+                _ => ("", oc[j]),
+            };
+            *confusion.entry((x.to_string(), y.to_string())).or_insert(0) += 1;
+            i += usize::from(ops[k] != EditOp::Insert);
+            j += usize::from(ops[k] != EditOp::Delete);
+            cost += 1;
+            k += 1;
+        }
+        if let Mode::Witness(_) = mode {
+            let ra = pg.original(i0, i, gt.text.len());
+            let rb = po.original(j0, j, ocr.text.len());
+            let c = classify(&Site::new(&gt.text, ra, &ocr.text, rb));
+            *by_class.entry(c.class).or_insert(0) += cost;
+            *by_kind.entry(c.kind).or_insert(0) += cost;
+        }
+    }
+    Measure {
+        chars,
+        words,
+        by_class,
+        by_kind,
+        confusion,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dinglehopper_lines_are_stripped_and_joined() {
+        assert_eq!(dinglehopper_text("  a \r\n\tb\r\rc\n"), "a\nb\n\nc");
+        assert_eq!(
+            dinglehopper_text("\u{FB01}ne \u{2014} it\u{2019}s"),
+            "fine \u{2013} it's"
+        );
+    }
+
+    #[test]
+    fn words_skip_punctuation_and_split_han() {
+        assert_eq!(
+            words("Hello, world! 跨里海。"),
+            ["Hello", "world", "跨", "里", "海"]
+        );
+    }
+}
