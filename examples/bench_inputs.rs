@@ -23,6 +23,16 @@ fn main() -> std::io::Result<()> {
     )?;
     let other = inputs::unrelated(&inputs::chinese_text(&corpus, 1 << 20, 3));
     std::fs::write(out.join("unrelated-1mb.txt"), other)?;
+    // A 200,000-character ground truth and a transcription with 5% of characters edited.
+    let gt: String = inputs::chinese_text(&corpus, 700_000, 4)
+        .chars()
+        .take(200_000)
+        .collect();
+    std::fs::write(out.join("gt-200k.txt"), &gt)?;
+    std::fs::write(
+        out.join("ocr-200k.txt"),
+        inputs::scattered_edits(&gt, 50, 5),
+    )?;
     let scan_dir = out.join("scan-corpus");
     std::fs::create_dir_all(&scan_dir)?;
     let (docs, _) = inputs::scan_corpus(10_000, 200, 7);
@@ -30,7 +40,7 @@ fn main() -> std::io::Result<()> {
         std::fs::write(scan_dir.join(format!("doc{i:05}.txt")), text)?;
     }
     println!(
-        "wrote a-1mb.txt, a-1mb-edited.txt, unrelated-1mb.txt and scan-corpus/ (10,000 files) to {}",
+        "wrote a-1mb.txt, a-1mb-edited.txt, unrelated-1mb.txt, gt-200k.txt, ocr-200k.txt and scan-corpus/ (10,000 files) to {}",
         out.display()
     );
     Ok(())

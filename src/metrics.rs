@@ -255,11 +255,12 @@ pub fn measure(gt: &Document, ocr: &Document, mode: Mode) -> Measure {
     let gc: Vec<&str> = (0..pg.clusters.len()).map(|k| pg.cluster(k)).collect();
     let oc: Vec<&str> = (0..po.clusters.len()).map(|k| po.cluster(k)).collect();
     let (ga, oa) = interned(&gc, &oc);
-    let ops = edit_ops(&ga, &oa);
-    let chars = Counts::of(&ops, gc.len(), oc.len());
     let (gw, ow) = (words(&pg.text), words(&po.text));
     let (wa, wb) = interned(&gw, &ow);
-    let words = Counts::of(&edit_ops(&wa, &wb), gw.len(), ow.len());
+    // Characters and words are independent: one core each.
+    let (ops, word_ops) = rayon::join(|| edit_ops(&ga, &oa), || edit_ops(&wa, &wb));
+    let chars = Counts::of(&ops, gc.len(), oc.len());
+    let words = Counts::of(&word_ops, gw.len(), ow.len());
 
     let mut confusion = BTreeMap::new();
     let mut by_class = BTreeMap::new();

@@ -163,3 +163,48 @@ proptest! {
         prop_assert_eq!(classify(&site).class, Class::Cosmetic);
     }
 }
+
+/// Textbook Levenshtein, for comparison.
+fn naive_levenshtein(a: &[u32], b: &[u32]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.iter().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, y) in b.iter().enumerate() {
+            let next = (diag + usize::from(x != y))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diag = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn levenshtein_is_exact_symmetric_and_bounded(
+        a in prop::collection::vec(0u32..4, 0..400),
+        edits in prop::collection::vec((any::<usize>(), 0u8..3, 0u32..6), 0..60),
+    ) {
+        use witness::levenshtein::{cost, distance, edit_ops};
+        // b is a with random edits, so distances range from 0 to large.
+        let mut b = a.clone();
+        for (at, op, sym) in edits {
+            let i = if b.is_empty() { 0 } else { at % b.len() };
+            match op {
+                0 => b.insert(i, sym),
+                1 if !b.is_empty() => { b.remove(i); }
+                _ if !b.is_empty() => b[i] = sym,
+                _ => b.push(sym),
+            }
+        }
+        let d = naive_levenshtein(&a, &b);
+        prop_assert_eq!(distance(&a, &b), d);
+        prop_assert_eq!(distance(&b, &a), d);
+        prop_assert!(d <= a.len().max(b.len()));
+        prop_assert_eq!(cost(&edit_ops(&a, &b)), d);
+    }
+}
