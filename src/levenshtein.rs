@@ -9,8 +9,6 @@
 //! and from the back, the best crossing row splits the problem, and small pieces are solved
 //! by plain dynamic programming with traceback.
 
-use std::collections::HashMap;
-
 /// One edit operation, in order along both sequences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EditOp {
@@ -27,28 +25,67 @@ pub enum EditOp {
 const SMALL: usize = 1 << 16;
 
 /// Positions of each symbol of A, to build the match bit-vectors of a band on demand
-/// (memory proportional to A, not to A × alphabet).
+/// (memory proportional to A, not to A × alphabet): a compressed table indexed by symbol,
+/// positions of symbol `s` at `positions[starts[s]..starts[s + 1]]`.
 struct Pattern<'a> {
     a: &'a [u32],
-    positions: HashMap<u32, Vec<u32>>,
+    starts: Vec<u32>,
+    positions: Vec<u32>,
+    /// Sparse symbols (far above A's length) are renumbered first.
+    renumber: Option<std::collections::HashMap<u32, u32>>,
 }
 
 impl<'a> Pattern<'a> {
     fn new(a: &'a [u32]) -> Self {
-        let mut positions: HashMap<u32, Vec<u32>> = HashMap::new();
-        for (i, &s) in a.iter().enumerate() {
-            positions.entry(s).or_default().push(i as u32);
+        // Symbols are dense ids (interned) or code points: a table up to the largest is small.
+        // Anything sparser is renumbered so the table stays proportional to A.
+        let max = a.iter().copied().max().map_or(0, |m| m as usize + 1);
+        let renumber = (max > 4 * a.len() + (1 << 21)).then(|| {
+            let mut map = std::collections::HashMap::new();
+            for &s in a {
+                let next = map.len() as u32;
+                map.entry(s).or_insert(next);
+            }
+            map
+        });
+        let id = |s: u32| renumber.as_ref().map_or(s, |m| m[&s]) as usize;
+        let size = renumber.as_ref().map_or(max, |m| m.len());
+        let mut starts = vec![0u32; size + 1];
+        for &s in a {
+            starts[id(s) + 1] += 1;
         }
-        Pattern { a, positions }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut positions = vec![0u32; a.len()];
+        for (i, &s) in a.iter().enumerate() {
+            positions[next[id(s)] as usize] = i as u32;
+            next[id(s)] += 1;
+        }
+        Pattern {
+            a,
+            starts,
+            positions,
+            renumber,
+        }
     }
 
     /// Match bits of symbol `c` for blocks `first..=last` into `eq`.
     fn fill(&self, c: u32, first: usize, last: usize, eq: &mut Vec<u64>) {
         eq.clear();
         eq.resize(last + 1 - first, 0);
-        let Some(pos) = self.positions.get(&c) else {
-            return;
+        let c = match &self.renumber {
+            None => c as usize,
+            Some(map) => match map.get(&c) {
+                Some(&id) => id as usize,
+                None => return,
+            },
         };
+        if c + 1 >= self.starts.len() {
+            return;
+        }
+        let pos = &self.positions[self.starts[c] as usize..self.starts[c + 1] as usize];
         let (lo, hi) = ((first * 64) as u32, ((last + 1) * 64) as u32);
         let start = pos.partition_point(|&p| p < lo);
         for &p in pos[start..].iter().take_while(|&&p| p < hi) {
@@ -157,7 +194,8 @@ fn banded_distance(p: &Pattern, b: &[u32], k: usize) -> usize {
     scores.get(p.a.len() - top).copied().unwrap_or(usize::MAX)
 }
 
-/// Levenshtein distance between `a` and `b` (unit costs).
+/// Levenshtein distance between `a` and `b` (unit costs). Symbols are ids: small integers
+/// or code points (the match table is indexed by them).
 pub fn distance(a: &[u32], b: &[u32]) -> usize {
     if a.is_empty() || b.is_empty() {
         return a.len().max(b.len());
@@ -408,6 +446,14 @@ mod tests {
         assert!((52..=54).contains(&d), "{d}");
         // Against plain DP on a prefix (small enough).
         assert_eq!(distance(&a[..600], &b[..600]), naive(&a[..600], &b[..600]));
+    }
+
+    #[test]
+    fn sparse_symbols_are_renumbered() {
+        let a = [u32::MAX, 7, u32::MAX - 1, 7];
+        let b = [7, u32::MAX, 7];
+        assert_eq!(distance(&a, &b), naive(&a, &b));
+        assert_eq!(cost(&edit_ops(&a, &b)), naive(&a, &b));
     }
 
     #[test]
