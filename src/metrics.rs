@@ -178,14 +178,17 @@ pub struct Measure {
 }
 
 /// Interns two sequences of strings into shared ids.
-fn interned<'s>(a: &[&'s str], b: &[&'s str]) -> (Vec<u32>, Vec<u32>) {
+fn interned<'s>(
+    a: impl Iterator<Item = &'s str>,
+    b: impl Iterator<Item = &'s str>,
+) -> (Vec<u32>, Vec<u32>) {
     let mut ids: HashMap<&'s str, u32> = HashMap::new();
     let mut id = |s: &'s str| {
         let next = ids.len() as u32;
         *ids.entry(s).or_insert(next)
     };
-    let x = a.iter().map(|s| id(s)).collect();
-    let y = b.iter().map(|s| id(s)).collect();
+    let x = a.map(&mut id).collect();
+    let y = b.map(&mut id).collect();
     (x, y)
 }
 
@@ -252,15 +255,20 @@ impl Prepared {
 /// Measures a transcription against its ground truth.
 pub fn measure(gt: &Document, ocr: &Document, mode: Mode) -> Measure {
     let (pg, po) = (Prepared::new(gt, mode), Prepared::new(ocr, mode));
-    let gc: Vec<&str> = (0..pg.clusters.len()).map(|k| pg.cluster(k)).collect();
-    let oc: Vec<&str> = (0..po.clusters.len()).map(|k| po.cluster(k)).collect();
-    let (ga, oa) = interned(&gc, &oc);
+    let (gn, on) = (pg.clusters.len(), po.clusters.len());
+    let (ga, oa) = interned(
+        (0..gn).map(|k| pg.cluster(k)),
+        (0..on).map(|k| po.cluster(k)),
+    );
     let (gw, ow) = (words(&pg.text), words(&po.text));
-    let (wa, wb) = interned(&gw, &ow);
+    let (wa, wb) = interned(gw.iter().copied(), ow.iter().copied());
+    let (gwn, own) = (gw.len(), ow.len());
+    drop((gw, ow));
     // Characters and words are independent: one core each.
     let (ops, word_ops) = rayon::join(|| edit_ops(&ga, &oa), || edit_ops(&wa, &wb));
-    let chars = Counts::of(&ops, gc.len(), oc.len());
-    let words = Counts::of(&word_ops, gw.len(), ow.len());
+    drop((wa, wb));
+    let chars = Counts::of(&ops, gn, on);
+    let words = Counts::of(&word_ops, gwn, own);
 
     let mut confusion = BTreeMap::new();
     let mut by_class = BTreeMap::new();
@@ -276,9 +284,9 @@ pub fn measure(gt: &Document, ocr: &Document, mode: Mode) -> Measure {
         let (i0, j0, mut cost) = (i, j, 0);
         while k < ops.len() && ops[k] != EditOp::Match {
             let (x, y) = match ops[k] {
-                EditOp::Substitute => (gc[i], oc[j]),
-                EditOp::Delete => (gc[i], ""),
-                _ => ("", oc[j]),
+                EditOp::Substitute => (pg.cluster(i), po.cluster(j)),
+                EditOp::Delete => (pg.cluster(i), ""),
+                _ => ("", po.cluster(j)),
             };
             *confusion.entry((x.to_string(), y.to_string())).or_insert(0) += 1;
             i += usize::from(ops[k] != EditOp::Insert);
