@@ -26,7 +26,9 @@
 pub mod align;
 pub mod classify;
 pub mod cli;
+pub mod collate;
 pub mod diff;
+pub mod errata;
 pub mod ledger;
 pub mod levenshtein;
 pub mod metrics;

@@ -44,6 +44,12 @@ enum Command {
     /// Character and word error rates of a transcription against its ground truth (two
     /// files, or two directories paired by file name).
     Cer(CerArgs),
+    /// Align any number of witnesses of one text: an apparatus of variant sites with every
+    /// witness's reading and the majority.
+    Collate(CollateArgs),
+    /// An errata list for a text: each substantive variant or internal problem, the reading
+    /// proposed, and the evidence for it.
+    Errata(ErrataArgs),
     /// Create a ledger (.witness/) in the current directory.
     Init,
     /// Store files' bytes and record a version of each.
@@ -83,6 +89,65 @@ enum Command {
         #[arg(long)]
         record: bool,
     },
+}
+
+#[derive(Args, Debug)]
+struct ErrataArgs {
+    /// The text to correct (a file or a ledger ID).
+    target: PathBuf,
+    /// Other witnesses of the same text (对校).
+    #[arg(long, value_name = "W")]
+    against: Vec<PathBuf>,
+    /// A directory (or file) of other documents: quotations (他校) and attestations.
+    #[arg(long, value_name = "DIR")]
+    corpus: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Profile::Loose)]
+    profile: Profile,
+    #[arg(long, value_enum, default_value_t = ErrataFormat::Md)]
+    format: ErrataFormat,
+    /// Append an audit record of this report to the ledger.
+    #[arg(long)]
+    record: bool,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ErrataFormat {
+    Md,
+    Csv,
+    Json,
+    Text,
+}
+
+#[derive(Args, Debug)]
+struct CollateArgs {
+    /// The witnesses (files, or ledger IDs).
+    #[arg(required = true, num_args = 2..)]
+    witnesses: Vec<PathBuf>,
+    /// The witness whose text the apparatus follows (default: the first).
+    #[arg(long, value_name = "W")]
+    base: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Profile::Loose)]
+    profile: Profile,
+    #[arg(long, value_enum, default_value_t = CollateFormat::Text)]
+    format: CollateFormat,
+    /// List cosmetic sites too (JSON always has them).
+    #[arg(long)]
+    all: bool,
+    /// Append an audit record of this report to the ledger.
+    #[arg(long)]
+    record: bool,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum CollateFormat {
+    Text,
+    Json,
+    Md,
+    Tei,
 }
 
 #[derive(Args, Debug)]
@@ -262,6 +327,8 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Diff(args) => run_diff(args, at),
         Command::Scan(args) => run_scan(args, at),
         Command::Cer(args) => run_cer(args, at),
+        Command::Collate(args) => run_collate(args, at),
+        Command::Errata(args) => run_errata(args, at),
         Command::Init => ledger::init(),
         Command::Add(args) => ledger::add(at, args),
         Command::Note { text } => ledger::note(at, text),
@@ -422,6 +489,91 @@ fn run_diff(args: DiffArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     let differs = d.blocks().next().is_some()
         || d.count(Class::Substantive) > 0
         || (args.strict && d.count(Class::Cosmetic) > 0);
+    Ok(if differs {
+        Outcome::Differ
+    } else {
+        Outcome::Same
+    })
+}
+
+fn run_errata(args: ErrataArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
+    let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
+    let read = args.input.read_options();
+    let target = ledger::load(&args.target, &read, at)?;
+    let references: Vec<Document> = args
+        .against
+        .iter()
+        .map(|w| ledger::load(w, &read, at))
+        .collect::<Result<_, _>>()?;
+    let mut skipped = Vec::new();
+    let files = collect_files(&args.corpus, &["txt".to_string()], &mut skipped);
+    let mut corpus = Vec::new();
+    for r in files
+        .par_iter()
+        .map(|p| Document::read(p, &read))
+        .collect::<Vec<_>>()
+    {
+        match r {
+            Ok(d) => corpus.push(d),
+            Err(e) => skipped.push(skip(e)),
+        }
+    }
+    for k in &skipped {
+        eprintln!("witness: skipped {}: {}", k.path, k.error);
+    }
+    let mut inputs = vec![ledger::input(&target)];
+    inputs.extend(references.iter().map(ledger::input));
+    let x = crate::errata::errata(target, references, corpus, args.profile);
+    let out = match args.format {
+        ErrataFormat::Md => report::errata::markdown(&x),
+        ErrataFormat::Csv => report::errata::csv(&x),
+        ErrataFormat::Json => report::errata::json(&x),
+        ErrataFormat::Text => report::errata::text(&x),
+    };
+    write_stdout(&out)?;
+    if let Some(l) = &recorder {
+        ledger::record_audit(l, "errata", inputs, Some(args.profile), out.as_bytes())?;
+    }
+    Ok(if x.entries.is_empty() {
+        Outcome::Same
+    } else {
+        Outcome::Differ
+    })
+}
+
+fn run_collate(args: CollateArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
+    let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
+    let read = args.input.read_options();
+    let docs: Vec<Document> = args
+        .witnesses
+        .iter()
+        .map(|w| ledger::load(w, &read, at))
+        .collect::<Result<_, _>>()?;
+    let base = match &args.base {
+        None => 0,
+        Some(b) => args.witnesses.iter().position(|w| w == b).ok_or_else(|| {
+            CliError::Usage(format!(
+                "--base {} is not one of the witnesses given",
+                b.display()
+            ))
+        })?,
+    };
+    let inputs: Vec<serde_json::Value> = docs.iter().map(ledger::input).collect();
+    let c = crate::collate::collate(docs, base, args.profile);
+    let out = match args.format {
+        CollateFormat::Text => report::collate::text(&c, args.all),
+        CollateFormat::Json => report::collate::json(&c),
+        CollateFormat::Md => report::collate::markdown(&c, args.all),
+        CollateFormat::Tei => report::collate::tei(&c, args.all),
+    };
+    write_stdout(&out)?;
+    if let Some(l) = &recorder {
+        ledger::record_audit(l, "collate", inputs, Some(args.profile), out.as_bytes())?;
+    }
+    let differs = c
+        .sites
+        .iter()
+        .any(|s| s.class == crate::classify::Class::Substantive);
     Ok(if differs {
         Outcome::Differ
     } else {

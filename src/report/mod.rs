@@ -15,7 +15,9 @@ use crate::segment;
 use crate::source::{Document, EncodingSource, Position};
 
 pub mod cer;
+pub mod collate;
 pub mod diff;
+pub mod errata;
 pub mod scan;
 
 pub use diff::{TextOptions, json, markdown, text};

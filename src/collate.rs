@@ -1,0 +1,234 @@
+//! Collating many witnesses of one text: each is compared with a base witness by the diff
+//! engine, and the edits of all of them are merged into *variant sites* — base ranges where at
+//! least one witness differs — with every witness's reading at each site, grouped by identical
+//! reading, and the majority reading.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use crate::classify::Class;
+use crate::diff::{Change, Comparison, compare};
+use crate::normalize::Profile;
+use crate::source::Document;
+
+/// One reading at a site and the witnesses (indices) that carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub text: String,
+    pub witnesses: Vec<usize>,
+}
+
+/// A place where the witnesses do not all read alike.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Range in the base witness's text.
+    pub base: Range<usize>,
+    /// Each witness's reading, and where it is in its own text.
+    pub readings: Vec<(String, Range<usize>)>,
+    /// Readings grouped, largest group first (ties: in witness order).
+    pub groups: Vec<Group>,
+    /// The reading of more than half of the witnesses, if one has it.
+    pub majority: Option<usize>,
+    pub class: Class,
+    /// Kinds of the differences met at this site (of every witness against the base).
+    pub kinds: Vec<crate::classify::Kind>,
+    /// Material that only some witnesses carry (a block of the diff engine).
+    pub block: bool,
+}
+
+/// The collation of witnesses.
+#[derive(Debug)]
+pub struct Collation {
+    pub docs: Vec<Document>,
+    pub base: usize,
+    pub profile: Profile,
+    pub sites: Vec<Site>,
+}
+
+/// Collates `docs` against `docs[base]`.
+pub fn collate(docs: Vec<Document>, base: usize, profile: Profile) -> Collation {
+    let b = &docs[base];
+    let comparisons: Vec<Option<Comparison>> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| (i != base).then(|| compare(&b.text, &d.text, profile)))
+        .collect();
+    // Every edit's base range; sites are their unions (touching ranges merge too).
+    let mut ranges: Vec<Range<usize>> = comparisons
+        .iter()
+        .flatten()
+        .flat_map(|c| c.edits.iter().map(|e| e.a.clone()))
+        .collect();
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    let sites = merged
+        .into_iter()
+        .map(|range| site(&docs, base, &comparisons, range))
+        .collect();
+    Collation {
+        docs,
+        base,
+        profile,
+        sites,
+    }
+}
+
+/// The readings of every witness over one base range.
+fn site(
+    docs: &[Document],
+    base: usize,
+    comparisons: &[Option<Comparison>],
+    range: Range<usize>,
+) -> Site {
+    let bt = &docs[base].text;
+    let mut readings = Vec::with_capacity(docs.len());
+    let mut class = Class::Cosmetic;
+    let mut kinds = Vec::new();
+    let mut block = false;
+    for (w, c) in comparisons.iter().enumerate() {
+        let Some(c) = c else {
+            readings.push((bt[range.clone()].to_string(), range.clone()));
+            continue;
+        };
+        let text = &docs[w].text;
+        // The witness's text over the site: base text, with this witness's edits applied.
+        let inside: Vec<_> = c
+            .edits
+            .iter()
+            .filter(|e| e.a.start >= range.start && e.a.end <= range.end)
+            .collect();
+        // Where the site starts in the witness: mapped through the edits before it.
+        let before = c
+            .edits
+            .iter()
+            .take_while(|e| e.a.end <= range.start && e.a.start < range.start);
+        let shift: isize = before
+            .map(|e| e.b.len() as isize - e.a.len() as isize)
+            .sum();
+        let mut out = String::new();
+        let mut at = range.start;
+        let start_in_w = inside
+            .first()
+            .filter(|e| e.a.start == range.start)
+            .map_or((range.start as isize + shift) as usize, |e| e.b.start);
+        let mut end_in_w = start_in_w;
+        for e in &inside {
+            out.push_str(&bt[at..e.a.start]);
+            out.push_str(&text[e.b.clone()]);
+            end_in_w = e.b.end;
+            at = e.a.end;
+            match e.change {
+                Change::Block => {
+                    block = true;
+                    class = Class::Substantive;
+                }
+                Change::Variant(v) => {
+                    if v.class == Class::Substantive {
+                        class = Class::Substantive;
+                    }
+                    if !kinds.contains(&v.kind) {
+                        kinds.push(v.kind);
+                    }
+                }
+            }
+        }
+        out.push_str(&bt[at..range.end]);
+        end_in_w += range.end - at;
+        let end_in_w = end_in_w.max(start_in_w).min(text.len());
+        readings.push((out, start_in_w.min(end_in_w)..end_in_w));
+    }
+    kinds.sort();
+    let mut groups: Vec<Group> = Vec::new();
+    for (w, (r, _)) in readings.iter().enumerate() {
+        match groups.iter_mut().find(|g| &g.text == r) {
+            Some(g) => g.witnesses.push(w),
+            None => groups.push(Group {
+                text: r.clone(),
+                witnesses: vec![w],
+            }),
+        }
+    }
+    groups.sort_by(|x, y| {
+        y.witnesses
+            .len()
+            .cmp(&x.witnesses.len())
+            .then(x.witnesses[0].cmp(&y.witnesses[0]))
+    });
+    let majority = (groups[0].witnesses.len() * 2 > docs.len()).then_some(0);
+    Site {
+        base: range,
+        readings,
+        groups,
+        majority,
+        class,
+        kinds,
+        block,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::ReadOptions;
+
+    fn doc(name: &str, text: &str) -> Document {
+        Document::from_bytes(name, name, text.as_bytes(), &ReadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn three_witnesses_majority_and_positions() {
+        let docs = vec![
+            doc(
+                "a",
+                "越来越多中国城市开通中亚班列，跨里海国际运输走廊提质扩容。",
+            ),
+            doc(
+                "b",
+                "越来越多中国城市开通中亚班列，跨海国际运输走廊提质扩容。",
+            ),
+            doc(
+                "c",
+                "越来越多中国城市开通中亚班列,跨里海国际运输走廊提质扩大。",
+            ),
+        ];
+        let c = collate(docs, 0, Profile::Loose);
+        let substantive: Vec<&Site> = c
+            .sites
+            .iter()
+            .filter(|s| s.class == Class::Substantive)
+            .collect();
+        assert_eq!(substantive.len(), 2);
+        let li = substantive[0];
+        let texts: Vec<&str> = li.readings.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, ["里", "", "里"]);
+        assert_eq!(
+            li.groups[0],
+            Group {
+                text: "里".into(),
+                witnesses: vec![0, 2]
+            }
+        );
+        assert_eq!(li.majority, Some(0));
+        // Positions in each witness.
+        assert_eq!(&c.docs[2].text[li.readings[2].1.clone()], "里");
+        assert_eq!(li.readings[1].1.len(), 0);
+        let kuo = substantive[1];
+        let texts: Vec<&str> = kuo.readings.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, ["容", "容", "大"]);
+        // The comma is a cosmetic site.
+        assert_eq!(
+            c.sites
+                .iter()
+                .filter(|s| s.class == Class::Cosmetic)
+                .count(),
+            1
+        );
+    }
+}

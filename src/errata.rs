@@ -1,0 +1,616 @@
+//! Errata: for each substantive variant or internal problem of a target text, the place, the
+//! text found, the proposed reading, and the evidence for it — following the four ways of
+//! Chinese collation practice (校法四例):
+//!
+//! - 对校: other witnesses of the same text (`against`), aligned with the diff engine;
+//! - 他校: other documents that quote the passage (shared passages found by `scan`);
+//! - attestation: how many other documents of the corpus read each candidate in the same
+//!   context;
+//! - 本校 / 理校: the target alone — a phrase written twice, a repeated block, an enumeration out
+//!   of sequence, unbalanced brackets or quotation marks, a paragraph that stops mid-sentence.
+//!
+//! Each entry weighs the support of each reading. When it is split or missing the entry is
+//! *uncertain*; when the evidence favours the target over the reference, it says so.
+
+use std::ops::Range;
+
+use crate::classify::{Class, Kind, is_punctuation};
+use crate::diff::{Change, compare};
+use crate::normalize::{Profile, is_cjk, view};
+use crate::scan::{FindingKind, ScanOptions, scan};
+use crate::segment;
+use crate::source::Document;
+
+/// How sure an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    High,
+    Medium,
+    Low,
+    Uncertain,
+}
+
+/// What an entry concludes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The target should read the proposed reading.
+    Correct,
+    /// The evidence favours the target's reading over the reference's.
+    TargetRight,
+    /// The evidence is split or missing.
+    Uncertain,
+}
+
+/// Which reading a piece of evidence supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Supports {
+    Found,
+    Proposed,
+    Neither,
+}
+
+/// One piece of evidence.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    /// `witness` (对校), `quotation` (他校), `attestation`, or `internal` (本校/理校).
+    pub method: &'static str,
+    /// Index into [`Errata::docs`].
+    pub doc: usize,
+    pub range: Range<usize>,
+    pub text: String,
+    pub supports: Supports,
+}
+
+/// One erratum.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Byte range in the target.
+    pub range: Range<usize>,
+    pub found: String,
+    /// The reading proposed (`None` when nothing can be proposed).
+    pub proposed: Option<String>,
+    pub kind: String,
+    pub verdict: Verdict,
+    pub confidence: Confidence,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The errata of a target.
+#[derive(Debug)]
+pub struct Errata {
+    /// The target first, then the references, then the other corpus documents.
+    pub docs: Vec<Document>,
+    pub references: usize,
+    pub entries: Vec<Entry>,
+}
+
+/// Characters of context around a reading used to look it up elsewhere.
+const PROBE_NEAR: usize = 1;
+const PROBE_FAR: usize = 4;
+
+/// Builds the errata of `target` against `references`, with `corpus` as further evidence.
+pub fn errata(
+    target: Document,
+    references: Vec<Document>,
+    corpus: Vec<Document>,
+    profile: Profile,
+) -> Errata {
+    let nrefs = references.len();
+    // The corpus without the target and the references themselves.
+    let known: Vec<String> = std::iter::once(&target)
+        .chain(&references)
+        .map(|d| d.sha256.clone())
+        .collect();
+    let others: Vec<Document> = corpus
+        .into_iter()
+        .filter(|d| !known.contains(&d.sha256))
+        .collect();
+    let mut docs = vec![target];
+    docs.extend(references);
+    docs.extend(others);
+    let mut entries = collation_entries(&docs, nrefs, profile);
+    let scanned = scan_target(&docs, profile);
+    add_quotations(&docs, &scanned, &mut entries);
+    add_attestation(&docs, nrefs, profile, &mut entries);
+    for e in &mut entries {
+        decide(e);
+    }
+    for internal in internal_entries(&docs, &scanned) {
+        // An internal finding at a variant already listed is more evidence for it.
+        match entries
+            .iter_mut()
+            .find(|e| overlaps(&e.range, &internal.range))
+        {
+            Some(e) => e.evidence.extend(internal.evidence),
+            None => entries.push(internal),
+        }
+    }
+    entries.sort_by_key(|e| (e.range.start, e.range.end));
+    Errata {
+        docs,
+        references: nrefs,
+        entries,
+    }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end.max(b.start + 1) && b.start < a.end.max(a.start + 1)
+}
+
+/// 对校: the substantive variants of the target against each reference, merged by place.
+fn collation_entries(docs: &[Document], nrefs: usize, profile: Profile) -> Vec<Entry> {
+    let target = &docs[0];
+    let mut entries: Vec<Entry> = Vec::new();
+    for (r, reference) in docs.iter().enumerate().skip(1).take(nrefs) {
+        let c = compare(&reference.text, &target.text, profile);
+        for e in &c.edits {
+            let kind = match e.change {
+                Change::Variant(v) if v.class == Class::Substantive => v.kind.name().to_string(),
+                Change::Block => "block".to_string(),
+                _ => continue,
+            };
+            let evidence = Evidence {
+                method: "witness",
+                doc: r,
+                range: e.a.clone(),
+                text: reference.text[e.a.clone()].to_string(),
+                supports: Supports::Proposed,
+            };
+            match entries.iter_mut().find(|x| x.range == e.b) {
+                Some(x) => x.evidence.push(evidence),
+                None => entries.push(Entry {
+                    range: e.b.clone(),
+                    found: target.text[e.b.clone()].to_string(),
+                    proposed: Some(reference.text[e.a.clone()].to_string()),
+                    kind,
+                    verdict: Verdict::Uncertain,
+                    confidence: Confidence::Uncertain,
+                    evidence: vec![evidence],
+                }),
+            }
+        }
+    }
+    // A reference with no variant at an entry reads what the target reads.
+    for e in &mut entries {
+        for r in 1..=nrefs {
+            if !e.evidence.iter().any(|x| x.doc == r) {
+                e.evidence.push(Evidence {
+                    method: "witness",
+                    doc: r,
+                    range: 0..0,
+                    text: e.found.clone(),
+                    supports: Supports::Found,
+                });
+            }
+        }
+    }
+    entries.retain(|e| e.kind != "block" || e.found.chars().count() <= 200);
+    entries
+}
+
+/// Shared passages and internal findings of the target among all documents.
+fn scan_target(docs: &[Document], profile: Profile) -> crate::scan::Scan {
+    let opts = ScanOptions {
+        profile,
+        kinds: vec![
+            FindingKind::SharedPassage,
+            FindingKind::NearDuplicate,
+            FindingKind::RepeatedPhrase,
+            FindingKind::DuplicateBlock,
+        ],
+        ..ScanOptions::default()
+    };
+    scan(docs.to_vec(), &opts)
+}
+
+/// 他校: documents that quote the passage of an entry, and what they read there.
+fn add_quotations(docs: &[Document], scanned: &crate::scan::Scan, entries: &mut [Entry]) {
+    for f in &scanned.findings {
+        if !matches!(
+            f.kind,
+            FindingKind::SharedPassage | FindingKind::NearDuplicate
+        ) {
+            continue;
+        }
+        let Some(c) = &f.comparison else { continue };
+        let (x, y) = (&f.locations[0], &f.locations[1]);
+        // Orient: target side t, other side o; edits map t → o.
+        let (t, o, t_is_a) = match (x.doc, y.doc) {
+            (0, d) if d != 0 => (x, y, true),
+            (d, 0) if d != 0 => (y, x, false),
+            _ => continue,
+        };
+        for e in entries.iter_mut() {
+            if e.range.start < t.range.start || e.range.end > t.range.end {
+                continue;
+            }
+            if e.evidence.iter().any(|v| v.doc == o.doc) {
+                continue;
+            }
+            // The other document's reading over the entry's range.
+            let mut reading = String::new();
+            let mut at = e.range.start;
+            let mut range_in_o: Option<Range<usize>> = None;
+            for ed in &c.edits {
+                let (tr, or) = if t_is_a {
+                    (&ed.a, &ed.b)
+                } else {
+                    (&ed.b, &ed.a)
+                };
+                // An insertion at the edge of the entry (a quotation mark) is not part of it.
+                let inside = if tr.is_empty() {
+                    (e.range.start < tr.start && tr.start < e.range.end)
+                        || (e.range.is_empty() && tr.start == e.range.start)
+                } else {
+                    tr.start < e.range.end.max(e.range.start + 1) && e.range.start < tr.end
+                };
+                if !inside {
+                    continue;
+                }
+                let from = tr.start.max(at);
+                if from > at {
+                    reading += &docs[0].text[at..from];
+                }
+                reading += &docs[o.doc].text[or.clone()];
+                at = tr.end.max(at);
+                range_in_o = Some(or.clone());
+            }
+            if at < e.range.end {
+                reading += &docs[0].text[at..e.range.end];
+            }
+            let supports = if same(&reading, &e.found) {
+                Supports::Found
+            } else if e.proposed.as_deref().is_some_and(|p| same(&reading, p)) {
+                Supports::Proposed
+            } else {
+                Supports::Neither
+            };
+            e.evidence.push(Evidence {
+                method: "quotation",
+                doc: o.doc,
+                range: range_in_o.unwrap_or(o.range.clone()),
+                text: reading,
+                supports,
+            });
+        }
+    }
+}
+
+/// Equal under the loose profile (a quotation may use other punctuation widths).
+fn same(a: &str, b: &str) -> bool {
+    view(a, Profile::Loose).text == view(b, Profile::Loose).text
+}
+
+/// Attestation: other documents that read a candidate in the same context.
+fn add_attestation(docs: &[Document], nrefs: usize, profile: Profile, entries: &mut [Entry]) {
+    let views: Vec<String> = docs.iter().map(|d| view(&d.text, profile).text).collect();
+    let target = &docs[0].text;
+    for e in entries.iter_mut() {
+        let before: Vec<char> = target[..e.range.start]
+            .chars()
+            .rev()
+            .take(PROBE_FAR)
+            .collect();
+        let after: Vec<char> = target[e.range.end..].chars().take(PROBE_FAR).collect();
+        let probe = |reading: &str, left: usize, right: usize| {
+            let l: String = before.iter().take(left).rev().collect();
+            let r: String = after.iter().take(right).collect();
+            view(&format!("{l}{reading}{r}"), profile).text
+        };
+        let mut candidates = vec![(e.found.clone(), Supports::Found)];
+        if let Some(p) = &e.proposed {
+            candidates.push((p.clone(), Supports::Proposed));
+        }
+        for (reading, supports) in candidates {
+            let probes = [
+                probe(&reading, PROBE_NEAR, PROBE_FAR),
+                probe(&reading, PROBE_FAR, PROBE_NEAR),
+            ];
+            if probes.iter().all(|p| p.chars().count() < 4) {
+                continue;
+            }
+            for (d, v) in views.iter().enumerate().skip(1 + nrefs) {
+                if e.evidence
+                    .iter()
+                    .any(|x| x.doc == d && x.method != "attestation")
+                {
+                    continue; // already counted as a quotation of this passage
+                }
+                if let Some(p) = probes.iter().find(|p| v.contains(p.as_str())) {
+                    e.evidence.push(Evidence {
+                        method: "attestation",
+                        doc: d,
+                        range: 0..0,
+                        text: p.clone(),
+                        supports,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Weighs the evidence: one vote per document, for the reading it supports.
+fn decide(e: &mut Entry) {
+    let votes = |s: Supports| {
+        let mut docs: Vec<usize> = e
+            .evidence
+            .iter()
+            .filter(|v| v.supports == s)
+            .map(|v| v.doc)
+            .collect();
+        docs.sort_unstable();
+        docs.dedup();
+        docs.len()
+    };
+    let (found, proposed) = (votes(Supports::Found), votes(Supports::Proposed));
+    (e.verdict, e.confidence) = if proposed > found {
+        let confidence = match (proposed, found) {
+            (p, 0) if p >= 2 => Confidence::High,
+            (_, 0) => Confidence::Medium,
+            _ => Confidence::Low,
+        };
+        (Verdict::Correct, confidence)
+    } else if found > proposed {
+        (
+            Verdict::TargetRight,
+            if proposed == 0 {
+                Confidence::Medium
+            } else {
+                Confidence::Low
+            },
+        )
+    } else {
+        (Verdict::Uncertain, Confidence::Uncertain)
+    };
+}
+
+/// 本校 / 理校: problems the target shows by itself.
+fn internal_entries(docs: &[Document], scanned: &crate::scan::Scan) -> Vec<Entry> {
+    let target = &docs[0];
+    let mut out = Vec::new();
+    let internal = |range: Range<usize>, note: String| Evidence {
+        method: "internal",
+        doc: 0,
+        range,
+        text: note,
+        supports: Supports::Proposed,
+    };
+    for f in &scanned.findings {
+        if f.locations.iter().any(|l| l.doc != 0) {
+            continue;
+        }
+        let (first, second) = (&f.locations[0].range, &f.locations[1].range);
+        match f.kind {
+            FindingKind::RepeatedPhrase => {
+                // The second copy and what separates it from the first.
+                let range = first.end..second.end;
+                out.push(Entry {
+                    found: target.text[first.start..second.end].to_string(),
+                    proposed: Some(target.text[first.clone()].to_string()),
+                    range: first.start..second.end,
+                    kind: Kind::Dittography.name().to_string(),
+                    verdict: Verdict::Correct,
+                    confidence: Confidence::Medium,
+                    evidence: vec![internal(
+                        range,
+                        "the same words written twice in place".into(),
+                    )],
+                });
+            }
+            FindingKind::DuplicateBlock => {
+                out.push(Entry {
+                    found: target.text[second.clone()].to_string(),
+                    proposed: Some(String::new()),
+                    range: second.clone(),
+                    kind: "repeated_block".into(),
+                    verdict: Verdict::Correct,
+                    confidence: Confidence::Medium,
+                    evidence: vec![internal(
+                        first.clone(),
+                        format!(
+                            "repeats lines {}–{}",
+                            target.position(first.start).line,
+                            target.position(first.end).line
+                        ),
+                    )],
+                });
+            }
+            _ => {}
+        }
+    }
+    let paragraphs = segment::paragraphs(&target.text);
+    out.extend(enumeration_entries(target, &paragraphs));
+    for p in &paragraphs {
+        if let Some(at) = unbalanced(&target.text[p.clone()]) {
+            let pos = p.start + at;
+            let c = target.text[pos..].chars().next().map_or(0, char::len_utf8);
+            out.push(Entry {
+                range: pos..pos + c,
+                found: target.text[pos..pos + c].to_string(),
+                proposed: None,
+                kind: "unbalanced".into(),
+                verdict: Verdict::Uncertain,
+                confidence: Confidence::Uncertain,
+                evidence: vec![internal(
+                    p.clone(),
+                    "a bracket or quotation mark is not matched in its paragraph".into(),
+                )],
+            });
+        }
+    }
+    for w in paragraphs.windows(2) {
+        let text = &target.text[w[0].clone()];
+        let last = text.chars().next_back().unwrap_or('。');
+        if text.chars().count() >= 40 && is_cjk(last) && last.is_alphanumeric() {
+            let end = w[0].end;
+            out.push(Entry {
+                range: end..end,
+                found: String::new(),
+                proposed: None,
+                kind: "broken_off".into(),
+                verdict: Verdict::Uncertain,
+                confidence: Confidence::Uncertain,
+                evidence: vec![internal(
+                    w[0].clone(),
+                    "the paragraph stops in mid-sentence".into(),
+                )],
+            });
+        }
+    }
+    out
+}
+
+const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+/// Paragraph-initial enumeration markers (`一要`, `二是`, `三、`): when a run 1, 2, … is
+/// followed by a marker with the wrong number, the expected one is proposed in the run's form.
+fn enumeration_entries(target: &Document, paragraphs: &[Range<usize>]) -> Vec<Entry> {
+    struct Marker {
+        n: usize,
+        suffix: String,
+        range: Range<usize>,
+    }
+    let mut markers = Vec::new();
+    for p in paragraphs {
+        let text = &target.text[p.clone()];
+        let Some(first) = text.chars().next() else {
+            continue;
+        };
+        let Some(n) = NUMERALS.iter().position(|&c| c == first) else {
+            continue;
+        };
+        let rest = &text[first.len_utf8()..];
+        let suffix = ["是要", "要", "是", "、"]
+            .into_iter()
+            .find(|s| rest.starts_with(s));
+        if let Some(s) = suffix {
+            let end = p.start + first.len_utf8() + s.len();
+            markers.push(Marker {
+                n: n + 1,
+                suffix: s.to_string(),
+                range: p.start..end,
+            });
+        }
+    }
+    let mut out = Vec::new();
+    let mut run: Vec<usize> = Vec::new(); // indices into markers
+    for i in 0..markers.len() {
+        let expected = run.last().map_or(1, |&j| markers[j].n + 1);
+        if markers[i].n == expected {
+            run.push(i);
+            continue;
+        }
+        if run.len() >= 2 && markers[i].n != 1 {
+            let form = &markers[run[0]].suffix;
+            let proposed = format!("{}{form}", NUMERALS[(expected - 1).min(9)]);
+            let listed: Vec<String> = run
+                .iter()
+                .map(|&j| {
+                    format!(
+                        "{} (line {})",
+                        &target.text[markers[j].range.clone()],
+                        target.position(markers[j].range.start).line
+                    )
+                })
+                .collect();
+            out.push(Entry {
+                range: markers[i].range.clone(),
+                found: target.text[markers[i].range.clone()].to_string(),
+                proposed: Some(proposed),
+                kind: Kind::Numeral.name().to_string(),
+                verdict: Verdict::Correct,
+                confidence: Confidence::Medium,
+                evidence: vec![Evidence {
+                    method: "internal",
+                    doc: 0,
+                    range: markers[run[0]].range.start
+                        ..markers[*run.last().unwrap_or(&i)].range.end,
+                    text: format!(
+                        "an enumeration out of sequence: {} come before it",
+                        listed.join(", ")
+                    ),
+                    supports: Supports::Proposed,
+                }],
+            });
+            // Read it as the expected item and go on.
+            markers[i].n = expected;
+            run.push(i);
+        } else {
+            run = if markers[i].n == 1 {
+                vec![i]
+            } else {
+                Vec::new()
+            };
+        }
+    }
+    out
+}
+
+/// The offset of the first unmatched bracket or quotation mark, if any.
+fn unbalanced(text: &str) -> Option<usize> {
+    const PAIRS: [(char, char); 5] = [
+        ('“', '”'),
+        ('《', '》'),
+        ('（', '）'),
+        ('(', ')'),
+        ('「', '」'),
+    ];
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    for (i, c) in text.char_indices() {
+        if let Some(&(_, close)) = PAIRS.iter().find(|(o, _)| *o == c) {
+            stack.push((close, i));
+        } else if PAIRS.iter().any(|(_, cl)| *cl == c) {
+            match stack.last() {
+                Some(&(expected, _)) if expected == c => {
+                    stack.pop();
+                }
+                _ => return Some(i),
+            }
+        }
+    }
+    // Punctuation-only oddities aside, an opening mark left open.
+    stack
+        .first()
+        .map(|&(_, i)| i)
+        .filter(|&i| text[i..].chars().next().is_some_and(is_punctuation))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::ReadOptions;
+
+    fn doc(name: &str, text: &str) -> Document {
+        Document::from_bytes(name, name, text.as_bytes(), &ReadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn broken_enumeration_proposes_the_next_number() {
+        let t = doc(
+            "t",
+            "一要合作。\n二要发展。\n三要安全。\n四要人文。\n二是要维护秩序。\n",
+        );
+        let e = enumeration_entries(&t, &segment::paragraphs(&t.text));
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            (e[0].found.as_str(), e[0].proposed.as_deref()),
+            ("二是要", Some("五要"))
+        );
+        assert_eq!(t.position(e[0].range.start).line, 5);
+    }
+
+    #[test]
+    fn unbalanced_marks() {
+        assert_eq!(unbalanced("他说：“好。”然后"), None);
+        assert_eq!(unbalanced("他说：“好。然后"), Some("他说：".len()));
+        assert_eq!(
+            unbalanced("《山海情》、《我的阿勒泰"),
+            Some("《山海情》、".len())
+        );
+        assert_eq!(unbalanced("好）"), Some("好".len()));
+    }
+}

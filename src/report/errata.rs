@@ -1,0 +1,243 @@
+//! The `witness errata` report: Markdown (an errata table), CSV, JSON (`witness/errata/1`),
+//! and text.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{TOOL, Tool, WitnessJson, at, md, to_json, visible};
+use crate::errata::{Confidence, Entry, Errata, Evidence, Supports, Verdict};
+use crate::source::Position;
+
+#[derive(Serialize)]
+struct EvidenceJson<'e> {
+    method: &'static str,
+    path: &'e str,
+    start: Option<Position>,
+    end: Option<Position>,
+    text: &'e str,
+    supports: Supports,
+}
+
+#[derive(Serialize)]
+struct EntryJson<'e> {
+    path: &'e str,
+    start: Position,
+    end: Position,
+    found: &'e str,
+    proposed: Option<&'e str>,
+    kind: &'e str,
+    verdict: Verdict,
+    confidence: Confidence,
+    evidence: Vec<EvidenceJson<'e>>,
+}
+
+#[derive(Serialize)]
+struct ErrataJson<'e> {
+    schema: &'static str,
+    tool: Tool,
+    target: WitnessJson<'e>,
+    references: Vec<WitnessJson<'e>>,
+    corpus: Vec<WitnessJson<'e>>,
+    entries: Vec<EntryJson<'e>>,
+}
+
+fn evidence_json<'e>(x: &'e Errata, v: &'e Evidence) -> EvidenceJson<'e> {
+    let d = &x.docs[v.doc];
+    let located = v.method != "attestation"
+        && !(v.method == "witness" && v.range.is_empty() && v.supports == Supports::Found);
+    EvidenceJson {
+        method: v.method,
+        path: &d.path,
+        start: located.then(|| d.position(v.range.start)),
+        end: located.then(|| d.position(v.range.end)),
+        text: &v.text,
+        supports: v.supports,
+    }
+}
+
+/// The `witness/errata/1` JSON.
+pub fn json(x: &Errata) -> String {
+    let t = &x.docs[0];
+    to_json(&ErrataJson {
+        schema: "witness/errata/1",
+        tool: TOOL,
+        target: WitnessJson::of(t),
+        references: x.docs[1..=x.references]
+            .iter()
+            .map(WitnessJson::of)
+            .collect(),
+        corpus: x.docs[1 + x.references..]
+            .iter()
+            .map(WitnessJson::of)
+            .collect(),
+        entries: x
+            .entries
+            .iter()
+            .map(|e| EntryJson {
+                path: &t.path,
+                start: t.position(e.range.start),
+                end: t.position(e.range.end),
+                found: &e.found,
+                proposed: e.proposed.as_deref(),
+                kind: &e.kind,
+                verdict: e.verdict,
+                confidence: e.confidence,
+                evidence: e.evidence.iter().map(|v| evidence_json(x, v)).collect(),
+            })
+            .collect(),
+    })
+}
+
+fn shown(s: &str) -> String {
+    if s.is_empty() {
+        "∅".into()
+    } else {
+        visible(s)
+    }
+}
+
+fn short(s: &str, n: usize) -> String {
+    let v: String = s.chars().take(n).collect();
+    if s.chars().count() > n {
+        format!("{}…", shown(&v))
+    } else {
+        shown(&v)
+    }
+}
+
+/// One sentence of evidence.
+fn evidence_sentence(x: &Errata, e: &Entry) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for v in &e.evidence {
+        let d = &x.docs[v.doc];
+        let name = &d.label;
+        let part = match v.method {
+            "witness" => format!("{name} reads {}", short(&v.text, 20)),
+            "quotation" => format!(
+                "{name} quotes the passage reading {} ({})",
+                short(&v.text, 20),
+                at(d.position(v.range.start))
+            ),
+            "attestation" => format!("{name} has {}", short(&v.text, 20)),
+            _ => match v.range.is_empty() {
+                true => v.text.clone(),
+                false => format!("{} ({})", v.text, at(x.docs[0].position(v.range.start))),
+            },
+        };
+        parts.push(part);
+    }
+    parts.join("; ")
+}
+
+fn should_read(e: &Entry) -> String {
+    match (e.verdict, &e.proposed) {
+        (Verdict::TargetRight, Some(p)) => format!("keep (the reference reads {})", short(p, 30)),
+        (Verdict::Uncertain, Some(p)) => format!("uncertain: {}?", short(p, 30)),
+        (Verdict::Uncertain, None) => "uncertain: check".into(),
+        (_, Some(p)) => short(p, 40),
+        (_, None) => "—".into(),
+    }
+}
+
+fn confidence(c: Confidence) -> &'static str {
+    match c {
+        Confidence::High => "high",
+        Confidence::Medium => "medium",
+        Confidence::Low => "low",
+        Confidence::Uncertain => "uncertain",
+    }
+}
+
+/// The errata table: location | found | should read | kind | confidence | evidence.
+pub fn markdown(x: &Errata) -> String {
+    let t = &x.docs[0];
+    let mut out = format!("# Errata: {}\n\n", md(&t.path));
+    if x.references > 0 {
+        let refs: Vec<String> = x.docs[1..=x.references]
+            .iter()
+            .map(|d| md(&d.path))
+            .collect();
+        let _ = writeln!(out, "Against: {}.", refs.join(", "));
+    }
+    let _ = writeln!(
+        out,
+        "Corpus: {} further documents.\n",
+        x.docs.len() - 1 - x.references
+    );
+    out += "| location | found | should read | kind | confidence | evidence |\n|---|---|---|---|---|---|\n";
+    for e in &x.entries {
+        let p = t.position(e.range.start);
+        let _ = writeln!(
+            out,
+            "| {}:{} (byte {}) | {} | {} | {} | {} | {} |",
+            p.line,
+            p.column,
+            p.byte,
+            md(&short(&e.found, 40)),
+            md(&should_read(e)),
+            e.kind,
+            confidence(e.confidence),
+            md(&evidence_sentence(x, e))
+        );
+    }
+    out
+}
+
+/// One line per entry.
+pub fn text(x: &Errata) -> String {
+    let t = &x.docs[0];
+    let mut out = String::new();
+    for e in &x.entries {
+        let _ = writeln!(
+            out,
+            "{} {:<13} {:<9} {} → {}\n    {}",
+            at(t.position(e.range.start)),
+            e.kind,
+            confidence(e.confidence),
+            short(&e.found, 40),
+            should_read(e),
+            evidence_sentence(x, e)
+        );
+    }
+    let _ = writeln!(out, "{} entries", x.entries.len());
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// CSV, one row per entry.
+pub fn csv(x: &Errata) -> String {
+    let t = &x.docs[0];
+    let mut out =
+        String::from("path,line,column,byte,found,proposed,kind,verdict,confidence,evidence\n");
+    for e in &x.entries {
+        let p = t.position(e.range.start);
+        let verdict = match e.verdict {
+            Verdict::Correct => "correct",
+            Verdict::TargetRight => "target_right",
+            Verdict::Uncertain => "uncertain",
+        };
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{}",
+            csv_field(&t.path),
+            p.line,
+            p.column,
+            p.byte,
+            csv_field(&e.found),
+            csv_field(e.proposed.as_deref().unwrap_or("")),
+            e.kind,
+            verdict,
+            confidence(e.confidence),
+            csv_field(&evidence_sentence(x, e))
+        );
+    }
+    out
+}

@@ -1,0 +1,228 @@
+//! `witness collate` and `witness errata`: the corpus acceptance cases (snapshots), TEI that
+//! parses, and planted errors in generated text: right proposals where the evidence is clear,
+//! "uncertain" where it is not.
+
+mod common;
+
+use common::{NEWSPAPER, OFFICIAL, file, snapshots, witness};
+use proptest::prelude::*;
+use witness::errata::{Confidence, Verdict, errata};
+use witness::{Document, Profile, ReadOptions};
+
+fn run(args: &[&str]) -> String {
+    let out = witness().args(args).output().unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn errata_of_the_newspaper_keynote() {
+    let md = run(&[
+        "errata",
+        NEWSPAPER,
+        "--against",
+        OFFICIAL,
+        "--corpus",
+        "corpus",
+        "--format",
+        "md",
+    ]);
+    snapshots().bind(|| insta::assert_snapshot!("errata_004_against_000", md));
+    let json: serde_json::Value = serde_json::from_str(&run(&[
+        "errata",
+        NEWSPAPER,
+        "--against",
+        OFFICIAL,
+        "--corpus",
+        "corpus",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let entries = json["entries"].as_array().unwrap();
+    let find = |found: &str, proposed: &str| {
+        entries
+            .iter()
+            .find(|e| e["found"] == found && e["proposed"] == proposed)
+            .unwrap_or_else(|| panic!("{found} -> {proposed}"))
+    };
+    let li = find("", "里");
+    assert_eq!(
+        (li["start"]["line"].as_u64(), li["start"]["column"].as_u64()),
+        (Some(19), Some(71))
+    );
+    assert_eq!(li["verdict"], "correct");
+    assert!(li["evidence"].as_array().unwrap().iter().any(|v| v["method"] == "attestation" && v["path"] == "corpus/003_a7c0d866165e138d.txt"));
+    let five = find("二是", "五");
+    assert!(
+        five["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["method"] == "internal")
+    );
+    let qin = find("真", "亲");
+    assert_eq!(qin["confidence"], "high");
+    assert!(
+        qin["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["method"] == "quotation" && v["supports"] == "proposed")
+    );
+    assert_eq!(find("业态", "模式")["kind"], "dittography");
+}
+
+#[test]
+fn errata_of_a_text_alone() {
+    let md = run(&["errata", "corpus/003_a7c0d866165e138d.txt"]);
+    snapshots().bind(|| insta::assert_snapshot!("errata_003_alone", md));
+    assert!(md.contains("| 27:20 (byte "));
+    assert!(md.contains("repeated_block"));
+}
+
+#[test]
+fn collate_three_witnesses_and_tei_parses() {
+    let text = run(&[
+        "collate",
+        OFFICIAL,
+        NEWSPAPER,
+        "corpus/002_7da9f2bcc27cfedd.txt",
+    ]);
+    snapshots().bind(|| insta::assert_snapshot!("collate_000_004_002", text));
+    // 002 quotes 亲诚惠容 with the official text against the newspaper.
+    assert!(text.contains("    亲  W1 W3  (majority)\n    真  W2\n"));
+    let tei = run(&["collate", OFFICIAL, NEWSPAPER, "--format", "tei"]);
+    let mut reader = quick_xml::Reader::from_str(&tei);
+    let mut apps = 0;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(quick_xml::events::Event::Start(e)) if e.name().0 == "app" => apps += 1,
+            Ok(_) => {}
+            Err(e) => panic!("TEI is not well-formed: {e}"),
+        }
+    }
+    // The 14 substantive variants of `witness diff`, and the two blocks at one site.
+    assert_eq!(apps, 14 + 1);
+    // Two witnesses: no majority, so no <lem>.
+    assert!(tei.contains("<app><rdg wit=\"#W1\">里</rdg><rdg wit=\"#W2\"/></app>"));
+}
+
+#[test]
+fn tei_escapes_markup_in_the_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = file(dir.path(), "a.txt", "<b>x & y</b> 中国".as_bytes());
+    let b = file(dir.path(), "b.txt", "<b>x & z</b> 中国".as_bytes());
+    let out = witness()
+        .arg("collate")
+        .args([&a, &b])
+        .args(["--format", "tei"])
+        .output()
+        .unwrap();
+    let tei = String::from_utf8(out.stdout).unwrap();
+    assert!(tei.contains("&lt;b&gt;x &amp; <app>"));
+    assert!(quick_xml::Reader::from_str(&tei).read_event().is_ok());
+}
+
+/// Random prose of ideographs, sentences ending in `。`.
+fn prose(seed: u64, sentences: usize) -> String {
+    let mut x = seed | 1;
+    let mut next = move |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    let mut out = String::new();
+    for _ in 0..sentences {
+        for _ in 0..12 + next(20) {
+            out.push(char::from_u32(0x4E00 + next(3000) as u32).unwrap());
+        }
+        out.push_str("。\n");
+    }
+    out
+}
+
+fn doc(name: &str, text: &str) -> Document {
+    Document::from_bytes(name, name, text.as_bytes(), &ReadOptions::default()).unwrap()
+}
+
+/// Replaces the character at char index `i` with `c`.
+fn replaced(text: &str, i: usize, c: char) -> String {
+    text.chars()
+        .enumerate()
+        .map(|(k, x)| if k == i { c } else { x })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn clear_evidence_gives_the_right_proposal(seed in any::<u64>(), pick in 0usize..1000) {
+        let official = prose(seed, 12);
+        let chars: Vec<char> = official.chars().collect();
+        let i = pick * chars.len() / 1000;
+        prop_assume!(('\u{4E00}'..='\u{9FFF}').contains(&chars[i]));
+        let target = replaced(&official, i, '巜');
+        // A news text quotes the sentence around the error, correctly.
+        let line_start = chars[..i].iter().rposition(|&c| c == '\n').map_or(0, |p| p + 1);
+        let line_end = i + chars[i..].iter().position(|&c| c == '\n').unwrap();
+        let sentence: String = chars[line_start..line_end].iter().collect();
+        prop_assume!(sentence.chars().count() >= 20);
+        let news = format!("{}“{}”{}", prose(seed ^ 1, 2), sentence, prose(seed ^ 2, 2));
+        let x = errata(doc("target", &target), vec![doc("official", &official)], vec![doc("news", &news)], Profile::Loose);
+        prop_assert_eq!(x.entries.len(), 1, "{:?}", x.entries);
+        let e = &x.entries[0];
+        prop_assert_eq!(e.found.as_str(), "巜");
+        let expected = chars[i].to_string();
+        prop_assert_eq!(e.proposed.as_deref(), Some(expected.as_str()));
+        prop_assert_eq!(e.verdict, Verdict::Correct);
+        prop_assert_eq!(e.confidence, Confidence::High);
+        let at: usize = target.char_indices().nth(i).unwrap().0;
+        prop_assert_eq!(e.range.start, at);
+    }
+
+    #[test]
+    fn split_evidence_is_uncertain(seed in any::<u64>(), pick in 0usize..1000) {
+        let official = prose(seed, 12);
+        let chars: Vec<char> = official.chars().collect();
+        let i = pick * chars.len() / 1000;
+        prop_assume!(('\u{4E00}'..='\u{9FFF}').contains(&chars[i]));
+        let target = replaced(&official, i, '巜');
+        // One reference agrees with the official text, another with the target.
+        let x = errata(
+            doc("target", &target),
+            vec![doc("official", &official), doc("copy", &target)],
+            Vec::new(),
+            Profile::Loose,
+        );
+        prop_assert_eq!(x.entries.len(), 1);
+        prop_assert_eq!(x.entries[0].verdict, Verdict::Uncertain);
+        prop_assert_eq!(x.entries[0].confidence, Confidence::Uncertain);
+    }
+
+    #[test]
+    fn evidence_for_the_target_says_so(seed in any::<u64>(), pick in 0usize..1000) {
+        let official = prose(seed, 12);
+        let chars: Vec<char> = official.chars().collect();
+        let i = pick * chars.len() / 1000;
+        prop_assume!(('\u{4E00}'..='\u{9FFF}').contains(&chars[i]));
+        // The reference carries the error; two other texts quote the target's reading.
+        let reference = replaced(&official, i, '巜');
+        let line_start = chars[..i].iter().rposition(|&c| c == '\n').map_or(0, |p| p + 1);
+        let line_end = i + chars[i..].iter().position(|&c| c == '\n').unwrap();
+        let sentence: String = chars[line_start..line_end].iter().collect();
+        prop_assume!(sentence.chars().count() >= 20);
+        let q1 = format!("{}“{}”", prose(seed ^ 3, 2), sentence);
+        let q2 = format!("“{}”{}", sentence, prose(seed ^ 4, 2));
+        let x = errata(doc("target", &official), vec![doc("reference", &reference)], vec![doc("q1", &q1), doc("q2", &q2)], Profile::Loose);
+        prop_assert_eq!(x.entries.len(), 1);
+        prop_assert_eq!(x.entries[0].verdict, Verdict::TargetRight);
+    }
+}
