@@ -24,6 +24,7 @@
 //! [`classify`] (kind, class, severity), [`report`] (text, JSON, Markdown).
 
 pub mod align;
+pub mod audit;
 pub mod classify;
 pub mod cli;
 pub mod collate;

@@ -50,6 +50,9 @@ enum Command {
     /// An errata list for a text: each substantive variant or internal problem, the reading
     /// proposed, and the evidence for it.
     Errata(ErrataArgs),
+    /// The main job: scan a collection, diff and collate the witnesses of one text, build
+    /// errata, and write a report (index.html, report.json, errata.md, errata.csv).
+    Audit(AuditArgs),
     /// Create a ledger (.witness/) in the current directory.
     Init,
     /// Store files' bytes and record a version of each.
@@ -89,6 +92,40 @@ enum Command {
         #[arg(long)]
         record: bool,
     },
+}
+
+#[derive(Args, Debug)]
+struct AuditArgs {
+    /// The collection (a directory walked for *.txt files, or files).
+    #[arg(default_value = "corpus")]
+    paths: Vec<PathBuf>,
+    /// Where the report goes.
+    #[arg(long, default_value = "witness-report", value_name = "DIR")]
+    out: PathBuf,
+    #[arg(long, value_enum, default_value_t = Profile::Loose)]
+    profile: Profile,
+    /// What makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Any)]
+    fail_on: FailOn,
+    /// Do not record versions and the audit in the ledger, even when there is one.
+    #[arg(long)]
+    no_record: bool,
+    /// No progress bars and no summary.
+    #[arg(long)]
+    quiet: bool,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+#[value(rename_all = "snake_case")]
+enum FailOn {
+    /// Any finding, variant or erratum.
+    Any,
+    /// Substantive variants and errata only.
+    Substantive,
+    /// Always exit 0 (2 on trouble).
+    Never,
 }
 
 #[derive(Args, Debug)]
@@ -329,6 +366,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Cer(args) => run_cer(args, at),
         Command::Collate(args) => run_collate(args, at),
         Command::Errata(args) => run_errata(args, at),
+        Command::Audit(args) => run_audit(args, at),
         Command::Init => ledger::init(),
         Command::Add(args) => ledger::add(at, args),
         Command::Note { text } => ledger::note(at, text),
@@ -494,6 +532,153 @@ fn run_diff(args: DiffArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     } else {
         Outcome::Same
     })
+}
+
+fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
+    let read = args.input.read_options();
+    let mut skipped = Vec::new();
+    let files = collect_files(&args.paths, &["txt".to_string()], &mut skipped);
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.enable_steady_tick(std::time::Duration::from_millis(120));
+        b
+    });
+    let step = |what: &str| {
+        if let Some(b) = &bar {
+            b.set_message(what.to_string());
+        }
+    };
+    step("reading");
+    let mut docs = Vec::new();
+    for r in files
+        .par_iter()
+        .map(|p| Document::read(p, &read))
+        .collect::<Vec<_>>()
+    {
+        match r {
+            Ok(d) => docs.push(d),
+            Err(e) => skipped.push(skip(e)),
+        }
+    }
+    for k in &skipped {
+        eprintln!("witness: skipped {}: {}", k.path, k.error);
+    }
+    if docs.is_empty() {
+        return Err(CliError::NothingRead(skipped.len()));
+    }
+    // The ledger, when there is one: roles name the bases, versions and the audit are recorded.
+    let ledger = if args.no_record {
+        None
+    } else {
+        ledger::ledger(at).ok()
+    };
+    let records = match &ledger {
+        Some(l) => l.records()?,
+        None => Vec::new(),
+    };
+    let official: Vec<bool> = docs
+        .iter()
+        .map(|d| {
+            records.iter().any(|r| {
+                r.kind() == "version"
+                    && r.str("sha256") == Some(&d.sha256)
+                    && r.str("role") == Some("official")
+            })
+        })
+        .collect();
+    let audit = crate::audit::audit(docs, &official, args.profile, &step);
+    step("writing the report");
+    let out_dir = &args.out;
+    std::fs::create_dir_all(out_dir).map_err(CliError::Output)?;
+    let report_json = report::audit::json(&audit, &skipped);
+    let errata_md: String = audit
+        .errata
+        .iter()
+        .map(|(_, x)| report::errata::markdown(x) + "\n")
+        .collect();
+    let errata_csv: String = audit
+        .errata
+        .iter()
+        .enumerate()
+        .map(|(i, (_, x))| {
+            let csv = report::errata::csv(x);
+            // One header for the whole file.
+            if i == 0 {
+                csv
+            } else {
+                csv.lines().skip(1).map(|l| format!("{l}\n")).collect()
+            }
+        })
+        .collect();
+    for (name, content) in [
+        ("index.html", report::audit::html(&audit)),
+        ("report.json", report_json.clone()),
+        ("errata.md", errata_md),
+        ("errata.csv", errata_csv),
+    ] {
+        std::fs::write(out_dir.join(name), content).map_err(CliError::Output)?;
+    }
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    if let Some(l) = &ledger {
+        record_versions(l, &audit.scan.docs, &records)?;
+        let inputs = audit.scan.docs.iter().map(ledger::input).collect();
+        ledger::record_audit(
+            l,
+            "audit",
+            inputs,
+            Some(args.profile),
+            report_json.as_bytes(),
+        )?;
+    }
+    if !args.quiet {
+        eprint!(
+            "{}",
+            report::audit::summary(&audit, &out_dir.display().to_string())
+        );
+    }
+    let t = report::audit::totals(&audit);
+    let fails = match args.fail_on {
+        FailOn::Any => t.notable_findings + t.substantive + t.cosmetic + t.errata > 0,
+        FailOn::Substantive => t.substantive + t.errata > 0,
+        FailOn::Never => false,
+    };
+    Ok(if fails {
+        Outcome::Differ
+    } else {
+        Outcome::Same
+    })
+}
+
+/// Records a version of each audited file whose bytes the ledger does not have yet.
+fn record_versions(
+    l: &crate::ledger::Ledger,
+    docs: &[Document],
+    records: &[crate::ledger::Record],
+) -> Result<(), CliError> {
+    for d in docs {
+        let known = records
+            .iter()
+            .any(|r| r.kind() == "version" && r.str("sha256") == Some(&d.sha256));
+        if known {
+            continue;
+        }
+        let path = Path::new(&d.path);
+        let Ok(rel) = l.relative(path) else { continue };
+        let stored = l.store(path)?;
+        let mut body = serde_json::Map::new();
+        body.insert("type".into(), "version".into());
+        body.insert("path".into(), rel.into());
+        body.insert("label".into(), d.label.clone().into());
+        body.insert("sha256".into(), stored.sha256.into());
+        body.insert("text_sha256".into(), stored.text_sha256.into());
+        body.insert("encoding".into(), stored.encoding.into());
+        body.insert("bytes".into(), stored.bytes.to_string().into());
+        body.insert("relations".into(), serde_json::Value::Array(Vec::new()));
+        l.append(body)?;
+    }
+    Ok(())
 }
 
 fn run_errata(args: ErrataArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {

@@ -14,6 +14,7 @@ use crate::diff::Edit;
 use crate::segment;
 use crate::source::{Document, EncodingSource, Position};
 
+pub mod audit;
 pub mod cer;
 pub mod collate;
 pub mod diff;

@@ -1,0 +1,411 @@
+//! The `witness audit` report: `report.json` (`witness/audit/1`, embedding the scan, diff,
+//! collation and errata reports), `index.html` (one self-contained page), and the terminal
+//! summary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use super::{TOOL, Tool, at, visible};
+use crate::audit::Audit;
+use crate::classify::Class;
+use crate::diff::{Change, Diff};
+use crate::errata::Verdict;
+use crate::scan::FindingKind;
+
+fn parsed(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+fn diff_of<'a>(a: &'a Audit, p: &crate::audit::Pair) -> Diff<'a> {
+    Diff {
+        a: &a.scan.docs[p.base],
+        b: &a.scan.docs[p.other],
+        profile: a.profile,
+        comparison: p.comparison.clone(),
+    }
+}
+
+/// `report.json`.
+pub fn json(a: &Audit, skipped: &[super::scan::Skipped]) -> String {
+    #[derive(serde::Serialize)]
+    struct Head {
+        schema: &'static str,
+        tool: Tool,
+    }
+    let Value::Object(mut out) = serde_json::to_value(Head {
+        schema: "witness/audit/1",
+        tool: TOOL,
+    })
+    .unwrap_or_default() else {
+        return String::new();
+    };
+    out.insert("scan".into(), parsed(&super::scan::json(&a.scan, skipped)));
+    out.insert(
+        "diffs".into(),
+        a.pairs
+            .iter()
+            .map(|p| parsed(&super::diff::json(&diff_of(a, p))))
+            .collect(),
+    );
+    out.insert(
+        "collations".into(),
+        a.collations
+            .iter()
+            .map(|c| parsed(&super::collate::json(c)))
+            .collect(),
+    );
+    out.insert(
+        "errata".into(),
+        a.errata
+            .iter()
+            .map(|(_, x)| parsed(&super::errata::json(x)))
+            .collect(),
+    );
+    super::to_json(&Value::Object(out))
+}
+
+/// Counts for the summary and the exit status.
+pub struct Totals {
+    pub notable_findings: usize,
+    pub substantive: usize,
+    pub cosmetic: usize,
+    pub errata: usize,
+}
+
+pub fn totals(a: &Audit) -> Totals {
+    let count = |class| {
+        a.pairs
+            .iter()
+            .flat_map(|p| &p.comparison.edits)
+            .filter(|e| match e.change {
+                Change::Variant(v) => v.class == class,
+                Change::Block => class == Class::Substantive,
+            })
+            .count()
+    };
+    Totals {
+        notable_findings: a.scan.notable(),
+        substantive: count(Class::Substantive),
+        cosmetic: count(Class::Cosmetic),
+        errata: a.errata.iter().map(|(_, x)| x.entries.len()).sum(),
+    }
+}
+
+/// The terminal summary.
+pub fn summary(a: &Audit, out_dir: &str) -> String {
+    let mut s = format!("audited {} files\n", a.scan.docs.len());
+    for d in &a.scan.docs {
+        let _ = writeln!(
+            s,
+            "  {}  {}, {} bytes",
+            d.path,
+            d.encoding.name(),
+            d.byte_len
+        );
+    }
+    let mut kinds: BTreeMap<FindingKind, usize> = BTreeMap::new();
+    for f in &a.scan.findings {
+        *kinds.entry(f.kind).or_insert(0) += 1;
+    }
+    let listed: Vec<String> = kinds
+        .iter()
+        .map(|(k, n)| format!("{} {n}", k.name()))
+        .collect();
+    let _ = writeln!(
+        s,
+        "findings: {}",
+        if listed.is_empty() {
+            "none".into()
+        } else {
+            listed.join(", ")
+        }
+    );
+    for p in &a.pairs {
+        let d = diff_of(a, p);
+        let _ = writeln!(
+            s,
+            "witnesses of one text: {} (base) and {}: {} substantive variants, {} cosmetic; CER {:.2}% outside blocks",
+            d.a.label,
+            d.b.label,
+            d.count(Class::Substantive),
+            d.count(Class::Cosmetic),
+            d.cer_aligned() * 100.0
+        );
+    }
+    for (t, x) in &a.errata {
+        let sure = x
+            .entries
+            .iter()
+            .filter(|e| e.verdict == Verdict::Correct)
+            .count();
+        let _ = writeln!(
+            s,
+            "errata for {}: {} entries ({sure} corrections, {} uncertain or in its favour)",
+            a.scan.docs[*t].label,
+            x.entries.len(),
+            x.entries.len() - sure
+        );
+    }
+    let _ = writeln!(
+        s,
+        "report: {out_dir}/index.html, report.json, errata.md, errata.csv"
+    );
+    s
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+body{font:15px/1.6 "Noto Sans CJK SC","Source Han Sans SC","PingFang SC",system-ui,sans-serif;margin:0;color:#1d1d1f;background:#fafaf7}
+header{background:#243447;color:#fff;padding:18px 32px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.8}
+main{padding:8px 32px 48px;max-width:1200px}h2{border-bottom:2px solid #243447;padding-bottom:4px;margin-top:36px}
+table{border-collapse:collapse;width:100%;margin:12px 0;background:#fff}th,td{border:1px solid #ddd;padding:5px 8px;text-align:left;vertical-align:top}th{background:#eef1f4}
+code{font-size:13px}.num{text-align:right}.cards{display:flex;gap:12px;flex-wrap:wrap}.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 16px;min-width:140px}.card b{font-size:24px;display:block}
+.text{background:#fff;border:1px solid #ddd;padding:14px 18px;white-space:pre-wrap;word-break:break-all;max-height:560px;overflow:auto}
+.var{border-radius:3px;padding:0 1px}.var del{background:#ffd7d5;color:#8a1c12;text-decoration:line-through}.var ins{background:#d2f4d3;color:#14532d;text-decoration:none}
+.var.cosmetic{opacity:.45}.var.cosmetic del,.var.cosmetic ins{background:#eee;color:#555}
+.block{display:block;margin:6px 0;padding:4px 8px;background:#fff4d6;border-left:4px solid #e0a800;white-space:normal}
+.filters label{margin-right:12px;white-space:nowrap}.muted{color:#777}a{color:#1a5fb4}
+.hide-cosmetic .var.cosmetic ins,.var.off ins,.block.off{display:none}
+.hide-cosmetic .var.cosmetic del,.var.off del{text-decoration:none;background:none;color:inherit}
+.hide-cosmetic .var.cosmetic,.var.off{opacity:1}
+"#;
+
+/// Every kind of variant met in the pairs, for the filter.
+fn kinds_met(a: &Audit) -> BTreeSet<&'static str> {
+    a.pairs
+        .iter()
+        .flat_map(|p| &p.comparison.edits)
+        .map(|e| e.variant().map_or("block", |v| v.kind.name()))
+        .collect()
+}
+
+/// `index.html`: one self-contained page (inline CSS and script, no network).
+pub fn html(a: &Audit) -> String {
+    let docs = &a.scan.docs;
+    let t = totals(a);
+    let mut h = String::from(
+        "<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\"><title>witness audit</title><style>",
+    );
+    h += STYLE;
+    // Cosmetic variants start hidden, as in the text report; a checkbox shows them.
+    h += "</style></head><body class=\"hide-cosmetic\">\n<header><h1>witness audit</h1><p>";
+    let _ = write!(
+        h,
+        "{} files · profile {} · witness {}</p></header>\n<main>",
+        docs.len(),
+        a.profile.name(),
+        env!("CARGO_PKG_VERSION")
+    );
+    h += "<h2 id=\"overview\">Overview</h2><div class=\"cards\">";
+    for (label, n) in [
+        ("files", docs.len()),
+        ("findings", t.notable_findings),
+        ("substantive variants", t.substantive),
+        ("cosmetic variants", t.cosmetic),
+        ("errata entries", t.errata),
+    ] {
+        let _ = write!(h, "<div class=\"card\"><b>{n}</b>{label}</div>");
+    }
+    h += "</div>\n<table><tr><th>file</th><th>encoding</th><th class=\"num\">bytes</th><th>sha256</th></tr>";
+    for (i, d) in docs.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<tr><td><a href=\"#doc{i}\">{}</a></td><td>{}</td><td class=\"num\">{}</td><td><code>{}</code></td></tr>",
+            escape(&d.path),
+            escape(d.encoding.name()),
+            d.byte_len,
+            &d.sha256[..16]
+        );
+    }
+    h += "</table>\n";
+    // Places that findings and errata link to in the documents below.
+    let mut anchors: BTreeSet<(usize, usize)> = BTreeSet::new();
+    // Errata.
+    for (target, x) in &a.errata {
+        let d = &docs[*target];
+        let _ = write!(
+            h,
+            "<h2 id=\"errata{target}\">Errata: {}</h2>",
+            escape(&d.path)
+        );
+        h += "<table class=\"errata\"><tr><th>location</th><th>found</th><th>should read</th><th>kind</th><th>confidence</th><th>evidence</th></tr>";
+        let md = super::errata::markdown(x);
+        // The Markdown table's rows carry the sentences; the HTML links the location.
+        let rows: Vec<&str> = md
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| location"))
+            .collect();
+        for (e, row) in x.entries.iter().zip(rows) {
+            anchors.insert((*target, e.range.start));
+            let cells: Vec<String> = row
+                .trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().replace('\\', ""))
+                .collect();
+            let _ = write!(
+                h,
+                "<tr><td><a href=\"#d{target}-{}\">{}</a></td>{}</tr>",
+                e.range.start,
+                escape(cells.first().map_or("", String::as_str)),
+                cells
+                    .iter()
+                    .skip(1)
+                    .map(|c| format!("<td>{}</td>", escape(c)))
+                    .collect::<String>()
+            );
+        }
+        h += "</table>\n";
+    }
+    // Pairs, inline, with the filter.
+    if !a.pairs.is_empty() {
+        h += "<h2 id=\"variants\">Witnesses of one text</h2><p class=\"filters\">Show: ";
+        for k in kinds_met(a) {
+            let _ = write!(
+                h,
+                "<label><input type=\"checkbox\" checked data-kind=\"{k}\"> {k}</label>"
+            );
+        }
+        h += "<label><input type=\"checkbox\" id=\"cosmetic\"> cosmetic</label></p>\n";
+    }
+    for p in &a.pairs {
+        let d = diff_of(a, p);
+        let _ = write!(
+            h,
+            "<h3>{} → {}</h3><p class=\"muted\">{} substantive, {} cosmetic; CER {:.2}% outside blocks. <del>deleted in the second</del>, <ins>added in it</ins>.</p><div class=\"text\">",
+            escape(&d.a.label),
+            escape(&d.b.label),
+            d.count(Class::Substantive),
+            d.count(Class::Cosmetic),
+            d.cer_aligned() * 100.0
+        );
+        let mut cursor = 0;
+        for (n, e) in d.edits.iter().enumerate() {
+            h += &escape(&d.a.text[cursor..e.a.start]);
+            let (ra, rb) = (&d.a.text[e.a.clone()], &d.b.text[e.b.clone()]);
+            match e.change {
+                Change::Block => {
+                    let (side, text) = if ra.is_empty() {
+                        (&d.b.label, rb)
+                    } else {
+                        (&d.a.label, ra)
+                    };
+                    let head: String = text.chars().take(60).collect();
+                    let _ = write!(
+                        h,
+                        "<span class=\"block var substantive\" data-kind=\"block\">only in {} ({} characters): {}…</span>",
+                        escape(side),
+                        text.chars().count(),
+                        escape(&visible(&head))
+                    );
+                }
+                Change::Variant(v) => {
+                    let _ = write!(
+                        h,
+                        "<span class=\"var {} {}\" data-kind=\"{}\" id=\"p{}-{}-{n}\" title=\"{} ({}) at {} / {}\">",
+                        v.class.name(),
+                        v.kind.name(),
+                        v.kind.name(),
+                        p.base,
+                        p.other,
+                        v.kind.name(),
+                        v.severity.name(),
+                        at(d.a.position(e.a.start)),
+                        at(d.b.position(e.b.start))
+                    );
+                    if !ra.is_empty() {
+                        let _ = write!(h, "<del>{}</del>", escape(ra));
+                    }
+                    if !rb.is_empty() {
+                        let _ = write!(h, "<ins>{}</ins>", escape(rb));
+                    }
+                    h += "</span>";
+                }
+            }
+            cursor = e.a.end;
+        }
+        h += &escape(&d.a.text[cursor..]);
+        h += "</div>\n";
+    }
+    // Findings by kind, each location linked.
+    h += "<h2 id=\"findings\">Findings</h2><table><tr><th>kind</th><th>similarity</th><th>locations</th><th>text</th></tr>";
+    for f in &a.scan.findings {
+        let locs: Vec<String> = f
+            .locations
+            .iter()
+            .map(|l| {
+                anchors.insert((l.doc, l.range.start));
+                let d = &docs[l.doc];
+                format!(
+                    "<a href=\"#d{}-{}\">{} {}</a>",
+                    l.doc,
+                    l.range.start,
+                    escape(&d.label),
+                    at(d.position(l.range.start))
+                )
+            })
+            .collect();
+        let first = &f.locations[0];
+        let quote: String = docs[first.doc].text[first.range.clone()]
+            .chars()
+            .take(40)
+            .collect();
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">{:.3}</td><td>{}</td><td>{}</td></tr>",
+            f.kind.name(),
+            f.similarity,
+            locs.join("<br>"),
+            escape(&visible(&quote))
+        );
+    }
+    h += "</table>\n";
+    // Documents, with an anchor at every place a finding or an erratum points to.
+    h += "<h2 id=\"documents\">Documents</h2>";
+    for (i, d) in docs.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<h3 id=\"doc{i}\">{}</h3><div class=\"text\">",
+            escape(&d.path)
+        );
+        let mut cursor = 0;
+        for &(_, at) in anchors.range((i, 0)..(i + 1, 0)) {
+            h += &escape(&d.text[cursor..at]);
+            let _ = write!(h, "<a id=\"d{i}-{at}\"></a>");
+            cursor = at;
+        }
+        h += &escape(&d.text[cursor..]);
+        h += "</div>\n";
+    }
+    h += SCRIPT;
+    h += "</main></body></html>\n";
+    h
+}
+
+/// The filter: a checkbox per kind hides or shows its variants.
+const SCRIPT: &str = r#"<script>
+document.querySelectorAll('.filters input[data-kind]').forEach(function(box){
+  box.addEventListener('change', function(){
+    // A variant switched off shows the first witness's reading as plain text.
+    document.querySelectorAll('.var[data-kind="'+box.dataset.kind+'"]').forEach(function(v){ v.classList.toggle('off', !box.checked); });
+  });
+});
+var c = document.getElementById('cosmetic');
+if (c) { c.addEventListener('change', function(){ document.body.classList.toggle('hide-cosmetic', !c.checked); }); }
+</script>"#;

@@ -1,0 +1,110 @@
+//! `witness audit`: the files it writes, its exit statuses, and what it records in a ledger.
+
+mod common;
+
+use std::path::Path;
+
+use common::witness;
+use predicates::prelude::*;
+use serde_json::Value;
+
+#[test]
+fn writes_the_four_files_and_embeds_the_reports() {
+    let out = tempfile::tempdir().unwrap();
+    witness()
+        .args(["audit", "corpus", "--quiet", "--no-record", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(1)
+        .stderr("");
+    for name in ["index.html", "report.json", "errata.md", "errata.csv"] {
+        assert!(out.path().join(name).is_file(), "{name}");
+    }
+    let r: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(r["schema"], "witness/audit/1");
+    assert_eq!(r["scan"]["schema"], "witness/scan/1");
+    assert_eq!(r["diffs"][0]["schema"], "witness/diff/1");
+    assert_eq!(
+        r["diffs"][0]["witnesses"]["b"]["path"],
+        "corpus/004_74678af65d43f56c.txt"
+    );
+    assert_eq!(r["errata"][0]["schema"], "witness/errata/1");
+    assert_eq!(r["errata"][0]["entries"].as_array().unwrap().len(), 14);
+    let csv = std::fs::read_to_string(out.path().join("errata.csv")).unwrap();
+    assert_eq!(csv.matches("path,line,column").count(), 1);
+    assert_eq!(csv.lines().count(), 15);
+}
+
+#[test]
+fn terminal_summary_and_fail_on() {
+    let out = tempfile::tempdir().unwrap();
+    witness()
+        .args(["audit", "corpus", "--no-record", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "witnesses of one text: 000_3eb5e8de57179c45 (base) and 004_74678af65d43f56c: 14 substantive variants, 190 cosmetic; CER 1.55% outside blocks",
+        ))
+        .stderr(predicate::str::contains("errata for 004_74678af65d43f56c: 14 entries"));
+    witness()
+        .args([
+            "audit",
+            "corpus",
+            "--quiet",
+            "--no-record",
+            "--fail-on",
+            "never",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .code(0);
+    // Two files that share nothing: clean.
+    let dir = tempfile::tempdir().unwrap();
+    common::file(dir.path(), "a.txt", "甲乙丙丁。".as_bytes());
+    common::file(dir.path(), "b.txt", "子丑寅卯。".as_bytes());
+    witness()
+        .args(["audit", "--quiet", "--no-record", "--out"])
+        .arg(out.path())
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    witness()
+        .args(["audit", "no-such-dir", "--quiet", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing could be read"));
+}
+
+#[test]
+fn records_versions_once_and_each_audit() {
+    let repo = tempfile::tempdir().unwrap();
+    let corpus = repo.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for name in ["000_3eb5e8de57179c45.txt", "004_74678af65d43f56c.txt"] {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("corpus")
+                .join(name),
+            corpus.join(name),
+        )
+        .unwrap();
+    }
+    let run = |args: &[&str]| {
+        let mut cmd = assert_cmd::cargo_bin_cmd!();
+        cmd.current_dir(repo.path()).args(args).output().unwrap()
+    };
+    run(&["init"]);
+    for _ in 0..2 {
+        run(&["audit", "--quiet", "--out", "report"]);
+    }
+    let log = String::from_utf8(run(&["log"]).stdout).unwrap();
+    assert_eq!(log.matches(" version ").count(), 2, "{log}");
+    assert_eq!(log.matches(" audit audit of ").count(), 2, "{log}");
+    let verify = run(&["verify"]);
+    assert_eq!(verify.status.code(), Some(0));
+}
