@@ -301,6 +301,16 @@ impl Ledger {
         let tmp_dir = self.dir.join("objects").join("tmp");
         std::fs::create_dir_all(&tmp_dir).map_err(io(&tmp_dir))?;
         let tmp = tmp_dir.join(format!("{}-{}", std::process::id(), unique()));
+        let result = self.store_via(file, &mut input, &tmp);
+        if result.is_err() {
+            // A failed store leaves nothing behind: not a temporary file, not an object.
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    fn store_via(&self, file: &Path, input: &mut File, tmp: &Path) -> Result<Stored, LedgerError> {
+        let tmp = tmp.to_path_buf();
         let mut out = File::create(&tmp).map_err(io(&tmp))?;
         let mut hasher = Sha256::new();
         let mut text = TextCheck::default();
@@ -324,8 +334,16 @@ impl Ledger {
         let (text_sha256, encoding) = if text.canonical() {
             (sha256.clone(), "UTF-8".to_string())
         } else {
-            let raw = std::fs::read(&tmp).map_err(io(&tmp))?;
             let shown = file.display().to_string();
+            if bytes > crate::source::MAX_FILE_BYTES {
+                return Err(SourceError::TooLarge {
+                    path: shown,
+                    bytes,
+                    limit: crate::source::MAX_FILE_BYTES,
+                }
+                .into());
+            }
+            let raw = std::fs::read(&tmp).map_err(io(&tmp))?;
             let doc = Document::from_bytes(&shown, &shown, &raw, &ReadOptions::default())?;
             (doc.text_sha256, doc.encoding.name().to_string())
         };
@@ -468,10 +486,21 @@ impl Ledger {
         )
     }
 
+    /// Reads the whole log, checking the sequence and the chain, into a checkpoint.
     fn rebuild_checkpoint(&self) -> Result<Checkpoint, LedgerError> {
         let mut frontier = Frontier::default();
         let mut last_id = GENESIS.to_string();
-        for r in self.records()? {
+        for (i, r) in self.records()?.into_iter().enumerate() {
+            if r.seq != i as u64 || r.str("prev") != Some(last_id.as_str()) {
+                return Err(LedgerError::Corrupt {
+                    path: self.log_path().display().to_string(),
+                    line: i + 1,
+                    what: format!(
+                        "record {} breaks the chain (sequence or previous id)",
+                        r.seq
+                    ),
+                });
+            }
             frontier.push(unhex(&r.id).unwrap_or_default());
             last_id = r.id;
         }
@@ -703,7 +732,7 @@ fn rfc3339(secs: i64) -> String {
 }
 
 /// Watches bytes go by and says whether they are already canonical text: valid UTF-8 without
-/// BOM or CR, in NFC (a quick check that is conservative across chunk boundaries).
+/// BOM, CR or NUL, in NFC (a quick check that is conservative across chunk boundaries).
 #[derive(Default)]
 struct TextCheck {
     carry: Vec<u8>,
@@ -715,7 +744,10 @@ impl TextCheck {
         if self.failed {
             return;
         }
-        if (first && chunk.starts_with(b"\xEF\xBB\xBF")) || chunk.contains(&b'\r') {
+        if (first && chunk.starts_with(b"\xEF\xBB\xBF"))
+            || chunk.contains(&b'\r')
+            || chunk.contains(&0)
+        {
             self.failed = true;
             return;
         }
@@ -759,7 +791,8 @@ fn quick_canonical(b: &[u8]) -> Option<usize> {
     while i < b.len() {
         let lead = b[i];
         if lead < 0x80 {
-            if lead == b'\r' {
+            // CR is not canonical; NUL means binary (decoding refuses it).
+            if lead == b'\r' || lead == 0 {
                 return None;
             }
             i += 1;
