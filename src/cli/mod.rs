@@ -385,18 +385,7 @@ fn run_scan(args: ScanArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     let read = args.input.read_options();
     let mut skipped = Vec::new();
     let files = collect_files(&args.paths, &args.ext, &mut skipped);
-    let results: Vec<Result<Document, SourceError>> =
-        files.par_iter().map(|p| Document::read(p, &read)).collect();
-    let mut docs = Vec::new();
-    for r in results {
-        match r {
-            Ok(d) => docs.push(d),
-            Err(e) => skipped.push(skip(e)),
-        }
-    }
-    for k in &skipped {
-        eprintln!("witness: skipped {}: {}", k.path, k.error);
-    }
+    let docs = read_files(&files, &read, &mut skipped);
     if docs.is_empty() {
         return Err(CliError::NothingRead(skipped.len()));
     }
@@ -426,6 +415,24 @@ fn run_scan(args: ScanArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     } else {
         Outcome::Same
     })
+}
+
+/// Reads files in parallel; those that cannot be read are skipped, named on stderr, and
+/// added to `skipped` (after any skipped while listing them).
+fn read_files(files: &[PathBuf], read: &ReadOptions, skipped: &mut Vec<Skipped>) -> Vec<Document> {
+    let results: Vec<Result<Document, SourceError>> =
+        files.par_iter().map(|p| Document::read(p, read)).collect();
+    let mut docs = Vec::new();
+    for r in results {
+        match r {
+            Ok(d) => docs.push(d),
+            Err(e) => skipped.push(skip(e)),
+        }
+    }
+    for k in skipped.iter() {
+        eprintln!("witness: skipped {}: {}", k.path, k.error);
+    }
+    docs
 }
 
 /// A read error as a skipped file: the message without the path it already names.
@@ -549,20 +556,7 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError>
         }
     };
     step("reading");
-    let mut docs = Vec::new();
-    for r in files
-        .par_iter()
-        .map(|p| Document::read(p, &read))
-        .collect::<Vec<_>>()
-    {
-        match r {
-            Ok(d) => docs.push(d),
-            Err(e) => skipped.push(skip(e)),
-        }
-    }
-    for k in &skipped {
-        eprintln!("witness: skipped {}: {}", k.path, k.error);
-    }
+    let docs = read_files(&files, &read, &mut skipped);
     if docs.is_empty() {
         return Err(CliError::NothingRead(skipped.len()));
     }
@@ -692,20 +686,7 @@ fn run_errata(args: ErrataArgs, at: &Option<PathBuf>) -> Result<Outcome, CliErro
         .collect::<Result<_, _>>()?;
     let mut skipped = Vec::new();
     let files = collect_files(&args.corpus, &["txt".to_string()], &mut skipped);
-    let mut corpus = Vec::new();
-    for r in files
-        .par_iter()
-        .map(|p| Document::read(p, &read))
-        .collect::<Vec<_>>()
-    {
-        match r {
-            Ok(d) => corpus.push(d),
-            Err(e) => skipped.push(skip(e)),
-        }
-    }
-    for k in &skipped {
-        eprintln!("witness: skipped {}: {}", k.path, k.error);
-    }
+    let corpus = read_files(&files, &read, &mut skipped);
     let mut inputs = vec![ledger::input(&target)];
     inputs.extend(references.iter().map(ledger::input));
     let x = crate::errata::errata(target, references, corpus, args.profile);

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::{TOOL, Tool, at, visible};
+use super::{TOOL, Tool, at, escape_markup as escape, visible};
 use crate::audit::Audit;
 use crate::classify::Class;
 use crate::diff::{Change, Diff};
@@ -153,22 +153,6 @@ pub fn summary(a: &Audit, out_dir: &str) -> String {
         "report: {out_dir}/index.html, report.json, errata.md, errata.csv"
     );
     s
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const STYLE: &str = r#"

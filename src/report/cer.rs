@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{ProfileJson, TOOL, Tool, WitnessJson, describe, md, to_json, visible};
+use super::{ProfileJson, TOOL, Tool, WitnessJson, csv_field, describe, md, to_json, visible};
 use crate::classify::{Class, Kind};
 use crate::metrics::{Counts, Measure, Mode};
 use crate::source::Document;
@@ -357,14 +357,6 @@ pub fn markdown(run: &CerRun) -> String {
         }
     }
     out
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// CSV: one row per pair (and a total row in directory mode).

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{ProfileJson, TOOL, Tool, WitnessJson, at, md, to_json, visible};
+use super::{ProfileJson, TOOL, Tool, WitnessJson, at, escape_markup as xml, md, to_json, visible};
 use crate::classify::{Class, Kind};
 use crate::collate::{Collation, Site};
 use crate::source::Position;
@@ -267,22 +267,6 @@ pub fn markdown(c: &Collation, all: bool) -> String {
             groups.join("<br>"),
             majority
         );
-    }
-    out
-}
-
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // Characters XML 1.0 does not allow: kept visible as a replacement character.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
     }
     out
 }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{TOOL, Tool, WitnessJson, at, md, to_json, visible};
+use super::{TOOL, Tool, WitnessJson, at, csv_field, md, to_json, visible};
 use crate::errata::{Confidence, Entry, Errata, Evidence, Supports, Verdict};
 use crate::source::Position;
 
@@ -202,14 +202,6 @@ pub fn text(x: &Errata) -> String {
     }
     let _ = writeln!(out, "{} entries", x.entries.len());
     out
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// CSV, one row per entry.

@@ -235,3 +235,30 @@ pub(crate) fn painter(color: bool) -> impl Fn(&str, &str) -> String {
 pub fn to_json<T: Serialize>(report: &T) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
 }
+
+/// A CSV field, quoted when it holds a separator, a quote or a line break.
+pub(crate) fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Text escaped for HTML and XML, in content and in attribute values; control characters that
+/// XML 1.0 does not allow become U+FFFD.
+pub fn escape_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
