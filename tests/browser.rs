@@ -134,3 +134,29 @@ fn document_text_that_looks_like_markup_stays_text() {
     assert!(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"));
     assert!(dom.contains("\"&gt;&lt;img src=x onerror=alert(1)&gt;"));
 }
+
+#[test]
+fn the_errata_page_links_into_the_text() {
+    let Some(browser) = chromium() else { return };
+    let out = tempfile::tempdir().unwrap();
+    let page = out.path().join("errata.html");
+    let html = witness()
+        .args([
+            "errata",
+            common::NEWSPAPER,
+            "--against",
+            common::OFFICIAL,
+            "--corpus",
+            "corpus",
+            "--format",
+            "html",
+        ])
+        .output()
+        .unwrap()
+        .stdout;
+    std::fs::write(&page, html).unwrap();
+    let dom = browse(&browser, &page, &["--dump-dom".into()]);
+    assert!(dom.contains("<a href=\"#d0-1210\">19:71 (byte 1210)</a>"));
+    assert!(dom.contains("<a id=\"d0-1210\"></a>海国际运输走廊"));
+    assert_eq!(dom.matches("<tr><td><a href=").count(), 14);
+}

@@ -155,6 +155,7 @@ enum ErrataFormat {
     Csv,
     Json,
     Text,
+    Html,
 }
 
 #[derive(Args, Debug)]
@@ -695,6 +696,7 @@ fn run_errata(args: ErrataArgs, at: &Option<PathBuf>) -> Result<Outcome, CliErro
         ErrataFormat::Csv => report::errata::csv(&x),
         ErrataFormat::Json => report::errata::json(&x),
         ErrataFormat::Text => report::errata::text(&x),
+        ErrataFormat::Html => report::audit::errata_page(&x),
     };
     write_stdout(&out)?;
     if let Some(l) = &recorder {

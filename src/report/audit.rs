@@ -11,7 +11,7 @@ use super::{TOOL, Tool, at, escape_markup as escape, visible};
 use crate::audit::Audit;
 use crate::classify::Class;
 use crate::diff::{Change, Diff};
-use crate::errata::Verdict;
+use crate::errata::{Errata, Verdict};
 use crate::scan::FindingKind;
 
 fn parsed(text: &str) -> Value {
@@ -229,33 +229,7 @@ pub fn html(a: &Audit) -> String {
             "<h2 id=\"errata{target}\">Errata: {}</h2>",
             escape(&d.path)
         );
-        h += "<table class=\"errata\"><tr><th>location</th><th>found</th><th>should read</th><th>kind</th><th>confidence</th><th>evidence</th></tr>";
-        let md = super::errata::markdown(x);
-        // The Markdown table's rows carry the sentences; the HTML links the location.
-        let rows: Vec<&str> = md
-            .lines()
-            .filter(|l| l.starts_with("| ") && !l.starts_with("| location"))
-            .collect();
-        for (e, row) in x.entries.iter().zip(rows) {
-            anchors.insert((*target, e.range.start));
-            let cells: Vec<String> = row
-                .trim_matches('|')
-                .split(" | ")
-                .map(|c| c.trim().replace('\\', ""))
-                .collect();
-            let _ = write!(
-                h,
-                "<tr><td><a href=\"#d{target}-{}\">{}</a></td>{}</tr>",
-                e.range.start,
-                escape(cells.first().map_or("", String::as_str)),
-                cells
-                    .iter()
-                    .skip(1)
-                    .map(|c| format!("<td>{}</td>", escape(c)))
-                    .collect::<String>()
-            );
-        }
-        h += "</table>\n";
+        errata_table(&mut h, *target, x, &mut anchors);
     }
     // Pairs, inline, with the filter.
     if !a.pairs.is_empty() {
@@ -363,21 +337,63 @@ pub fn html(a: &Audit) -> String {
     // Documents, with an anchor at every place a finding or an erratum points to.
     h += "<h2 id=\"documents\">Documents</h2>";
     for (i, d) in docs.iter().enumerate() {
-        let _ = write!(
-            h,
-            "<h3 id=\"doc{i}\">{}</h3><div class=\"text\">",
-            escape(&d.path)
-        );
-        let mut cursor = 0;
-        for &(_, at) in anchors.range((i, 0)..(i + 1, 0)) {
-            h += &escape(&d.text[cursor..at]);
-            let _ = write!(h, "<a id=\"d{i}-{at}\"></a>");
-            cursor = at;
-        }
-        h += &escape(&d.text[cursor..]);
-        h += "</div>\n";
+        let _ = write!(h, "<h3 id=\"doc{i}\">{}</h3>", escape(&d.path));
+        document_text(&mut h, i, &d.text, &anchors);
     }
     h += SCRIPT;
+    h += "</main></body></html>\n";
+    h
+}
+
+/// The errata of document `target` as a table whose locations link to anchors in the text.
+fn errata_table(h: &mut String, target: usize, x: &Errata, anchors: &mut BTreeSet<(usize, usize)>) {
+    *h += "<table class=\"errata\"><tr><th>location</th><th>found</th><th>should read</th><th>kind</th><th>confidence</th><th>evidence</th></tr>";
+    for e in &x.entries {
+        anchors.insert((target, e.range.start));
+        let [location, rest @ ..] = super::errata::cells(x, e);
+        let _ = write!(
+            h,
+            "<tr><td><a href=\"#d{target}-{}\">{}</a></td>{}</tr>",
+            e.range.start,
+            escape(&location),
+            rest.iter()
+                .map(|c| format!("<td>{}</td>", escape(c)))
+                .collect::<String>()
+        );
+    }
+    *h += "</table>\n";
+}
+
+/// A document's text, escaped, with an anchor at each of the given places.
+fn document_text(h: &mut String, i: usize, text: &str, anchors: &BTreeSet<(usize, usize)>) {
+    *h += "<div class=\"text\">";
+    let mut cursor = 0;
+    for &(_, at) in anchors.range((i, 0)..(i + 1, 0)) {
+        *h += &escape(&text[cursor..at]);
+        let _ = write!(h, "<a id=\"d{i}-{at}\"></a>");
+        cursor = at;
+    }
+    *h += &escape(&text[cursor..]);
+    *h += "</div>\n";
+}
+
+/// `witness errata --format html`: the errata table and the text it points into, one page.
+pub fn errata_page(x: &Errata) -> String {
+    let t = &x.docs[0];
+    let mut h = String::from(
+        "<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\"><title>witness errata</title><style>",
+    );
+    h += STYLE;
+    let _ = write!(
+        h,
+        "</style></head><body>\n<header><h1>Errata: {}</h1><p>witness {}</p></header>\n<main>",
+        escape(&t.path),
+        env!("CARGO_PKG_VERSION")
+    );
+    let mut anchors = BTreeSet::new();
+    errata_table(&mut h, 0, x, &mut anchors);
+    let _ = write!(h, "<h2>{}</h2>", escape(&t.path));
+    document_text(&mut h, 0, &t.text, &anchors);
     h += "</main></body></html>\n";
     h
 }

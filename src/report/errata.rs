@@ -149,6 +149,20 @@ fn confidence(c: Confidence) -> &'static str {
     }
 }
 
+/// The cells of an entry's row, as plain text: location, found, should read, kind,
+/// confidence, evidence.
+pub(crate) fn cells(x: &Errata, e: &Entry) -> [String; 6] {
+    let p = x.docs[0].position(e.range.start);
+    [
+        format!("{}:{} (byte {})", p.line, p.column, p.byte),
+        short(&e.found, 40),
+        should_read(e),
+        e.kind.clone(),
+        confidence(e.confidence).to_string(),
+        evidence_sentence(x, e),
+    ]
+}
+
 /// The errata table: location | found | should read | kind | confidence | evidence.
 pub fn markdown(x: &Errata) -> String {
     let t = &x.docs[0];
@@ -167,18 +181,17 @@ pub fn markdown(x: &Errata) -> String {
     );
     out += "| location | found | should read | kind | confidence | evidence |\n|---|---|---|---|---|---|\n";
     for e in &x.entries {
-        let p = t.position(e.range.start);
+        let c = cells(x, e);
+        // The location stays as it is: it is digits, colons and words.
         let _ = writeln!(
             out,
-            "| {}:{} (byte {}) | {} | {} | {} | {} | {} |",
-            p.line,
-            p.column,
-            p.byte,
-            md(&short(&e.found, 40)),
-            md(&should_read(e)),
-            e.kind,
-            confidence(e.confidence),
-            md(&evidence_sentence(x, e))
+            "| {} | {} | {} | {} | {} | {} |",
+            c[0],
+            md(&c[1]),
+            md(&c[2]),
+            c[3],
+            c[4],
+            md(&c[5])
         );
     }
     out
