@@ -4,20 +4,10 @@
 
 mod common;
 
-use common::{NEWSPAPER, OFFICIAL, file, snapshots, witness};
+use common::{NEWSPAPER, OFFICIAL, Rng, file, run, snapshots, witness};
 use proptest::prelude::*;
 use witness::errata::{Confidence, Verdict, errata};
 use witness::{Document, Profile, ReadOptions};
-
-fn run(args: &[&str]) -> String {
-    let out = witness().args(args).output().unwrap();
-    assert!(
-        out.status.code().is_some_and(|c| c < 2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 #[test]
 fn errata_of_the_newspaper_keynote() {
@@ -129,19 +119,13 @@ fn tei_escapes_markup_in_the_text() {
     assert!(quick_xml::Reader::from_str(&tei).read_event().is_ok());
 }
 
-/// Random prose of ideographs, sentences ending in `。`.
+/// Random prose of ideographs, one sentence per line.
 fn prose(seed: u64, sentences: usize) -> String {
-    let mut x = seed | 1;
-    let mut next = move |n: u64| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x % n
-    };
+    let mut rng = Rng::new(seed);
     let mut out = String::new();
     for _ in 0..sentences {
-        for _ in 0..12 + next(20) {
-            out.push(char::from_u32(0x4E00 + next(3000) as u32).unwrap());
+        for _ in 0..12 + rng.below(20) {
+            out.push(rng.ideograph());
         }
         out.push_str("。\n");
     }

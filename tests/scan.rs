@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{file, witness};
+use common::{Rng, file, witness};
 use predicates::prelude::*;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -15,18 +15,12 @@ use witness::{Document, ReadOptions};
 /// characters ending in `。` or `，`, paragraphs of 2–5 sentences. Accidental repeats of three
 /// characters or more are vanishingly rare.
 fn prose(seed: u64, paragraphs: usize) -> String {
-    let mut x = seed | 1;
-    let mut next = move |n: u64| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x % n
-    };
+    let mut rng = Rng::new(seed);
     let mut out = String::new();
     for _ in 0..paragraphs {
-        for s in 0..2 + next(4) {
-            for _ in 0..8 + next(23) {
-                out.push(char::from_u32(0x4E00 + next(3000) as u32).unwrap());
+        for s in 0..2 + rng.below(4) {
+            for _ in 0..8 + rng.below(23) {
+                out.push(rng.ideograph());
             }
             out.push(if s % 2 == 0 { '，' } else { '。' });
         }

@@ -3,17 +3,7 @@
 
 mod common;
 
-use common::{NEWSPAPER, OFFICIAL, file, snapshots, witness};
-
-fn run(args: &[&str]) -> String {
-    let out = witness().args(args).output().unwrap();
-    assert!(
-        out.status.code().is_some_and(|c| c < 2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::{NEWSPAPER, OFFICIAL, file, run, snapshots, witness};
 
 #[test]
 fn corpus_000_004_text() {

@@ -661,11 +661,13 @@ fn read_tail(file: &mut File, path: &Path) -> Result<Tail, LedgerError> {
                 continue;
             }
         };
-        let line = String::from_utf8_lossy(&buf[line_start..end]);
-        let last = Record::parse(&line).map_err(|what| LedgerError::DamagedTail {
+        let damaged = |what: String| LedgerError::DamagedTail {
             path: path.display().to_string(),
             what,
-        })?;
+        };
+        let line =
+            std::str::from_utf8(&buf[line_start..end]).map_err(|_| damaged("not UTF-8".into()))?;
+        let last = Record::parse(line).map_err(damaged)?;
         return Ok(Tail {
             last: Some(last),
             torn,

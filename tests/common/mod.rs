@@ -28,3 +28,35 @@ pub fn file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     std::fs::write(&p, bytes).unwrap();
     p
 }
+
+/// Runs witness; trouble (exit 2) fails the test with its message.
+pub fn run(args: &[&str]) -> String {
+    let out = witness().args(args).output().unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A small deterministic generator (xorshift) for generated texts.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed | 1)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+
+    /// An ideograph from a 3,000-character range: accidental repeats are vanishingly rare.
+    pub fn ideograph(&mut self) -> char {
+        char::from_u32(0x4E00 + self.below(3000) as u32).unwrap()
+    }
+}
