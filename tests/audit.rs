@@ -72,6 +72,17 @@ fn terminal_summary_and_fail_on() {
         .arg(dir.path())
         .assert()
         .code(0);
+    // An --out that cannot be a directory is named.
+    let blocker = dir.path().join("a.txt");
+    witness()
+        .args(["audit", "corpus", "--quiet", "--no-record", "--out"])
+        .arg(&blocker)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}: cannot write the report there: ",
+            blocker.display()
+        )));
     witness()
         .args(["audit", "no-such-dir", "--quiet", "--out"])
         .arg(out.path())

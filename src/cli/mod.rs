@@ -346,6 +346,12 @@ pub enum CliError {
     Usage(String),
     #[error("cannot write the report: {0}")]
     Output(std::io::Error),
+    #[error("{path}: cannot write the report there: {source}; choose another --out")]
+    WriteReport {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("nothing could be read ({0} skipped); check the paths above")]
     NothingRead(usize),
 }
@@ -584,7 +590,11 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError>
     let audit = crate::audit::audit(docs, &official, args.profile, &step);
     step("writing the report");
     let out_dir = &args.out;
-    std::fs::create_dir_all(out_dir).map_err(CliError::Output)?;
+    let cannot = |p: &Path| {
+        let path = p.display().to_string();
+        move |source| CliError::WriteReport { path, source }
+    };
+    std::fs::create_dir_all(out_dir).map_err(cannot(out_dir))?;
     let report_json = report::audit::json(&audit, &skipped);
     let errata_md: String = audit
         .errata
@@ -611,7 +621,8 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError>
         ("errata.md", errata_md),
         ("errata.csv", errata_csv),
     ] {
-        std::fs::write(out_dir.join(name), content).map_err(CliError::Output)?;
+        let path = out_dir.join(name);
+        std::fs::write(&path, content).map_err(cannot(&path))?;
     }
     if let Some(b) = &bar {
         b.finish_and_clear();

@@ -61,6 +61,10 @@ pub enum LedgerError {
     AmbiguousId { id: String, count: usize },
     #[error("{path} is outside the repository {root} (the directory that holds {DIR}/)")]
     Outside { path: String, root: String },
+    #[error(
+        "record {seq}: {value:?} is not a SHA-256 digest; the record was altered (run `witness verify`)"
+    )]
+    BadDigest { seq: u64, value: String },
     #[error("record {seq}: its object {sha256} is missing from the store")]
     MissingObject { seq: u64, sha256: String },
     #[error(transparent)]
@@ -79,6 +83,11 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> LedgerError + '_ {
 /// Lowercase hex of a hash.
 pub fn hex(h: &Hash) -> String {
     h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// 64 lowercase hexadecimal digits: what `sha256` fields hold.
+pub fn is_digest(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 fn unhex(s: &str) -> Option<Hash> {
@@ -222,6 +231,9 @@ impl Ledger {
         self.dir.join("checkpoint.json")
     }
 
+    /// Where the object of a digest is stored. Only for digests checked with [`is_digest`]:
+    /// a record's `sha256` comes from a file anyone can edit, and must never become a path
+    /// such as `../../elsewhere`.
     pub fn object_path(&self, sha256: &str) -> PathBuf {
         let (head, tail) = sha256.split_at(2.min(sha256.len()));
         self.dir
@@ -367,6 +379,12 @@ impl Ledger {
 
     /// The bytes of a stored object.
     pub fn object(&self, seq: u64, sha256: &str) -> Result<Vec<u8>, LedgerError> {
+        if !is_digest(sha256) {
+            return Err(LedgerError::BadDigest {
+                seq,
+                value: sha256.to_string(),
+            });
+        }
         let path = self.object_path(sha256);
         std::fs::read(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => LedgerError::MissingObject {
@@ -851,6 +869,23 @@ mod tests {
         assert_eq!(quick_canonical("跨里".as_bytes()), Some(6));
         assert_eq!(quick_canonical(&"跨里".as_bytes()[..4]), Some(3));
         assert_eq!(quick_canonical("\u{3099}".as_bytes()), None);
+    }
+
+    #[test]
+    fn a_digest_from_a_record_never_becomes_a_path_outside_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let l = Ledger::init(dir.path()).unwrap();
+        for bad in ["../../../../etc/hostname", "ab/../../x", "ABCD", ""] {
+            assert!(
+                matches!(l.object(3, bad), Err(LedgerError::BadDigest { seq: 3, .. })),
+                "{bad}"
+            );
+        }
+        let missing = "0".repeat(64);
+        assert!(matches!(
+            l.object(1, &missing),
+            Err(LedgerError::MissingObject { .. })
+        ));
     }
 
     #[test]

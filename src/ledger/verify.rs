@@ -108,9 +108,9 @@ fn object_problem(ledger: &Ledger, r: &Record) -> Result<Option<String>, LedgerE
     if r.kind() != "version" {
         return Ok(None);
     }
-    let Some(sha256) = r.str("sha256") else {
+    let Some(sha256) = r.str("sha256").filter(|s| super::is_digest(s)) else {
         return Ok(Some(format!(
-            "record {} is a version without a sha256",
+            "record {} is a version whose sha256 is missing or not a SHA-256 digest",
             r.seq
         )));
     };
