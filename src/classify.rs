@@ -8,14 +8,14 @@ use std::ops::Range;
 
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
-use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
-use crate::normalize::{
+use crate::chars::{
     DASHES, DOUBLE_QUOTES, SINGLE_QUOTES, fold_loose, fold_width, is_cjk, is_layout_space,
+    is_numeral, is_punctuation,
 };
 
 /// Variant kinds, in the order reports list them. Terms follow textual criticism.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// Whitespace and line breaks.
@@ -158,21 +158,6 @@ impl<'t> Site<'t> {
 /// Substantive variants of at least this weight are high severity: eight ideographs, or four
 /// words of a script written with spaces.
 const LONG_VARIANT: usize = 8;
-/// Chinese numerals, including the financial forms.
-const CJK_NUMERALS: &str = "〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟萬億";
-
-pub fn is_punctuation(c: char) -> bool {
-    matches!(
-        c.general_category_group(),
-        GeneralCategoryGroup::Punctuation | GeneralCategoryGroup::Symbol
-    )
-}
-
-fn is_numeral(c: char) -> bool {
-    let c = fold_width(c);
-    c.is_numeric() || CJK_NUMERALS.contains(c)
-}
-
 /// Classifies the difference between the readings at `site`.
 pub fn classify(site: &Site) -> Classification {
     let a: Vec<char> = site

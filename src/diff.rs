@@ -10,9 +10,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::align::{self, Op};
+use crate::chars::is_layout_space;
 use crate::classify::{Class, Classification, Kind, Site, classify};
-use crate::normalize::{Profile, View, is_layout_space, view};
-use crate::segment;
+use crate::normalize::{self, Profile, View, view};
 
 use crate::source::Document;
 use unicode_segmentation::UnicodeSegmentation;
@@ -76,7 +76,7 @@ impl std::ops::Deref for Diff<'_> {
     }
 }
 
-/// The tokens the aligner compares (see [`segment::tokens`]), with interned ids.
+/// The tokens the aligner compares (see [`normalize::tokens`]), with interned ids.
 struct Tokens {
     ids: Vec<u32>,
     /// Original byte span of each token.
@@ -104,7 +104,7 @@ impl Tokens {
 /// last code point for the rest, interned.
 fn tokens<'v>(v: &'v View, interner: &mut HashMap<&'v str, u32>) -> Tokens {
     const FIRST_INTERNED: u32 = 0x11_0000;
-    let toks = segment::tokens(v);
+    let toks = normalize::tokens(v);
     let mut ids = Vec::with_capacity(toks.len());
     let mut spans = Vec::with_capacity(toks.len());
     let mut view = Vec::with_capacity(toks.len());

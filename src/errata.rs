@@ -14,9 +14,10 @@
 
 use std::ops::Range;
 
-use crate::classify::{Class, Kind, is_punctuation};
+use crate::chars::{is_cjk, is_punctuation};
+use crate::classify::{Class, Kind};
 use crate::diff::{Change, compare};
-use crate::normalize::{Profile, is_cjk, view};
+use crate::normalize::{Profile, view};
 use crate::scan::{FindingKind, ScanOptions, scan};
 use crate::segment;
 use crate::source::Document;

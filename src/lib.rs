@@ -25,6 +25,7 @@
 
 pub mod align;
 pub mod audit;
+pub mod chars;
 pub mod classify;
 pub mod cli;
 pub mod collate;

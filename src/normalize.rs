@@ -11,10 +11,14 @@ use serde::Serialize;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::chars::{
+    DASHES, DOUBLE_QUOTES, SINGLE_QUOTES, ZERO_WIDTH, fold_loose, is_cjk, is_layout_space,
+    is_word_char, table,
+};
 use crate::segment;
 
 /// A named, versioned set of folding rules used for matching.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// Nothing folded: every byte of text counts.
@@ -26,31 +30,41 @@ pub enum Profile {
     Layout,
     /// `layout`, and full-width ASCII forms read as ASCII, one class for dashes, one for double
     /// quotes and one for single quotes.
+    #[default]
     Loose,
 }
 
-/// Dashes that `loose` reads as `-` (full-width `－` arrives here already as `-`).
-pub const DASHES: &[char] = &[
-    '-', '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}', '\u{2015}', '\u{2212}',
-    '\u{2E3A}', '\u{2E3B}', '\u{FE58}', '\u{FE63}',
-];
-/// Double quotes (and CJK corner brackets) that `loose` reads as `"`.
-pub const DOUBLE_QUOTES: &[char] = &[
-    '"', '\u{201C}', '\u{201D}', '\u{201E}', '\u{201F}', '\u{00AB}', '\u{00BB}', '\u{300C}',
-    '\u{300D}', '\u{301D}', '\u{301E}', '\u{301F}',
-];
-/// Single quotes (and white corner brackets) that `loose` reads as `'`.
-pub const SINGLE_QUOTES: &[char] = &[
-    '\'', '\u{2018}', '\u{2019}', '\u{201A}', '\u{201B}', '\u{2039}', '\u{203A}', '\u{300E}',
-    '\u{300F}',
-];
-/// Invisible characters that `layout` treats as whitespace.
-const ZERO_WIDTH: &[char] = &['\u{200B}', '\u{2060}', '\u{FEFF}'];
+impl std::fmt::Display for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Profile {
+    type Err = String;
+
+    /// A profile by its name (`exact`, `nfc`, `layout`, `loose`).
+    fn from_str(s: &str) -> Result<Profile, String> {
+        Profile::ALL
+            .into_iter()
+            .find(|p| p.name() == s)
+            .ok_or_else(|| format!("unknown profile {s:?}; use exact, nfc, layout or loose"))
+    }
+}
 
 /// Version of the rule tables; bump it whenever a rule changes what matches.
-const RULES_VERSION: u32 = 1;
+const RULES_VERSION: u32 = 2;
 
 impl Profile {
+    /// Every profile, from the strictest to the loosest.
+    pub const ALL: [Profile; 4] = [
+        Profile::Exact,
+        Profile::Nfc,
+        Profile::Layout,
+        Profile::Loose,
+    ];
+
+    /// The profile's name, as reports and the command line spell it.
     pub fn name(self) -> &'static str {
         match self {
             Profile::Exact => "exact",
@@ -62,19 +76,13 @@ impl Profile {
 
     /// A canonical description of the rules; its digest identifies the profile in reports.
     pub fn rules(self) -> String {
-        let table = |name: &str, chars: &[char]| {
-            let list: Vec<String> = chars
-                .iter()
-                .map(|c| format!("U+{:04X}", *c as u32))
-                .collect();
-            format!("{name}: {}\n", list.join(" "))
-        };
         let mut rules = format!("witness profile {} v{RULES_VERSION}\n", self.name());
         if self != Profile::Exact {
             rules += "nfc per extended grapheme cluster\nline endings: CRLF CR -> LF\n";
         }
         if matches!(self, Profile::Layout | Profile::Loose) {
-            rules += "paragraphs: segment::paragraphs; separator -> LF\n";
+            rules += &segment::paragraph_rules();
+            rules += "paragraph separator -> LF\n";
             rules += "whitespace run in paragraph: dropped next to CJK, else one U+0020\n";
             rules += &table("zero-width as whitespace", ZERO_WIDTH);
         }
@@ -84,9 +92,12 @@ impl Profile {
             rules += &table("double quote -> U+0022", DOUBLE_QUOTES);
             rules += &table("single quote -> U+0027", SINGLE_QUOTES);
         }
+        rules += "tokens: a run of word characters (letters and digits outside the cjk and unspaced ranges) is one token, else one cluster\n";
         rules
     }
 
+    /// SHA-256 of [`Profile::rules`], lowercase hex: identifies the profile in reports and the
+    /// ledger.
     pub fn sha256(self) -> String {
         crate::source::hex_sha256(self.rules().as_bytes())
     }
@@ -99,53 +110,6 @@ impl Profile {
             c
         }
     }
-}
-
-/// Width, dash and quote folding of `loose`.
-pub fn fold_loose(c: char) -> char {
-    let c = fold_width(c);
-    if DASHES.contains(&c) {
-        '-'
-    } else if DOUBLE_QUOTES.contains(&c) {
-        '"'
-    } else if SINGLE_QUOTES.contains(&c) {
-        '\''
-    } else {
-        c
-    }
-}
-
-/// Full-width ASCII forms (U+FF01..U+FF5E) as ASCII; the ideographic space as a space.
-pub fn fold_width(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
-    }
-}
-
-/// Han, kana, bopomofo, CJK punctuation and full-width forms: scripts written without spaces.
-/// (Hangul is not here: Korean separates words with spaces.)
-pub fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{2E80}'..='\u{2FDF}'     // radicals
-        | '\u{3000}'..='\u{303F}'   // CJK symbols and punctuation
-        | '\u{3040}'..='\u{30FF}'   // hiragana, katakana
-        | '\u{3100}'..='\u{312F}'   // bopomofo
-        | '\u{31A0}'..='\u{31FF}'   // bopomofo extended, strokes, katakana extensions
-        | '\u{3400}'..='\u{4DBF}'   // extension A
-        | '\u{4E00}'..='\u{9FFF}'   // unified ideographs
-        | '\u{F900}'..='\u{FAFF}'   // compatibility ideographs
-        | '\u{FE10}'..='\u{FE1F}'   // vertical forms
-        | '\u{FE30}'..='\u{FE4F}'   // compatibility forms
-        | '\u{FF00}'..='\u{FFEF}'   // half-width and full-width forms
-        | '\u{20000}'..='\u{3FFFF}' // extensions B and later
-    )
-}
-
-/// Whitespace for `layout`: Unicode White_Space plus zero-width spaces.
-pub fn is_layout_space(c: char) -> bool {
-    c.is_whitespace() || ZERO_WIDTH.contains(&c)
 }
 
 /// A text as seen under a profile.
@@ -179,6 +143,16 @@ impl View {
 
 /// Builds the view of `text` under `profile`.
 pub fn view(text: &str, profile: Profile) -> View {
+    let paragraphs = match profile {
+        Profile::Layout | Profile::Loose => segment::paragraphs(text),
+        Profile::Exact | Profile::Nfc => Vec::new(),
+    };
+    view_of_paragraphs(text, profile, &paragraphs)
+}
+
+/// Builds the view of `text` under `profile`, given its paragraphs (from
+/// [`segment::paragraphs`]; only `layout` and `loose` use them).
+pub fn view_of_paragraphs(text: &str, profile: Profile, paragraphs: &[Range<usize>]) -> View {
     let mut v = View {
         text: String::with_capacity(text.len()),
         spans: Vec::with_capacity(text.len() / 2),
@@ -197,12 +171,12 @@ pub fn view(text: &str, profile: Profile) -> View {
         Profile::Nfc => push_nfc(&mut v, text, 0..text.len(), Profile::Nfc),
         Profile::Layout | Profile::Loose => {
             let mut prev_end = None;
-            for para in segment::paragraphs(text) {
+            for para in paragraphs {
                 if let Some(end) = prev_end {
                     v.unit(|v| v.push('\n', end..para.start));
                 }
                 prev_end = Some(para.end);
-                push_paragraph(&mut v, text, para, profile);
+                push_paragraph(&mut v, text, para.clone(), profile);
             }
         }
     }
@@ -258,6 +232,49 @@ fn push_paragraph(v: &mut View, text: &str, para: Range<usize>, profile: Profile
         push_cluster(v, g, start, profile);
         prev = g.chars().next_back();
     }
+}
+
+/// A token of a view: a word of a script written with spaces, or one unit of the view (an
+/// ideograph, a Thai or Khmer cluster, a punctuation mark, a space, a paragraph break).
+/// Words keep English from being compared letter by letter ("cons[-olida-]ted"); CJK stays
+/// per character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Byte range in the view's text (32 bits: files are limited to 1 GiB, and a corpus
+    /// scan holds millions of tokens).
+    start: u32,
+    end: u32,
+    /// Grapheme clusters in the token.
+    pub clusters: u32,
+}
+
+impl Token {
+    /// Byte range in the view's text.
+    pub fn view(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// The tokens of a view, in order, covering its text.
+pub fn tokens(v: &View) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(v.units.len());
+    let mut in_word = false;
+    for u in &v.units {
+        let word = v.text[u.clone()].chars().next().is_some_and(is_word_char);
+        match out.last_mut() {
+            Some(last) if word && in_word => {
+                last.end = u.end as u32;
+                last.clusters += 1;
+            }
+            _ => out.push(Token {
+                start: u.start as u32,
+                end: u.end as u32,
+                clusters: 1,
+            }),
+        }
+        in_word = word;
+    }
+    out
 }
 
 #[cfg(test)]

@@ -22,15 +22,15 @@ use std::ops::Range;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::chars::{ends_sentence, is_cjk, is_word_char};
 use crate::diff::{Comparison, compare};
-use crate::normalize::{Profile, is_cjk, view};
-use crate::segment::{self, Token, is_word_char};
+use crate::normalize::{self, Profile, Token, view};
+use crate::segment;
 use crate::source::Document;
 
 /// What a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
 pub enum FindingKind {
     DuplicateBlock,
     DuplicateParagraph,
@@ -208,7 +208,7 @@ fn token_hash(s: &str) -> u64 {
 
 fn prepare(doc: &Document, profile: Profile) -> Prepared {
     let v = view(&doc.text, profile);
-    let tokens = segment::tokens(&v);
+    let tokens = normalize::tokens(&v);
     let mut hashes = Vec::with_capacity(tokens.len());
     let mut spans = Vec::with_capacity(tokens.len());
     let mut ci = 0;
@@ -666,7 +666,7 @@ fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
     let mut words = vec![0u32; n + 1];
     for t in 0..n {
         let c = first_char(t);
-        separator.push(!c.is_alphanumeric() && c != '\n' && !segment::ends_sentence(c) && c != '.');
+        separator.push(!c.is_alphanumeric() && c != '\n' && !ends_sentence(c) && c != '.');
         cjk[t + 1] = cjk[t] + u32::from(is_cjk(c) && c.is_alphanumeric());
         words[t + 1] = words[t] + u32::from(is_word_char(c));
     }

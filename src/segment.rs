@@ -11,24 +11,29 @@
 
 use std::ops::Range;
 
-use crate::normalize::{View, is_cjk};
+use crate::chars::{ends_paragraph, ends_sentence, is_closer};
 
-/// Characters that may end a paragraph: sentence enders, colons, closing quotes and brackets.
-fn ends_paragraph(c: char) -> bool {
-    matches!(c, '：' | ':' | '…' | '.') || ends_sentence(c) || is_closer(c)
-}
+/// A hard-wrapped layout has a median line of at least this many characters…
+const WRAP_MIN_MEDIAN: usize = 15;
+/// …and its upper-quartile line at most this ratio (numerator, denominator) of the median.
+const WRAP_SPREAD: (usize, usize) = (5, 4);
+/// A line is cut (continues into the next) when at least this ratio of the local median.
+const CUT_SHARE: (usize, usize) = (3, 4);
+/// Lines on each side that the local median looks at.
+const REACH: usize = 5;
+/// Bump when the paragraph heuristic changes in a way its constants do not show.
+const PARAGRAPH_RULES_VERSION: u32 = 1;
 
-/// Characters that end a sentence (a `.` only when followed by a space or the end).
-pub fn ends_sentence(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';')
-}
-
-/// Closing quotes and brackets that stay with the sentence they close.
-fn is_closer(c: char) -> bool {
-    matches!(
-        c,
-        '”' | '’' | '」' | '』' | '）' | ')' | '】' | '》' | '"' | '\''
-    )
+/// The paragraph heuristic written out canonically: part of the digest of every profile that
+/// folds layout, since it decides which line breaks are folded.
+pub(crate) fn paragraph_rules() -> String {
+    format!(
+        "paragraphs v{PARAGRAPH_RULES_VERSION}: blank-line blocks joined; cut lines joined in blank-line and wrapped layouts
+         wrapped: median >= {WRAP_MIN_MEDIAN}, upper quartile * {} <= median * {}
+         cut: last char not a paragraph ender, next starts alphanumeric, chars * {} >= local median * {} (reach {REACH})
+",
+        WRAP_SPREAD.1, WRAP_SPREAD.0, CUT_SHARE.1, CUT_SHARE.0
+    ) + &crate::chars::rules()
 }
 
 struct Line {
@@ -83,7 +88,8 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     sorted.sort_unstable();
     let median = sorted[sorted.len() / 2];
     // Hard-wrapped layout without blank lines: line lengths bunch up near the wrap width.
-    let wrapped = median >= 15 && sorted[sorted.len() * 3 / 4] * 4 <= median * 5;
+    let wrapped = median >= WRAP_MIN_MEDIAN
+        && sorted[sorted.len() * 3 / 4] * WRAP_SPREAD.1 <= median * WRAP_SPREAD.0;
     // Blank-line layout: most lines are followed by a blank line.
     let followed_by_blank = lines.iter().skip(1).filter(|(b, _)| *b > 0).count();
     let blank_separated = followed_by_blank * 2 >= lines.len().saturating_sub(1).max(1);
@@ -108,7 +114,6 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
 /// Median length of the lines around line `i`: pages mix columns of different widths, so a
 /// line is compared with its neighbours, not with the whole document.
 fn local_median(lengths: &[usize], i: usize) -> usize {
-    const REACH: usize = 5;
     let mut near = lengths[i.saturating_sub(REACH)..(i + REACH + 1).min(lengths.len())].to_vec();
     near.sort_unstable();
     near[near.len() / 2]
@@ -119,7 +124,7 @@ fn is_cut(text: &str, line: &Line, next: &Line, median: usize) -> bool {
     let first = text[next.content.clone()].chars().next();
     let ends_open = last.is_some_and(|c| !ends_paragraph(c));
     let continues = first.is_some_and(char::is_alphanumeric);
-    ends_open && continues && line.chars * 4 >= median * 3
+    ends_open && continues && line.chars * CUT_SHARE.1 >= median * CUT_SHARE.0
 }
 
 /// Sentences inside the given paragraphs: split after `。！？；!?;` (and `.` before a space or
@@ -159,57 +164,6 @@ fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
     if !t.is_empty() {
         out.push(range.start + lead..range.start + lead + t.len());
     }
-}
-
-/// A token of a view: a word of a script written with spaces, or one unit of the view (an
-/// ideograph, a Thai or Khmer cluster, a punctuation mark, a space, a paragraph break).
-/// Words keep English from being compared letter by letter ("cons[-olida-]ted"); CJK stays
-/// per character.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Token {
-    /// Byte range in the view's text (32 bits: files are limited to 1 GiB, and a corpus
-    /// scan holds millions of tokens).
-    start: u32,
-    end: u32,
-    /// Grapheme clusters in the token.
-    pub clusters: u32,
-}
-
-impl Token {
-    /// Byte range in the view's text.
-    pub fn view(&self) -> Range<usize> {
-        self.start as usize..self.end as usize
-    }
-}
-
-/// Letters and digits of scripts that separate words with spaces.
-pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-        && !is_cjk(c)
-        // Thai, Lao, Tibetan, Myanmar, Khmer: written without spaces, compared per cluster.
-        && !matches!(c, '\u{0E00}'..='\u{0FFF}' | '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}')
-}
-
-/// The tokens of a view, in order, covering its text.
-pub fn tokens(v: &View) -> Vec<Token> {
-    let mut out: Vec<Token> = Vec::with_capacity(v.units.len());
-    let mut in_word = false;
-    for u in &v.units {
-        let word = v.text[u.clone()].chars().next().is_some_and(is_word_char);
-        match out.last_mut() {
-            Some(last) if word && in_word => {
-                last.end = u.end as u32;
-                last.clusters += 1;
-            }
-            _ => out.push(Token {
-                start: u.start as u32,
-                end: u.end as u32,
-                clusters: 1,
-            }),
-        }
-        in_word = word;
-    }
-    out
 }
 
 #[cfg(test)]

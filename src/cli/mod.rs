@@ -102,7 +102,7 @@ struct AuditArgs {
     /// Where the report goes.
     #[arg(long, default_value = "witness-report", value_name = "DIR")]
     out: PathBuf,
-    #[arg(long, value_enum, default_value_t = Profile::Loose)]
+    #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
     /// What makes the exit status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Any)]
@@ -138,7 +138,7 @@ struct ErrataArgs {
     /// A directory (or file) of other documents: quotations (他校) and attestations.
     #[arg(long, value_name = "DIR")]
     corpus: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Profile::Loose)]
+    #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
     #[arg(long, value_enum, default_value_t = ErrataFormat::Md)]
     format: ErrataFormat,
@@ -166,7 +166,7 @@ struct CollateArgs {
     /// The witness whose text the apparatus follows (default: the first).
     #[arg(long, value_name = "W")]
     base: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Profile::Loose)]
+    #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
     #[arg(long, value_enum, default_value_t = CollateFormat::Text)]
     format: CollateFormat,
@@ -198,7 +198,7 @@ struct CerArgs {
     #[arg(long, value_enum)]
     compat: Option<Compat>,
     /// What counts as the same text (ignored with --compat).
-    #[arg(long, value_enum, default_value_t = Profile::Nfc)]
+    #[arg(long, value_parser = choice::<Profile>(), default_value = "nfc")]
     profile: Profile,
     #[arg(long, value_enum, default_value_t = CerFormat::Text)]
     format: CerFormat,
@@ -232,7 +232,7 @@ struct ScanArgs {
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Folding rules used for matching.
-    #[arg(long, value_enum, default_value_t = Profile::Loose)]
+    #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -244,7 +244,7 @@ struct ScanArgs {
     #[arg(long, default_value_t = 0.8, value_parser = parse_threshold)]
     threshold: f64,
     /// Kinds of findings to report, comma-separated [default: all].
-    #[arg(long, value_enum, value_delimiter = ',')]
+    #[arg(long, value_parser = choice::<FindingKind>(), value_delimiter = ',')]
     kinds: Vec<FindingKind>,
     /// Append an audit record of this report to the ledger.
     #[arg(long)]
@@ -254,6 +254,38 @@ struct ScanArgs {
     ext: Vec<String>,
     #[command(flatten)]
     input: InputArgs,
+}
+
+/// A library enum the command line names by its `name()`.
+trait Named: Copy + Send + Sync + 'static {
+    const ALL: &'static [Self];
+    fn name(self) -> &'static str;
+}
+
+impl Named for Profile {
+    const ALL: &'static [Profile] = &Profile::ALL;
+    fn name(self) -> &'static str {
+        Profile::name(self)
+    }
+}
+
+impl Named for FindingKind {
+    const ALL: &'static [FindingKind] = &FindingKind::ALL;
+    fn name(self) -> &'static str {
+        FindingKind::name(self)
+    }
+}
+
+/// Parses one of `T::ALL` by name; `--help` lists the names.
+fn choice<T: Named>() -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(T::ALL.iter().map(|t| t.name())).map(|s| {
+        T::ALL
+            .iter()
+            .copied()
+            .find(|t| t.name() == s)
+            .unwrap_or(T::ALL[0])
+    })
 }
 
 fn parse_threshold(s: &str) -> Result<f64, String> {
@@ -270,7 +302,7 @@ struct DiffArgs {
     /// The witness audited against it (a transcription, a reprint).
     b: PathBuf,
     /// Folding rules used for matching and for the CER.
-    #[arg(long, value_enum, default_value_t = Profile::Loose)]
+    #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
