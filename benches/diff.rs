@@ -68,7 +68,7 @@ fn levenshtein_200k_5_percent(bencher: Bencher) {
     let edited = inputs::scattered_edits(&text.chars().take(200_000).collect::<String>(), 50, 5);
     let b: Vec<u32> = edited.chars().map(|c| c as u32).collect();
     bencher.bench(|| {
-        let ops = witness::levenshtein::edit_ops(&a, &b);
-        witness::levenshtein::cost(&ops)
+        let ops = witness::unstable::levenshtein::edit_ops(&a, &b);
+        witness::unstable::levenshtein::cost(&ops)
     });
 }

@@ -214,3 +214,29 @@ pub fn scan_corpus(n: usize, per_kind: usize, seed: u64) -> (Vec<String>, Plante
         planted,
     )
 }
+
+/// A collection for `witness audit`: `n` documents of about 2 KB of random Chinese prose, of
+/// which `pairs` pairs are a text and its transcription (1% of characters edited). Returns
+/// the texts and the planted pairs (original, transcription).
+pub fn audit_collection(n: usize, pairs: usize, seed: u64) -> (Vec<String>, Vec<(usize, usize)>) {
+    let mut rng = Rng::new(seed);
+    let mut docs: Vec<String> = (0..n)
+        .map(|_| {
+            let mut text = String::new();
+            while text.len() < 2000 {
+                text += &paragraph(&mut rng);
+                text.push('\n');
+            }
+            text
+        })
+        .collect();
+    // Pairs spread over the collection: an original at 2k·step, its transcription next to it.
+    let step = n / pairs.max(1) / 2;
+    let mut planted = Vec::new();
+    for k in 0..pairs {
+        let (a, b) = (2 * k * step.max(1), 2 * k * step.max(1) + 1);
+        docs[b] = scattered_edits(&docs[a], 10, seed + k as u64);
+        planted.push((a, b));
+    }
+    (docs, planted)
+}

@@ -2,22 +2,15 @@
 //! the 10th does), `verify` of 100,000 records (target: under 5 s), and streaming `store`.
 
 use divan::Bencher;
-use serde_json::{Map, Value};
-use witness::ledger::Ledger;
 use witness::ledger::verify::verify;
+use witness::ledger::{Body, Ledger};
 
 fn main() {
     divan::main();
 }
 
-fn note(i: usize) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("type".into(), "note".into());
-    m.insert(
-        "text".into(),
-        format!("note {i}: 跨里海国际运输走廊").into(),
-    );
-    m
+fn note(i: usize) -> Body {
+    Body::note(format!("note {i}: 跨里海国际运输走廊"))
 }
 
 /// A ledger of `n` notes in a temporary directory.

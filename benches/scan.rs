@@ -5,7 +5,7 @@
 
 use divan::Bencher;
 use witness::scan::{FindingKind, Scan, ScanOptions, scan};
-use witness::{Document, ReadOptions};
+use witness::{Corpus, Document, Profile, ReadOptions};
 
 mod inputs;
 
@@ -48,7 +48,8 @@ fn recall(s: &Scan, kinds: &[FindingKind], pairs: &[(usize, usize)]) -> f64 {
 fn main() {
     let (docs, planted) = documents();
     let bytes: usize = docs.iter().map(|d| d.byte_len).sum();
-    let s = scan(docs, &ScanOptions::default());
+    let corpus = Corpus::new(docs, Profile::Loose);
+    let s = scan(&corpus, &ScanOptions::default());
     let stutters = planted
         .stutters
         .iter()
@@ -82,7 +83,8 @@ fn main() {
 
 #[divan::bench(sample_count = 3)]
 fn scan_10k_documents(bencher: Bencher) {
-    bencher
-        .with_inputs(|| documents().0)
-        .bench_values(|docs| scan(docs, &ScanOptions::default()).findings.len());
+    bencher.with_inputs(|| documents().0).bench_values(|docs| {
+        let corpus = Corpus::new(docs, Profile::Loose);
+        scan(&corpus, &ScanOptions::default()).findings.len()
+    });
 }

@@ -39,8 +39,14 @@ fn main() -> std::io::Result<()> {
     for (i, text) in docs.iter().enumerate() {
         std::fs::write(scan_dir.join(format!("doc{i:05}.txt")), text)?;
     }
+    let audit_dir = out.join("audit-collection");
+    std::fs::create_dir_all(&audit_dir)?;
+    let (docs, _) = inputs::audit_collection(1000, 44, 11);
+    for (i, text) in docs.iter().enumerate() {
+        std::fs::write(audit_dir.join(format!("doc{i:04}.txt")), text)?;
+    }
     println!(
-        "wrote a-1mb.txt, a-1mb-edited.txt, unrelated-1mb.txt, gt-200k.txt, ocr-200k.txt and scan-corpus/ (10,000 files) to {}",
+        "wrote audit-collection/ (1,000 files, 44 witness pairs), a-1mb.txt, a-1mb-edited.txt, unrelated-1mb.txt, gt-200k.txt, ocr-200k.txt and scan-corpus/ (10,000 files) to {}",
         out.display()
     );
     Ok(())

@@ -2,12 +2,13 @@
 //! (by how much of each the shared passages cover), diff and collate those, and build errata
 //! for each transcription against its base.
 
-use crate::collate::{Collation, collate};
-use crate::diff::{Comparison, compare};
-use crate::errata::{Errata, errata};
-use crate::normalize::Profile;
+use rayon::prelude::*;
+
+use crate::collate::{Collation, collate_compared};
+use crate::corpus::{Corpus, DocId};
+use crate::diff::{Comparison, Diff};
+use crate::errata::{Errata, Reference, errata};
 use crate::scan::{Scan, ScanOptions, scan};
-use crate::source::Document;
 
 /// Two files are witnesses of one text when the text they share is at least this share of
 /// either of them…
@@ -18,26 +19,43 @@ pub const RELATED_MIN_CHARS: usize = 200;
 /// A base and a transcription of the same text, compared.
 #[derive(Debug)]
 pub struct Pair {
-    pub base: usize,
-    pub other: usize,
+    /// The base (the official text, when the ledger says which).
+    pub base: DocId,
+    /// The other witness.
+    pub other: DocId,
+    /// Edits from the base to the other witness.
     pub comparison: Comparison,
 }
 
-/// The result of an audit. Document indices refer to `scan.docs`.
+/// The result of an audit of a corpus. Document ids index `scan.docs` (the corpus's).
 #[derive(Debug)]
-pub struct Audit {
-    pub profile: Profile,
-    pub scan: Scan,
+pub struct Audit<'c> {
+    /// The corpus audited.
+    pub corpus: &'c Corpus,
+    /// Its scan: the one scan of the audit, which grouping and errata read too.
+    pub scan: Scan<'c>,
+    /// Each witness compared with the base of its group.
     pub pairs: Vec<Pair>,
     /// Collations of groups of three or more related witnesses.
-    pub collations: Vec<Collation>,
-    /// Errata of each transcription (target index, errata).
-    pub errata: Vec<(usize, Errata)>,
+    pub collations: Vec<Collation<'c>>,
+    /// Errata of each transcription (target id, errata).
+    pub errata: Vec<(DocId, Errata<'c>)>,
 }
 
-/// Groups of related documents (connected by coverage), each sorted; the first of a group is
-/// its base unless `official` names another member.
-fn groups(s: &Scan, n: usize) -> Vec<Vec<usize>> {
+impl Audit<'_> {
+    /// The pair as a [`Diff`] of its two documents.
+    pub fn diff(&self, p: &Pair) -> Diff<'_> {
+        Diff {
+            a: self.corpus.doc(p.base),
+            b: self.corpus.doc(p.other),
+            profile: self.corpus.profile(),
+            comparison: p.comparison.clone(),
+        }
+    }
+}
+
+/// Groups of related documents (connected by coverage), each sorted.
+fn groups(s: &Scan, n: usize) -> Vec<Vec<DocId>> {
     let mut parent: Vec<usize> = (0..n).collect();
     fn root(p: &mut [usize], mut x: usize) -> usize {
         while p[x] != x {
@@ -68,60 +86,98 @@ fn groups(s: &Scan, n: usize) -> Vec<Vec<usize>> {
     out
 }
 
-/// Audits documents. `official` marks documents known to be bases (from the ledger's roles);
-/// `step` is told what runs next (for progress bars).
-pub fn audit(
-    docs: Vec<Document>,
-    official: &[bool],
-    profile: Profile,
-    step: &dyn Fn(&str),
-) -> Audit {
+/// Audits a corpus: one scan; each witness of a group compared once with the group's base
+/// (the first document `official` marks, else the first by order); groups of three or more
+/// collated from those comparisons; errata of each transcription from the same scan and
+/// comparison. `step` is told what runs next (for progress bars).
+pub fn audit<'c>(corpus: &'c Corpus, official: &[bool], step: &dyn Fn(&str)) -> Audit<'c> {
     step("scanning");
-    let opts = ScanOptions {
-        profile,
-        ..ScanOptions::default()
-    };
-    let s = scan(docs, &opts);
-    let n = s.docs.len();
+    let s = scan(corpus, &ScanOptions::default());
     let mut pairs = Vec::new();
     let mut collations = Vec::new();
-    let mut all_errata = Vec::new();
-    for group in groups(&s, n) {
+    let mut errata_of = Vec::new();
+    for group in groups(&s, corpus.len()) {
         let base = group
             .iter()
             .copied()
             .find(|&d| official.get(d) == Some(&true))
             .unwrap_or(group[0]);
         step("comparing witnesses");
-        for &other in group.iter().filter(|&&d| d != base) {
-            pairs.push(Pair {
-                base,
-                other,
-                comparison: compare(&s.docs[base].text, &s.docs[other].text, profile),
-            });
-        }
+        let others: Vec<DocId> = group.iter().copied().filter(|&d| d != base).collect();
+        let compared: Vec<Comparison> = others
+            .par_iter()
+            .map(|&other| corpus.compare(base, other))
+            .collect();
         if group.len() >= 3 {
-            let members: Vec<Document> = group.iter().map(|&d| s.docs[d].clone()).collect();
             let base_at = group.iter().position(|&d| d == base).unwrap_or(0);
-            collations.push(collate(members, base_at, profile));
+            let by_member: Vec<Option<&Comparison>> = group
+                .iter()
+                .map(|&d| others.iter().position(|&o| o == d).map(|i| &compared[i]))
+                .collect();
+            collations.push(collate_compared(corpus, &group, base_at, &by_member));
         }
         step("building errata");
-        for &other in group.iter().filter(|&&d| d != base) {
-            let corpus: Vec<Document> = s.docs.clone();
-            let x = errata(
-                s.docs[other].clone(),
-                vec![s.docs[base].clone()],
-                corpus,
-                profile,
-            );
-            all_errata.push((other, x));
+        for (&other, comparison) in others.iter().zip(&compared) {
+            let reference = Reference {
+                doc: base,
+                comparison,
+            };
+            errata_of.push((other, errata(corpus, &s, other, &[reference])));
         }
+        pairs.extend(
+            others
+                .into_iter()
+                .zip(compared)
+                .map(|(other, comparison)| Pair {
+                    base,
+                    other,
+                    comparison,
+                }),
+        );
     }
     Audit {
-        profile,
+        corpus,
         scan: s,
         pairs,
         collations,
-        errata: all_errata,
+        errata: errata_of,
+    }
+}
+
+/// What makes an audit fail (exit status 1 on the command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailOn {
+    /// Any notable finding, variant (cosmetic too) or erratum.
+    #[default]
+    Any,
+    /// Substantive variants, blocks and errata only.
+    Substantive,
+    /// Never (trouble is reported as an error, not as a failure).
+    Never,
+}
+
+impl FailOn {
+    /// Every policy, in the order the command line lists them.
+    pub const ALL: [FailOn; 3] = [FailOn::Any, FailOn::Substantive, FailOn::Never];
+
+    /// The policy's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailOn::Any => "any",
+            FailOn::Substantive => "substantive",
+            FailOn::Never => "never",
+        }
+    }
+}
+
+impl Audit<'_> {
+    /// True when the audit fails under `policy`.
+    pub fn fails(&self, policy: FailOn) -> bool {
+        let t = crate::report::audit::totals(self);
+        match policy {
+            FailOn::Any => t.notable_findings + t.substantive + t.cosmetic + t.errata > 0,
+            FailOn::Substantive => t.substantive + t.errata > 0,
+            FailOn::Never => false,
+        }
     }
 }

@@ -8,7 +8,8 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use crate::classify::Class;
-use crate::diff::{Change, Comparison, compare};
+use crate::corpus::{Corpus, DocId};
+use crate::diff::{Change, Comparison};
 use crate::normalize::Profile;
 use crate::source::Document;
 
@@ -39,21 +40,44 @@ pub struct Site {
 
 /// The collation of witnesses.
 #[derive(Debug)]
-pub struct Collation {
-    pub docs: Vec<Document>,
+pub struct Collation<'c> {
+    /// The witnesses, in the order given; readings and groups index this list.
+    pub docs: Vec<&'c Document>,
+    /// The witness whose text the apparatus follows (an index into `docs`).
     pub base: usize,
+    /// The profile the witnesses were compared under.
     pub profile: Profile,
+    /// Variant sites, in the order of the base text.
     pub sites: Vec<Site>,
 }
 
-/// Collates `docs` against `docs[base]`.
-pub fn collate(docs: Vec<Document>, base: usize, profile: Profile) -> Collation {
-    let b = &docs[base];
-    let comparisons: Vec<Option<Comparison>> = docs
+impl Collation<'_> {
+    /// True when some site is substantive.
+    pub fn differs(&self) -> bool {
+        self.sites.iter().any(|s| s.class == Class::Substantive)
+    }
+}
+
+/// Collates the `witnesses` of a corpus against `witnesses[base]`.
+pub fn collate<'c>(corpus: &'c Corpus, witnesses: &[DocId], base: usize) -> Collation<'c> {
+    let comparisons: Vec<Option<Comparison>> = witnesses
         .par_iter()
         .enumerate()
-        .map(|(i, d)| (i != base).then(|| compare(&b.text, &d.text, profile)))
+        .map(|(i, &d)| (i != base).then(|| corpus.compare(witnesses[base], d)))
         .collect();
+    let borrowed: Vec<Option<&Comparison>> = comparisons.iter().map(Option::as_ref).collect();
+    collate_compared(corpus, witnesses, base, &borrowed)
+}
+
+/// Collates from comparisons already made: `comparisons[i]` goes from the base to witness
+/// `i` (`None` for the base itself).
+pub fn collate_compared<'c>(
+    corpus: &'c Corpus,
+    witnesses: &[DocId],
+    base: usize,
+    comparisons: &[Option<&Comparison>],
+) -> Collation<'c> {
+    let docs: Vec<&Document> = witnesses.iter().map(|&d| corpus.doc(d)).collect();
     // Every edit's base range; sites are their unions (touching ranges merge too).
     let mut ranges: Vec<Range<usize>> = comparisons
         .iter()
@@ -70,21 +94,21 @@ pub fn collate(docs: Vec<Document>, base: usize, profile: Profile) -> Collation 
     }
     let sites = merged
         .into_iter()
-        .map(|range| site(&docs, base, &comparisons, range))
+        .map(|range| site(&docs, base, comparisons, range))
         .collect();
     Collation {
         docs,
         base,
-        profile,
+        profile: corpus.profile(),
         sites,
     }
 }
 
 /// The readings of every witness over one base range.
 fn site(
-    docs: &[Document],
+    docs: &[&Document],
     base: usize,
-    comparisons: &[Option<Comparison>],
+    comparisons: &[Option<&Comparison>],
     range: Range<usize>,
 ) -> Site {
     let bt = &docs[base].text;
@@ -198,7 +222,8 @@ mod tests {
                 "越来越多中国城市开通中亚班列,跨里海国际运输走廊提质扩大。",
             ),
         ];
-        let c = collate(docs, 0, Profile::Loose);
+        let corpus = Corpus::new(docs, Profile::Loose);
+        let c = collate(&corpus, &[0, 1, 2], 0);
         let substantive: Vec<&Site> = c
             .sites
             .iter()

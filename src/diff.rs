@@ -12,7 +12,7 @@ use std::ops::Range;
 use crate::align::{self, Op};
 use crate::chars::is_layout_space;
 use crate::classify::{Class, Classification, Kind, Site, classify};
-use crate::normalize::{self, Profile, View, view};
+use crate::normalize::{Profile, Tokenized};
 
 use crate::source::Document;
 use unicode_segmentation::UnicodeSegmentation;
@@ -76,65 +76,31 @@ impl std::ops::Deref for Diff<'_> {
     }
 }
 
-/// The tokens the aligner compares (see [`normalize::tokens`]), with interned ids.
-struct Tokens {
-    ids: Vec<u32>,
-    /// Original byte span of each token.
-    spans: Vec<Range<usize>>,
-    /// View byte range of each token.
-    view: Vec<Range<usize>>,
-    /// Grapheme clusters in each token (what CER counts).
-    clusters: Vec<u32>,
-}
-
-impl Tokens {
-    fn clusters(&self, r: &Range<usize>) -> usize {
-        self.clusters[r.clone()].iter().map(|&n| n as usize).sum()
-    }
-
-    fn view_text<'v>(&self, v: &'v View, r: &Range<usize>) -> &'v str {
-        if r.is_empty() {
-            return "";
-        }
-        &v.text[self.view[r.start].start..self.view[r.end - 1].end]
-    }
-}
-
-/// Ids are the code point for one-character tokens (most of them), and numbers past the
-/// last code point for the rest, interned.
-fn tokens<'v>(v: &'v View, interner: &mut HashMap<&'v str, u32>) -> Tokens {
+/// Ids of the tokens for the aligner: the code point for one-character tokens (most of
+/// them), and numbers past the last code point for the rest, interned per comparison.
+fn token_ids<'t>(t: &'t Tokenized, interner: &mut HashMap<&'t str, u32>) -> Vec<u32> {
     const FIRST_INTERNED: u32 = 0x11_0000;
-    let toks = normalize::tokens(v);
-    let mut ids = Vec::with_capacity(toks.len());
-    let mut spans = Vec::with_capacity(toks.len());
-    let mut view = Vec::with_capacity(toks.len());
-    let mut clusters = Vec::with_capacity(toks.len());
-    let mut ci = 0;
-    for t in toks {
-        let g = &v.text[t.view()];
-        let mut chars = g.chars();
-        let n = match (chars.next(), chars.next()) {
-            (Some(c), None) => {
-                ids.push(c as u32);
-                1
+    t.tokens
+        .iter()
+        .map(|tok| {
+            let g = &t.view[tok.view()];
+            let mut chars = g.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => c as u32,
+                _ => {
+                    let next = FIRST_INTERNED + interner.len() as u32;
+                    *interner.entry(g).or_insert(next)
+                }
             }
-            _ => {
-                let next = FIRST_INTERNED + interner.len() as u32;
-                ids.push(*interner.entry(g).or_insert(next));
-                g.chars().count()
-            }
-        };
-        spans.push(v.spans[ci].start..v.spans[ci + n - 1].end);
-        ci += n;
-        view.push(t.view());
-        clusters.push(t.clusters);
-    }
-    Tokens {
-        ids,
-        spans,
-        view,
-        clusters,
-    }
+        })
+        .collect()
+}
+
+fn clusters(t: &Tokenized, r: &Range<usize>) -> usize {
+    t.tokens[r.clone()]
+        .iter()
+        .map(|x| x.clusters as usize)
+        .sum()
 }
 
 /// Levenshtein distance between two short strings, in grapheme clusters; for long ones (more
@@ -260,11 +226,20 @@ pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d
 /// Compares two texts under a profile: the engine behind [`diff`], usable on any pair of
 /// strings (two paragraphs, two passages).
 pub fn compare(a: &str, b: &str, profile: Profile) -> Comparison {
-    let (va, vb) = (view(a, profile), view(b, profile));
+    compare_tokenized(
+        a,
+        &Tokenized::new(a, profile),
+        b,
+        &Tokenized::new(b, profile),
+    )
+}
+
+/// Compares two texts already read under one profile (a [`crate::Corpus`] keeps them).
+pub fn compare_tokenized(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Comparison {
     let mut interner = HashMap::new();
-    let ta = tokens(&va, &mut interner);
-    let tb = tokens(&vb, &mut interner);
-    let ops = align::align(&ta.ids, &tb.ids);
+    let ids_a = token_ids(ta, &mut interner);
+    let ids_b = token_ids(tb, &mut interner);
+    let ops = align::align(&ids_a, &ids_b);
     let mut w = Walker {
         a,
         b,
@@ -284,28 +259,28 @@ pub fn compare(a: &str, b: &str, profile: Profile) -> Comparison {
                 b: rb,
                 block,
             } => {
-                let start = |t: &Tokens, r: &Range<usize>, len: usize| {
+                let start = |t: &Tokenized, r: &Range<usize>, len: usize| {
                     t.spans.get(r.start).map_or(len, |s| s.start)
                 };
-                let end = |t: &Tokens, r: &Range<usize>, s: usize| {
+                let end = |t: &Tokenized, r: &Range<usize>, s: usize| {
                     if r.is_empty() {
                         s
                     } else {
                         t.spans[r.end - 1].end
                     }
                 };
-                let sa = start(&ta, ra, a.len());
-                let sb = start(&tb, rb, b.len());
+                let sa = start(ta, ra, a.len());
+                let sb = start(tb, rb, b.len());
                 w.gap(sa, sb);
-                let (ea, eb) = (end(&ta, ra, sa), end(&tb, rb, sb));
+                let (ea, eb) = (end(ta, ra, sa), end(tb, rb, sb));
                 w.edit(sa..ea, sb..eb, *block);
                 if *block {
-                    let (ca, cb) = (ta.clusters(ra), tb.clusters(rb));
+                    let (ca, cb) = (clusters(ta, ra), clusters(tb, rb));
                     block_distance += ca.max(cb);
                     a_block_units += ca;
                     distance += ca.max(cb);
                 } else {
-                    distance += cluster_distance(ta.view_text(&va, ra), tb.view_text(&vb, rb));
+                    distance += cluster_distance(ta.view_text(ra), tb.view_text(rb));
                 }
             }
         }
@@ -313,8 +288,8 @@ pub fn compare(a: &str, b: &str, profile: Profile) -> Comparison {
     w.gap(a.len(), b.len());
     Comparison {
         edits: merge(w.edits, a, b),
-        a_units: va.units.len(),
-        b_units: vb.units.len(),
+        a_units: ta.clusters(),
+        b_units: tb.clusters(),
         distance,
         block_distance,
         a_block_units,

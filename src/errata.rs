@@ -16,10 +16,10 @@ use std::ops::Range;
 
 use crate::chars::{is_cjk, is_punctuation};
 use crate::classify::{Class, Kind};
-use crate::diff::{Change, compare};
+use crate::corpus::{Corpus, DocId};
+use crate::diff::{Change, Comparison};
 use crate::normalize::{Profile, view};
-use crate::scan::{FindingKind, ScanOptions, scan};
-use crate::segment;
+use crate::scan::{FindingKind, Scan, ScanOptions, scan};
 use crate::source::Document;
 
 /// How sure an entry is.
@@ -81,10 +81,13 @@ pub struct Entry {
 
 /// The errata of a target.
 #[derive(Debug)]
-pub struct Errata {
-    /// The target first, then the references, then the other corpus documents.
-    pub docs: Vec<Document>,
+pub struct Errata<'c> {
+    /// The target first, then the references, then the other documents of the corpus that
+    /// may serve as evidence; [`Evidence::doc`] indexes this list.
+    pub docs: Vec<&'c Document>,
+    /// How many references follow the target in `docs`.
     pub references: usize,
+    /// Entries in the order of their place in the target.
     pub entries: Vec<Entry>,
 }
 
@@ -92,34 +95,54 @@ pub struct Errata {
 const PROBE_NEAR: usize = 1;
 const PROBE_FAR: usize = 4;
 
-/// Builds the errata of `target` against `references`, with `corpus` as further evidence.
-pub fn errata(
-    target: Document,
-    references: Vec<Document>,
-    corpus: Vec<Document>,
-    profile: Profile,
-) -> Errata {
-    let nrefs = references.len();
-    // The corpus without the target and the references themselves.
-    let known: Vec<String> = std::iter::once(&target)
-        .chain(&references)
-        .map(|d| d.sha256.clone())
+/// The finding kinds errata read from a scan; [`errata_of`] scans for these alone.
+pub const SCAN_KINDS: [FindingKind; 4] = [
+    FindingKind::SharedPassage,
+    FindingKind::NearDuplicate,
+    FindingKind::RepeatedPhrase,
+    FindingKind::DuplicateBlock,
+];
+
+/// A witness the target is corrected against, and the comparison from it to the target.
+#[derive(Debug, Clone, Copy)]
+pub struct Reference<'a> {
+    /// The reference document.
+    pub doc: DocId,
+    /// Edits from the reference to the target ([`Corpus::compare`]`(doc, target)`).
+    pub comparison: &'a Comparison,
+}
+
+/// Builds the errata of `target` against `references`, with every other document of the
+/// corpus as further evidence, from work already done: a scan of the corpus (its shared
+/// passages, near duplicates, repeated phrases and blocks) and each reference's comparison.
+pub fn errata<'c>(
+    corpus: &'c Corpus,
+    scan: &Scan,
+    target: DocId,
+    references: &[Reference],
+) -> Errata<'c> {
+    let digests: Vec<&str> = std::iter::once(target)
+        .chain(references.iter().map(|r| r.doc))
+        .map(|d| corpus.doc(d).sha256.as_str())
         .collect();
-    let others: Vec<Document> = corpus
-        .into_iter()
-        .filter(|d| !known.contains(&d.sha256))
+    // Evidence comes from documents other than the target and the references themselves
+    // (a byte-identical copy of either is not a second opinion).
+    let others: Vec<DocId> = (0..corpus.len())
+        .filter(|&d| !digests.contains(&corpus.doc(d).sha256.as_str()))
         .collect();
-    let mut docs = vec![target];
-    docs.extend(references);
-    docs.extend(others);
-    let mut entries = collation_entries(&docs, nrefs, profile);
-    let scanned = scan_target(&docs, profile);
-    add_quotations(&docs, &scanned, &mut entries);
-    add_attestation(&docs, nrefs, profile, &mut entries);
+    let cx = Context {
+        corpus,
+        target,
+        references,
+        others: &others,
+    };
+    let mut entries = collation_entries(&cx);
+    add_quotations(&cx, scan, &mut entries);
+    add_attestation(&cx, &mut entries);
     for e in &mut entries {
         decide(e);
     }
-    for internal in internal_entries(&docs, &scanned) {
+    for internal in internal_entries(&cx, scan) {
         // An internal finding at a variant already listed is more evidence for it.
         match entries
             .iter_mut()
@@ -130,11 +153,48 @@ pub fn errata(
         }
     }
     entries.sort_by_key(|e| (e.range.start, e.range.end));
+    // Evidence names documents by their place in the errata's own list.
+    let order: Vec<DocId> = std::iter::once(target)
+        .chain(references.iter().map(|r| r.doc))
+        .chain(others.iter().copied())
+        .collect();
+    for v in entries.iter_mut().flat_map(|e| e.evidence.iter_mut()) {
+        v.doc = order.iter().position(|&d| d == v.doc).unwrap_or(0);
+    }
     Errata {
-        docs,
-        references: nrefs,
+        docs: order.iter().map(|&d| corpus.doc(d)).collect(),
+        references: references.len(),
         entries,
     }
+}
+
+/// Builds the errata of `target` against `references` in a corpus nothing was computed on
+/// yet: scans it for [`SCAN_KINDS`] and compares each reference with the target, then calls
+/// [`errata`].
+pub fn errata_of<'c>(corpus: &'c Corpus, target: DocId, references: &[DocId]) -> Errata<'c> {
+    let opts = ScanOptions {
+        kinds: SCAN_KINDS.to_vec(),
+        ..ScanOptions::default()
+    };
+    let s = scan(corpus, &opts);
+    let comparisons: Vec<Comparison> = references
+        .iter()
+        .map(|&r| corpus.compare(r, target))
+        .collect();
+    let refs: Vec<Reference> = references
+        .iter()
+        .zip(&comparisons)
+        .map(|(&doc, comparison)| Reference { doc, comparison })
+        .collect();
+    errata(corpus, &s, target, &refs)
+}
+
+/// What every step of [`errata`] reads.
+struct Context<'a> {
+    corpus: &'a Corpus,
+    target: DocId,
+    references: &'a [Reference<'a>],
+    others: &'a [DocId],
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
@@ -142,12 +202,12 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 }
 
 /// 对校: the substantive variants of the target against each reference, merged by place.
-fn collation_entries(docs: &[Document], nrefs: usize, profile: Profile) -> Vec<Entry> {
-    let target = &docs[0];
+fn collation_entries(cx: &Context) -> Vec<Entry> {
+    let target = cx.corpus.doc(cx.target);
     let mut entries: Vec<Entry> = Vec::new();
-    for (r, reference) in docs.iter().enumerate().skip(1).take(nrefs) {
-        let c = compare(&reference.text, &target.text, profile);
-        for e in &c.edits {
+    for &Reference { doc: r, comparison } in cx.references {
+        let reference = cx.corpus.doc(r);
+        for e in &comparison.edits {
             let kind = match e.change {
                 Change::Variant(v) if v.class == Class::Substantive => v.kind.name().to_string(),
                 Change::Block => "block".to_string(),
@@ -176,7 +236,7 @@ fn collation_entries(docs: &[Document], nrefs: usize, profile: Profile) -> Vec<E
     }
     // A reference with no variant at an entry reads what the target reads.
     for e in &mut entries {
-        for r in 1..=nrefs {
+        for r in cx.references.iter().map(|r| r.doc) {
             if !e.evidence.iter().any(|x| x.doc == r) {
                 e.evidence.push(Evidence {
                     method: "witness",
@@ -192,23 +252,9 @@ fn collation_entries(docs: &[Document], nrefs: usize, profile: Profile) -> Vec<E
     entries
 }
 
-/// Shared passages and internal findings of the target among all documents.
-fn scan_target(docs: &[Document], profile: Profile) -> crate::scan::Scan {
-    let opts = ScanOptions {
-        profile,
-        kinds: vec![
-            FindingKind::SharedPassage,
-            FindingKind::NearDuplicate,
-            FindingKind::RepeatedPhrase,
-            FindingKind::DuplicateBlock,
-        ],
-        ..ScanOptions::default()
-    };
-    scan(docs.to_vec(), &opts)
-}
-
 /// 他校: documents that quote the passage of an entry, and what they read there.
-fn add_quotations(docs: &[Document], scanned: &crate::scan::Scan, entries: &mut [Entry]) {
+fn add_quotations(cx: &Context, scanned: &Scan, entries: &mut [Entry]) {
+    let text = |d: DocId| cx.corpus.doc(d).text.as_str();
     for f in &scanned.findings {
         if !matches!(
             f.kind,
@@ -219,11 +265,14 @@ fn add_quotations(docs: &[Document], scanned: &crate::scan::Scan, entries: &mut 
         let Some(c) = &f.comparison else { continue };
         let (x, y) = (&f.locations[0], &f.locations[1]);
         // Orient: target side t, other side o; edits map t → o.
-        let (t, o, t_is_a) = match (x.doc, y.doc) {
-            (0, d) if d != 0 => (x, y, true),
-            (d, 0) if d != 0 => (y, x, false),
+        let (t, o, t_is_a) = match (x.doc == cx.target, y.doc == cx.target) {
+            (true, false) => (x, y, true),
+            (false, true) => (y, x, false),
             _ => continue,
         };
+        if !cx.others.contains(&o.doc) {
+            continue;
+        }
         for e in entries.iter_mut() {
             if e.range.start < t.range.start || e.range.end > t.range.end {
                 continue;
@@ -253,14 +302,14 @@ fn add_quotations(docs: &[Document], scanned: &crate::scan::Scan, entries: &mut 
                 }
                 let from = tr.start.max(at);
                 if from > at {
-                    reading += &docs[0].text[at..from];
+                    reading += &text(cx.target)[at..from];
                 }
-                reading += &docs[o.doc].text[or.clone()];
+                reading += &text(o.doc)[or.clone()];
                 at = tr.end.max(at);
                 range_in_o = Some(or.clone());
             }
             if at < e.range.end {
-                reading += &docs[0].text[at..e.range.end];
+                reading += &text(cx.target)[at..e.range.end];
             }
             let supports = if same(&reading, &e.found) {
                 Supports::Found
@@ -286,9 +335,9 @@ fn same(a: &str, b: &str) -> bool {
 }
 
 /// Attestation: other documents that read a candidate in the same context.
-fn add_attestation(docs: &[Document], nrefs: usize, profile: Profile, entries: &mut [Entry]) {
-    let views: Vec<String> = docs.iter().map(|d| view(&d.text, profile).text).collect();
-    let target = &docs[0].text;
+fn add_attestation(cx: &Context, entries: &mut [Entry]) {
+    let profile = cx.corpus.profile();
+    let target = &cx.corpus.doc(cx.target).text;
     for e in entries.iter_mut() {
         let before: Vec<char> = target[..e.range.start]
             .chars()
@@ -313,7 +362,8 @@ fn add_attestation(docs: &[Document], nrefs: usize, profile: Profile, entries: &
             if probes.iter().all(|p| p.chars().count() < 4) {
                 continue;
             }
-            for (d, v) in views.iter().enumerate().skip(1 + nrefs) {
+            for &d in cx.others {
+                let v = &cx.corpus.tokenized(d).view;
                 if e.evidence
                     .iter()
                     .any(|x| x.doc == d && x.method != "attestation")
@@ -370,18 +420,18 @@ fn decide(e: &mut Entry) {
 }
 
 /// 本校 / 理校: problems the target shows by itself.
-fn internal_entries(docs: &[Document], scanned: &crate::scan::Scan) -> Vec<Entry> {
-    let target = &docs[0];
+fn internal_entries(cx: &Context, scanned: &Scan) -> Vec<Entry> {
+    let target = cx.corpus.doc(cx.target);
     let mut out = Vec::new();
     let internal = |range: Range<usize>, note: String| Evidence {
         method: "internal",
-        doc: 0,
+        doc: cx.target,
         range,
         text: note,
         supports: Supports::Proposed,
     };
     for f in &scanned.findings {
-        if f.locations.iter().any(|l| l.doc != 0) {
+        if f.locations.iter().any(|l| l.doc != cx.target) {
             continue;
         }
         let (first, second) = (&f.locations[0].range, &f.locations[1].range);
@@ -423,9 +473,9 @@ fn internal_entries(docs: &[Document], scanned: &crate::scan::Scan) -> Vec<Entry
             _ => {}
         }
     }
-    let paragraphs = segment::paragraphs(&target.text);
-    out.extend(enumeration_entries(target, &paragraphs));
-    for p in &paragraphs {
+    let paragraphs = &cx.corpus.tokenized(cx.target).paragraphs;
+    out.extend(enumeration_entries(cx.target, target, paragraphs));
+    for p in paragraphs {
         if let Some(at) = unbalanced(&target.text[p.clone()]) {
             let pos = p.start + at;
             let c = target.text[pos..].chars().next().map_or(0, char::len_utf8);
@@ -469,7 +519,7 @@ const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '
 
 /// Paragraph-initial enumeration markers (`一要`, `二是`, `三、`): when a run 1, 2, … is
 /// followed by a marker with the wrong number, the expected one is proposed in the run's form.
-fn enumeration_entries(target: &Document, paragraphs: &[Range<usize>]) -> Vec<Entry> {
+fn enumeration_entries(id: DocId, target: &Document, paragraphs: &[Range<usize>]) -> Vec<Entry> {
     struct Marker {
         n: usize,
         suffix: String,
@@ -527,7 +577,7 @@ fn enumeration_entries(target: &Document, paragraphs: &[Range<usize>]) -> Vec<En
                 confidence: Confidence::Medium,
                 evidence: vec![Evidence {
                     method: "internal",
-                    doc: 0,
+                    doc: id,
                     range: markers[run[0]].range.start
                         ..markers[*run.last().unwrap_or(&i)].range.end,
                     text: format!(
@@ -595,7 +645,7 @@ mod tests {
             "t",
             "一要合作。\n二要发展。\n三要安全。\n四要人文。\n二是要维护秩序。\n",
         );
-        let e = enumeration_entries(&t, &segment::paragraphs(&t.text));
+        let e = enumeration_entries(0, &t, &crate::segment::paragraphs(&t.text));
         assert_eq!(e.len(), 1);
         assert_eq!(
             (e[0].found.as_str(), e[0].proposed.as_deref()),

@@ -277,6 +277,56 @@ pub fn tokens(v: &View) -> Vec<Token> {
     out
 }
 
+/// A text as every analysis reads it under a profile: the view's text cut into tokens, each
+/// with the original byte span it stands for, and the original's paragraphs. Built once per
+/// document of a [`crate::Corpus`] and shared by scan, diff, collate and errata.
+#[derive(Debug, Clone, Default)]
+pub struct Tokenized {
+    /// The view's text.
+    pub view: String,
+    /// Tokens of the view, in order, covering it.
+    pub tokens: Vec<Token>,
+    /// Original byte span of each token.
+    pub spans: Vec<Range<usize>>,
+    /// Paragraphs of the original text (byte ranges), as [`segment::paragraphs`] finds them.
+    pub paragraphs: Vec<Range<usize>>,
+}
+
+impl Tokenized {
+    /// Reads `text` under `profile`.
+    pub fn new(text: &str, profile: Profile) -> Tokenized {
+        let paragraphs = segment::paragraphs(text);
+        let v = view_of_paragraphs(text, profile, &paragraphs);
+        let tokens = tokens(&v);
+        let mut spans = Vec::with_capacity(tokens.len());
+        let mut ci = 0;
+        for t in &tokens {
+            let n = v.text[t.view()].chars().count();
+            spans.push(v.spans[ci].start..v.spans[ci + n - 1].end);
+            ci += n;
+        }
+        Tokenized {
+            view: v.text,
+            tokens,
+            spans,
+            paragraphs,
+        }
+    }
+
+    /// Grapheme clusters of the view (what CER counts).
+    pub fn clusters(&self) -> usize {
+        self.tokens.iter().map(|t| t.clusters as usize).sum()
+    }
+
+    /// The view's text of tokens `r`.
+    pub fn view_text(&self, r: &Range<usize>) -> &str {
+        if r.is_empty() {
+            return "";
+        }
+        &self.view[self.tokens[r.start].view().start..self.tokens[r.end - 1].view().end]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,9 +23,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::chars::{ends_sentence, is_cjk, is_word_char};
+use crate::corpus::Corpus;
 use crate::diff::{Comparison, compare};
-use crate::normalize::{self, Profile, Token, view};
-use crate::segment;
+use crate::normalize::{Profile, Token, Tokenized};
+
 use crate::source::Document;
 
 /// What a finding is.
@@ -65,7 +66,6 @@ impl FindingKind {
 /// Options of a scan.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
-    pub profile: Profile,
     /// Minimum size of a duplicate, near duplicate or shared passage, in characters; `None`
     /// for the defaults (`MIN_CHARS_CJK` for CJK text, `MIN_CHARS_OTHER` for other scripts).
     pub min_chars: Option<usize>,
@@ -78,7 +78,6 @@ pub struct ScanOptions {
 impl Default for ScanOptions {
     fn default() -> Self {
         ScanOptions {
-            profile: Profile::Loose,
             min_chars: None,
             threshold: 0.8,
             kinds: FindingKind::ALL.to_vec(),
@@ -147,16 +146,20 @@ pub struct Coverage {
     pub b_chars: usize,
 }
 
-/// The result of a scan.
+/// The result of a scan of a [`Corpus`].
 #[derive(Debug)]
-pub struct Scan {
-    pub docs: Vec<Document>,
+pub struct Scan<'c> {
+    /// The documents scanned (the corpus's); [`Location::doc`] indexes them.
+    pub docs: &'c [Document],
+    /// The profile they were read under.
     pub profile: Profile,
+    /// Findings, sorted by kind, then by first location.
     pub findings: Vec<Finding>,
+    /// For each pair of documents that share passages, how much of each they cover.
     pub coverage: Vec<Coverage>,
 }
 
-impl Scan {
+impl Scan<'_> {
     /// Findings that ask for attention (everything but boilerplate).
     pub fn notable(&self) -> usize {
         self.findings
@@ -177,15 +180,15 @@ struct Para {
     clusters: usize,
 }
 
-/// A document read into what the scan needs.
-struct Prepared {
-    /// The view's text (its offset map is not kept: `spans` has what is needed).
-    view: String,
-    tokens: Vec<Token>,
+/// A document read into what the scan needs: its tokenized text (shared with the corpus),
+/// token hashes, paragraphs with their keys, and which tokens are boilerplate.
+struct Prepared<'c> {
+    view: &'c str,
+    tokens: &'c [Token],
+    /// Original byte span of each token.
+    spans: &'c [Range<usize>],
     /// Hash of each token's text: its code point for one character.
     hashes: Vec<u64>,
-    /// Original byte span of each token.
-    spans: Vec<Range<usize>>,
     paras: Vec<Para>,
     /// Tokens that belong to boilerplate paragraphs (set after grouping).
     masked: Vec<bool>,
@@ -206,46 +209,36 @@ fn token_hash(s: &str) -> u64 {
     }
 }
 
-fn prepare(doc: &Document, profile: Profile) -> Prepared {
-    let v = view(&doc.text, profile);
-    let tokens = normalize::tokens(&v);
-    let mut hashes = Vec::with_capacity(tokens.len());
-    let mut spans = Vec::with_capacity(tokens.len());
-    let mut ci = 0;
-    for t in &tokens {
-        let text = &v.text[t.view()];
-        hashes.push(token_hash(text));
-        let n = text.chars().count();
-        spans.push(v.spans[ci].start..v.spans[ci + n - 1].end);
-        ci += n;
-    }
+fn prepare(t: &Tokenized) -> Prepared<'_> {
+    let hashes = t
+        .tokens
+        .iter()
+        .map(|x| token_hash(&t.view[x.view()]))
+        .collect();
     let mut paras = Vec::new();
-    for range in segment::paragraphs(&doc.text) {
-        let first = spans.partition_point(|s| s.start < range.start);
-        let last = spans.partition_point(|s| s.end <= range.end);
+    for range in &t.paragraphs {
+        let first = t.spans.partition_point(|s| s.start < range.start);
+        let last = t.spans.partition_point(|s| s.end <= range.end);
         if first >= last {
             continue;
         }
-        let key = v.text[tokens[first].view().start..tokens[last - 1].view().end].to_string();
-        let clusters = tokens[first..last]
-            .iter()
-            .map(|t| t.clusters as usize)
-            .sum();
         paras.push(Para {
-            range,
+            range: range.clone(),
             tokens: first..last,
-            key,
-            clusters,
+            key: t.view_text(&(first..last)).to_string(),
+            clusters: t.tokens[first..last]
+                .iter()
+                .map(|x| x.clusters as usize)
+                .sum(),
         });
     }
-    let masked = vec![false; tokens.len()];
     Prepared {
-        view: v.text,
-        tokens,
+        view: &t.view,
+        tokens: &t.tokens,
+        spans: &t.spans,
         hashes,
-        spans,
         paras,
-        masked,
+        masked: vec![false; t.tokens.len()],
     }
 }
 
@@ -266,116 +259,30 @@ fn min_chars(text: &str, opts: &ScanOptions) -> usize {
     }
 }
 
-/// Scans documents (already read) for duplicated and reused text.
-pub fn scan(docs: Vec<Document>, opts: &ScanOptions) -> Scan {
-    let mut prepared: Vec<Prepared> = docs.par_iter().map(|d| prepare(d, opts.profile)).collect();
-    let wants = |k: FindingKind| opts.kinds.contains(&k);
-    let mut findings = Vec::new();
+/// Paragraph occurrences `(document, paragraph index)` sharing one normalized text.
+type Occurrences = Vec<(usize, usize)>;
 
-    // Paragraph keys → occurrences, in document order.
-    let mut by_key: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
-    for (d, p) in prepared.iter().enumerate() {
-        for (i, para) in p.paras.iter().enumerate() {
-            by_key.entry(para.key.as_str()).or_default().push((d, i));
-        }
-    }
-    let mut boilerplate_keys = Vec::new();
-    let mut duplicate_groups = Vec::new();
-    for (key, occ) in &by_key {
-        let para = &prepared[occ[0].0].paras[occ[0].1];
-        let mut docs_with: Vec<usize> = occ.iter().map(|o| o.0).collect();
-        docs_with.dedup();
-        let min = min_chars(key, opts);
-        // Short lines in many documents, or lines too short to be a duplicate in several.
-        let boilerplate = (para.clusters <= BOILERPLATE_MAX && docs_with.len() >= BOILERPLATE_DOCS)
-            || (para.clusters < min && docs_with.len() >= 2);
-        if boilerplate {
-            boilerplate_keys.push(occ.clone());
-        } else if occ.len() >= 2 && para.clusters >= min {
-            duplicate_groups.push(occ.clone());
-        }
-    }
-    for occ in &boilerplate_keys {
+/// Scans a corpus for duplicated and reused text.
+pub fn scan<'c>(corpus: &'c Corpus, opts: &ScanOptions) -> Scan<'c> {
+    corpus.count_scan();
+    corpus.tokenize_all();
+    let docs = corpus.docs();
+    let mut prepared: Vec<Prepared> = (0..docs.len())
+        .into_par_iter()
+        .map(|d| prepare(corpus.tokenized(d)))
+        .collect();
+    let (boilerplate, duplicates) = paragraph_groups(&prepared, opts);
+    for occ in &boilerplate {
         for &(d, i) in occ {
             let toks = prepared[d].paras[i].tokens.clone();
             prepared[d].masked[toks].fill(true);
         }
     }
-    let location = |d: usize, paras: Range<usize>| Location {
-        doc: d,
-        range: prepared[d].paras[paras.start].range.start
-            ..prepared[d].paras[paras.end - 1].range.end,
-    };
-    if wants(FindingKind::Boilerplate) {
-        for occ in &boilerplate_keys {
-            findings.push(Finding {
-                kind: FindingKind::Boilerplate,
-                similarity: 1.0,
-                locations: occ.iter().map(|&(d, i)| location(d, i..i + 1)).collect(),
-                comparison: None,
-            });
-        }
-    }
-
-    // Duplicate blocks: maximal diagonal runs of equal paragraphs that start with a duplicate
-    // pair, widened by a partial paragraph at either end (a block cut mid-paragraph).
-    let duplicate_of: HashMap<(usize, usize), usize> = duplicate_groups
-        .iter()
-        .enumerate()
-        .flat_map(|(g, occ)| occ.iter().map(move |&o| (o, g)))
-        .collect();
-    let key = |(d, i): (usize, usize)| prepared[d].paras.get(i).map(|p| p.key.as_str());
-    let equal = |x: (usize, usize), y: (usize, usize)| key(x).is_some() && key(x) == key(y);
-    let mut in_block: HashSet<(usize, usize)> = HashSet::new();
-    let mut blocks = Vec::new();
-    for occ in &duplicate_groups {
-        for (n, &x) in occ.iter().enumerate() {
-            for &y in &occ[n + 1..] {
-                if x.1 > 0 && y.1 > 0 && equal((x.0, x.1 - 1), (y.0, y.1 - 1)) {
-                    continue; // not the start of a run
-                }
-                let mut len = 1;
-                while equal((x.0, x.1 + len), (y.0, y.1 + len)) && (x.0 != y.0 || x.1 + len < y.1) {
-                    len += 1;
-                }
-                let duplicates = (0..len)
-                    .filter(|k| duplicate_of.contains_key(&(x.0, x.1 + k)))
-                    .count();
-                if len >= 2 && duplicates >= 2 {
-                    for k in 0..len {
-                        in_block.insert((x.0, x.1 + k));
-                        in_block.insert((y.0, y.1 + k));
-                    }
-                    blocks.push(widen_block(&prepared, x, y, len));
-                }
-            }
-        }
-    }
-    if wants(FindingKind::DuplicateBlock) {
-        for (lx, ly) in blocks {
-            findings.push(Finding {
-                kind: FindingKind::DuplicateBlock,
-                similarity: 1.0,
-                locations: vec![lx, ly],
-                comparison: None,
-            });
-        }
-    }
-    if wants(FindingKind::DuplicateParagraph) {
-        for occ in &duplicate_groups {
-            if occ.iter().all(|o| in_block.contains(o)) {
-                continue;
-            }
-            findings.push(Finding {
-                kind: FindingKind::DuplicateParagraph,
-                similarity: 1.0,
-                locations: occ.iter().map(|&(d, i)| location(d, i..i + 1)).collect(),
-                comparison: None,
-            });
-        }
-    }
+    let wants = |k: FindingKind| opts.kinds.contains(&k);
+    let mut findings = paragraph_findings(&prepared, &boilerplate, &duplicates, &wants);
+    let profile = corpus.profile();
     if wants(FindingKind::NearDuplicate) {
-        findings.extend(near_duplicates(&docs, &prepared, opts));
+        findings.extend(near_duplicates(docs, &prepared, opts, profile));
     }
     if wants(FindingKind::RepeatedPhrase) {
         let phrases: Vec<Vec<Finding>> = prepared
@@ -385,34 +292,11 @@ pub fn scan(docs: Vec<Document>, opts: &ScanOptions) -> Scan {
             .collect();
         findings.extend(phrases.into_iter().flatten());
     }
-    let passages = shared_passages(&docs, &prepared, opts);
-    let coverage = coverage(&docs, &passages);
+    let passages = shared_passages(docs, &prepared, opts, profile);
+    let coverage = coverage(docs, &passages);
     if wants(FindingKind::SharedPassage) {
-        // A passage inside a duplicate or near duplicate already reported adds nothing.
-        let reported = [
-            FindingKind::DuplicateBlock,
-            FindingKind::DuplicateParagraph,
-            FindingKind::NearDuplicate,
-        ];
-        let known: Vec<(Location, Location)> = findings
-            .iter()
-            .filter(|f| reported.contains(&f.kind))
-            .flat_map(|f| {
-                let locs = &f.locations;
-                (0..locs.len()).flat_map(move |i| {
-                    (i + 1..locs.len()).map(move |j| (locs[i].clone(), locs[j].clone()))
-                })
-            })
-            .collect();
-        let within = |outer: &Location, inner: &Location| {
-            outer.doc == inner.doc
-                && outer.range.start <= inner.range.start
-                && inner.range.end <= outer.range.end
-        };
-        findings.extend(passages.into_iter().filter(|f| {
-            let (x, y) = (&f.locations[0], &f.locations[1]);
-            !known.iter().any(|(kx, ky)| within(kx, x) && within(ky, y))
-        }));
+        let new = new_passages(&findings, passages);
+        findings.extend(new);
     }
     findings.sort_by_key(|f| {
         let second = f.locations.get(1).map(Location::key);
@@ -420,10 +304,154 @@ pub fn scan(docs: Vec<Document>, opts: &ScanOptions) -> Scan {
     });
     Scan {
         docs,
-        profile: opts.profile,
+        profile,
         findings,
         coverage,
     }
+}
+
+/// Paragraph keys seen in several places: boilerplate (short lines in many documents, or
+/// lines too short to be a duplicate in several) and duplicate groups, each in document order.
+fn paragraph_groups(
+    prepared: &[Prepared],
+    opts: &ScanOptions,
+) -> (Vec<Occurrences>, Vec<Occurrences>) {
+    let mut by_key: BTreeMap<&str, Occurrences> = BTreeMap::new();
+    for (d, p) in prepared.iter().enumerate() {
+        for (i, para) in p.paras.iter().enumerate() {
+            by_key.entry(para.key.as_str()).or_default().push((d, i));
+        }
+    }
+    let mut boilerplate = Vec::new();
+    let mut duplicates = Vec::new();
+    for (key, occ) in by_key {
+        let para = &prepared[occ[0].0].paras[occ[0].1];
+        let mut docs_with: Vec<usize> = occ.iter().map(|o| o.0).collect();
+        docs_with.dedup();
+        let min = min_chars(key, opts);
+        if (para.clusters <= BOILERPLATE_MAX && docs_with.len() >= BOILERPLATE_DOCS)
+            || (para.clusters < min && docs_with.len() >= 2)
+        {
+            boilerplate.push(occ);
+        } else if occ.len() >= 2 && para.clusters >= min {
+            duplicates.push(occ);
+        }
+    }
+    (boilerplate, duplicates)
+}
+
+/// Boilerplate, duplicate blocks and duplicate paragraphs (those not inside a block), as the
+/// kinds wanted ask.
+fn paragraph_findings(
+    prepared: &[Prepared],
+    boilerplate: &[Occurrences],
+    duplicates: &[Occurrences],
+    wants: &dyn Fn(FindingKind) -> bool,
+) -> Vec<Finding> {
+    let location = |(d, i): (usize, usize)| Location {
+        doc: d,
+        range: prepared[d].paras[i].range.clone(),
+    };
+    let of_paragraphs = |kind, occ: &Occurrences| Finding {
+        kind,
+        similarity: 1.0,
+        locations: occ.iter().map(|&o| location(o)).collect(),
+        comparison: None,
+    };
+    let mut findings = Vec::new();
+    if wants(FindingKind::Boilerplate) {
+        findings.extend(
+            boilerplate
+                .iter()
+                .map(|occ| of_paragraphs(FindingKind::Boilerplate, occ)),
+        );
+    }
+    let (blocks, in_block) = duplicate_blocks(prepared, duplicates);
+    if wants(FindingKind::DuplicateBlock) {
+        findings.extend(blocks.into_iter().map(|(lx, ly)| Finding {
+            kind: FindingKind::DuplicateBlock,
+            similarity: 1.0,
+            locations: vec![lx, ly],
+            comparison: None,
+        }));
+    }
+    if wants(FindingKind::DuplicateParagraph) {
+        findings.extend(
+            duplicates
+                .iter()
+                .filter(|occ| !occ.iter().all(|o| in_block.contains(o)))
+                .map(|occ| of_paragraphs(FindingKind::DuplicateParagraph, occ)),
+        );
+    }
+    findings
+}
+
+/// Duplicate blocks: maximal diagonal runs of equal paragraphs that start with a duplicate
+/// pair, widened by a partial paragraph at either end (a block cut mid-paragraph). Also
+/// returns the paragraphs inside blocks.
+fn duplicate_blocks(
+    prepared: &[Prepared],
+    duplicates: &[Occurrences],
+) -> (Vec<Run<Location>>, HashSet<(usize, usize)>) {
+    let duplicate_of: HashSet<(usize, usize)> = duplicates.iter().flatten().copied().collect();
+    let key = |(d, i): (usize, usize)| prepared[d].paras.get(i).map(|p| p.key.as_str());
+    let equal = |x: (usize, usize), y: (usize, usize)| key(x).is_some() && key(x) == key(y);
+    let mut in_block: HashSet<(usize, usize)> = HashSet::new();
+    let mut blocks = Vec::new();
+    for occ in duplicates {
+        for (n, &x) in occ.iter().enumerate() {
+            for &y in &occ[n + 1..] {
+                if x.1 > 0 && y.1 > 0 && equal((x.0, x.1 - 1), (y.0, y.1 - 1)) {
+                    continue; // not the start of a run
+                }
+                let mut len = 1;
+                while equal((x.0, x.1 + len), (y.0, y.1 + len)) && (x.0 != y.0 || x.1 + len < y.1) {
+                    len += 1;
+                }
+                let dups = (0..len)
+                    .filter(|k| duplicate_of.contains(&(x.0, x.1 + k)))
+                    .count();
+                if len >= 2 && dups >= 2 {
+                    for k in 0..len {
+                        in_block.insert((x.0, x.1 + k));
+                        in_block.insert((y.0, y.1 + k));
+                    }
+                    blocks.push(widen_block(prepared, x, y, len));
+                }
+            }
+        }
+    }
+    (blocks, in_block)
+}
+
+/// Shared passages that are not inside a duplicate or near duplicate already reported.
+fn new_passages(findings: &[Finding], passages: Vec<Finding>) -> Vec<Finding> {
+    let reported = [
+        FindingKind::DuplicateBlock,
+        FindingKind::DuplicateParagraph,
+        FindingKind::NearDuplicate,
+    ];
+    let known: Vec<(&Location, &Location)> = findings
+        .iter()
+        .filter(|f| reported.contains(&f.kind))
+        .flat_map(|f| {
+            let locs = &f.locations;
+            (0..locs.len())
+                .flat_map(move |i| (i + 1..locs.len()).map(move |j| (&locs[i], &locs[j])))
+        })
+        .collect();
+    let within = |outer: &Location, inner: &Location| {
+        outer.doc == inner.doc
+            && outer.range.start <= inner.range.start
+            && inner.range.end <= outer.range.end
+    };
+    passages
+        .into_iter()
+        .filter(|f| {
+            let (x, y) = (&f.locations[0], &f.locations[1]);
+            !known.iter().any(|(kx, ky)| within(kx, x) && within(ky, y))
+        })
+        .collect()
 }
 
 /// The locations of a block of `len` equal paragraphs at `x` and `y`, widened by the common
@@ -557,7 +585,12 @@ impl Index {
     }
 }
 
-fn near_duplicates(docs: &[Document], prepared: &[Prepared], opts: &ScanOptions) -> Vec<Finding> {
+fn near_duplicates(
+    docs: &[Document],
+    prepared: &[Prepared],
+    opts: &ScanOptions,
+    profile: Profile,
+) -> Vec<Finding> {
     // Paragraphs eligible: long enough, not boilerplate. Owner id = position in `paras`.
     let paras: Vec<(usize, usize)> = prepared
         .iter()
@@ -626,7 +659,7 @@ fn near_duplicates(docs: &[Document], prepared: &[Prepared], opts: &ScanOptions)
                 let c = compare(
                     &docs[d].text[pa.range.clone()],
                     &docs[e].text[pb.range.clone()],
-                    opts.profile,
+                    profile,
                 )
                 .shifted(pa.range.start, pb.range.start);
                 let similarity = c.similarity();
@@ -737,7 +770,12 @@ fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
 }
 
 /// Verified shared passages between documents (and far apart inside one).
-fn shared_passages(docs: &[Document], prepared: &[Prepared], opts: &ScanOptions) -> Vec<Finding> {
+fn shared_passages(
+    docs: &[Document],
+    prepared: &[Prepared],
+    opts: &ScanOptions,
+    profile: Profile,
+) -> Vec<Finding> {
     // k-grams are computed again per document rather than kept: the index is the memory.
     let grams = |p: &Prepared| kgrams(&p.hashes, &p.masked, PASSAGE_K);
     let entries: Vec<Vec<(u64, u32, u32)>> = prepared
@@ -774,7 +812,9 @@ fn shared_passages(docs: &[Document], prepared: &[Prepared], opts: &ScanOptions)
             let mut out = Vec::new();
             for (b, runs) in diagonal_runs(&seeds) {
                 for (ra, rb) in merge_runs(runs) {
-                    if let Some(f) = verify_passage(docs, prepared, opts, (a, ra), (b, rb)) {
+                    if let Some(f) =
+                        verify_passage(docs, prepared, (opts, profile), (a, ra), (b, rb))
+                    {
                         out.push(f);
                     }
                 }
@@ -850,7 +890,7 @@ fn merge_runs(mut runs: Vec<Run>) -> Vec<Run> {
 fn verify_passage(
     docs: &[Document],
     prepared: &[Prepared],
-    opts: &ScanOptions,
+    (opts, profile): (&ScanOptions, Profile),
     (a, ta): (usize, Range<usize>),
     (b, tb): (usize, Range<usize>),
 ) -> Option<Finding> {
@@ -871,7 +911,7 @@ fn verify_passage(
     if chars < min_chars(xa, opts) {
         return None;
     }
-    let c = compare(xa, xb, opts.profile).shifted(ra.start, rb.start);
+    let c = compare(xa, xb, profile).shifted(ra.start, rb.start);
     let similarity = c.similarity();
     (similarity >= opts.threshold).then(|| Finding {
         kind: FindingKind::SharedPassage,

@@ -81,6 +81,21 @@ pub enum SourceError {
     UnknownEncoding { label: String },
 }
 
+impl SourceError {
+    /// The input the error is about (none for an unknown encoding label).
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            SourceError::NotFound { path }
+            | SourceError::IsDirectory { path }
+            | SourceError::Io { path, .. }
+            | SourceError::TooLarge { path, .. }
+            | SourceError::Binary { path, .. }
+            | SourceError::Malformed { path, .. } => Some(path),
+            SourceError::UnknownEncoding { .. } => None,
+        }
+    }
+}
+
 /// One witness: the decoded text of a file and everything needed to point back into it.
 #[derive(Debug, Clone)]
 pub struct Document {

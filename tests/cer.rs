@@ -6,7 +6,7 @@ mod common;
 use common::{file, witness};
 use predicates::prelude::*;
 use serde_json::Value;
-use witness::metrics::{Mode, measure};
+use witness::unstable::metrics::{Mode, measure};
 use witness::{Document, ReadOptions};
 
 fn fixture(name: &str) -> Document {

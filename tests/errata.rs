@@ -6,8 +6,23 @@ mod common;
 
 use common::{NEWSPAPER, OFFICIAL, Rng, file, run, snapshots, witness};
 use proptest::prelude::*;
-use witness::errata::{Confidence, Verdict, errata};
-use witness::{Document, Profile, ReadOptions};
+use witness::errata::{Confidence, Verdict};
+use witness::{Corpus, Document, Profile, ReadOptions, errata_of};
+
+/// A corpus of the target (id 0), its references (ids 1…) and other documents.
+fn corpus(
+    target: Document,
+    references: Vec<Document>,
+    others: Vec<Document>,
+) -> (Corpus, Vec<usize>) {
+    let refs = (1..=references.len()).collect();
+    let mut witnesses = vec![target];
+    witnesses.extend(references);
+    (
+        Corpus::with_witnesses(witnesses, others, Profile::Loose),
+        refs,
+    )
+}
 
 #[test]
 fn errata_of_the_newspaper_keynote() {
@@ -160,7 +175,8 @@ proptest! {
         let sentence: String = chars[line_start..line_end].iter().collect();
         prop_assume!(sentence.chars().count() >= 20);
         let news = format!("{}“{}”{}", prose(seed ^ 1, 2), sentence, prose(seed ^ 2, 2));
-        let x = errata(doc("target", &target), vec![doc("official", &official)], vec![doc("news", &news)], Profile::Loose);
+        let (c, refs) = corpus(doc("target", &target), vec![doc("official", &official)], vec![doc("news", &news)]);
+        let x = errata_of(&c, 0, &refs);
         prop_assert_eq!(x.entries.len(), 1, "{:?}", x.entries);
         let e = &x.entries[0];
         prop_assert_eq!(e.found.as_str(), "巜");
@@ -180,12 +196,12 @@ proptest! {
         prop_assume!(('\u{4E00}'..='\u{9FFF}').contains(&chars[i]));
         let target = replaced(&official, i, '巜');
         // One reference agrees with the official text, another with the target.
-        let x = errata(
+        let (c, refs) = corpus(
             doc("target", &target),
             vec![doc("official", &official), doc("copy", &target)],
             Vec::new(),
-            Profile::Loose,
         );
+        let x = errata_of(&c, 0, &refs);
         prop_assert_eq!(x.entries.len(), 1);
         prop_assert_eq!(x.entries[0].verdict, Verdict::Uncertain);
         prop_assert_eq!(x.entries[0].confidence, Confidence::Uncertain);
@@ -205,7 +221,8 @@ proptest! {
         prop_assume!(sentence.chars().count() >= 20);
         let q1 = format!("{}“{}”", prose(seed ^ 3, 2), sentence);
         let q2 = format!("“{}”{}", sentence, prose(seed ^ 4, 2));
-        let x = errata(doc("target", &official), vec![doc("reference", &reference)], vec![doc("q1", &q1), doc("q2", &q2)], Profile::Loose);
+        let (c, refs) = corpus(doc("target", &official), vec![doc("reference", &reference)], vec![doc("q1", &q1), doc("q2", &q2)]);
+        let x = errata_of(&c, 0, &refs);
         prop_assert_eq!(x.entries.len(), 1);
         prop_assert_eq!(x.entries[0].verdict, Verdict::TargetRight);
     }

@@ -189,7 +189,7 @@ fn diff_of_stored_versions_and_recorded_audit() {
     assert_eq!(last["report"], "diff");
     assert_eq!(
         last["report_sha256"],
-        witness::source::hex_sha256(stdout.as_bytes())
+        witness::unstable::source::hex_sha256(stdout.as_bytes())
     );
     assert_eq!(
         last["inputs"][1]["sha256"],
@@ -591,4 +591,185 @@ fn exports() {
         statements[1]["subject"][0]["digest"]["sha256"],
         "fbf6b18cb1fe572f56be78adeba04184597876ca8f14e4dc9a6ad1a58fb5eeef"
     );
+}
+
+/// `line` with the field `key` set to `value` (`None`: removed), still canonical JSON.
+fn edited(line: &str, key: &str, value: Option<Value>) -> String {
+    let mut v: Value = serde_json::from_str(line).unwrap();
+    let m = v.as_object_mut().unwrap();
+    match value {
+        Some(x) => m.insert(key.into(), x),
+        None => m.remove(key),
+    };
+    witness::ledger::canonical::to_canonical(&v).unwrap()
+}
+
+/// A hand edit that leaves valid, canonical JSON with a bad field: every command that reads
+/// the log names the line, the record and the field (exit 2; `verify` exit 1), none panics,
+/// and appends write nothing.
+#[test]
+fn hand_edited_fields_are_named_never_a_panic() {
+    let repo = Repo::new().with_versions();
+    repo.run(&["note", "last"]).assert().code(0);
+    let original = repo.lines();
+    let cases: Vec<(usize, &str, Option<Value>, &str)> = vec![
+        (
+            1,
+            "sha256",
+            Some("zz".into()),
+            r#"record 1: field "sha256": "zz" is not a SHA-256 digest"#,
+        ),
+        // A multi-byte character across the 12th byte, where `log` once cut digests.
+        (
+            1,
+            "sha256",
+            Some("fbf6b18cb1f跨里海".into()),
+            r#"record 1: field "sha256": "fbf6b18cb1f跨里海" is not a SHA-256 digest"#,
+        ),
+        (
+            1,
+            "seq",
+            Some("x".into()),
+            r#"field "seq": "x" is not a record number (a whole number from 0)"#,
+        ),
+        (
+            1,
+            "relations",
+            Some(serde_json::json!([{"type": "quotes"}])),
+            r#"record 1: field "relations[0].target" is missing"#,
+        ),
+        (
+            1,
+            "relations",
+            Some(serde_json::json!([{"type": "quotes", "target": "a跨里海"}])),
+            r#"record 1: field "relations[0].target": "a跨里海" is not a SHA-256 digest"#,
+        ),
+        (
+            1,
+            "bytes",
+            Some(21389.into()),
+            r#"record 1: field "bytes": 21389 is not a whole number written as a string, such as "42""#,
+        ),
+        (1, "label", None, r#"record 1: field "label" is missing"#),
+        (
+            0,
+            "role",
+            Some("boss".into()),
+            r#"record 0: field "role": "boss" is not a role (official, transcription, translation, news)"#,
+        ),
+        (
+            0,
+            "type",
+            Some("poem".into()),
+            r#"record 0: field "type": "poem" is not a record type (version, audit, note, repair)"#,
+        ),
+        (
+            2,
+            "text",
+            Some(5.into()),
+            r#"record 2: field "text": 5 is not a string"#,
+        ),
+        (
+            2,
+            "prev",
+            Some("跨".repeat(64).into()),
+            r#"record 2: field "prev": "跨跨跨"#,
+        ),
+    ];
+    for (i, key, value, message) in cases {
+        let mut lines = original.clone();
+        lines[i] = edited(&lines[i], key, value);
+        repo.write_lines(&lines);
+        let damaged = repo.log();
+        let line = format!("ledger.jsonl line {}: {message}", i + 1);
+        for args in [
+            &["log"][..],
+            &["log", "--json"],
+            &["show", "paper"],
+            &["check"],
+            &["diff", "official", "paper"],
+            &["export", "--format", "prov-json"],
+        ] {
+            repo.run(args)
+                .assert()
+                .code(2)
+                .stderr(predicate::str::contains(&line));
+        }
+        // The last record is what an append chains onto: damage there is refused as such.
+        let note = repo.run(&["note", "x"]).assert().code(2);
+        if i == 2 {
+            note.stderr(predicate::str::contains(
+                "the last record is damaged: ".to_string() + message,
+            ));
+        } else {
+            note.stderr(predicate::str::contains(&line));
+        }
+        assert_eq!(repo.log(), damaged, "nothing written");
+        let (code, msg) = repo.verify();
+        assert_eq!(code, 1, "{msg}");
+        assert!(
+            msg.starts_with(&format!("ledger damaged: line {}: {message}", i + 1)),
+            "{msg}"
+        );
+    }
+
+    // A multi-byte label is a label: every command reads it.
+    let mut lines = original.clone();
+    lines[1] = edited(&lines[1], "label", Some("跨里海跨里海跨里海".into()));
+    repo.write_lines(&lines);
+    let log = repo.run(&["log"]).output().unwrap();
+    assert_eq!(log.status.code(), Some(0));
+    assert!(
+        String::from_utf8(log.stdout)
+            .unwrap()
+            .contains("version 跨里海跨里海跨里海 004_74678af65d43f56c.txt sha256 fbf6b18cb1fe (transcription_of official)")
+    );
+    repo.run(&["show", "跨里海跨里海跨里海"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "\"label\": \"跨里海跨里海跨里海\"",
+        ));
+    repo.run(&["check"]).assert().code(0);
+    repo.run(&["diff", "official", "跨里海跨里海跨里海"])
+        .assert()
+        .code(1);
+    // …but the edit broke the chain, and `verify` says where.
+    let (code, msg) = repo.verify();
+    assert_eq!(code, 1);
+    assert!(
+        msg.starts_with("ledger damaged: record 2 (line 3) names "),
+        "{msg}"
+    );
+}
+
+/// `log --json` and `show` print every field of the line and the id, as they always have.
+#[test]
+fn log_json_and_show_print_the_line_and_the_id() {
+    let repo = Repo::new().with_versions();
+    repo.run(&["note", "跨里海"]).assert().code(0);
+    let lines = repo.lines();
+    let log: Vec<Value> =
+        serde_json::from_slice(&repo.run(&["log", "--json"]).output().unwrap().stdout).unwrap();
+    assert_eq!(log.len(), 3);
+    for (line, mut shown) in lines.iter().zip(log.into_iter().rev()) {
+        let id = shown
+            .as_object_mut()
+            .unwrap()
+            .remove("id")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string();
+        let mut leaf = vec![0u8];
+        leaf.extend_from_slice(line.as_bytes());
+        assert_eq!(id, witness::unstable::source::hex_sha256(&leaf));
+        assert_eq!(shown, serde_json::from_str::<Value>(line).unwrap());
+        let show = repo.run(&["show", &id]).output().unwrap();
+        let show = String::from_utf8(show.stdout).unwrap();
+        let (json, _) = show.trim_end().rsplit_once('\n').unwrap();
+        let mut json: Value = serde_json::from_str(json).unwrap();
+        json.as_object_mut().unwrap().remove("id");
+        assert_eq!(json, shown);
+    }
 }

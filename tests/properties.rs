@@ -2,8 +2,9 @@
 //! offset map points at what it claims, and layout-only changes are never substantive.
 
 use proptest::prelude::*;
-use witness::classify::{Site, classify};
-use witness::normalize::{Profile, fold_loose, is_layout_space, view};
+use witness::unstable::chars::{fold_loose, is_layout_space};
+use witness::unstable::classify::{Site, classify};
+use witness::unstable::normalize::{Profile, view};
 use witness::{Class, Diff, DiffOptions, Document, ReadOptions};
 
 const PROFILES: [Profile; 4] = [
@@ -189,7 +190,7 @@ proptest! {
         a in prop::collection::vec(0u32..4, 0..400),
         edits in prop::collection::vec((any::<usize>(), 0u8..3, 0u32..6), 0..60),
     ) {
-        use witness::levenshtein::{cost, distance, edit_ops};
+        use witness::unstable::levenshtein::{cost, distance, edit_ops};
         // b is a with random edits, so distances range from 0 to large.
         let mut b = a.clone();
         for (at, op, sym) in edits {

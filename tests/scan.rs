@@ -9,6 +9,7 @@ use predicates::prelude::*;
 use proptest::prelude::*;
 use serde_json::Value;
 use witness::scan::{FindingKind, ScanOptions, scan};
+use witness::{Corpus, Profile};
 use witness::{Document, ReadOptions};
 
 /// Random Chinese prose: ideographs from a 3,000-character range, sentences of 8–30
@@ -35,7 +36,8 @@ fn doc(name: &str, text: &str) -> Document {
 
 /// Findings of one kind as (doc, byte range) lists.
 fn found(docs: Vec<Document>, kind: FindingKind) -> Vec<Vec<(usize, std::ops::Range<usize>)>> {
-    let s = scan(docs, &ScanOptions::default());
+    let corpus = Corpus::new(docs, Profile::Loose);
+    let s = scan(&corpus, &ScanOptions::default());
     s.findings
         .iter()
         .filter(|f| f.kind == kind)
@@ -63,7 +65,8 @@ proptest! {
 
     #[test]
     fn unrelated_texts_yield_nothing(seed in any::<u64>()) {
-        let s = scan(vec![doc("a", &prose(seed, 12)), doc("b", &prose(seed ^ 0xABCDEF, 12))], &ScanOptions::default());
+        let corpus = Corpus::new(vec![doc("a", &prose(seed, 12)), doc("b", &prose(seed ^ 0xABCDEF, 12))], Profile::Loose);
+        let s = scan(&corpus, &ScanOptions::default());
         prop_assert!(s.findings.is_empty(), "{:?}", s.findings);
         prop_assert!(s.coverage.is_empty());
     }
@@ -97,7 +100,8 @@ proptest! {
         let cut = host.find('，').unwrap() + '，'.len_utf8();
         let text = format!("{}“{}”{}", &host[..cut], changed, &host[cut..]);
         let quoted_at = cut + "“".len();
-        let s = scan(vec![doc("source", &source), doc("host", &text)], &ScanOptions::default());
+        let corpus = Corpus::new(vec![doc("source", &source), doc("host", &text)], Profile::Loose);
+        let s = scan(&corpus, &ScanOptions::default());
         let passages: Vec<_> = s.findings.iter().filter(|f| f.kind == FindingKind::SharedPassage).collect();
         prop_assert_eq!(passages.len(), 1, "{:?}", s.findings);
         let p = passages[0];

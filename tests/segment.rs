@@ -1,6 +1,6 @@
 //! Paragraph detection on the three layouts of the corpus.
 
-use witness::segment::{paragraphs, sentences};
+use witness::unstable::segment::{paragraphs, sentences};
 
 fn corpus(name: &str) -> String {
     std::fs::read_to_string(format!("{}/corpus/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()

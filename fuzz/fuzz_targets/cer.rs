@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use witness::levenshtein::{cost, distance, edit_ops};
+use witness::unstable::levenshtein::{cost, distance, edit_ops};
 
 fn naive(a: &[u32], b: &[u32]) -> usize {
     let mut row: Vec<usize> = (0..=b.len()).collect();

@@ -2,8 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use witness::diff::compare;
-use witness::normalize::Profile;
+use witness::compare;
+use witness::unstable::normalize::Profile;
 
 fuzz_target!(|data: (&str, &str)| {
     let (a, b) = data;

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use witness::normalize::{Profile, view};
+use witness::unstable::normalize::{Profile, view};
 
 fuzz_target!(|text: &str| {
     for profile in [

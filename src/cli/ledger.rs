@@ -4,12 +4,14 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use super::{CliError, Outcome, write_stdout};
 use crate::diff::{DiffOptions, diff};
 use crate::ledger::verify::{check_proof, consistency_proof, inclusion_proof, verify};
-use crate::ledger::{Ledger, LedgerError, Record, export};
+use crate::ledger::{
+    Body, Digest, Input, Ledger, LedgerError, Record, Relation, RelationKind, Version, export,
+};
 use crate::normalize::Profile;
 use crate::report::{self, TextOptions};
 use crate::source::{Document, ReadOptions, SourceError};
@@ -22,6 +24,7 @@ pub fn ledger(at: &Option<PathBuf>) -> Result<Ledger, LedgerError> {
     }
 }
 
+/// The arguments of `witness add`.
 #[derive(Args, Debug)]
 pub struct AddArgs {
     /// Files to record (inside the repository: the directory that holds .witness/).
@@ -33,15 +36,19 @@ pub struct AddArgs {
     /// Where the bytes came from (a URI).
     #[arg(long, value_name = "URI")]
     source: Option<String>,
+    /// What the version is.
     #[arg(long, value_enum)]
     role: Option<Role>,
     /// This is a transcription of that version (ID: digest, prefix, label, label@N).
     #[arg(long, value_name = "ID")]
     transcription_of: Option<String>,
+    /// This is a revision of that version.
     #[arg(long, value_name = "ID")]
     revision_of: Option<String>,
+    /// This is a translation of that version.
     #[arg(long, value_name = "ID")]
     translation_of: Option<String>,
+    /// This quotes that version.
     #[arg(long, value_name = "ID")]
     quotes: Option<String>,
     /// A note kept with the version.
@@ -49,22 +56,72 @@ pub struct AddArgs {
     note: Option<String>,
 }
 
+/// The ledger for a command that records when there is one (`audit`): the one `--ledger`
+/// names (which must exist), else the one found above the current directory, if any.
+pub fn ledger_if_any(at: &Option<PathBuf>) -> Result<Option<Ledger>, LedgerError> {
+    match at {
+        Some(dir) => Ledger::open(dir).map(Some),
+        None => match Ledger::find(Path::new(".")) {
+            Ok(l) => Ok(Some(l)),
+            Err(LedgerError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+/// Whether each document's bytes are a version the ledger marks `official` (the bases of
+/// `witness audit`).
+pub fn official(l: &Ledger, docs: &[Document]) -> Result<Vec<bool>, LedgerError> {
+    let official = l.with_role(crate::ledger::Role::Official)?;
+    Ok(docs
+        .iter()
+        .map(|d| Digest::parse(&d.sha256).is_ok_and(|s| official.contains(&s)))
+        .collect())
+}
+
+/// Records a version of each audited file whose bytes the ledger does not have yet:
+/// [`Ledger::record_new_versions`].
+pub fn record_versions(l: &Ledger, docs: &[Document]) -> Result<(), LedgerError> {
+    l.record_new_versions(docs)?;
+    Ok(())
+}
+
+/// `--role`: the command line's names of [`crate::ledger::Role`].
 #[derive(ValueEnum, Clone, Copy, Debug)]
 #[value(rename_all = "snake_case")]
 pub enum Role {
+    /// The official text: a base the others are audited against.
     Official,
+    /// A transcription of another version.
     Transcription,
+    /// A translation of another version.
     Translation,
+    /// A news report that carries the text.
     News,
 }
 
+impl From<Role> for crate::ledger::Role {
+    fn from(r: Role) -> crate::ledger::Role {
+        match r {
+            Role::Official => crate::ledger::Role::Official,
+            Role::Transcription => crate::ledger::Role::Transcription,
+            Role::Translation => crate::ledger::Role::Translation,
+            Role::News => crate::ledger::Role::News,
+        }
+    }
+}
+
+/// `witness export --format`.
 #[derive(ValueEnum, Clone, Copy, Debug)]
 #[value(rename_all = "kebab-case")]
 pub enum ExportFormat {
+    /// W3C PROV-JSON of the whole ledger.
     ProvJson,
+    /// An in-toto Statement v1 per version, one per line.
     InToto,
 }
 
+/// `witness init`.
 pub fn init() -> Result<Outcome, CliError> {
     let l = Ledger::init(Path::new("."))?;
     write_stdout(&format!(
@@ -74,6 +131,7 @@ pub fn init() -> Result<Outcome, CliError> {
     Ok(Outcome::Same)
 }
 
+/// `witness add`: stores each file and appends a version record for it, all in one append.
 pub fn add(at: &Option<PathBuf>, args: AddArgs) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
     if args.label.is_some() && args.files.len() > 1 {
@@ -98,14 +156,17 @@ pub fn add(at: &Option<PathBuf>, args: AddArgs) -> Result<Outcome, CliError> {
         Vec::new()
     };
     for (kind, id) in [
-        ("transcription_of", &args.transcription_of),
-        ("revision_of", &args.revision_of),
-        ("translation_of", &args.translation_of),
-        ("quotes", &args.quotes),
+        (RelationKind::TranscriptionOf, &args.transcription_of),
+        (RelationKind::RevisionOf, &args.revision_of),
+        (RelationKind::TranslationOf, &args.translation_of),
+        (RelationKind::Quotes, &args.quotes),
     ] {
         if let Some(id) = id {
             let target = l.resolve(&records, id)?;
-            relations.push(json!({"type": kind, "target": target.id}));
+            relations.push(Relation {
+                kind,
+                target: target.id,
+            });
         }
     }
     let mut paths = Vec::new();
@@ -125,92 +186,67 @@ pub fn add(at: &Option<PathBuf>, args: AddArgs) -> Result<Outcome, CliError> {
         paths.push(rel);
     }
     let mut bodies = Vec::new();
-    let mut shown = Vec::new();
     for (f, rel) in args.files.iter().zip(paths) {
         let stored = l.store(f)?;
         let label = args.label.clone().unwrap_or_else(|| {
             f.file_stem()
                 .map_or_else(|| rel.clone(), |s| s.to_string_lossy().into_owned())
         });
-        let mut body = Map::new();
-        body.insert("type".into(), "version".into());
-        body.insert("path".into(), rel.clone().into());
-        body.insert("label".into(), label.clone().into());
-        body.insert("sha256".into(), stored.sha256.clone().into());
-        body.insert("text_sha256".into(), stored.text_sha256.into());
-        body.insert("encoding".into(), stored.encoding.into());
-        body.insert("bytes".into(), stored.bytes.to_string().into());
-        body.insert("relations".into(), Value::Array(relations.clone()));
-        if let Some(role) = args.role {
-            let name = format!("{role:?}").to_lowercase();
-            body.insert("role".into(), name.into());
-        }
-        if let Some(s) = &args.source {
-            body.insert("source".into(), s.clone().into());
-        }
-        if let Some(n) = &args.note {
-            body.insert("note".into(), n.clone().into());
-        }
-        bodies.push(body);
-        shown.push((rel, label, stored.sha256));
+        bodies.push(Body::Version(Version {
+            relations: relations.clone(),
+            role: args.role.map(Into::into),
+            source: args.source.clone(),
+            note: args.note.clone(),
+            ..Version::new(rel, label, &stored)
+        }));
     }
     let written = l.append_all(bodies)?;
-    let versions = written.iter().filter(|r| r.kind() == "version");
     let mut out = String::new();
-    for (r, (rel, label, sha256)) in versions.zip(shown) {
+    for (r, v) in written.iter().filter_map(|r| r.version().map(|v| (r, v))) {
         out += &format!(
-            "added {rel} as {label} (record {}, {}, sha256 {})\n",
+            "added {} as {} (record {}, {}, sha256 {})\n",
+            v.path,
+            v.label,
             r.seq,
-            &r.id[..12],
-            &sha256[..12]
+            r.id.short(),
+            v.sha256.short()
         );
     }
     write_stdout(&out)?;
     Ok(Outcome::Same)
 }
 
+/// `witness note`.
 pub fn note(at: &Option<PathBuf>, text: String) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
-    let mut body = Map::new();
-    body.insert("type".into(), "note".into());
-    body.insert("text".into(), text.into());
-    let r = l.append(body)?;
-    write_stdout(&format!("noted (record {}, {})\n", r.seq, &r.id[..12]))?;
+    let r = l.append(Body::note(text))?;
+    write_stdout(&format!("noted (record {}, {})\n", r.seq, r.id.short()))?;
     Ok(Outcome::Same)
 }
 
 /// One line about a record, for `log`.
 fn summary(r: &Record, records: &[Record]) -> String {
-    let name_of = |id: &str| {
-        records.iter().find(|x| x.id == id).map_or_else(
-            || id[..12.min(id.len())].to_string(),
-            |x| {
-                x.str("label")
-                    .map_or_else(|| format!("record {}", x.seq), str::to_string)
+    let name_of = |id: &Digest| {
+        records.iter().find(|x| x.id == *id).map_or_else(
+            || id.short(),
+            |x| match x.version() {
+                Some(v) => v.label.clone(),
+                None => format!("record {}", x.seq),
             },
         )
     };
-    match r.kind() {
-        "version" => {
-            let rels: Vec<String> = r
-                .body
-                .get("relations")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|x| {
-                    Some(format!(
-                        "{} {}",
-                        x["type"].as_str()?,
-                        name_of(x["target"].as_str()?)
-                    ))
-                })
+    match &r.body {
+        Body::Version(v) => {
+            let rels: Vec<String> = v
+                .relations
+                .iter()
+                .map(|x| format!("{} {}", x.kind.name(), name_of(&x.target)))
                 .collect();
             format!(
                 "version {} {} sha256 {}{}",
-                r.str("label").unwrap_or("?"),
-                r.str("path").unwrap_or("?"),
-                &r.str("sha256").unwrap_or("?")[..12.min(r.str("sha256").unwrap_or("?").len())],
+                v.label,
+                v.path,
+                v.sha256.short(),
                 if rels.is_empty() {
                     String::new()
                 } else {
@@ -218,40 +254,28 @@ fn summary(r: &Record, records: &[Record]) -> String {
                 }
             )
         }
-        "audit" => {
-            let inputs: Vec<String> = r
-                .body
-                .get("inputs")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|x| x["path"].as_str().map(str::to_string))
-                .collect();
-            format!(
-                "audit {} of {}",
-                r.str("report").unwrap_or("?"),
-                inputs.join(", ")
-            )
+        Body::Audit(a) => {
+            let inputs: Vec<&str> = a.inputs.iter().map(|x| x.path.as_str()).collect();
+            format!("audit {} of {}", a.report, inputs.join(", "))
         }
-        "note" => format!("note {}", r.str("text").unwrap_or("")),
-        "repair" => format!("repair: {}", r.str("what").unwrap_or("")),
-        other => other.to_string(),
+        Body::Note(n) => format!("note {}", n.text),
+        Body::Repair(x) => format!("repair: {}", x.what),
     }
 }
 
+/// A record as `log --json` and `show` print it: the fields of its line and its id.
+fn record_json(r: &Record) -> Value {
+    let mut m = r.to_json();
+    m.insert("id".into(), r.id.to_string().into());
+    Value::Object(m)
+}
+
+/// `witness log`: the records, newest first.
 pub fn log(at: &Option<PathBuf>, as_json: bool) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
     let records = l.records()?;
     let out = if as_json {
-        let list: Vec<Value> = records
-            .iter()
-            .rev()
-            .map(|r| {
-                let mut m = r.body.clone();
-                m.insert("id".into(), r.id.clone().into());
-                Value::Object(m)
-            })
-            .collect();
+        let list: Vec<Value> = records.iter().rev().map(record_json).collect();
         report::to_json(&list)
     } else {
         records
@@ -261,8 +285,8 @@ pub fn log(at: &Option<PathBuf>, as_json: bool) -> Result<Outcome, CliError> {
                 format!(
                     "{:>5} {} {} {}\n",
                     r.seq,
-                    &r.id[..12],
-                    r.str("time").unwrap_or(""),
+                    r.id.short(),
+                    r.time,
                     summary(r, &records)
                 )
             })
@@ -272,13 +296,12 @@ pub fn log(at: &Option<PathBuf>, as_json: bool) -> Result<Outcome, CliError> {
     Ok(Outcome::Same)
 }
 
+/// `witness show`: one record as JSON, then its line of `log`.
 pub fn show(at: &Option<PathBuf>, id: &str) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
     let records = l.records()?;
     let r = l.resolve(&records, id)?;
-    let mut m = r.body.clone();
-    m.insert("id".into(), r.id.clone().into());
-    let mut out = report::to_json(&Value::Object(m));
+    let mut out = report::to_json(&record_json(r));
     out += &format!("{}\n", summary(r, &records));
     write_stdout(&out)?;
     Ok(Outcome::Same)
@@ -328,6 +351,7 @@ pub fn verify_cmd(at: &Option<PathBuf>, proof: Option<PathBuf>) -> Result<Outcom
     }
 }
 
+/// `witness prove`: an inclusion proof of a record, or a consistency proof since a size.
 pub fn prove(
     at: &Option<PathBuf>,
     id: Option<String>,
@@ -347,6 +371,7 @@ pub fn prove(
     Ok(Outcome::Same)
 }
 
+/// `witness export`.
 pub fn export_cmd(at: &Option<PathBuf>, format: ExportFormat) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
     let records = l.records()?;
@@ -366,10 +391,11 @@ pub fn check(at: &Option<PathBuf>, paths: Vec<PathBuf>, record: bool) -> Result<
     let l = ledger(at)?;
     let records = l.records()?;
     // The last version of each path.
-    let mut latest: std::collections::BTreeMap<String, &Record> = std::collections::BTreeMap::new();
-    for r in records.iter().filter(|r| r.kind() == "version") {
-        if let Some(p) = r.str("path") {
-            latest.insert(p.to_string(), r);
+    let mut latest: std::collections::BTreeMap<&str, (&Record, &Version)> =
+        std::collections::BTreeMap::new();
+    for r in &records {
+        if let Some(v) = r.version() {
+            latest.insert(&v.path, (r, v));
         }
     }
     let wanted: Option<Vec<String>> = if paths.is_empty() {
@@ -385,23 +411,26 @@ pub fn check(at: &Option<PathBuf>, paths: Vec<PathBuf>, record: bool) -> Result<
     let mut out = String::new();
     let mut drift = 0;
     let mut inputs = Vec::new();
-    for (rel, r) in &latest {
-        if wanted.as_ref().is_some_and(|w| !w.contains(rel)) {
+    for (&rel, &(r, v)) in &latest {
+        if wanted.as_ref().is_some_and(|w| !w.iter().any(|p| p == rel)) {
             continue;
         }
         let file = l.root.join(rel);
-        let recorded = r.str("sha256").unwrap_or("");
+        let recorded = v.sha256;
         let Ok(bytes) = std::fs::read(&file) else {
             drift += 1;
             out += &format!(
                 "missing  {rel} (last recorded as {}@…, record {})\n",
-                r.str("label").unwrap_or("?"),
-                r.seq
+                v.label, r.seq
             );
             continue;
         };
-        let now = crate::source::hex_sha256(&bytes);
-        inputs.push(json!({"path": rel, "sha256": now}));
+        let now = Digest::of(&bytes);
+        inputs.push(Input {
+            path: rel.to_string(),
+            sha256: now,
+            text_sha256: None,
+        });
         if now == recorded {
             out += &format!("ok       {rel}\n");
             continue;
@@ -409,10 +438,10 @@ pub fn check(at: &Option<PathBuf>, paths: Vec<PathBuf>, record: bool) -> Result<
         drift += 1;
         out += &format!(
             "changed  {rel}: recorded sha256 {}, now {}\n",
-            &recorded[..12.min(recorded.len())],
-            &now[..12]
+            recorded.short(),
+            now.short()
         );
-        let old = l.object(r.seq, recorded)?;
+        let old = l.object(r.seq, &recorded)?;
         let read = ReadOptions {
             encoding: None,
             lossy: true,
@@ -425,7 +454,7 @@ pub fn check(at: &Option<PathBuf>, paths: Vec<PathBuf>, record: bool) -> Result<
         }
     }
     if let Some(w) = &wanted {
-        for p in w.iter().filter(|p| !latest.contains_key(*p)) {
+        for p in w.iter().filter(|p| !latest.contains_key(p.as_str())) {
             out += &format!("untracked {p}: not in the ledger; `witness add` it first\n");
             drift += 1;
         }
@@ -436,7 +465,7 @@ pub fn check(at: &Option<PathBuf>, paths: Vec<PathBuf>, record: bool) -> Result<
     );
     write_stdout(&out)?;
     if record {
-        record_audit(&l, "check", inputs, None, out.as_bytes())?;
+        l.record_audit("check", inputs, None, out.as_bytes())?;
     }
     Ok(if drift > 0 {
         Outcome::Differ
@@ -445,7 +474,9 @@ pub fn check(at: &Option<PathBuf>, paths: Vec<PathBuf>, record: bool) -> Result<
     })
 }
 
-/// Appends an audit record for a report just produced.
+/// Appends an audit record for a report just produced: [`Ledger::record_audit`] for the
+/// inputs [`input`] made.
+// Transitional: callers can pass `Vec<Input>` from `Input::of` to `Ledger::record_audit`.
 pub fn record_audit(
     l: &Ledger,
     report: &str,
@@ -453,31 +484,22 @@ pub fn record_audit(
     profile: Option<Profile>,
     output: &[u8],
 ) -> Result<(), CliError> {
-    let mut body = Map::new();
-    body.insert("type".into(), "audit".into());
-    body.insert("report".into(), report.into());
-    body.insert("inputs".into(), Value::Array(inputs));
-    if let Some(p) = profile {
-        body.insert(
-            "profile".into(),
-            json!({"name": p.name(), "sha256": p.sha256()}),
-        );
-    }
-    body.insert(
-        "tool".into(),
-        json!({"name": "witness", "version": env!("CARGO_PKG_VERSION")}),
-    );
-    body.insert(
-        "report_sha256".into(),
-        crate::source::hex_sha256(output).into(),
-    );
-    l.append(body)?;
+    let inputs = inputs
+        .into_iter()
+        .map(serde_json::from_value::<Input>)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CliError::Usage(format!("an input of the {report} report: {e}")))?;
+    l.record_audit(report, inputs, profile, output)?;
     Ok(())
 }
 
-/// The input object of an audit record for a document.
+/// The input of an audit record for a document, as JSON: [`Input::of`].
+// Transitional, like `record_audit`.
 pub fn input(doc: &Document) -> Value {
-    json!({"path": doc.path, "sha256": doc.sha256, "text_sha256": doc.text_sha256})
+    Input::of(doc)
+        .ok()
+        .and_then(|i| serde_json::to_value(i).ok())
+        .unwrap_or(Value::Null)
 }
 
 /// Reads a diff argument: a file, or else a version in the ledger (ID, label, label@N).
@@ -489,17 +511,15 @@ pub fn load(arg: &Path, read: &ReadOptions, at: &Option<PathBuf>) -> Result<Docu
             };
             let records = l.records()?;
             let id = arg.to_string_lossy();
-            let r = match l.resolve(&records, &id) {
-                Ok(r) if r.kind() == "version" => r,
-                _ => return Err(SourceError::NotFound { path }.into()),
+            let (r, v) = match l.resolve(&records, &id) {
+                Ok(r) => match r.version() {
+                    Some(v) => (r, v),
+                    None => return Err(SourceError::NotFound { path }.into()),
+                },
+                Err(_) => return Err(SourceError::NotFound { path }.into()),
             };
-            let bytes = l.object(r.seq, r.str("sha256").unwrap_or(""))?;
-            Ok(Document::from_bytes(
-                &id,
-                r.str("label").unwrap_or(&id),
-                &bytes,
-                read,
-            )?)
+            let bytes = l.object(r.seq, &v.sha256)?;
+            Ok(Document::from_bytes(&id, &v.label, &bytes, read)?)
         }
         other => Ok(other?),
     }

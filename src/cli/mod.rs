@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
+use crate::audit::FailOn;
 use crate::classify::Class;
+use crate::corpus::{Corpus, Files, Skipped};
 use crate::diff::{DiffOptions, diff};
 use crate::ledger::LedgerError;
 use crate::metrics::{Measure, Mode, measure};
 use crate::normalize::Profile;
 use crate::report::cer::{CerRun, Pair};
-use crate::report::scan::Skipped;
 use crate::report::{self, TextOptions};
 use crate::scan::{FindingKind, ScanOptions, scan};
 use crate::source::{Document, ReadOptions, SourceError};
@@ -105,7 +106,7 @@ struct AuditArgs {
     #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
     /// What makes the exit status 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Any)]
+    #[arg(long, value_parser = choice::<FailOn>(), default_value = "any")]
     fail_on: FailOn,
     /// Do not record versions and the audit in the ledger, even when there is one.
     #[arg(long)]
@@ -115,17 +116,6 @@ struct AuditArgs {
     quiet: bool,
     #[command(flatten)]
     input: InputArgs,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-#[value(rename_all = "snake_case")]
-enum FailOn {
-    /// Any finding, variant or erratum.
-    Any,
-    /// Substantive variants and errata only.
-    Substantive,
-    /// Always exit 0 (2 on trouble).
-    Never,
 }
 
 #[derive(Args, Debug)]
@@ -269,6 +259,13 @@ impl Named for Profile {
     }
 }
 
+impl Named for FailOn {
+    const ALL: &'static [FailOn] = &FailOn::ALL;
+    fn name(self) -> &'static str {
+        FailOn::name(self)
+    }
+}
+
 impl Named for FindingKind {
     const ALL: &'static [FindingKind] = &FindingKind::ALL;
     fn name(self) -> &'static str {
@@ -378,12 +375,8 @@ pub enum CliError {
     Usage(String),
     #[error("cannot write the report: {0}")]
     Output(std::io::Error),
-    #[error("{path}: cannot write the report there: {source}; choose another --out")]
-    WriteReport {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    WriteReport(#[from] crate::report::audit::WriteError),
     #[error("nothing could be read ({0} skipped); check the paths above")]
     NothingRead(usize),
 }
@@ -395,6 +388,17 @@ pub enum Outcome {
     Same,
     /// Exit 1: differences found.
     Differ,
+}
+
+impl Outcome {
+    /// `Differ` when `differs`.
+    pub fn of(differs: bool) -> Outcome {
+        if differs {
+            Outcome::Differ
+        } else {
+            Outcome::Same
+        }
+    }
 }
 
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
@@ -421,15 +425,9 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
 fn run_scan(args: ScanArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     // A report to record needs a ledger: find it before doing the work.
     let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
-    let read = args.input.read_options();
-    let mut skipped = Vec::new();
-    let files = collect_files(&args.paths, &args.ext, &mut skipped);
-    let docs = read_files(&files, &read, &mut skipped);
-    if docs.is_empty() {
-        return Err(CliError::NothingRead(skipped.len()));
-    }
+    let files = Files::new(&args.paths).extensions(&args.ext);
+    let (corpus, skipped) = read_corpus(&files, &args.input, args.profile)?;
     let opts = ScanOptions {
-        profile: args.profile,
         min_chars: args.min_chars,
         threshold: args.threshold,
         kinds: if args.kinds.is_empty() {
@@ -438,7 +436,7 @@ fn run_scan(args: ScanArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
             args.kinds.clone()
         },
     };
-    let result = scan(docs, &opts);
+    let result = scan(&corpus, &opts);
     let out = match args.format {
         Format::Text => report::scan::text(&result, &skipped, args.input.color()),
         Format::Json => report::scan::json(&result, &skipped),
@@ -456,89 +454,25 @@ fn run_scan(args: ScanArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     })
 }
 
-/// Reads files in parallel; those that cannot be read are skipped, named on stderr, and
-/// added to `skipped` (after any skipped while listing them).
-fn read_files(files: &[PathBuf], read: &ReadOptions, skipped: &mut Vec<Skipped>) -> Vec<Document> {
-    let results: Vec<Result<Document, SourceError>> =
-        files.par_iter().map(|p| Document::read(p, read)).collect();
-    let mut docs = Vec::new();
-    for r in results {
-        match r {
-            Ok(d) => docs.push(d),
-            Err(e) => skipped.push(skip(e)),
-        }
-    }
-    for k in skipped.iter() {
+/// Names on stderr the files that could not be read.
+fn warn_skipped(skipped: &[Skipped]) {
+    for k in skipped {
         eprintln!("witness: skipped {}: {}", k.path, k.error);
     }
-    docs
 }
 
-/// A read error as a skipped file: the message without the path it already names.
-fn skip(e: SourceError) -> Skipped {
-    let path = match &e {
-        SourceError::NotFound { path }
-        | SourceError::IsDirectory { path }
-        | SourceError::Io { path, .. }
-        | SourceError::TooLarge { path, .. }
-        | SourceError::Binary { path, .. }
-        | SourceError::Malformed { path, .. } => path.clone(),
-        SourceError::UnknownEncoding { .. } => String::new(),
-    };
-    let message = e.to_string();
-    let error = message
-        .strip_prefix(&format!("{path}: "))
-        .unwrap_or(&message)
-        .to_string();
-    Skipped { path, error }
-}
-
-/// Files named, and files under directories named (sorted, dot-entries and symlinked
-/// directories left out so a walk never loops). Paths that cannot be walked are skipped.
-fn collect_files(paths: &[PathBuf], ext: &[String], skipped: &mut Vec<Skipped>) -> Vec<PathBuf> {
-    let wanted = |p: &Path| {
-        ext.iter().any(|e| e == "*")
-            || p.extension().is_some_and(|x| {
-                ext.iter()
-                    .any(|e| x.eq_ignore_ascii_case(e.trim_start_matches('.')))
-            })
-    };
-    let mut files = Vec::new();
-    let mut stack: Vec<PathBuf> = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            stack.push(p.clone());
-        } else {
-            files.push(p.clone());
-        }
+/// Reads a corpus; files that cannot be read are named on stderr. Nothing read is an error.
+fn read_corpus(
+    files: &Files,
+    input: &InputArgs,
+    profile: Profile,
+) -> Result<(Corpus, Vec<Skipped>), CliError> {
+    let (corpus, skipped) = Corpus::read(files, &input.read_options(), profile);
+    warn_skipped(&skipped);
+    if corpus.is_empty() {
+        return Err(CliError::NothingRead(skipped.len()));
     }
-    while let Some(dir) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) => {
-                skipped.push(Skipped {
-                    path: dir.display().to_string(),
-                    error: format!("cannot list the directory: {e}"),
-                });
-                continue;
-            }
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(path),
-                Ok(t) if t.is_symlink() && path.is_dir() => {}
-                Ok(_) if wanted(&path) => files.push(path),
-                _ => {}
-            }
-        }
-    }
-    files.sort();
-    files.dedup();
-    files
+    Ok((corpus, skipped))
 }
 
 fn run_diff(args: DiffArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
@@ -581,9 +515,13 @@ fn run_diff(args: DiffArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
 }
 
 fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
-    let read = args.input.read_options();
-    let mut skipped = Vec::new();
-    let files = collect_files(&args.paths, &["txt".to_string()], &mut skipped);
+    // The ledger, when there is one: roles name the bases, versions and the audit are
+    // recorded. A ledger named with --ledger must exist.
+    let ledger = if args.no_record {
+        None
+    } else {
+        ledger::ledger_if_any(at)?
+    };
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new_spinner();
         b.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -595,73 +533,20 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError>
         }
     };
     step("reading");
-    let docs = read_files(&files, &read, &mut skipped);
-    if docs.is_empty() {
-        return Err(CliError::NothingRead(skipped.len()));
-    }
-    // The ledger, when there is one: roles name the bases, versions and the audit are recorded.
-    let ledger = if args.no_record {
-        None
-    } else {
-        ledger::ledger(at).ok()
+    let (corpus, skipped) = read_corpus(&Files::new(&args.paths), &args.input, args.profile)?;
+    let official = match &ledger {
+        Some(l) => ledger::official(l, corpus.docs())?,
+        None => vec![false; corpus.len()],
     };
-    let records = match &ledger {
-        Some(l) => l.records()?,
-        None => Vec::new(),
-    };
-    let official: Vec<bool> = docs
-        .iter()
-        .map(|d| {
-            records.iter().any(|r| {
-                r.kind() == "version"
-                    && r.str("sha256") == Some(&d.sha256)
-                    && r.str("role") == Some("official")
-            })
-        })
-        .collect();
-    let audit = crate::audit::audit(docs, &official, args.profile, &step);
+    let audit = crate::audit::audit(&corpus, &official, &step);
     step("writing the report");
-    let out_dir = &args.out;
-    let cannot = |p: &Path| {
-        let path = p.display().to_string();
-        move |source| CliError::WriteReport { path, source }
-    };
-    std::fs::create_dir_all(out_dir).map_err(cannot(out_dir))?;
-    let report_json = report::audit::json(&audit, &skipped);
-    let errata_md: String = audit
-        .errata
-        .iter()
-        .map(|(_, x)| report::errata::markdown(x) + "\n")
-        .collect();
-    let errata_csv: String = audit
-        .errata
-        .iter()
-        .enumerate()
-        .map(|(i, (_, x))| {
-            let csv = report::errata::csv(x);
-            // One header for the whole file.
-            if i == 0 {
-                csv
-            } else {
-                csv.lines().skip(1).map(|l| format!("{l}\n")).collect()
-            }
-        })
-        .collect();
-    for (name, content) in [
-        ("index.html", report::audit::html(&audit)),
-        ("report.json", report_json.clone()),
-        ("errata.md", errata_md),
-        ("errata.csv", errata_csv),
-    ] {
-        let path = out_dir.join(name);
-        std::fs::write(&path, content).map_err(cannot(&path))?;
-    }
+    let report_json = report::audit::write(&audit, &skipped, &args.out)?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
     if let Some(l) = &ledger {
-        record_versions(l, &audit.scan.docs, &records)?;
-        let inputs = audit.scan.docs.iter().map(ledger::input).collect();
+        ledger::record_versions(l, corpus.docs())?;
+        let inputs = corpus.docs().iter().map(ledger::input).collect();
         ledger::record_audit(
             l,
             "audit",
@@ -673,67 +558,25 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError>
     if !args.quiet {
         eprint!(
             "{}",
-            report::audit::summary(&audit, &out_dir.display().to_string())
+            report::audit::summary(&audit, &args.out.display().to_string())
         );
     }
-    let t = report::audit::totals(&audit);
-    let fails = match args.fail_on {
-        FailOn::Any => t.notable_findings + t.substantive + t.cosmetic + t.errata > 0,
-        FailOn::Substantive => t.substantive + t.errata > 0,
-        FailOn::Never => false,
-    };
-    Ok(if fails {
-        Outcome::Differ
-    } else {
-        Outcome::Same
-    })
-}
-
-/// Records a version of each audited file whose bytes the ledger does not have yet.
-fn record_versions(
-    l: &crate::ledger::Ledger,
-    docs: &[Document],
-    records: &[crate::ledger::Record],
-) -> Result<(), CliError> {
-    for d in docs {
-        let known = records
-            .iter()
-            .any(|r| r.kind() == "version" && r.str("sha256") == Some(&d.sha256));
-        if known {
-            continue;
-        }
-        let path = Path::new(&d.path);
-        let Ok(rel) = l.relative(path) else { continue };
-        let stored = l.store(path)?;
-        let mut body = serde_json::Map::new();
-        body.insert("type".into(), "version".into());
-        body.insert("path".into(), rel.into());
-        body.insert("label".into(), d.label.clone().into());
-        body.insert("sha256".into(), stored.sha256.into());
-        body.insert("text_sha256".into(), stored.text_sha256.into());
-        body.insert("encoding".into(), stored.encoding.into());
-        body.insert("bytes".into(), stored.bytes.to_string().into());
-        body.insert("relations".into(), serde_json::Value::Array(Vec::new()));
-        l.append(body)?;
-    }
-    Ok(())
+    Ok(Outcome::of(audit.fails(args.fail_on)))
 }
 
 fn run_errata(args: ErrataArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
     let read = args.input.read_options();
-    let target = ledger::load(&args.target, &read, at)?;
-    let references: Vec<Document> = args
-        .against
-        .iter()
-        .map(|w| ledger::load(w, &read, at))
-        .collect::<Result<_, _>>()?;
-    let mut skipped = Vec::new();
-    let files = collect_files(&args.corpus, &["txt".to_string()], &mut skipped);
-    let corpus = read_files(&files, &read, &mut skipped);
-    let mut inputs = vec![ledger::input(&target)];
-    inputs.extend(references.iter().map(ledger::input));
-    let x = crate::errata::errata(target, references, corpus, args.profile);
+    let mut witnesses = vec![ledger::load(&args.target, &read, at)?];
+    for w in &args.against {
+        witnesses.push(ledger::load(w, &read, at)?);
+    }
+    let inputs: Vec<_> = witnesses.iter().map(ledger::input).collect();
+    let (others, skipped) = Corpus::read(&Files::new(&args.corpus), &read, args.profile);
+    warn_skipped(&skipped);
+    let references: Vec<usize> = (1..witnesses.len()).collect();
+    let corpus = Corpus::with_witnesses(witnesses, others.into_docs(), args.profile);
+    let x = crate::errata::errata_of(&corpus, 0, &references);
     let out = match args.format {
         ErrataFormat::Md => report::errata::markdown(&x),
         ErrataFormat::Csv => report::errata::csv(&x),
@@ -745,11 +588,7 @@ fn run_errata(args: ErrataArgs, at: &Option<PathBuf>) -> Result<Outcome, CliErro
     if let Some(l) = &recorder {
         ledger::record_audit(l, "errata", inputs, Some(args.profile), out.as_bytes())?;
     }
-    Ok(if x.entries.is_empty() {
-        Outcome::Same
-    } else {
-        Outcome::Differ
-    })
+    Ok(Outcome::of(!x.entries.is_empty()))
 }
 
 fn run_collate(args: CollateArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
@@ -760,6 +599,7 @@ fn run_collate(args: CollateArgs, at: &Option<PathBuf>) -> Result<Outcome, CliEr
         .iter()
         .map(|w| ledger::load(w, &read, at))
         .collect::<Result<_, _>>()?;
+    let witnesses: Vec<usize> = (0..docs.len()).collect();
     let base = match &args.base {
         None => 0,
         Some(b) => args.witnesses.iter().position(|w| w == b).ok_or_else(|| {
@@ -770,7 +610,8 @@ fn run_collate(args: CollateArgs, at: &Option<PathBuf>) -> Result<Outcome, CliEr
         })?,
     };
     let inputs: Vec<serde_json::Value> = docs.iter().map(ledger::input).collect();
-    let c = crate::collate::collate(docs, base, args.profile);
+    let corpus = Corpus::new(docs, args.profile);
+    let c = crate::collate::collate(&corpus, &witnesses, base);
     let out = match args.format {
         CollateFormat::Text => report::collate::text(&c, args.all),
         CollateFormat::Json => report::collate::json(&c),
@@ -781,15 +622,7 @@ fn run_collate(args: CollateArgs, at: &Option<PathBuf>) -> Result<Outcome, CliEr
     if let Some(l) = &recorder {
         ledger::record_audit(l, "collate", inputs, Some(args.profile), out.as_bytes())?;
     }
-    let differs = c
-        .sites
-        .iter()
-        .any(|s| s.class == crate::classify::Class::Substantive);
-    Ok(if differs {
-        Outcome::Differ
-    } else {
-        Outcome::Same
-    })
+    Ok(Outcome::of(c.differs()))
 }
 
 fn run_cer(args: CerArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {

@@ -3,70 +3,65 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Record;
+use super::{Body, Digest, Record, RelationKind};
 
 /// The PROV relation each witness relation becomes.
-fn prov_relation(kind: &str) -> &'static str {
+fn prov_relation(kind: RelationKind) -> &'static str {
     match kind {
-        "transcription_of" | "translation_of" => "wasDerivedFrom",
-        "revision_of" => "wasRevisionOf",
-        "quotes" => "wasQuotedFrom",
-        _ => "hadPrimarySource",
+        RelationKind::TranscriptionOf | RelationKind::TranslationOf => "wasDerivedFrom",
+        RelationKind::RevisionOf => "wasRevisionOf",
+        RelationKind::Quotes => "wasQuotedFrom",
     }
 }
 
+/// A version's entity, named by its object digest (`witness:` alone for another record).
 fn entity_id(r: &Record) -> String {
-    format!("witness:{}", r.str("sha256").unwrap_or(""))
+    match r.version() {
+        Some(v) => format!("witness:{}", v.sha256),
+        None => "witness:".to_string(),
+    }
 }
 
 /// W3C PROV-JSON: an entity per version (named by its object digest), an activity per record,
 /// `wasGeneratedBy` for versions, `used` for the inputs of audits, and the relations between
-/// versions as `wasDerivedFrom`, `wasRevisionOf`, `wasQuotedFrom` or `hadPrimarySource`.
+/// versions as `wasDerivedFrom`, `wasRevisionOf` or `wasQuotedFrom`.
 pub fn prov_json(records: &[Record]) -> Value {
     let mut entity = Map::new();
     let mut activity = Map::new();
     let mut generated = Map::new();
     let mut used = Map::new();
     let mut relations: Map<String, Value> = Map::new();
-    let by_id = |id: &str| records.iter().find(|r| r.id == id);
+    let by_id = |id: &Digest| records.iter().find(|r| r.id == *id);
     for r in records {
         let act = format!("witness:record/{}", r.seq);
         activity.insert(
             act.clone(),
-            json!({"prov:type": format!("witness:{}", r.kind()), "prov:startTime": r.str("time"), "witness:id": r.id}),
+            json!({"prov:type": format!("witness:{}", r.kind()), "prov:startTime": r.time, "witness:id": r.id}),
         );
-        match r.kind() {
-            "version" => {
+        match &r.body {
+            Body::Version(v) => {
                 let e = entity_id(r);
                 entity.insert(
                     e.clone(),
                     json!({
-                        "prov:label": r.str("label"),
-                        "witness:path": r.str("path"),
-                        "witness:text_sha256": r.str("text_sha256"),
-                        "witness:encoding": r.str("encoding"),
-                        "witness:bytes": r.str("bytes"),
-                        "witness:role": r.str("role"),
-                        "witness:source": r.str("source"),
+                        "prov:label": v.label,
+                        "witness:path": v.path,
+                        "witness:text_sha256": v.text_sha256,
+                        "witness:encoding": v.encoding,
+                        "witness:bytes": v.bytes.to_string(),
+                        "witness:role": v.role,
+                        "witness:source": v.source,
                     }),
                 );
                 generated.insert(
                     format!("_:gen{}", r.seq),
                     json!({"prov:entity": e, "prov:activity": act}),
                 );
-                for rel in r
-                    .body
-                    .get("relations")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    let (Some(kind), Some(target)) = (rel["type"].as_str(), rel["target"].as_str())
-                    else {
+                for rel in &v.relations {
+                    let Some(t) = by_id(&rel.target) else {
                         continue;
                     };
-                    let Some(t) = by_id(target) else { continue };
-                    let name = prov_relation(kind);
+                    let (kind, name) = (rel.kind.name(), prov_relation(rel.kind));
                     // Every one of these is a kind of derivation: generated from used.
                     let rel_map = relations
                         .entry(name)
@@ -79,24 +74,15 @@ pub fn prov_json(records: &[Record]) -> Value {
                     }
                 }
             }
-            "audit" => {
-                for (n, input) in r
-                    .body
-                    .get("inputs")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                {
-                    if let Some(sha) = input["sha256"].as_str() {
-                        used.insert(
-                            format!("_:use{}_{n}", r.seq),
-                            json!({"prov:activity": act, "prov:entity": format!("witness:{sha}")}),
-                        );
-                    }
+            Body::Audit(a) => {
+                for (n, input) in a.inputs.iter().enumerate() {
+                    used.insert(
+                        format!("_:use{}_{n}", r.seq),
+                        json!({"prov:activity": act, "prov:entity": format!("witness:{}", input.sha256)}),
+                    );
                 }
             }
-            _ => {}
+            Body::Note(_) | Body::Repair(_) => {}
         }
     }
     let mut doc = Map::new();
@@ -119,23 +105,23 @@ pub fn prov_json(records: &[Record]) -> Value {
 pub fn in_toto(records: &[Record]) -> Vec<Value> {
     records
         .iter()
-        .filter(|r| r.kind() == "version")
-        .map(|r| {
+        .filter_map(|r| r.version().map(|v| (r, v)))
+        .map(|(r, v)| {
             json!({
                 "_type": "https://in-toto.io/Statement/v1",
-                "subject": [{"name": r.str("path"), "digest": {"sha256": r.str("sha256")}}],
+                "subject": [{"name": v.path, "digest": {"sha256": v.sha256}}],
                 "predicateType": "https://witness.invalid/version/v1",
                 "predicate": {
                     "record": r.id,
                     "seq": r.seq,
-                    "label": r.str("label"),
-                    "text_sha256": r.str("text_sha256"),
-                    "encoding": r.str("encoding"),
-                    "bytes": r.str("bytes"),
-                    "role": r.str("role"),
-                    "source": r.str("source"),
-                    "relations": r.body.get("relations").cloned().unwrap_or(json!([])),
-                    "time": r.str("time"),
+                    "label": v.label,
+                    "text_sha256": v.text_sha256,
+                    "encoding": v.encoding,
+                    "bytes": v.bytes.to_string(),
+                    "role": v.role,
+                    "source": v.source,
+                    "relations": v.relations,
+                    "time": r.time,
                 }
             })
         })

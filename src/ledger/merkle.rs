@@ -5,6 +5,7 @@
 
 use sha2::{Digest, Sha256};
 
+/// A SHA-256 hash: a leaf (a record id), a node, or a root.
 pub type Hash = [u8; 32];
 
 /// The leaf hash of a record's canonical bytes: its id.
@@ -15,6 +16,7 @@ pub fn leaf_hash(record: &[u8]) -> Hash {
     h.finalize().into()
 }
 
+/// The hash of an inner node over its two children.
 pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
     let mut h = Sha256::new();
     h.update([1u8]);
@@ -177,12 +179,14 @@ pub fn verify_consistency(
 /// leaf be appended, and the root computed, without the other leaves.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Frontier {
+    /// How many leaves the tree has.
     pub size: u64,
     /// One hash per set bit of `size`, from the highest bit down.
     pub nodes: Vec<Hash>,
 }
 
 impl Frontier {
+    /// Appends a leaf.
     pub fn push(&mut self, leaf: Hash) {
         let mut h = leaf;
         let mut size = self.size;
@@ -196,6 +200,7 @@ impl Frontier {
         self.size += 1;
     }
 
+    /// The root of the tree.
     pub fn root(&self) -> Hash {
         let mut it = self.nodes.iter().rev();
         match it.next() {

@@ -12,63 +12,113 @@
 pub mod canonical;
 pub mod export;
 pub mod merkle;
+pub mod record;
 pub mod verify;
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Component, Path, PathBuf};
 
-use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
+use serde_json::{Value, json};
+use sha2::{Digest as _, Sha256};
 use unicode_normalization::{IsNormalized, is_nfc_quick};
 
+use crate::normalize::Profile;
 use crate::source::{Document, ReadOptions, SourceError};
 use merkle::{Frontier, Hash};
+pub use record::{
+    Audit, Body, Digest, DigestError, FieldProblem, Input, Note, ProfileRef, Record, RecordError,
+    Relation, RelationKind, Repair, Role, Tool, Version,
+};
 
 /// The directory that holds a ledger.
 pub const DIR: &str = ".witness";
 /// The schema every record carries.
 pub const SCHEMA: &str = "witness/ledger/1";
 /// `prev` of the first record.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub const GENESIS: Digest = Digest::ZERO;
 
 /// Ledger failures; each names what and where, and nothing is written when one occurs.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
+    /// No ledger where one was looked for.
     #[error("no {DIR} ledger in {from} or any directory above it; run `witness init` there")]
-    NotFound { from: String },
+    NotFound {
+        /// Where the search started.
+        from: String,
+    },
+    /// `init` where a ledger already is.
     #[error("{path} already holds a ledger")]
-    Exists { path: String },
+    Exists {
+        /// The ledger directory.
+        path: String,
+    },
+    /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: String,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
+    /// A complete line of the log is not a record, or breaks the chain.
     #[error("{path} line {line}: {what}; run `witness verify` for the whole ledger")]
     Corrupt {
+        /// The log.
         path: String,
+        /// The line, from 1.
         line: usize,
+        /// What is wrong, naming the record and the field when it is one.
         what: String,
     },
+    /// The last complete record is not a record: appends refuse to chain onto it.
     #[error(
         "{path}: the last record is damaged: {what}; nothing was written, run `witness verify`"
     )]
-    DamagedTail { path: String, what: String },
+    DamagedTail {
+        /// The log.
+        path: String,
+        /// What is wrong.
+        what: String,
+    },
+    /// An id, digest or label that names nothing.
     #[error("no record or version matches {id:?}; `witness log` lists them")]
-    UnknownId { id: String },
+    UnknownId {
+        /// What was given.
+        id: String,
+    },
+    /// A prefix that names more than one record.
     #[error("{id:?} matches {count} records; give more of the digest")]
-    AmbiguousId { id: String, count: usize },
+    AmbiguousId {
+        /// What was given.
+        id: String,
+        /// How many records it matches.
+        count: usize,
+    },
+    /// A file outside the repository.
     #[error("{path} is outside the repository {root} (the directory that holds {DIR}/)")]
-    Outside { path: String, root: String },
-    #[error(
-        "record {seq}: {value:?} is not a SHA-256 digest; the record was altered (run `witness verify`)"
-    )]
-    BadDigest { seq: u64, value: String },
+    Outside {
+        /// The file.
+        path: String,
+        /// The repository.
+        root: String,
+    },
+    /// A version whose bytes are not in the store.
     #[error("record {seq}: its object {sha256} is missing from the store")]
-    MissingObject { seq: u64, sha256: String },
+    MissingObject {
+        /// The version's record.
+        seq: u64,
+        /// Its digest.
+        sha256: Digest,
+    },
+    /// A digest that is not one (from a document, never from a parsed record).
+    #[error(transparent)]
+    Digest(#[from] DigestError),
+    /// A file that cannot be read as text.
     #[error(transparent)]
     Source(#[from] SourceError),
+    /// A record that canonical JSON cannot write.
     #[error(transparent)]
     NotCanonical(#[from] canonical::NotCanonical),
 }
@@ -87,73 +137,23 @@ pub fn hex(h: &Hash) -> String {
 
 /// 64 lowercase hexadecimal digits: what `sha256` fields hold.
 pub fn is_digest(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    Digest::parse(s).is_ok()
 }
 
 fn unhex(s: &str) -> Option<Hash> {
-    if s.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, chunk) in s.as_bytes().chunks(2).enumerate() {
-        out[i] = u8::from_str_radix(std::str::from_utf8(chunk).ok()?, 16).ok()?;
-    }
-    Some(out)
+    Digest::parse(s).ok().map(|d| *d.as_bytes())
 }
 
-/// One record of the log.
-#[derive(Debug, Clone)]
-pub struct Record {
-    pub seq: u64,
-    /// Hex of the leaf hash.
-    pub id: String,
-    pub body: Map<String, Value>,
-}
-
-impl Record {
-    pub fn kind(&self) -> &str {
-        self.str("type").unwrap_or("")
-    }
-
-    pub fn str(&self, key: &str) -> Option<&str> {
-        self.body.get(key).and_then(Value::as_str)
-    }
-
-    /// Parses one line: valid JSON, canonical, of this schema.
-    fn parse(line: &str) -> Result<Record, String> {
-        let value: Value =
-            serde_json::from_str(line).map_err(|e| format!("not valid JSON ({e})"))?;
-        let canonical = canonical::to_canonical(&value).map_err(|e| e.to_string())?;
-        if canonical != line {
-            return Err("not in canonical form (it was edited by hand?)".into());
-        }
-        let Value::Object(body) = value else {
-            return Err("not a JSON object".into());
-        };
-        match body.get("schema").and_then(Value::as_str) {
-            Some(SCHEMA) => {}
-            Some(other) => {
-                return Err(format!(
-                    "unknown schema {other:?} (this witness reads {SCHEMA}); upgrade witness"
-                ));
-            }
-            None => return Err("no schema".into()),
-        }
-        let seq = body.get("seq").and_then(Value::as_u64).ok_or("no seq")?;
-        Ok(Record {
-            seq,
-            id: hex(&merkle::leaf_hash(line.as_bytes())),
-            body,
-        })
-    }
-}
-
-/// What `add` stored.
-#[derive(Debug, Clone)]
+/// What [`Ledger::store`] stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored {
-    pub sha256: String,
-    pub text_sha256: String,
+    /// SHA-256 of the bytes: the object's name.
+    pub sha256: Digest,
+    /// SHA-256 of the canonical text.
+    pub text_sha256: Digest,
+    /// The encoding the bytes were read in.
     pub encoding: String,
+    /// Their size.
     pub bytes: u64,
 }
 
@@ -161,8 +161,11 @@ pub struct Stored {
 /// the log then (a log of another length was changed by something other than an append).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {
+    /// The right edge of the tree.
     pub frontier: Frontier,
-    pub last_id: String,
+    /// The id of the last record.
+    pub last_id: Digest,
+    /// The length of the log in bytes.
     pub bytes: u64,
 }
 
@@ -223,6 +226,7 @@ impl Ledger {
         Ok(Ledger { root, dir })
     }
 
+    /// The log: `.witness/ledger.jsonl`.
     pub fn log_path(&self) -> PathBuf {
         self.dir.join("ledger.jsonl")
     }
@@ -231,11 +235,11 @@ impl Ledger {
         self.dir.join("checkpoint.json")
     }
 
-    /// Where the object of a digest is stored. Only for digests checked with [`is_digest`]:
-    /// a record's `sha256` comes from a file anyone can edit, and must never become a path
-    /// such as `../../elsewhere`.
-    pub fn object_path(&self, sha256: &str) -> PathBuf {
-        let (head, tail) = sha256.split_at(2.min(sha256.len()));
+    /// Where the object of a digest is stored (a [`Digest`] is hex digits only, so never a
+    /// path such as `../../elsewhere`).
+    pub fn object_path(&self, sha256: &Digest) -> PathBuf {
+        let hex = sha256.to_string();
+        let (head, tail) = hex.split_at(2);
         self.dir
             .join("objects")
             .join("sha256")
@@ -272,8 +276,9 @@ impl Ledger {
         Ok(parts.join("/"))
     }
 
-    /// Every record, checked line by line (JSON, canonical form, schema). A torn last line is
-    /// left out (the next append repairs it); any other damage is an error.
+    /// Every record, parsed line by line (JSON, canonical form, schema, every field typed). A
+    /// torn last line is left out (the next append repairs it); any other damage is an error
+    /// that names the line, the record and the field.
     pub fn records(&self) -> Result<Vec<Record>, LedgerError> {
         let path = self.log_path();
         let text = std::fs::read_to_string(&path).map_err(io(&path))?;
@@ -285,10 +290,10 @@ impl Ledger {
             .lines()
             .enumerate()
             .map(|(i, line)| {
-                Record::parse(line).map_err(|what| LedgerError::Corrupt {
+                Record::parse(line).map_err(|e| LedgerError::Corrupt {
                     path: path.display().to_string(),
                     line: i + 1,
-                    what,
+                    what: e.to_string(),
                 })
             })
             .collect()
@@ -340,11 +345,11 @@ impl Ledger {
         }
         out.sync_all().map_err(io(&tmp))?;
         drop(out);
-        let sha256 = hex(&hasher.finalize().into());
+        let sha256 = Digest::from_bytes(hasher.finalize().into());
         // The canonical text's digest: the same as the bytes' when they are already canonical
         // (UTF-8, NFC, no CR, no BOM); otherwise decoded from the stored copy.
         let (text_sha256, encoding) = if text.canonical() {
-            (sha256.clone(), "UTF-8".to_string())
+            (sha256, "UTF-8".to_string())
         } else {
             let shown = file.display().to_string();
             if bytes > crate::source::MAX_FILE_BYTES {
@@ -357,7 +362,10 @@ impl Ledger {
             }
             let raw = std::fs::read(&tmp).map_err(io(&tmp))?;
             let doc = Document::from_bytes(&shown, &shown, &raw, &ReadOptions::default())?;
-            (doc.text_sha256, doc.encoding.name().to_string())
+            (
+                Digest::parse(&doc.text_sha256)?,
+                doc.encoding.name().to_string(),
+            )
         };
         let target = self.object_path(&sha256);
         if target.is_file() {
@@ -377,19 +385,13 @@ impl Ledger {
         })
     }
 
-    /// The bytes of a stored object.
-    pub fn object(&self, seq: u64, sha256: &str) -> Result<Vec<u8>, LedgerError> {
-        if !is_digest(sha256) {
-            return Err(LedgerError::BadDigest {
-                seq,
-                value: sha256.to_string(),
-            });
-        }
+    /// The bytes of a stored object (`seq`: the record that names it, for the error).
+    pub fn object(&self, seq: u64, sha256: &Digest) -> Result<Vec<u8>, LedgerError> {
         let path = self.object_path(sha256);
         std::fs::read(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => LedgerError::MissingObject {
                 seq,
-                sha256: sha256.to_string(),
+                sha256: *sha256,
             },
             _ => io(&path)(e),
         })
@@ -397,7 +399,7 @@ impl Ledger {
 
     /// Appends a record (with `schema`, `seq`, `prev` and `time` filled in) under the lock,
     /// repairing a torn last line first. Returns the record written.
-    pub fn append(&self, body: Map<String, Value>) -> Result<Record, LedgerError> {
+    pub fn append(&self, body: Body) -> Result<Record, LedgerError> {
         let mut records = self.append_all(vec![body])?;
         records.pop().ok_or(LedgerError::Corrupt {
             path: self.log_path().display().to_string(),
@@ -408,7 +410,7 @@ impl Ledger {
 
     /// Appends records in one write and one sync (under one lock): `add` of many files, bulk
     /// imports. Returns the records written, a repair first if there was one.
-    pub fn append_all(&self, bodies: Vec<Map<String, Value>>) -> Result<Vec<Record>, LedgerError> {
+    pub fn append_all(&self, bodies: Vec<Body>) -> Result<Vec<Record>, LedgerError> {
         let lock_path = self.dir.join("lock");
         let lock = OpenOptions::new()
             .create(true)
@@ -428,7 +430,7 @@ impl Ledger {
         let mut checkpoint = match (&tail.last, self.checkpoint()) {
             (None, _) => Checkpoint {
                 frontier: Frontier::default(),
-                last_id: GENESIS.to_string(),
+                last_id: GENESIS,
                 bytes: 0,
             },
             (Some(last), Some(c))
@@ -449,16 +451,8 @@ impl Ledger {
         if let Some((offset, torn)) = tail.torn {
             file.set_len(offset).map_err(io(&path))?;
             file.sync_data().map_err(io(&path))?;
-            let mut repair = Map::new();
-            repair.insert("type".into(), "repair".into());
-            repair.insert(
-                "what".into(),
-                "a torn last line (an interrupted append) was cut off".into(),
-            );
-            repair.insert("cut_bytes".into(), torn.len().to_string().into());
-            repair.insert("cut_sha256".into(), crate::source::hex_sha256(&torn).into());
             written.push(encode_record(
-                repair,
+                Body::repair(&torn),
                 next_seq,
                 &mut checkpoint,
                 &mut buffer,
@@ -476,6 +470,58 @@ impl Ledger {
         Ok(written)
     }
 
+    /// Records a version of each document whose bytes the ledger does not have yet (after
+    /// `witness audit`): stored, labelled with the document's label, without relations or
+    /// role, all in one append. Documents outside the repository are left out; so is every
+    /// document when the ledger has all their bytes (then nothing is written). Returns the
+    /// records written.
+    pub fn record_new_versions(&self, docs: &[Document]) -> Result<Vec<Record>, LedgerError> {
+        let known: std::collections::HashSet<Digest> = self
+            .records()?
+            .iter()
+            .filter_map(|r| r.version().map(|v| v.sha256))
+            .collect();
+        let mut bodies = Vec::new();
+        for d in docs {
+            if Digest::parse(&d.sha256).is_ok_and(|s| known.contains(&s)) {
+                continue;
+            }
+            let path = Path::new(&d.path);
+            let Ok(rel) = self.relative(path) else {
+                continue;
+            };
+            let stored = self.store(path)?;
+            bodies.push(Body::Version(Version::new(rel, d.label.clone(), &stored)));
+        }
+        if bodies.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.append_all(bodies)
+    }
+
+    /// The object digests of the versions marked with `role`.
+    pub fn with_role(&self, role: Role) -> Result<std::collections::HashSet<Digest>, LedgerError> {
+        Ok(self
+            .records()?
+            .iter()
+            .filter_map(Record::version)
+            .filter(|v| v.role == Some(role))
+            .map(|v| v.sha256)
+            .collect())
+    }
+
+    /// Appends an audit record for a report just produced: `report` names the command,
+    /// `inputs` the files it read (see [`Input::of`]), `output` is the report's bytes.
+    pub fn record_audit(
+        &self,
+        report: &str,
+        inputs: Vec<Input>,
+        profile: Option<Profile>,
+        output: &[u8],
+    ) -> Result<Record, LedgerError> {
+        self.append(Body::audit(report, inputs, profile, output))
+    }
+
     /// The checkpoint, if one is there and readable.
     pub fn checkpoint(&self) -> Option<Checkpoint> {
         let text = std::fs::read_to_string(self.checkpoint_path()).ok()?;
@@ -491,25 +537,22 @@ impl Ledger {
         let bytes: u64 = v.get("bytes")?.as_str()?.parse().ok()?;
         let root = v.get("root")?.as_str()?;
         // A checkpoint whose own root does not follow from its edge is not used.
-        (root == hex(&frontier.root()) && frontier.nodes.len() as u32 == size.count_ones()).then(
-            || Checkpoint {
-                frontier,
-                last_id: v
-                    .get("last_id")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
-                bytes,
-            },
-        )
+        let last_id = Digest::parse(v.get("last_id")?.as_str()?).ok()?;
+        let holds =
+            root == hex(&frontier.root()) && frontier.nodes.len() as u32 == size.count_ones();
+        holds.then_some(Checkpoint {
+            frontier,
+            last_id,
+            bytes,
+        })
     }
 
     /// Reads the whole log, checking the sequence and the chain, into a checkpoint.
     fn rebuild_checkpoint(&self) -> Result<Checkpoint, LedgerError> {
         let mut frontier = Frontier::default();
-        let mut last_id = GENESIS.to_string();
+        let mut last_id = GENESIS;
         for (i, r) in self.records()?.into_iter().enumerate() {
-            if r.seq != i as u64 || r.str("prev") != Some(last_id.as_str()) {
+            if r.seq != i as u64 || r.prev != last_id {
                 return Err(LedgerError::Corrupt {
                     path: self.log_path().display().to_string(),
                     line: i + 1,
@@ -519,7 +562,7 @@ impl Ledger {
                     ),
                 });
             }
-            frontier.push(unhex(&r.id).unwrap_or_default());
+            frontier.push(*r.id.as_bytes());
             last_id = r.id;
         }
         Ok(Checkpoint {
@@ -535,7 +578,7 @@ impl Ledger {
             "size": c.frontier.size.to_string(),
             "bytes": c.bytes.to_string(),
             "root": hex(&c.frontier.root()),
-            "last_id": c.last_id,
+            "last_id": c.last_id.to_string(),
             "frontier": c.frontier.nodes.iter().map(hex).collect::<Vec<_>>(),
         });
         let text = canonical::to_canonical(&value)? + "\n";
@@ -546,15 +589,16 @@ impl Ledger {
     /// `label` (its latest version) or `label@N` (its N-th version, from 1).
     pub fn resolve<'r>(&self, records: &'r [Record], id: &str) -> Result<&'r Record, LedgerError> {
         let unknown = || LedgerError::UnknownId { id: id.to_string() };
-        let versions = || records.iter().filter(|r| r.kind() == "version");
+        let versions = || records.iter().filter_map(|r| r.version().map(|v| (r, v)));
         if let Some((label, n)) = id.rsplit_once('@') {
             let n: usize = n.parse().map_err(|_| unknown())?;
             return versions()
-                .filter(|r| r.str("label") == Some(label))
+                .filter(|(_, v)| v.label == label)
                 .nth(n.checked_sub(1).ok_or_else(unknown)?)
+                .map(|(r, _)| r)
                 .ok_or_else(unknown);
         }
-        if let Some(r) = versions().rfind(|r| r.str("label") == Some(id)) {
+        if let Some((r, _)) = versions().rfind(|(_, v)| v.label == id) {
             return Ok(r);
         }
         let is_hex = id.len() >= 4 && id.bytes().all(|b| b.is_ascii_hexdigit());
@@ -568,10 +612,10 @@ impl Ledger {
             .collect();
         let matches = if by_id.is_empty() {
             // An object digest names its latest version.
-            let mut v: Vec<&Record> = versions()
-                .filter(|r| r.str("sha256").is_some_and(|s| s.starts_with(&id_lower)))
+            let v: Vec<(&Record, &Version)> = versions()
+                .filter(|(_, v)| v.sha256.starts_with(&id_lower))
                 .collect();
-            let mut digests: Vec<&str> = v.iter().filter_map(|r| r.str("sha256")).collect();
+            let mut digests: Vec<Digest> = v.iter().map(|(_, v)| v.sha256).collect();
             digests.sort_unstable();
             digests.dedup();
             if digests.len() > 1 {
@@ -580,8 +624,7 @@ impl Ledger {
                     count: digests.len(),
                 });
             }
-            v.drain(..v.len().saturating_sub(1));
-            v
+            v.last().map(|(r, _)| *r).into_iter().collect()
         } else {
             by_id
         };
@@ -598,27 +641,18 @@ impl Ledger {
 
 /// Serializes one record onto `buffer`, advancing the checkpoint.
 fn encode_record(
-    mut body: Map<String, Value>,
+    body: Body,
     seq: u64,
     checkpoint: &mut Checkpoint,
     buffer: &mut Vec<u8>,
 ) -> Result<Record, LedgerError> {
-    body.insert("schema".into(), SCHEMA.into());
-    body.insert("seq".into(), seq.into());
-    body.insert("prev".into(), checkpoint.last_id.clone().into());
-    body.entry("time").or_insert_with(|| now().into());
-    let line = canonical::to_canonical(&Value::Object(body.clone()))?;
-    let leaf = merkle::leaf_hash(line.as_bytes());
+    let (record, line) = Record::new(seq, checkpoint.last_id, now(), body)?;
     buffer.extend_from_slice(line.as_bytes());
     buffer.push(b'\n');
-    checkpoint.frontier.push(leaf);
-    checkpoint.last_id = hex(&leaf);
+    checkpoint.frontier.push(*record.id.as_bytes());
+    checkpoint.last_id = record.id;
     checkpoint.bytes += line.len() as u64 + 1;
-    Ok(Record {
-        seq,
-        id: hex(&leaf),
-        body,
-    })
+    Ok(record)
 }
 
 /// For crash tests: `WITNESS_CRASH_AFTER_BYTES=N` writes only the first N bytes of the next
@@ -685,7 +719,7 @@ fn read_tail(file: &mut File, path: &Path) -> Result<Tail, LedgerError> {
         };
         let line =
             std::str::from_utf8(&buf[line_start..end]).map_err(|_| damaged("not UTF-8".into()))?;
-        let last = Record::parse(line).map_err(damaged)?;
+        let last = Record::parse(line).map_err(|e| damaged(e.to_string()))?;
         return Ok(Tail {
             last: Some(last),
             torn,
@@ -876,16 +910,56 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let l = Ledger::init(dir.path()).unwrap();
         for bad in ["../../../../etc/hostname", "ab/../../x", "ABCD", ""] {
-            assert!(
-                matches!(l.object(3, bad), Err(LedgerError::BadDigest { seq: 3, .. })),
-                "{bad}"
-            );
+            assert!(Digest::parse(bad).is_err(), "{bad}");
         }
-        let missing = "0".repeat(64);
+        let missing = Digest::ZERO;
+        assert!(
+            l.object_path(&missing)
+                .starts_with(dir.path().join(DIR).join("objects").join("sha256"))
+        );
         assert!(matches!(
             l.object(1, &missing),
-            Err(LedgerError::MissingObject { .. })
+            Err(LedgerError::MissingObject { seq: 1, .. })
         ));
+    }
+
+    #[test]
+    fn new_versions_are_recorded_once_in_one_append() {
+        let dir = tempfile::tempdir().unwrap();
+        let l = Ledger::init(dir.path()).unwrap();
+        let read = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            Document::read(&p, &ReadOptions::default()).unwrap()
+        };
+        let docs = [read("a.txt", "跨里海"), read("b.txt", "跨海")];
+        let outside = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(outside.path(), "elsewhere").unwrap();
+        let elsewhere = Document::read(outside.path(), &ReadOptions::default()).unwrap();
+        let written = l
+            .record_new_versions(&[docs[0].clone(), elsewhere, docs[1].clone()])
+            .unwrap();
+        let labels: Vec<&str> = written
+            .iter()
+            .map(|r| r.version().unwrap().label.as_str())
+            .collect();
+        assert_eq!(labels, ["a", "b"]);
+        assert_eq!(written[0].version().unwrap().path, "a.txt");
+        assert_eq!(written[1].prev, written[0].id);
+        let before = std::fs::read(l.log_path()).unwrap();
+        assert!(l.record_new_versions(&docs).unwrap().is_empty());
+        assert_eq!(std::fs::read(l.log_path()).unwrap(), before);
+        let audit = l
+            .record_audit(
+                "scan",
+                docs.iter().map(|d| Input::of(d).unwrap()).collect(),
+                Some(Profile::Loose),
+                b"report",
+            )
+            .unwrap();
+        assert_eq!(audit.seq, 2);
+        assert_eq!(l.records().unwrap().last(), Some(&audit));
+        assert!(verify::verify(&l).unwrap().problem.is_none());
     }
 
     #[test]

@@ -41,8 +41,13 @@ pub fn verify(ledger: &Ledger) -> Result<Verification, LedgerError> {
         };
         let record = match Record::parse(line) {
             Ok(r) => r,
-            Err(what) => {
-                problem = Some(format!("line {line_no} (record {i}) is {what}"));
+            // A record with a bad field names itself and the field.
+            Err(e) if e.is_field() => {
+                problem = Some(format!("line {line_no}: {e}"));
+                break;
+            }
+            Err(e) => {
+                problem = Some(format!("line {line_no} (record {i}) is {e}"));
                 break;
             }
         };
@@ -54,7 +59,7 @@ pub fn verify(ledger: &Ledger) -> Result<Verification, LedgerError> {
             problem = Some(p);
             break;
         }
-        leaves.push(unhex(&record.id).unwrap_or_default());
+        leaves.push(*record.id.as_bytes());
         records.push(record);
     }
     if problem.is_none() && complete < bytes.len() {
@@ -91,8 +96,8 @@ fn chain_problem(records: &[Record], r: &Record, i: usize) -> Option<String> {
             )
         });
     }
-    let expected = records.last().map_or(GENESIS, |p| p.id.as_str());
-    let prev = r.str("prev").unwrap_or("");
+    let expected = records.last().map_or(GENESIS, |p| p.id);
+    let prev = r.prev;
     if prev != expected {
         return Some(format!(
             "record {i} (line {line}) names {prev} as previous, but record {} has id {expected}: record {} was altered after record {i} was written",
@@ -105,23 +110,17 @@ fn chain_problem(records: &[Record], r: &Record, i: usize) -> Option<String> {
 
 /// A version's object must be there and hash to its digest.
 fn object_problem(ledger: &Ledger, r: &Record) -> Result<Option<String>, LedgerError> {
-    if r.kind() != "version" {
+    let Some(v) = r.version() else {
         return Ok(None);
-    }
-    let Some(sha256) = r.str("sha256").filter(|s| super::is_digest(s)) else {
-        return Ok(Some(format!(
-            "record {} is a version whose sha256 is missing or not a SHA-256 digest",
-            r.seq
-        )));
     };
+    let sha256 = &v.sha256;
     let path = ledger.object_path(sha256);
     let mut file = match std::fs::File::open(&path) {
         Ok(f) => f,
         Err(_) => {
             return Ok(Some(format!(
                 "record {}: the object {sha256} ({}) is missing from the store",
-                r.seq,
-                r.str("path").unwrap_or("?")
+                r.seq, v.path
             )));
         }
     };
@@ -134,12 +133,11 @@ fn object_problem(ledger: &Ledger, r: &Record) -> Result<Option<String>, LedgerE
         }
         hasher.update(&buf[..n]);
     }
-    let actual = hex(&hasher.finalize().into());
-    Ok((actual != sha256).then(|| {
+    let actual = super::Digest::from_bytes(hasher.finalize().into());
+    Ok((actual != *sha256).then(|| {
         format!(
             "record {}: the stored object for {} should have sha256 {sha256} but its bytes hash to {actual}: the object was replaced",
-            r.seq,
-            r.str("path").unwrap_or("?")
+            r.seq, v.path
         )
     }))
 }
@@ -179,7 +177,7 @@ pub fn inclusion_proof(ledger: &Ledger, record: &Record) -> Result<Value, Ledger
         "type": "inclusion",
         "leaf_index": record.seq.to_string(),
         "tree_size": leaves.len().to_string(),
-        "leaf_hash": record.id,
+        "leaf_hash": record.id.to_string(),
         "root": hex(&merkle::root(&leaves)),
         "path": merkle::inclusion_proof(i, &leaves).iter().map(hex).collect::<Vec<_>>(),
     }))
@@ -201,11 +199,7 @@ pub fn consistency_proof(ledger: &Ledger, old_size: usize) -> Result<Value, Ledg
 }
 
 fn leaf_hashes(ledger: &Ledger) -> Result<Vec<Hash>, LedgerError> {
-    Ok(ledger
-        .records()?
-        .iter()
-        .map(|r| unhex(&r.id).unwrap_or_default())
-        .collect())
+    Ok(ledger.records()?.iter().map(|r| *r.id.as_bytes()).collect())
 }
 
 /// Checks a proof offline. `Ok(description)` when it holds, `Err(reason)` when it does not

@@ -5,75 +5,114 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use serde_json::Value;
-
 use super::{TOOL, Tool, at, escape_markup as escape, visible};
 use crate::audit::Audit;
 use crate::classify::Class;
-use crate::diff::{Change, Diff};
+use crate::corpus::Skipped;
+use crate::diff::Change;
 use crate::errata::{Errata, Verdict};
 use crate::scan::FindingKind;
 
-fn parsed(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or(Value::Null)
-}
-
-fn diff_of<'a>(a: &'a Audit, p: &crate::audit::Pair) -> Diff<'a> {
-    Diff {
-        a: &a.scan.docs[p.base],
-        b: &a.scan.docs[p.other],
-        profile: a.profile,
-        comparison: p.comparison.clone(),
-    }
+/// The `witness/audit/1` report: every section typed, serialized once.
+#[derive(serde::Serialize)]
+struct AuditJson<'a> {
+    schema: &'static str,
+    tool: Tool,
+    scan: super::scan::ScanJson<'a>,
+    diffs: Vec<super::diff::DiffJson<'a>>,
+    collations: Vec<super::collate::CollateJson<'a>>,
+    errata: Vec<super::errata::ErrataJson<'a>>,
 }
 
 /// `report.json`.
-pub fn json(a: &Audit, skipped: &[super::scan::Skipped]) -> String {
-    #[derive(serde::Serialize)]
-    struct Head {
-        schema: &'static str,
-        tool: Tool,
-    }
-    let Value::Object(mut out) = serde_json::to_value(Head {
+pub fn json(a: &Audit, skipped: &[Skipped]) -> String {
+    super::to_json(&AuditJson {
         schema: "witness/audit/1",
         tool: TOOL,
+        scan: super::scan::tree(&a.scan, skipped),
+        diffs: a
+            .pairs
+            .iter()
+            .map(|p| super::diff::tree(&a.diff(p)))
+            .collect(),
+        collations: a.collations.iter().map(super::collate::tree).collect(),
+        errata: a
+            .errata
+            .iter()
+            .map(|(_, x)| super::errata::tree(x))
+            .collect(),
     })
-    .unwrap_or_default() else {
-        return String::new();
+}
+
+/// A file of the audit report that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: cannot write the report there: {source}; choose another --out")]
+pub struct WriteError {
+    /// The file or directory.
+    pub path: String,
+    /// Why.
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// `errata.md`: the errata of every transcription, one after the other.
+pub fn errata_markdown(a: &Audit) -> String {
+    a.errata
+        .iter()
+        .map(|(_, x)| super::errata::markdown(x) + "\n")
+        .collect()
+}
+
+/// `errata.csv`: the errata of every transcription under one header.
+pub fn errata_csv(a: &Audit) -> String {
+    let mut out = String::new();
+    for (i, (_, x)) in a.errata.iter().enumerate() {
+        let csv = super::errata::csv(x);
+        let body = match csv.split_once('\n') {
+            Some((_, rows)) if i > 0 => rows,
+            _ => &csv,
+        };
+        out += body;
+    }
+    out
+}
+
+/// Writes the report into `dir` (created if need be): `index.html`, `report.json`,
+/// `errata.md`, `errata.csv`. Returns the bytes of `report.json`, whose digest the ledger
+/// records.
+pub fn write(a: &Audit, skipped: &[Skipped], dir: &std::path::Path) -> Result<String, WriteError> {
+    let cannot = |p: &std::path::Path| {
+        let path = p.display().to_string();
+        move |source| WriteError { path, source }
     };
-    out.insert("scan".into(), parsed(&super::scan::json(&a.scan, skipped)));
-    out.insert(
-        "diffs".into(),
-        a.pairs
-            .iter()
-            .map(|p| parsed(&super::diff::json(&diff_of(a, p))))
-            .collect(),
-    );
-    out.insert(
-        "collations".into(),
-        a.collations
-            .iter()
-            .map(|c| parsed(&super::collate::json(c)))
-            .collect(),
-    );
-    out.insert(
-        "errata".into(),
-        a.errata
-            .iter()
-            .map(|(_, x)| parsed(&super::errata::json(x)))
-            .collect(),
-    );
-    super::to_json(&Value::Object(out))
+    std::fs::create_dir_all(dir).map_err(cannot(dir))?;
+    let report_json = json(a, skipped);
+    for (name, content) in [
+        ("index.html", html(a)),
+        ("report.json", report_json.clone()),
+        ("errata.md", errata_markdown(a)),
+        ("errata.csv", errata_csv(a)),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, content).map_err(cannot(&path))?;
+    }
+    Ok(report_json)
 }
 
 /// Counts for the summary and the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Totals {
+    /// Scan findings other than boilerplate.
     pub notable_findings: usize,
+    /// Substantive variants and blocks of all pairs.
     pub substantive: usize,
+    /// Cosmetic variants of all pairs.
     pub cosmetic: usize,
+    /// Errata entries of all transcriptions.
     pub errata: usize,
 }
 
+/// Counts what the audit found.
 pub fn totals(a: &Audit) -> Totals {
     let count = |class| {
         a.pairs
@@ -96,7 +135,7 @@ pub fn totals(a: &Audit) -> Totals {
 /// The terminal summary.
 pub fn summary(a: &Audit, out_dir: &str) -> String {
     let mut s = format!("audited {} files\n", a.scan.docs.len());
-    for d in &a.scan.docs {
+    for d in a.scan.docs {
         let _ = writeln!(
             s,
             "  {}  {}, {} bytes",
@@ -123,7 +162,7 @@ pub fn summary(a: &Audit, out_dir: &str) -> String {
         }
     );
     for p in &a.pairs {
-        let d = diff_of(a, p);
+        let d = a.diff(p);
         let _ = writeln!(
             s,
             "witnesses of one text: {} (base) and {}: {} substantive variants, {} cosmetic; CER {:.2}% outside blocks",
@@ -194,7 +233,7 @@ pub fn html(a: &Audit) -> String {
         h,
         "{} files · profile {} · witness {}</p></header>\n<main>",
         docs.len(),
-        a.profile.name(),
+        a.corpus.profile().name(),
         env!("CARGO_PKG_VERSION")
     );
     h += "<h2 id=\"overview\">Overview</h2><div class=\"cards\">";
@@ -243,7 +282,7 @@ pub fn html(a: &Audit) -> String {
         h += "<label><input type=\"checkbox\" id=\"cosmetic\"> cosmetic</label></p>\n";
     }
     for p in &a.pairs {
-        let d = diff_of(a, p);
+        let d = a.diff(p);
         let _ = write!(
             h,
             "<h3>{} → {}</h3><p class=\"muted\">{} substantive, {} cosmetic; CER {:.2}% outside blocks. <del>deleted in the second</del>, <ins>added in it</ins>.</p><div class=\"text\">",

@@ -17,7 +17,7 @@ fn siglum(i: usize) -> String {
     format!("W{}", i + 1)
 }
 
-fn shown_sites(c: &Collation, all: bool) -> impl Iterator<Item = &Site> {
+fn shown_sites<'a>(c: &'a Collation, all: bool) -> impl Iterator<Item = &'a Site> {
     c.sites
         .iter()
         .filter(move |s| all || s.class == Class::Substantive)
@@ -55,8 +55,9 @@ struct WitnessEntry<'c> {
     witness: WitnessJson<'c>,
 }
 
+/// The `witness/collate/1` report as a tree.
 #[derive(Serialize)]
-struct CollateJson<'c> {
+pub(crate) struct CollateJson<'c> {
     schema: &'static str,
     tool: Tool,
     profile: ProfileJson,
@@ -91,6 +92,11 @@ fn summary(c: &Collation) -> Summary {
 
 /// The `witness/collate/1` JSON: every site, cosmetic ones included.
 pub fn json(c: &Collation) -> String {
+    to_json(&tree(c))
+}
+
+/// The `witness/collate/1` tree.
+pub(crate) fn tree<'c>(c: &'c Collation) -> CollateJson<'c> {
     let base = &c.docs[c.base];
     let sites = c
         .sites
@@ -117,7 +123,7 @@ pub fn json(c: &Collation) -> String {
             majority: s.majority.map(|g| s.groups[g].text.as_str()),
         })
         .collect();
-    to_json(&CollateJson {
+    CollateJson {
         schema: "witness/collate/1",
         tool: TOOL,
         profile: ProfileJson {
@@ -136,7 +142,7 @@ pub fn json(c: &Collation) -> String {
             .collect(),
         summary: summary(c),
         sites,
-    })
+    }
 }
 
 fn reading<'c>(

@@ -69,8 +69,9 @@ struct BlockJson {
     at: Position,
 }
 
+/// The `witness/diff/1` report as a tree, serialized once wherever it goes.
 #[derive(Serialize)]
-struct DiffJson<'d> {
+pub(crate) struct DiffJson<'d> {
     schema: &'static str,
     tool: Tool,
     profile: ProfileJson,
@@ -135,6 +136,11 @@ fn summary(d: &Diff) -> Summary {
 
 /// The `witness/diff/1` JSON report.
 pub fn json(d: &Diff) -> String {
+    to_json(&tree(d))
+}
+
+/// The `witness/diff/1` tree.
+pub(crate) fn tree<'d>(d: &Diff<'d>) -> DiffJson<'d> {
     let contexts = Contexts::new(d.a);
     let variants = d
         .variants()
@@ -151,7 +157,7 @@ pub fn json(d: &Diff) -> String {
             at,
         })
         .collect();
-    let report = DiffJson {
+    DiffJson {
         schema: "witness/diff/1",
         tool: TOOL,
         profile: ProfileJson {
@@ -162,8 +168,7 @@ pub fn json(d: &Diff) -> String {
         summary: summary(d),
         blocks,
         variants,
-    };
-    to_json(&report)
+    }
 }
 
 fn percent(rate: f64) -> String {

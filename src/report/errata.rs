@@ -32,8 +32,9 @@ struct EntryJson<'e> {
     evidence: Vec<EvidenceJson<'e>>,
 }
 
+/// The `witness/errata/1` report as a tree.
 #[derive(Serialize)]
-struct ErrataJson<'e> {
+pub(crate) struct ErrataJson<'e> {
     schema: &'static str,
     tool: Tool,
     target: WitnessJson<'e>,
@@ -58,18 +59,23 @@ fn evidence_json<'e>(x: &'e Errata, v: &'e Evidence) -> EvidenceJson<'e> {
 
 /// The `witness/errata/1` JSON.
 pub fn json(x: &Errata) -> String {
-    let t = &x.docs[0];
-    to_json(&ErrataJson {
+    to_json(&tree(x))
+}
+
+/// The `witness/errata/1` tree.
+pub(crate) fn tree<'e>(x: &'e Errata) -> ErrataJson<'e> {
+    let t = x.docs[0];
+    ErrataJson {
         schema: "witness/errata/1",
         tool: TOOL,
         target: WitnessJson::of(t),
         references: x.docs[1..=x.references]
             .iter()
-            .map(WitnessJson::of)
+            .map(|d| WitnessJson::of(d))
             .collect(),
         corpus: x.docs[1 + x.references..]
             .iter()
-            .map(WitnessJson::of)
+            .map(|d| WitnessJson::of(d))
             .collect(),
         entries: x
             .entries
@@ -86,7 +92,7 @@ pub fn json(x: &Errata) -> String {
                 evidence: e.evidence.iter().map(|v| evidence_json(x, v)).collect(),
             })
             .collect(),
-    })
+    }
 }
 
 fn shown(s: &str) -> String {

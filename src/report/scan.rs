@@ -18,12 +18,7 @@ const QUOTE_CHARS: usize = 30;
 /// Substantive variants listed under a finding in the text report.
 const VARIANTS_SHOWN: usize = 5;
 
-/// A file that could not be read: its path and why.
-#[derive(Debug, Clone, Serialize)]
-pub struct Skipped {
-    pub path: String,
-    pub error: String,
-}
+pub use crate::corpus::Skipped;
 
 #[derive(Serialize)]
 struct LocationJson<'s> {
@@ -63,8 +58,9 @@ struct SummaryJson<'s> {
     coverage: Vec<CoverageJson<'s>>,
 }
 
+/// The `witness/scan/1` report as a tree.
 #[derive(Serialize)]
-struct ScanJson<'s> {
+pub(crate) struct ScanJson<'s> {
     schema: &'static str,
     tool: Tool,
     profile: ProfileJson,
@@ -129,6 +125,11 @@ fn variants(
 
 /// The `witness/scan/1` JSON report.
 pub fn json(s: &Scan, skipped: &[Skipped]) -> String {
+    to_json(&tree(s, skipped))
+}
+
+/// The `witness/scan/1` tree.
+pub(crate) fn tree<'s>(s: &'s Scan<'s>, skipped: &'s [Skipped]) -> ScanJson<'s> {
     let mut contexts = BTreeMap::new();
     let findings = s
         .findings
@@ -152,7 +153,7 @@ pub fn json(s: &Scan, skipped: &[Skipped]) -> String {
             variants: variants(s, f, &mut contexts),
         })
         .collect();
-    to_json(&ScanJson {
+    ScanJson {
         schema: "witness/scan/1",
         tool: TOOL,
         profile: ProfileJson {
@@ -163,7 +164,7 @@ pub fn json(s: &Scan, skipped: &[Skipped]) -> String {
         skipped,
         summary: summary(s, skipped),
         findings,
-    })
+    }
 }
 
 fn span(s: &Scan, l: &Location) -> String {
@@ -234,7 +235,7 @@ pub fn text(s: &Scan, skipped: &[Skipped], color: bool) -> String {
         s.profile.name(),
         &s.profile.sha256()[..16]
     );
-    for d in &s.docs {
+    for d in s.docs {
         let _ = writeln!(out, "  {}", describe(d));
     }
     for k in skipped {
