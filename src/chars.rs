@@ -1,6 +1,6 @@
 //! Character classes: which characters are CJK, whitespace, punctuation, numerals, dashes,
 //! quotes, sentence enders. One table each, shared by normalization, segmentation,
-//! tokenization and classification, and written out by [`rules`] so that a profile's digest
+//! tokenization and classification, and written out canonically so that a profile's digest
 //! changes whenever a class that decides what matches changes.
 
 use std::fmt::Write as _;

@@ -16,7 +16,9 @@ use crate::source::Document;
 /// One reading at a site and the witnesses (indices) that carry it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
+    /// The reading.
     pub text: String,
+    /// The witnesses that read it (indices into [`Collation::docs`]).
     pub witnesses: Vec<usize>,
 }
 
@@ -31,6 +33,7 @@ pub struct Site {
     pub groups: Vec<Group>,
     /// The reading of more than half of the witnesses, if one has it.
     pub majority: Option<usize>,
+    /// Substantive when any witness differs substantively from the base here.
     pub class: Class,
     /// Kinds of the differences met at this site (of every witness against the base).
     pub kinds: Vec<crate::classify::Kind>,

@@ -26,9 +26,13 @@ use crate::source::Document;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
+    /// Two or more independent sources support the proposal and none the target.
     High,
+    /// One source supports the proposal (or the target) and none the other reading.
     Medium,
+    /// The sources lean one way but some support the other reading.
     Low,
+    /// The sources are split or silent.
     Uncertain,
 }
 
@@ -48,8 +52,11 @@ pub enum Verdict {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Supports {
+    /// The target's reading.
     Found,
+    /// The proposed reading.
     Proposed,
+    /// Neither: a third reading.
     Neither,
 }
 
@@ -60,8 +67,11 @@ pub struct Evidence {
     pub method: &'static str,
     /// Index into [`Errata::docs`].
     pub doc: usize,
+    /// Byte range in that document (empty when the evidence has no single place).
     pub range: Range<usize>,
+    /// What the source reads there, or a note on internal evidence.
     pub text: String,
+    /// Which reading it supports.
     pub supports: Supports,
 }
 
@@ -70,12 +80,18 @@ pub struct Evidence {
 pub struct Entry {
     /// Byte range in the target.
     pub range: Range<usize>,
+    /// The target's text there.
     pub found: String,
     /// The reading proposed (`None` when nothing can be proposed).
     pub proposed: Option<String>,
+    /// The variant kind (`omission`, `dittography`…) or internal problem (`repeated_block`,
+    /// `unbalanced`, `broken_off`).
     pub kind: String,
+    /// What the evidence concludes.
     pub verdict: Verdict,
+    /// How sure that is.
     pub confidence: Confidence,
+    /// The evidence, source by source.
     pub evidence: Vec<Evidence>,
 }
 

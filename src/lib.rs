@@ -57,8 +57,8 @@
 //! The pipeline runs one way, a module per stage: `source` (bytes → [`Document`]), `chars`
 //! (character classes), `segment` (paragraphs, sentences), `normalize` (profile → view with
 //! an offset map, tokens), `align` (anchored alignment), `diff` (edits in original
-//! positions), `classify` (kind, class, severity), then [`scan`], [`collate`], [`errata`],
-//! `metrics` (CER), [`audit`], [`report`]. The stages below the public surface are reachable
+//! positions), `classify` (kind, class, severity), then [`mod@scan`], [`mod@collate`], [`mod@errata`],
+//! `metrics` (CER), [`mod@audit`], [`report`]. The stages below the public surface are reachable
 //! through [`unstable`] for tests and fuzzing, with no promise that they keep their shape.
 #![warn(missing_docs)]
 
@@ -69,7 +69,6 @@ pub mod audit;
 pub mod chars;
 #[doc(hidden)]
 pub mod classify;
-pub mod cli;
 pub mod collate;
 pub mod corpus;
 #[doc(hidden)]

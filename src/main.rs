@@ -1,7 +1,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use witness::cli::{Cli, Outcome, run};
+mod cli;
+
+use cli::{Cli, Outcome, run};
 
 /// Exit codes follow diff(1): 0 same, 1 different, 2 trouble (clap also exits 2 on bad usage).
 fn main() -> ExitCode {

@@ -33,15 +33,22 @@ use crate::source::Document;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
+    /// Two or more paragraphs in a row found again elsewhere (a block pasted twice).
     DuplicateBlock,
+    /// A paragraph found again, whole and identical.
     DuplicateParagraph,
+    /// A paragraph found again with small differences.
     NearDuplicate,
+    /// A phrase written twice in place (`新业态新业态`).
     RepeatedPhrase,
+    /// A passage shared by two documents (a quotation, a reprint), or far apart in one.
     SharedPassage,
+    /// Short lines found in many documents (datelines, salutations), kept out of the rest.
     Boilerplate,
 }
 
 impl FindingKind {
+    /// Every kind, in report order.
     pub const ALL: [FindingKind; 6] = [
         FindingKind::DuplicateBlock,
         FindingKind::DuplicateParagraph,
@@ -51,6 +58,7 @@ impl FindingKind {
         FindingKind::Boilerplate,
     ];
 
+    /// The kind's name in reports and on the command line.
     pub fn name(self) -> &'static str {
         match self {
             FindingKind::DuplicateBlock => "duplicate_block",
@@ -128,21 +136,30 @@ impl Location {
 /// variants between the first two locations, in their documents' positions.
 #[derive(Debug, Clone)]
 pub struct Finding {
+    /// What it is.
     pub kind: FindingKind,
+    /// Normalized edit similarity of the first two locations (1 for exact copies).
     pub similarity: f64,
+    /// Where: two or more spans.
     pub locations: Vec<Location>,
+    /// Edits from the first location to the second, in their documents' positions.
     pub comparison: Option<Comparison>,
 }
 
 /// How much of two documents their shared text covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coverage {
+    /// One document…
     pub a: usize,
+    /// …and the other (`a < b`).
     pub b: usize,
     /// Characters of `a` in text shared with `b`, and `a`'s length in characters.
     pub a_shared: usize,
+    /// `a`'s length in characters.
     pub a_chars: usize,
+    /// Characters of `b` in text shared with `a`.
     pub b_shared: usize,
+    /// `b`'s length in characters.
     pub b_chars: usize,
 }
 

@@ -119,3 +119,43 @@ fn records_versions_once_and_each_audit() {
     let verify = run(&["verify"]);
     assert_eq!(verify.status.code(), Some(0));
 }
+
+#[test]
+fn each_piece_of_work_is_done_once() {
+    use witness::{Corpus, Files, Profile, ReadOptions};
+    let files = Files::new([Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")]);
+    let (corpus, skipped) = Corpus::read(&files, &ReadOptions::default(), Profile::Loose);
+    assert!(skipped.is_empty());
+    let a = witness::audit(&corpus, &vec![false; corpus.len()], &|_| {});
+    assert_eq!(a.pairs.len(), 1);
+    assert_eq!(a.errata.len(), 1);
+    let work = corpus.work();
+    // Five documents read under the profile once each, one scan, one comparison (000↔004),
+    // although the errata of 004 needed a scan and that comparison too.
+    assert_eq!((work.tokenized, work.scans, work.comparisons), (5, 1, 1));
+    // The same audit as the command writes.
+    let html = witness::report::audit::html(&a);
+    assert!(
+        html.contains("<h2 id=\"errata4\">Errata: "),
+        "no errata section for 004"
+    );
+}
+
+#[test]
+fn a_ledger_named_with_ledger_must_exist() {
+    let out = tempfile::tempdir().unwrap();
+    let missing = out.path().join("no-such-ledger");
+    witness()
+        .args(["--ledger"])
+        .arg(&missing)
+        .args(["audit", "corpus", "--quiet", "--out"])
+        .arg(out.path().join("report"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "witness: error: no .witness ledger in {}",
+            missing.join(".witness").display()
+        )));
+    // Nothing was written before the error.
+    assert!(!out.path().join("report").exists());
+}

@@ -7,14 +7,14 @@ use clap::{Args, ValueEnum};
 use serde_json::Value;
 
 use super::{CliError, Outcome, write_stdout};
-use crate::diff::{DiffOptions, diff};
-use crate::ledger::verify::{check_proof, consistency_proof, inclusion_proof, verify};
-use crate::ledger::{
+use witness::diff::{DiffOptions, diff};
+use witness::ledger::verify::{check_proof, consistency_proof, inclusion_proof, verify};
+use witness::ledger::{
     Body, Digest, Input, Ledger, LedgerError, Record, Relation, RelationKind, Version, export,
 };
-use crate::normalize::Profile;
-use crate::report::{self, TextOptions};
-use crate::source::{Document, ReadOptions, SourceError};
+use witness::normalize::Profile;
+use witness::report::{self, TextOptions};
+use witness::source::{Document, ReadOptions, SourceError};
 
 /// Where the ledger is: `--ledger DIR`, or found by walking up from the current directory.
 pub fn ledger(at: &Option<PathBuf>) -> Result<Ledger, LedgerError> {
@@ -72,7 +72,7 @@ pub fn ledger_if_any(at: &Option<PathBuf>) -> Result<Option<Ledger>, LedgerError
 /// Whether each document's bytes are a version the ledger marks `official` (the bases of
 /// `witness audit`).
 pub fn official(l: &Ledger, docs: &[Document]) -> Result<Vec<bool>, LedgerError> {
-    let official = l.with_role(crate::ledger::Role::Official)?;
+    let official = l.with_role(witness::ledger::Role::Official)?;
     Ok(docs
         .iter()
         .map(|d| Digest::parse(&d.sha256).is_ok_and(|s| official.contains(&s)))
@@ -86,7 +86,7 @@ pub fn record_versions(l: &Ledger, docs: &[Document]) -> Result<(), LedgerError>
     Ok(())
 }
 
-/// `--role`: the command line's names of [`crate::ledger::Role`].
+/// `--role`: the command line's names of [`witness::ledger::Role`].
 #[derive(ValueEnum, Clone, Copy, Debug)]
 #[value(rename_all = "snake_case")]
 pub enum Role {
@@ -100,13 +100,13 @@ pub enum Role {
     News,
 }
 
-impl From<Role> for crate::ledger::Role {
-    fn from(r: Role) -> crate::ledger::Role {
+impl From<Role> for witness::ledger::Role {
+    fn from(r: Role) -> witness::ledger::Role {
         match r {
-            Role::Official => crate::ledger::Role::Official,
-            Role::Transcription => crate::ledger::Role::Transcription,
-            Role::Translation => crate::ledger::Role::Translation,
-            Role::News => crate::ledger::Role::News,
+            Role::Official => witness::ledger::Role::Official,
+            Role::Transcription => witness::ledger::Role::Transcription,
+            Role::Translation => witness::ledger::Role::Translation,
+            Role::News => witness::ledger::Role::News,
         }
     }
 }

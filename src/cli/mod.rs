@@ -6,17 +6,17 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use crate::audit::FailOn;
-use crate::classify::Class;
-use crate::corpus::{Corpus, Files, Skipped};
-use crate::diff::{DiffOptions, diff};
-use crate::ledger::LedgerError;
-use crate::metrics::{Measure, Mode, measure};
-use crate::normalize::Profile;
-use crate::report::cer::{CerRun, Pair};
-use crate::report::{self, TextOptions};
-use crate::scan::{FindingKind, ScanOptions, scan};
-use crate::source::{Document, ReadOptions, SourceError};
+use witness::audit::FailOn;
+use witness::classify::Class;
+use witness::corpus::{Corpus, Files, Skipped};
+use witness::diff::{DiffOptions, diff};
+use witness::ledger::LedgerError;
+use witness::metrics::{Measure, Mode, measure};
+use witness::normalize::Profile;
+use witness::report::cer::{CerRun, Pair};
+use witness::report::{self, TextOptions};
+use witness::scan::{FindingKind, ScanOptions, scan};
+use witness::source::{Document, ReadOptions, SourceError};
 
 mod ledger;
 
@@ -376,7 +376,7 @@ pub enum CliError {
     #[error("cannot write the report: {0}")]
     Output(std::io::Error),
     #[error(transparent)]
-    WriteReport(#[from] crate::report::audit::WriteError),
+    WriteReport(#[from] witness::report::audit::WriteError),
     #[error("nothing could be read ({0} skipped); check the paths above")]
     NothingRead(usize),
 }
@@ -538,7 +538,7 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError>
         Some(l) => ledger::official(l, corpus.docs())?,
         None => vec![false; corpus.len()],
     };
-    let audit = crate::audit::audit(&corpus, &official, &step);
+    let audit = witness::audit::audit(&corpus, &official, &step);
     step("writing the report");
     let report_json = report::audit::write(&audit, &skipped, &args.out)?;
     if let Some(b) = &bar {
@@ -576,7 +576,7 @@ fn run_errata(args: ErrataArgs, at: &Option<PathBuf>) -> Result<Outcome, CliErro
     warn_skipped(&skipped);
     let references: Vec<usize> = (1..witnesses.len()).collect();
     let corpus = Corpus::with_witnesses(witnesses, others.into_docs(), args.profile);
-    let x = crate::errata::errata_of(&corpus, 0, &references);
+    let x = witness::errata::errata_of(&corpus, 0, &references);
     let out = match args.format {
         ErrataFormat::Md => report::errata::markdown(&x),
         ErrataFormat::Csv => report::errata::csv(&x),
@@ -611,7 +611,7 @@ fn run_collate(args: CollateArgs, at: &Option<PathBuf>) -> Result<Outcome, CliEr
     };
     let inputs: Vec<serde_json::Value> = docs.iter().map(ledger::input).collect();
     let corpus = Corpus::new(docs, args.profile);
-    let c = crate::collate::collate(&corpus, &witnesses, base);
+    let c = witness::collate::collate(&corpus, &witnesses, base);
     let out = match args.format {
         CollateFormat::Text => report::collate::text(&c, args.all),
         CollateFormat::Json => report::collate::json(&c),

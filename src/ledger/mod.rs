@@ -8,6 +8,13 @@
 //! crash is cut off by the next append, which records the repair. Objects and the checkpoint
 //! (tree size, root and right edge, so appends never re-read the log) are written to a
 //! temporary file, synced, and renamed.
+//!
+//! Records are typed ([`record`]): each line is parsed once, at the boundary, into a
+//! [`Record`] whose [`Body`] is a version, an audit, a note or a repair, with [`Digest`]s that
+//! can only hold a SHA-256. A line with a missing or ill-typed field is an error naming the
+//! line, the record and the field. Writers build bodies ([`Version::new`], [`Body::audit`],
+//! [`Body::note`]) and hand them to [`Ledger::append`] or [`Ledger::append_all`]; no caller
+//! assembles JSON, and the typed form writes the very bytes earlier versions wrote.
 
 pub mod canonical;
 pub mod export;

@@ -636,13 +636,11 @@ impl Record {
         }
         let mut f = Fields::new(map, String::new());
         f.value("schema");
-        let seq = f.value("seq");
-        let seq = match seq.map(|v| (v, v.as_u64())) {
-            Some((_, Some(n))) => n,
-            Some((v, None)) => {
-                let e = f.invalid("seq", v, "a record number (a whole number from 0)");
-                return Err(e.at(None));
-            }
+        let seq = match f.value("seq") {
+            Some(v) => v.as_u64().ok_or_else(|| {
+                f.invalid("seq", v, "a record number (a whole number from 0)")
+                    .at(None)
+            })?,
             None => return Err(f.missing("seq").at(None)),
         };
         let rest = (|| {

@@ -222,7 +222,6 @@ fn kinds_met(a: &Audit) -> BTreeSet<&'static str> {
 /// `index.html`: one self-contained page (inline CSS and script, no network).
 pub fn html(a: &Audit) -> String {
     let docs = &a.scan.docs;
-    let t = totals(a);
     let mut h = String::from(
         "<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\"><title>witness audit</title><style>",
     );
@@ -236,28 +235,7 @@ pub fn html(a: &Audit) -> String {
         a.corpus.profile().name(),
         env!("CARGO_PKG_VERSION")
     );
-    h += "<h2 id=\"overview\">Overview</h2><div class=\"cards\">";
-    for (label, n) in [
-        ("files", docs.len()),
-        ("findings", t.notable_findings),
-        ("substantive variants", t.substantive),
-        ("cosmetic variants", t.cosmetic),
-        ("errata entries", t.errata),
-    ] {
-        let _ = write!(h, "<div class=\"card\"><b>{n}</b>{label}</div>");
-    }
-    h += "</div>\n<table><tr><th>file</th><th>encoding</th><th class=\"num\">bytes</th><th>sha256</th></tr>";
-    for (i, d) in docs.iter().enumerate() {
-        let _ = write!(
-            h,
-            "<tr><td><a href=\"#doc{i}\">{}</a></td><td>{}</td><td class=\"num\">{}</td><td><code>{}</code></td></tr>",
-            escape(&d.path),
-            escape(d.encoding.name()),
-            d.byte_len,
-            &d.sha256[..16]
-        );
-    }
-    h += "</table>\n";
+    overview(&mut h, a);
     // Places that findings and errata link to in the documents below.
     let mut anchors: BTreeSet<(usize, usize)> = BTreeSet::new();
     // Errata.
@@ -282,66 +260,114 @@ pub fn html(a: &Audit) -> String {
         h += "<label><input type=\"checkbox\" id=\"cosmetic\"> cosmetic</label></p>\n";
     }
     for p in &a.pairs {
-        let d = a.diff(p);
-        let _ = write!(
-            h,
-            "<h3>{} → {}</h3><p class=\"muted\">{} substantive, {} cosmetic; CER {:.2}% outside blocks. <del>deleted in the second</del>, <ins>added in it</ins>.</p><div class=\"text\">",
-            escape(&d.a.label),
-            escape(&d.b.label),
-            d.count(Class::Substantive),
-            d.count(Class::Cosmetic),
-            d.cer_aligned() * 100.0
-        );
-        let mut cursor = 0;
-        for (n, e) in d.edits.iter().enumerate() {
-            h += &escape(&d.a.text[cursor..e.a.start]);
-            let (ra, rb) = (&d.a.text[e.a.clone()], &d.b.text[e.b.clone()]);
-            match e.change {
-                Change::Block => {
-                    let (side, text) = if ra.is_empty() {
-                        (&d.b.label, rb)
-                    } else {
-                        (&d.a.label, ra)
-                    };
-                    let head: String = text.chars().take(60).collect();
-                    let _ = write!(
-                        h,
-                        "<span class=\"block var substantive\" data-kind=\"block\">only in {} ({} characters): {}…</span>",
-                        escape(side),
-                        text.chars().count(),
-                        escape(&visible(&head))
-                    );
-                }
-                Change::Variant(v) => {
-                    let _ = write!(
-                        h,
-                        "<span class=\"var {} {}\" data-kind=\"{}\" id=\"p{}-{}-{n}\" title=\"{} ({}) at {} / {}\">",
-                        v.class.name(),
-                        v.kind.name(),
-                        v.kind.name(),
-                        p.base,
-                        p.other,
-                        v.kind.name(),
-                        v.severity.name(),
-                        at(d.a.position(e.a.start)),
-                        at(d.b.position(e.b.start))
-                    );
-                    if !ra.is_empty() {
-                        let _ = write!(h, "<del>{}</del>", escape(ra));
-                    }
-                    if !rb.is_empty() {
-                        let _ = write!(h, "<ins>{}</ins>", escape(rb));
-                    }
-                    h += "</span>";
-                }
-            }
-            cursor = e.a.end;
-        }
-        h += &escape(&d.a.text[cursor..]);
-        h += "</div>\n";
+        inline_pair(&mut h, a, p);
     }
+    findings_table(&mut h, a, &mut anchors);
+    // Documents, with an anchor at every place a finding or an erratum points to.
+    h += "<h2 id=\"documents\">Documents</h2>";
+    for (i, d) in docs.iter().enumerate() {
+        let _ = write!(h, "<h3 id=\"doc{i}\">{}</h3>", escape(&d.path));
+        document_text(&mut h, i, &d.text, &anchors);
+    }
+    h += SCRIPT;
+    h += "</main></body></html>\n";
+    h
+}
+
+/// The overview: counts, and the files with their encodings and digests.
+fn overview(h: &mut String, a: &Audit) {
+    let docs = a.scan.docs;
+    let t = totals(a);
+    *h += "<h2 id=\"overview\">Overview</h2><div class=\"cards\">";
+    for (label, n) in [
+        ("files", docs.len()),
+        ("findings", t.notable_findings),
+        ("substantive variants", t.substantive),
+        ("cosmetic variants", t.cosmetic),
+        ("errata entries", t.errata),
+    ] {
+        let _ = write!(*h, "<div class=\"card\"><b>{n}</b>{label}</div>");
+    }
+    *h += "</div>\n<table><tr><th>file</th><th>encoding</th><th class=\"num\">bytes</th><th>sha256</th></tr>";
+    for (i, d) in docs.iter().enumerate() {
+        let _ = write!(
+            *h,
+            "<tr><td><a href=\"#doc{i}\">{}</a></td><td>{}</td><td class=\"num\">{}</td><td><code>{}</code></td></tr>",
+            escape(&d.path),
+            escape(d.encoding.name()),
+            d.byte_len,
+            &d.sha256[..16]
+        );
+    }
+    *h += "</table>\n";
+}
+
+/// One pair of witnesses inline: the base's text with each variant marked by class and kind.
+fn inline_pair(h: &mut String, a: &Audit, p: &crate::audit::Pair) {
+    let d = a.diff(p);
+    let _ = write!(
+        *h,
+        "<h3>{} → {}</h3><p class=\"muted\">{} substantive, {} cosmetic; CER {:.2}% outside blocks. <del>deleted in the second</del>, <ins>added in it</ins>.</p><div class=\"text\">",
+        escape(&d.a.label),
+        escape(&d.b.label),
+        d.count(Class::Substantive),
+        d.count(Class::Cosmetic),
+        d.cer_aligned() * 100.0
+    );
+    let mut cursor = 0;
+    for (n, e) in d.edits.iter().enumerate() {
+        *h += &escape(&d.a.text[cursor..e.a.start]);
+        let (ra, rb) = (&d.a.text[e.a.clone()], &d.b.text[e.b.clone()]);
+        match e.change {
+            Change::Block => {
+                let (side, text) = if ra.is_empty() {
+                    (&d.b.label, rb)
+                } else {
+                    (&d.a.label, ra)
+                };
+                let head: String = text.chars().take(60).collect();
+                let _ = write!(
+                    *h,
+                    "<span class=\"block var substantive\" data-kind=\"block\">only in {} ({} characters): {}…</span>",
+                    escape(side),
+                    text.chars().count(),
+                    escape(&visible(&head))
+                );
+            }
+            Change::Variant(v) => {
+                let _ = write!(
+                    *h,
+                    "<span class=\"var {} {}\" data-kind=\"{}\" id=\"p{}-{}-{n}\" title=\"{} ({}) at {} / {}\">",
+                    v.class.name(),
+                    v.kind.name(),
+                    v.kind.name(),
+                    p.base,
+                    p.other,
+                    v.kind.name(),
+                    v.severity.name(),
+                    at(d.a.position(e.a.start)),
+                    at(d.b.position(e.b.start))
+                );
+                if !ra.is_empty() {
+                    let _ = write!(*h, "<del>{}</del>", escape(ra));
+                }
+                if !rb.is_empty() {
+                    let _ = write!(*h, "<ins>{}</ins>", escape(rb));
+                }
+                *h += "</span>";
+            }
+        }
+        cursor = e.a.end;
+    }
+    *h += &escape(&d.a.text[cursor..]);
+    *h += "</div>\n";
+}
+
+/// Findings by kind, each location linked to its place in the documents below.
+fn findings_table(h: &mut String, a: &Audit, anchors: &mut BTreeSet<(usize, usize)>) {
+    let docs = a.scan.docs;
     // Findings by kind, each location linked.
-    h += "<h2 id=\"findings\">Findings</h2><table><tr><th>kind</th><th>similarity</th><th>locations</th><th>text</th></tr>";
+    *h += "<h2 id=\"findings\">Findings</h2><table><tr><th>kind</th><th>similarity</th><th>locations</th><th>text</th></tr>";
     for f in &a.scan.findings {
         let locs: Vec<String> = f
             .locations
@@ -364,7 +390,7 @@ pub fn html(a: &Audit) -> String {
             .take(40)
             .collect();
         let _ = write!(
-            h,
+            *h,
             "<tr><td>{}</td><td class=\"num\">{:.3}</td><td>{}</td><td>{}</td></tr>",
             f.kind.name(),
             f.similarity,
@@ -372,16 +398,7 @@ pub fn html(a: &Audit) -> String {
             escape(&visible(&quote))
         );
     }
-    h += "</table>\n";
-    // Documents, with an anchor at every place a finding or an erratum points to.
-    h += "<h2 id=\"documents\">Documents</h2>";
-    for (i, d) in docs.iter().enumerate() {
-        let _ = write!(h, "<h3 id=\"doc{i}\">{}</h3>", escape(&d.path));
-        document_text(&mut h, i, &d.text, &anchors);
-    }
-    h += SCRIPT;
-    h += "</main></body></html>\n";
-    h
+    *h += "</table>\n";
 }
 
 /// The errata of document `target` as a table whose locations link to anchors in the text.

@@ -12,18 +12,25 @@ use crate::source::Document;
 
 /// One measured pair.
 pub struct Pair<'d> {
+    /// The ground truth.
     pub gt: &'d Document,
+    /// The transcription measured against it.
     pub ocr: &'d Document,
+    /// What was measured.
     pub measure: Measure,
 }
 
 /// What `witness cer` measured: one pair, or the pairs of two directories.
 pub struct CerRun<'d> {
+    /// How the texts were prepared.
     pub mode: Mode,
+    /// The pairs measured.
     pub pairs: Vec<Pair<'d>>,
     /// Directory mode: file names found on one side only.
     pub only_in_gt: Vec<String>,
+    /// Directory mode: file names found only among the transcriptions.
     pub only_in_ocr: Vec<String>,
+    /// True when two directories were paired by file name.
     pub directories: bool,
     /// Confusions listed.
     pub top: usize,
