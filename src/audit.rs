@@ -93,48 +93,62 @@ fn groups(s: &Scan, n: usize) -> Vec<Vec<DocId>> {
 pub fn audit<'c>(corpus: &'c Corpus, official: &[bool], step: &dyn Fn(&str)) -> Audit<'c> {
     step("scanning");
     let s = scan(corpus, &ScanOptions::default());
-    let mut pairs = Vec::new();
-    let mut collations = Vec::new();
-    let mut errata_of = Vec::new();
-    for group in groups(&s, corpus.len()) {
-        let base = group
-            .iter()
-            .copied()
-            .find(|&d| official.get(d) == Some(&true))
-            .unwrap_or(group[0]);
-        step("comparing witnesses");
-        let others: Vec<DocId> = group.iter().copied().filter(|&d| d != base).collect();
-        let compared: Vec<Comparison> = others
-            .par_iter()
-            .map(|&other| corpus.compare(base, other))
-            .collect();
-        if group.len() >= 3 {
-            let base_at = group.iter().position(|&d| d == base).unwrap_or(0);
-            let by_member: Vec<Option<&Comparison>> = group
+    let groups: Vec<(DocId, Vec<DocId>)> = groups(&s, corpus.len())
+        .into_iter()
+        .map(|group| {
+            let base = group
                 .iter()
-                .map(|&d| others.iter().position(|&o| o == d).map(|i| &compared[i]))
+                .copied()
+                .find(|&d| official.get(d) == Some(&true))
+                .unwrap_or(group[0]);
+            (base, group)
+        })
+        .collect();
+    step("comparing witnesses");
+    let pairs: Vec<Pair> = groups
+        .iter()
+        .flat_map(|&(base, ref group)| {
+            group
+                .iter()
+                .filter(move |&&d| d != base)
+                .map(move |&o| (base, o))
+        })
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(base, other)| Pair {
+            base,
+            other,
+            comparison: corpus.compare(base, other),
+        })
+        .collect();
+    let collations = groups
+        .iter()
+        .filter(|(_, group)| group.len() >= 3)
+        .map(|(base, group)| {
+            let compared: Vec<Option<&Comparison>> = group
+                .iter()
+                .map(|&d| {
+                    pairs
+                        .iter()
+                        .find(|p| p.base == *base && p.other == d)
+                        .map(|p| &p.comparison)
+                })
                 .collect();
-            collations.push(collate_compared(corpus, &group, base_at, &by_member));
-        }
-        step("building errata");
-        for (&other, comparison) in others.iter().zip(&compared) {
+            let base_at = group.iter().position(|d| d == base).unwrap_or(0);
+            collate_compared(corpus, group, base_at, &compared)
+        })
+        .collect();
+    step("building errata");
+    let errata_of = pairs
+        .par_iter()
+        .map(|p| {
             let reference = Reference {
-                doc: base,
-                comparison,
+                doc: p.base,
+                comparison: &p.comparison,
             };
-            errata_of.push((other, errata(corpus, &s, other, &[reference])));
-        }
-        pairs.extend(
-            others
-                .into_iter()
-                .zip(compared)
-                .map(|(other, comparison)| Pair {
-                    base,
-                    other,
-                    comparison,
-                }),
-        );
-    }
+            (p.other, errata(corpus, &s, p.other, &[reference]))
+        })
+        .collect();
     Audit {
         corpus,
         scan: s,

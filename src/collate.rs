@@ -107,6 +107,27 @@ pub fn collate_compared<'c>(
     }
 }
 
+/// Identical readings grouped, largest group first (ties: in witness order).
+fn groups(readings: &[(String, Range<usize>)]) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    for (w, (r, _)) in readings.iter().enumerate() {
+        match groups.iter_mut().find(|g| &g.text == r) {
+            Some(g) => g.witnesses.push(w),
+            None => groups.push(Group {
+                text: r.clone(),
+                witnesses: vec![w],
+            }),
+        }
+    }
+    groups.sort_by(|x, y| {
+        y.witnesses
+            .len()
+            .cmp(&x.witnesses.len())
+            .then(x.witnesses[0].cmp(&y.witnesses[0]))
+    });
+    groups
+}
+
 /// The readings of every witness over one base range.
 fn site(
     docs: &[&Document],
@@ -172,22 +193,7 @@ fn site(
         readings.push((out, start_in_w.min(end_in_w)..end_in_w));
     }
     kinds.sort();
-    let mut groups: Vec<Group> = Vec::new();
-    for (w, (r, _)) in readings.iter().enumerate() {
-        match groups.iter_mut().find(|g| &g.text == r) {
-            Some(g) => g.witnesses.push(w),
-            None => groups.push(Group {
-                text: r.clone(),
-                witnesses: vec![w],
-            }),
-        }
-    }
-    groups.sort_by(|x, y| {
-        y.witnesses
-            .len()
-            .cmp(&x.witnesses.len())
-            .then(x.witnesses[0].cmp(&y.witnesses[0]))
-    });
+    let groups = groups(&readings);
     let majority = (groups[0].witnesses.len() * 2 > docs.len()).then_some(0);
     Site {
         base: range,

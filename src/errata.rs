@@ -14,6 +14,8 @@
 
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use crate::chars::{is_cjk, is_punctuation};
 use crate::classify::{Class, Kind};
 use crate::corpus::{Corpus, DocId};
@@ -146,11 +148,16 @@ pub fn errata<'c>(
     let others: Vec<DocId> = (0..corpus.len())
         .filter(|&d| !digests.contains(&corpus.doc(d).sha256.as_str()))
         .collect();
+    let mut is_other = vec![false; corpus.len()];
+    for &d in &others {
+        is_other[d] = true;
+    }
     let cx = Context {
         corpus,
         target,
         references,
         others: &others,
+        is_other: &is_other,
     };
     let mut entries = collation_entries(&cx);
     add_quotations(&cx, scan, &mut entries);
@@ -211,6 +218,8 @@ struct Context<'a> {
     target: DocId,
     references: &'a [Reference<'a>],
     others: &'a [DocId],
+    /// `is_other[d]`: document `d` is among `others`.
+    is_other: &'a [bool],
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
@@ -286,7 +295,7 @@ fn add_quotations(cx: &Context, scanned: &Scan, entries: &mut [Entry]) {
             (false, true) => (y, x, false),
             _ => continue,
         };
-        if !cx.others.contains(&o.doc) {
+        if !cx.is_other[o.doc] {
             continue;
         }
         for e in entries.iter_mut() {
@@ -378,24 +387,36 @@ fn add_attestation(cx: &Context, entries: &mut [Entry]) {
             if probes.iter().all(|p| p.chars().count() < 4) {
                 continue;
             }
-            for &d in cx.others {
-                let v = &cx.corpus.tokenized(d).view;
-                if e.evidence
+            // One searcher per probe, run over every other document's view (in parallel:
+            // this is the part of errata that grows with the corpus).
+            let finders: Vec<memchr::memmem::Finder> = probes
+                .iter()
+                .map(|p| memchr::memmem::Finder::new(p.as_bytes()))
+                .collect();
+            let quoted = |d: DocId| {
+                e.evidence
                     .iter()
                     .any(|x| x.doc == d && x.method != "attestation")
-                {
-                    continue; // already counted as a quotation of this passage
-                }
-                if let Some(p) = probes.iter().find(|p| v.contains(p.as_str())) {
-                    e.evidence.push(Evidence {
-                        method: "attestation",
-                        doc: d,
-                        range: 0..0,
-                        text: p.clone(),
-                        supports,
-                    });
-                }
-            }
+            };
+            let hits: Vec<(DocId, usize)> = cx
+                .others
+                .par_iter()
+                .filter(|&&d| !quoted(d)) // already counted as a quotation of this passage
+                .filter_map(|&d| {
+                    let v = cx.corpus.tokenized(d).view.as_bytes();
+                    finders
+                        .iter()
+                        .position(|f| f.find(v).is_some())
+                        .map(|i| (d, i))
+                })
+                .collect();
+            e.evidence.extend(hits.into_iter().map(|(doc, i)| Evidence {
+                method: "attestation",
+                doc,
+                range: 0..0,
+                text: probes[i].clone(),
+                supports,
+            }));
         }
     }
 }
@@ -435,17 +456,32 @@ fn decide(e: &mut Entry) {
     };
 }
 
-/// 本校 / 理校: problems the target shows by itself.
+/// 本校 / 理校: problems the target shows by itself: repeats, a broken enumeration,
+/// unbalanced marks, a paragraph broken off.
 fn internal_entries(cx: &Context, scanned: &Scan) -> Vec<Entry> {
     let target = cx.corpus.doc(cx.target);
-    let mut out = Vec::new();
-    let internal = |range: Range<usize>, note: String| Evidence {
+    let paragraphs = &cx.corpus.tokenized(cx.target).paragraphs;
+    let mut out = repeat_entries(cx, scanned);
+    out.extend(enumeration_entries(cx.target, target, paragraphs));
+    out.extend(paragraph_entries(cx, paragraphs));
+    out
+}
+
+/// Evidence from the target itself.
+fn internal(cx: &Context, range: Range<usize>, note: String) -> Evidence {
+    Evidence {
         method: "internal",
         doc: cx.target,
         range,
         text: note,
         supports: Supports::Proposed,
-    };
+    }
+}
+
+/// A phrase written twice in place, a block repeated: found by the scan inside the target.
+fn repeat_entries(cx: &Context, scanned: &Scan) -> Vec<Entry> {
+    let target = cx.corpus.doc(cx.target);
+    let mut out = Vec::new();
     for f in &scanned.findings {
         if f.locations.iter().any(|l| l.doc != cx.target) {
             continue;
@@ -463,6 +499,7 @@ fn internal_entries(cx: &Context, scanned: &Scan) -> Vec<Entry> {
                     verdict: Verdict::Correct,
                     confidence: Confidence::Medium,
                     evidence: vec![internal(
+                        cx,
                         range,
                         "the same words written twice in place".into(),
                     )],
@@ -477,6 +514,7 @@ fn internal_entries(cx: &Context, scanned: &Scan) -> Vec<Entry> {
                     verdict: Verdict::Correct,
                     confidence: Confidence::Medium,
                     evidence: vec![internal(
+                        cx,
                         first.clone(),
                         format!(
                             "repeats lines {}–{}",
@@ -489,8 +527,13 @@ fn internal_entries(cx: &Context, scanned: &Scan) -> Vec<Entry> {
             _ => {}
         }
     }
-    let paragraphs = &cx.corpus.tokenized(cx.target).paragraphs;
-    out.extend(enumeration_entries(cx.target, target, paragraphs));
+    out
+}
+
+/// Unbalanced brackets and quotation marks, and paragraphs that stop in mid-sentence.
+fn paragraph_entries(cx: &Context, paragraphs: &[Range<usize>]) -> Vec<Entry> {
+    let target = cx.corpus.doc(cx.target);
+    let mut out = Vec::new();
     for p in paragraphs {
         if let Some(at) = unbalanced(&target.text[p.clone()]) {
             let pos = p.start + at;
@@ -503,6 +546,7 @@ fn internal_entries(cx: &Context, scanned: &Scan) -> Vec<Entry> {
                 verdict: Verdict::Uncertain,
                 confidence: Confidence::Uncertain,
                 evidence: vec![internal(
+                    cx,
                     p.clone(),
                     "a bracket or quotation mark is not matched in its paragraph".into(),
                 )],
@@ -522,6 +566,7 @@ fn internal_entries(cx: &Context, scanned: &Scan) -> Vec<Entry> {
                 verdict: Verdict::Uncertain,
                 confidence: Confidence::Uncertain,
                 evidence: vec![internal(
+                    cx,
                     w[0].clone(),
                     "the paragraph stops in mid-sentence".into(),
                 )],

@@ -95,7 +95,7 @@ pub use corpus::{Corpus, DocId, Files, Reader, Skipped};
 pub use diff::{Change, Comparison, Diff, DiffOptions, Edit, compare, diff};
 pub use errata::{Errata, Reference, errata, errata_of};
 pub use ledger::{Ledger, LedgerError};
-pub use metrics::{Counts, Measure, Mode, measure};
+pub use metrics::{Counts, Measure, Mode, Pairing, PairingError, measure, pair_paths};
 pub use normalize::Profile;
 pub use scan::{Finding, FindingKind, Location, Scan, ScanOptions, scan};
 pub use source::{Document, EncodingSource, MAX_FILE_BYTES, Position, ReadOptions, SourceError};

@@ -7,6 +7,7 @@
 //! texts exactly as dinglehopper 0.11 does for plain text, so its numbers are reproduced.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
@@ -16,7 +17,7 @@ use crate::classify::{Class, Kind, Site, classify};
 use crate::levenshtein::{EditOp, edit_ops};
 use crate::normalize::{Profile, view};
 
-use crate::source::Document;
+use crate::source::{Document, SourceError};
 
 /// How texts are prepared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -309,6 +310,90 @@ pub fn measure(gt: &Document, ocr: &Document, mode: Mode) -> Measure {
         by_kind,
         confusion,
     }
+}
+
+/// What to measure: a ground truth and a transcription, or two directories of them paired by
+/// file name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pairing {
+    /// (ground truth, transcription) paths, in file-name order.
+    pub pairs: Vec<(PathBuf, PathBuf)>,
+    /// Directory mode: file names found only among the ground truths…
+    pub only_in_gt: Vec<String>,
+    /// …and only among the transcriptions.
+    pub only_in_ocr: Vec<String>,
+    /// True when two directories were paired.
+    pub directories: bool,
+}
+
+/// Why two paths cannot be paired.
+#[derive(Debug, thiserror::Error)]
+pub enum PairingError {
+    /// A directory that cannot be listed.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// Two directories without a file name in common.
+    #[error("no file name in {gt} is also in {ocr}; directory mode pairs files by name")]
+    NothingInCommon {
+        /// The ground-truth directory.
+        gt: String,
+        /// The transcription directory.
+        ocr: String,
+    },
+    /// A file and a directory.
+    #[error("give two files, or two directories (paired by file name)")]
+    Mixed,
+}
+
+/// Pairs a ground truth with a transcription: two files, or the files of the same name in two
+/// directories (dot-files left out).
+pub fn pair_paths(gt: &Path, ocr: &Path) -> Result<Pairing, PairingError> {
+    if !gt.is_dir() && !ocr.is_dir() {
+        return Ok(Pairing {
+            pairs: vec![(gt.to_path_buf(), ocr.to_path_buf())],
+            ..Pairing::default()
+        });
+    }
+    if !(gt.is_dir() && ocr.is_dir()) {
+        return Err(PairingError::Mixed);
+    }
+    let list = |dir: &Path| -> Result<Vec<String>, SourceError> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .map_err(|e| SourceError::Io {
+                path: dir.display().to_string(),
+                source: e,
+            })?
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        v.sort();
+        Ok(v)
+    };
+    let (g, o) = (list(gt)?, list(ocr)?);
+    let mut pairing = Pairing {
+        directories: true,
+        ..Pairing::default()
+    };
+    for n in &g {
+        if o.binary_search(n).is_ok() {
+            pairing.pairs.push((gt.join(n), ocr.join(n)));
+        } else {
+            pairing.only_in_gt.push(n.clone());
+        }
+    }
+    pairing.only_in_ocr = o
+        .into_iter()
+        .filter(|n| g.binary_search(n).is_err())
+        .collect();
+    if pairing.pairs.is_empty() {
+        return Err(PairingError::NothingInCommon {
+            gt: gt.display().to_string(),
+            ocr: ocr.display().to_string(),
+        });
+    }
+    Ok(pairing)
 }
 
 #[cfg(test)]

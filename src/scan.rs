@@ -648,60 +648,73 @@ fn near_duplicates(
                     }
                 }
             }
-            let (d, i) = paras[o];
-            let pa = &prepared[d].paras[i];
             let mut candidates: Vec<(u32, usize)> = shared.into_iter().collect();
             candidates.sort_unstable();
-            let mut out = Vec::new();
-            for (other, count) in candidates {
-                let (e, j) = paras[other as usize];
-                let pb = &prepared[e].paras[j];
-                if pa.key == pb.key {
-                    continue; // an exact duplicate, reported as such
-                }
-                let longer = pa.clusters.max(pb.clusters) as f64;
-                let shorter = pa.clusters.min(pb.clusters) as f64;
-                if shorter < opts.threshold * longer {
-                    continue;
-                }
-                // Each edit destroys at most k k-grams: too few shared ones rule a pair out.
-                let edits = ((1.0 - opts.threshold) * longer).floor() as usize;
-                let needed = grams[o]
-                    .len()
-                    .min(grams[other as usize].len())
-                    .saturating_sub(PARAGRAPH_K * edits);
-                if count < needed.max(1) {
-                    continue;
-                }
-                let c = compare(
-                    &docs[d].text[pa.range.clone()],
-                    &docs[e].text[pb.range.clone()],
-                    profile,
-                )
-                .shifted(pa.range.start, pb.range.start);
-                let similarity = c.similarity();
-                if similarity >= opts.threshold {
-                    out.push(Finding {
-                        kind: FindingKind::NearDuplicate,
-                        similarity,
-                        locations: vec![
-                            Location {
-                                doc: d,
-                                range: pa.range.clone(),
-                            },
-                            Location {
-                                doc: e,
-                                range: pb.range.clone(),
-                            },
-                        ],
-                        comparison: Some(c),
-                    });
-                }
-            }
-            out
+            candidates
+                .into_iter()
+                .filter_map(|(other, count)| {
+                    let shared = (count, grams[o].len().min(grams[other as usize].len()));
+                    verify_near_duplicate(
+                        docs,
+                        prepared,
+                        (opts, profile),
+                        paras[o],
+                        paras[other as usize],
+                        shared,
+                    )
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     found.into_iter().flatten().collect()
+}
+
+/// Compares candidate paragraphs `x` and `y` exactly; a near duplicate if similar enough.
+/// `shared` is (k-grams they share, k-grams of the one with fewer): each edit destroys at
+/// most k k-grams, so too few shared ones rule a pair out before comparing.
+fn verify_near_duplicate(
+    docs: &[Document],
+    prepared: &[Prepared],
+    (opts, profile): (&ScanOptions, Profile),
+    (d, i): (usize, usize),
+    (e, j): (usize, usize),
+    (count, fewer): (usize, usize),
+) -> Option<Finding> {
+    let (pa, pb) = (&prepared[d].paras[i], &prepared[e].paras[j]);
+    if pa.key == pb.key {
+        return None; // an exact duplicate, reported as such
+    }
+    let longer = pa.clusters.max(pb.clusters) as f64;
+    let shorter = pa.clusters.min(pb.clusters) as f64;
+    if shorter < opts.threshold * longer {
+        return None;
+    }
+    let edits = ((1.0 - opts.threshold) * longer).floor() as usize;
+    if count < fewer.saturating_sub(PARAGRAPH_K * edits).max(1) {
+        return None;
+    }
+    let c = compare(
+        &docs[d].text[pa.range.clone()],
+        &docs[e].text[pb.range.clone()],
+        profile,
+    )
+    .shifted(pa.range.start, pb.range.start);
+    let similarity = c.similarity();
+    (similarity >= opts.threshold).then(|| Finding {
+        kind: FindingKind::NearDuplicate,
+        similarity,
+        locations: vec![
+            Location {
+                doc: d,
+                range: pa.range.clone(),
+            },
+            Location {
+                doc: e,
+                range: pb.range.clone(),
+            },
+        ],
+        comparison: Some(c),
+    })
 }
 
 /// A phrase written twice in place: `UU`, or `U、U` with one separator between. The unit has

@@ -7,14 +7,12 @@ use clap::{Args, ValueEnum};
 use serde_json::Value;
 
 use super::{CliError, Outcome, write_stdout};
-use witness::diff::{DiffOptions, diff};
 use witness::ledger::verify::{check_proof, consistency_proof, inclusion_proof, verify};
 use witness::ledger::{
-    Body, Digest, Input, Ledger, LedgerError, Record, Relation, RelationKind, Version, export,
+    Body, Digest, Input, Ledger, LedgerError, NewVersions, Record, RelationKind, export,
 };
-use witness::normalize::Profile;
-use witness::report::{self, TextOptions};
-use witness::source::{Document, ReadOptions, SourceError};
+use witness::report;
+use witness::{Document, Profile, ReadOptions, SourceError};
 
 /// Where the ledger is: `--ledger DIR`, or found by walking up from the current directory.
 pub fn ledger(at: &Option<PathBuf>) -> Result<Ledger, LedgerError> {
@@ -139,68 +137,23 @@ pub fn add(at: &Option<PathBuf>, args: AddArgs) -> Result<Outcome, CliError> {
             "--label names one file; add the files one by one".into(),
         ));
     }
-    // Everything is checked before anything is written.
-    let mut relations = Vec::new();
-    // The whole log is read only to resolve relations; otherwise an append reads its tail.
-    let needs_records = [
-        &args.transcription_of,
-        &args.revision_of,
-        &args.translation_of,
-        &args.quotes,
-    ]
-    .iter()
-    .any(|x| x.is_some());
-    let records = if needs_records {
-        l.records()?
-    } else {
-        Vec::new()
-    };
-    for (kind, id) in [
+    let relations = [
         (RelationKind::TranscriptionOf, &args.transcription_of),
         (RelationKind::RevisionOf, &args.revision_of),
         (RelationKind::TranslationOf, &args.translation_of),
         (RelationKind::Quotes, &args.quotes),
-    ] {
-        if let Some(id) = id {
-            let target = l.resolve(&records, id)?;
-            relations.push(Relation {
-                kind,
-                target: target.id,
-            });
-        }
-    }
-    let mut paths = Vec::new();
-    for f in &args.files {
-        let rel = l.relative(f)?;
-        let meta = std::fs::metadata(f).map_err(|_| {
-            LedgerError::Source(SourceError::NotFound {
-                path: f.display().to_string(),
-            })
-        })?;
-        if meta.is_dir() {
-            return Err(LedgerError::Source(SourceError::IsDirectory {
-                path: f.display().to_string(),
-            })
-            .into());
-        }
-        paths.push(rel);
-    }
-    let mut bodies = Vec::new();
-    for (f, rel) in args.files.iter().zip(paths) {
-        let stored = l.store(f)?;
-        let label = args.label.clone().unwrap_or_else(|| {
-            f.file_stem()
-                .map_or_else(|| rel.clone(), |s| s.to_string_lossy().into_owned())
-        });
-        bodies.push(Body::Version(Version {
-            relations: relations.clone(),
-            role: args.role.map(Into::into),
-            source: args.source.clone(),
-            note: args.note.clone(),
-            ..Version::new(rel, label, &stored)
-        }));
-    }
-    let written = l.append_all(bodies)?;
+    ]
+    .into_iter()
+    .filter_map(|(kind, id)| id.clone().map(|id| (kind, id)))
+    .collect();
+    let opts = NewVersions {
+        label: args.label,
+        source: args.source,
+        role: args.role.map(Into::into),
+        relations,
+        note: args.note,
+    };
+    let written = l.add(&args.files, &opts)?;
     let mut out = String::new();
     for (r, v) in written.iter().filter_map(|r| r.version().map(|v| (r, v))) {
         out += &format!(
@@ -389,138 +342,35 @@ pub fn export_cmd(at: &Option<PathBuf>, format: ExportFormat) -> Result<Outcome,
 /// `witness check`: every tracked path (or those given) re-hashed against its last version.
 pub fn check(at: &Option<PathBuf>, paths: Vec<PathBuf>, record: bool) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
-    let records = l.records()?;
-    // The last version of each path.
-    let mut latest: std::collections::BTreeMap<&str, (&Record, &Version)> =
-        std::collections::BTreeMap::new();
-    for r in &records {
-        if let Some(v) = r.version() {
-            latest.insert(&v.path, (r, v));
-        }
-    }
-    let wanted: Option<Vec<String>> = if paths.is_empty() {
-        None
-    } else {
-        Some(
-            paths
-                .iter()
-                .map(|p| l.relative(p))
-                .collect::<Result<_, _>>()?,
-        )
-    };
-    let mut out = String::new();
-    let mut drift = 0;
-    let mut inputs = Vec::new();
-    for (&rel, &(r, v)) in &latest {
-        if wanted.as_ref().is_some_and(|w| !w.iter().any(|p| p == rel)) {
-            continue;
-        }
-        let file = l.root.join(rel);
-        let recorded = v.sha256;
-        let Ok(bytes) = std::fs::read(&file) else {
-            drift += 1;
-            out += &format!(
-                "missing  {rel} (last recorded as {}@…, record {})\n",
-                v.label, r.seq
-            );
-            continue;
-        };
-        let now = Digest::of(&bytes);
-        inputs.push(Input {
-            path: rel.to_string(),
-            sha256: now,
-            text_sha256: None,
-        });
-        if now == recorded {
-            out += &format!("ok       {rel}\n");
-            continue;
-        }
-        drift += 1;
-        out += &format!(
-            "changed  {rel}: recorded sha256 {}, now {}\n",
-            recorded.short(),
-            now.short()
-        );
-        let old = l.object(r.seq, &recorded)?;
-        let read = ReadOptions {
-            encoding: None,
-            lossy: true,
-        };
-        let a = Document::from_bytes(&format!("{rel} (record {})", r.seq), rel, &old, &read)?;
-        let b = Document::from_bytes(rel, rel, &bytes, &read)?;
-        let d = diff(&a, &b, &DiffOptions::default());
-        for line in report::text(&d, TextOptions::default()).lines() {
-            out += &format!("    {line}\n");
-        }
-    }
-    if let Some(w) = &wanted {
-        for p in w.iter().filter(|p| !latest.contains_key(p.as_str())) {
-            out += &format!("untracked {p}: not in the ledger; `witness add` it first\n");
-            drift += 1;
-        }
-    }
-    out += &format!(
-        "{drift} of {} tracked files differ from the ledger\n",
-        latest.len()
-    );
+    let c = l.check(&paths)?;
+    let out = report::check::text(&c);
     write_stdout(&out)?;
+    let drift = c.drift();
     if record {
-        l.record_audit("check", inputs, None, out.as_bytes())?;
+        l.record_audit("check", c.inputs, None, out.as_bytes())?;
     }
-    Ok(if drift > 0 {
-        Outcome::Differ
-    } else {
-        Outcome::Same
-    })
+    Ok(Outcome::of(drift > 0))
 }
 
-/// Appends an audit record for a report just produced: [`Ledger::record_audit`] for the
-/// inputs [`input`] made.
-// Transitional: callers can pass `Vec<Input>` from `Input::of` to `Ledger::record_audit`.
+/// Appends an audit record of a report just written, naming the documents it read.
 pub fn record_audit(
     l: &Ledger,
     report: &str,
-    inputs: Vec<Value>,
+    docs: &[&Document],
     profile: Option<Profile>,
     output: &[u8],
 ) -> Result<(), CliError> {
-    let inputs = inputs
-        .into_iter()
-        .map(serde_json::from_value::<Input>)
+    let inputs = docs
+        .iter()
+        .map(|d| Input::of(d))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| CliError::Usage(format!("an input of the {report} report: {e}")))?;
+        .map_err(LedgerError::from)?;
     l.record_audit(report, inputs, profile, output)?;
     Ok(())
 }
 
-/// The input of an audit record for a document, as JSON: [`Input::of`].
-// Transitional, like `record_audit`.
-pub fn input(doc: &Document) -> Value {
-    Input::of(doc)
-        .ok()
-        .and_then(|i| serde_json::to_value(i).ok())
-        .unwrap_or(Value::Null)
-}
-
-/// Reads a diff argument: a file, or else a version in the ledger (ID, label, label@N).
+/// Reads a witness argument: a file, or else a version in the ledger (ID, label, label@N).
 pub fn load(arg: &Path, read: &ReadOptions, at: &Option<PathBuf>) -> Result<Document, CliError> {
-    match Document::read(arg, read) {
-        Err(SourceError::NotFound { path }) => {
-            let Ok(l) = ledger(at) else {
-                return Err(SourceError::NotFound { path }.into());
-            };
-            let records = l.records()?;
-            let id = arg.to_string_lossy();
-            let (r, v) = match l.resolve(&records, &id) {
-                Ok(r) => match r.version() {
-                    Some(v) => (r, v),
-                    None => return Err(SourceError::NotFound { path }.into()),
-                },
-                Err(_) => return Err(SourceError::NotFound { path }.into()),
-            };
-            let bytes = l.object(r.seq, &v.sha256)?;
-            Ok(Document::from_bytes(&id, &v.label, &bytes, read)?)
-        }
-        other => Ok(other?),
-    }
+    let l = ledger(at).ok();
+    Ok(witness::ledger::read_witness(arg, read, l.as_ref())?)
 }

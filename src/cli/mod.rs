@@ -1,22 +1,18 @@
 //! Command-line interface: parses arguments and calls the library, nothing more.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use witness::audit::FailOn;
-use witness::classify::Class;
-use witness::corpus::{Corpus, Files, Skipped};
-use witness::diff::{DiffOptions, diff};
-use witness::ledger::LedgerError;
-use witness::metrics::{Measure, Mode, measure};
-use witness::normalize::Profile;
 use witness::report::cer::{CerRun, Pair};
 use witness::report::{self, TextOptions};
-use witness::scan::{FindingKind, ScanOptions, scan};
-use witness::source::{Document, ReadOptions, SourceError};
+use witness::{
+    Class, Corpus, DiffOptions, Document, FailOn, Files, FindingKind, LedgerError, Measure, Mode,
+    PairingError, Profile, ReadOptions, ScanOptions, Skipped, SourceError, diff, measure,
+    pair_paths, scan,
+};
 
 mod ledger;
 
@@ -376,6 +372,8 @@ pub enum CliError {
     #[error("cannot write the report: {0}")]
     Output(std::io::Error),
     #[error(transparent)]
+    Pairing(#[from] PairingError),
+    #[error(transparent)]
     WriteReport(#[from] witness::report::audit::WriteError),
     #[error("nothing could be read ({0} skipped); check the paths above")]
     NothingRead(usize),
@@ -444,8 +442,8 @@ fn run_scan(args: ScanArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     };
     write_stdout(&out)?;
     if let Some(l) = &recorder {
-        let inputs = result.docs.iter().map(ledger::input).collect();
-        ledger::record_audit(l, "scan", inputs, Some(args.profile), out.as_bytes())?;
+        let docs: Vec<&Document> = result.docs.iter().collect();
+        ledger::record_audit(l, "scan", &docs, Some(args.profile), out.as_bytes())?;
     }
     Ok(if result.notable() > 0 {
         Outcome::Differ
@@ -501,8 +499,7 @@ fn run_diff(args: DiffArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     };
     write_stdout(&out)?;
     if let Some(l) = &recorder {
-        let inputs = vec![ledger::input(&a), ledger::input(&b)];
-        ledger::record_audit(l, "diff", inputs, Some(args.profile), out.as_bytes())?;
+        ledger::record_audit(l, "diff", &[&a, &b], Some(args.profile), out.as_bytes())?;
     }
     let differs = d.blocks().next().is_some()
         || d.count(Class::Substantive) > 0
@@ -538,7 +535,7 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError>
         Some(l) => ledger::official(l, corpus.docs())?,
         None => vec![false; corpus.len()],
     };
-    let audit = witness::audit::audit(&corpus, &official, &step);
+    let audit = witness::audit(&corpus, &official, &step);
     step("writing the report");
     let report_json = report::audit::write(&audit, &skipped, &args.out)?;
     if let Some(b) = &bar {
@@ -546,11 +543,11 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError>
     }
     if let Some(l) = &ledger {
         ledger::record_versions(l, corpus.docs())?;
-        let inputs = corpus.docs().iter().map(ledger::input).collect();
+        let docs: Vec<&Document> = corpus.docs().iter().collect();
         ledger::record_audit(
             l,
             "audit",
-            inputs,
+            &docs,
             Some(args.profile),
             report_json.as_bytes(),
         )?;
@@ -571,12 +568,11 @@ fn run_errata(args: ErrataArgs, at: &Option<PathBuf>) -> Result<Outcome, CliErro
     for w in &args.against {
         witnesses.push(ledger::load(w, &read, at)?);
     }
-    let inputs: Vec<_> = witnesses.iter().map(ledger::input).collect();
     let (others, skipped) = Corpus::read(&Files::new(&args.corpus), &read, args.profile);
     warn_skipped(&skipped);
     let references: Vec<usize> = (1..witnesses.len()).collect();
     let corpus = Corpus::with_witnesses(witnesses, others.into_docs(), args.profile);
-    let x = witness::errata::errata_of(&corpus, 0, &references);
+    let x = witness::errata_of(&corpus, 0, &references);
     let out = match args.format {
         ErrataFormat::Md => report::errata::markdown(&x),
         ErrataFormat::Csv => report::errata::csv(&x),
@@ -586,7 +582,8 @@ fn run_errata(args: ErrataArgs, at: &Option<PathBuf>) -> Result<Outcome, CliErro
     };
     write_stdout(&out)?;
     if let Some(l) = &recorder {
-        ledger::record_audit(l, "errata", inputs, Some(args.profile), out.as_bytes())?;
+        let docs: Vec<&Document> = x.docs[..=x.references].to_vec();
+        ledger::record_audit(l, "errata", &docs, Some(args.profile), out.as_bytes())?;
     }
     Ok(Outcome::of(!x.entries.is_empty()))
 }
@@ -609,9 +606,8 @@ fn run_collate(args: CollateArgs, at: &Option<PathBuf>) -> Result<Outcome, CliEr
             ))
         })?,
     };
-    let inputs: Vec<serde_json::Value> = docs.iter().map(ledger::input).collect();
     let corpus = Corpus::new(docs, args.profile);
-    let c = witness::collate::collate(&corpus, &witnesses, base);
+    let c = witness::collate(&corpus, &witnesses, base);
     let out = match args.format {
         CollateFormat::Text => report::collate::text(&c, args.all),
         CollateFormat::Json => report::collate::json(&c),
@@ -620,7 +616,7 @@ fn run_collate(args: CollateArgs, at: &Option<PathBuf>) -> Result<Outcome, CliEr
     };
     write_stdout(&out)?;
     if let Some(l) = &recorder {
-        ledger::record_audit(l, "collate", inputs, Some(args.profile), out.as_bytes())?;
+        ledger::record_audit(l, "collate", &c.docs, Some(args.profile), out.as_bytes())?;
     }
     Ok(Outcome::of(c.differs()))
 }
@@ -632,48 +628,9 @@ fn run_cer(args: CerArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
         Some(Compat::Dinglehopper) => Mode::Dinglehopper,
         None => Mode::Witness(args.profile),
     };
-    let directories = args.gt.is_dir() && args.ocr.is_dir();
-    let mut names = Vec::new();
-    let (mut only_in_gt, mut only_in_ocr) = (Vec::new(), Vec::new());
-    if directories {
-        let list = |dir: &Path| -> Result<Vec<String>, CliError> {
-            let mut v: Vec<String> = std::fs::read_dir(dir)
-                .map_err(|e| SourceError::Io {
-                    path: dir.display().to_string(),
-                    source: e,
-                })?
-                .flatten()
-                .filter(|e| e.path().is_file())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| !n.starts_with('.'))
-                .collect();
-            v.sort();
-            Ok(v)
-        };
-        let (g, o) = (list(&args.gt)?, list(&args.ocr)?);
-        for n in &g {
-            if o.contains(n) {
-                names.push((args.gt.join(n), args.ocr.join(n)));
-            } else {
-                only_in_gt.push(n.clone());
-            }
-        }
-        only_in_ocr = o.into_iter().filter(|n| !g.contains(n)).collect();
-        if names.is_empty() {
-            return Err(CliError::Usage(format!(
-                "no file name in {} is also in {}; directory mode pairs files by name",
-                args.gt.display(),
-                args.ocr.display()
-            )));
-        }
-    } else if args.gt.is_dir() || args.ocr.is_dir() {
-        return Err(CliError::Usage(
-            "give two files, or two directories (paired by file name)".into(),
-        ));
-    } else {
-        names.push((args.gt.clone(), args.ocr.clone()));
-    }
-    let docs: Vec<(Document, Document)> = names
+    let pairing = pair_paths(&args.gt, &args.ocr)?;
+    let docs: Vec<(Document, Document)> = pairing
+        .pairs
         .iter()
         .map(|(g, o)| Ok((ledger::load(g, &read, at)?, ledger::load(o, &read, at)?)))
         .collect::<Result<_, CliError>>()?;
@@ -685,9 +642,9 @@ fn run_cer(args: CerArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
             .zip(measures)
             .map(|((gt, ocr), measure)| Pair { gt, ocr, measure })
             .collect(),
-        only_in_gt,
-        only_in_ocr,
-        directories,
+        only_in_gt: pairing.only_in_gt,
+        only_in_ocr: pairing.only_in_ocr,
+        directories: pairing.directories,
         top: args.top,
     };
     let out = match args.format {
@@ -698,23 +655,17 @@ fn run_cer(args: CerArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     };
     write_stdout(&out)?;
     if let Some(l) = &recorder {
-        let inputs = docs
-            .iter()
-            .flat_map(|(g, o)| [ledger::input(g), ledger::input(o)])
-            .collect();
+        let inputs: Vec<&Document> = docs.iter().flat_map(|(g, o)| [g, o]).collect();
         let profile = match mode {
             Mode::Witness(p) => Some(p),
             Mode::Dinglehopper => None,
         };
-        ledger::record_audit(l, "cer", inputs, profile, out.as_bytes())?;
+        ledger::record_audit(l, "cer", &inputs, profile, out.as_bytes())?;
     }
     // Like the other reports: 1 when there is any difference.
-    let differs = run.pairs.iter().any(|p| p.measure.chars.distance > 0);
-    Ok(if differs {
-        Outcome::Differ
-    } else {
-        Outcome::Same
-    })
+    Ok(Outcome::of(
+        run.pairs.iter().any(|p| p.measure.chars.distance > 0),
+    ))
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.

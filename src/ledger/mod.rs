@@ -17,6 +17,7 @@
 //! assembles JSON, and the typed form writes the very bytes earlier versions wrote.
 
 pub mod canonical;
+pub mod check;
 pub mod export;
 pub mod merkle;
 pub mod record;
@@ -644,6 +645,102 @@ impl Ledger {
             }),
         }
     }
+}
+
+/// What `witness add` records with each version besides the file's digests.
+#[derive(Debug, Clone, Default)]
+pub struct NewVersions {
+    /// The label (default: the file stem); for one file only.
+    pub label: Option<String>,
+    /// Where the bytes came from (a URI).
+    pub source: Option<String>,
+    /// The version's role.
+    pub role: Option<Role>,
+    /// Relations to versions already recorded: kind, and an ID as [`Ledger::resolve`] takes.
+    pub relations: Vec<(RelationKind, String)>,
+    /// A note kept with the version.
+    pub note: Option<String>,
+}
+
+impl Ledger {
+    /// Stores each file and appends a version record of each, in one append. Everything is
+    /// checked (relations resolved, paths inside the repository, files present) before
+    /// anything is written.
+    pub fn add(&self, files: &[PathBuf], opts: &NewVersions) -> Result<Vec<Record>, LedgerError> {
+        // The whole log is read only to resolve relations; otherwise an append reads its tail.
+        let records = if opts.relations.is_empty() {
+            Vec::new()
+        } else {
+            self.records()?
+        };
+        let relations = opts
+            .relations
+            .iter()
+            .map(|(kind, id)| {
+                let target = self.resolve(&records, id)?.id;
+                Ok(Relation {
+                    kind: *kind,
+                    target,
+                })
+            })
+            .collect::<Result<Vec<_>, LedgerError>>()?;
+        let mut paths = Vec::new();
+        for f in files {
+            let rel = self.relative(f)?;
+            let shown = f.display().to_string();
+            let meta = std::fs::metadata(f).map_err(|_| SourceError::NotFound {
+                path: shown.clone(),
+            })?;
+            if meta.is_dir() {
+                return Err(SourceError::IsDirectory { path: shown }.into());
+            }
+            paths.push(rel);
+        }
+        let mut bodies = Vec::new();
+        for (f, rel) in files.iter().zip(paths) {
+            let stored = self.store(f)?;
+            let label = opts.label.clone().unwrap_or_else(|| {
+                f.file_stem()
+                    .map_or_else(|| rel.clone(), |s| s.to_string_lossy().into_owned())
+            });
+            bodies.push(Body::Version(Version {
+                relations: relations.clone(),
+                role: opts.role,
+                source: opts.source.clone(),
+                note: opts.note.clone(),
+                ..Version::new(rel, label, &stored)
+            }));
+        }
+        self.append_all(bodies)
+    }
+}
+
+/// Reads a witness named on a command line: the file, or, when there is no such file, the
+/// version of the ledger that the name resolves to (ID, digest, label or `label@N`).
+pub fn read_witness(
+    arg: &Path,
+    read: &ReadOptions,
+    ledger: Option<&Ledger>,
+) -> Result<Document, LedgerError> {
+    let path = match Document::read(arg, read) {
+        Err(SourceError::NotFound { path }) => path,
+        other => return Ok(other?),
+    };
+    let not_found = || LedgerError::Source(SourceError::NotFound { path: path.clone() });
+    let Some(l) = ledger else {
+        return Err(not_found());
+    };
+    let records = l.records()?;
+    let id = arg.to_string_lossy();
+    let Some((r, v)) = l
+        .resolve(&records, &id)
+        .ok()
+        .and_then(|r| r.version().map(|v| (r, v)))
+    else {
+        return Err(not_found());
+    };
+    let bytes = l.object(r.seq, &v.sha256)?;
+    Ok(Document::from_bytes(&id, &v.label, &bytes, read)?)
 }
 
 /// Serializes one record onto `buffer`, advancing the checkpoint.

@@ -465,7 +465,9 @@ impl Body {
         }
     }
 
-    /// Reads the body's fields from a record's (or a bare body's) fields.
+    /// Reads the body's fields from a record's (or a bare body's) fields. (Long on purpose:
+    /// one arm per record kind, each listing its fields in schema order, so the schema reads
+    /// in one place.)
     fn read(f: &mut Fields<'_>) -> Result<Body, FieldError> {
         let kind = f.required("type")?;
         let kinds = "version, audit, note, repair";

@@ -240,16 +240,22 @@ pub fn text(d: &Diff, opts: TextOptions) -> String {
             );
         }
     }
+    out.push('\n');
+    out + &text_summary(d, opts.all)
+}
+
+/// The closing lines of the text report: counts by class and kind, blocks, CER.
+fn text_summary(d: &Diff, all: bool) -> String {
+    let mut out = String::new();
     let s = summary(d);
     let n = |class| s.by_class.get(&class).copied().unwrap_or(0);
-    out.push('\n');
     let _ = writeln!(
         out,
         "substantive: {}{}",
         n(Class::Substantive),
         bracket(&counts(&s, Class::Substantive))
     );
-    let hidden = if opts.all {
+    let hidden = if all {
         ""
     } else {
         ", hidden; --all shows them"

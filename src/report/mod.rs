@@ -16,6 +16,7 @@ use crate::source::{Document, EncodingSource, Position};
 
 pub mod audit;
 pub mod cer;
+pub mod check;
 pub mod collate;
 pub mod diff;
 pub mod errata;

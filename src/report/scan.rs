@@ -10,6 +10,7 @@ use super::{
     to_json, visible,
 };
 use crate::classify::Class;
+use crate::diff::Comparison;
 use crate::scan::{Finding, FindingKind, Location, Scan};
 use crate::source::Position;
 
@@ -248,38 +249,11 @@ pub fn text(s: &Scan, skipped: &[Skipped], color: bool) -> String {
         for l in &f.locations {
             let _ = writeln!(out, "  {}", span(s, l));
         }
-        let Some(c) = &f.comparison else { continue };
-        let (a, b) = (&s.docs[f.locations[0].doc], &s.docs[f.locations[1].doc]);
-        let ctx = contexts
-            .entry(f.locations[0].doc)
-            .or_insert_with(|| Contexts::new(a));
-        let substantive: Vec<_> = c
-            .edits
-            .iter()
-            .filter(|e| e.variant().is_none_or(|v| v.class == Class::Substantive))
-            .collect();
-        let cosmetic = c.edits.len() - substantive.len();
-        let _ = writeln!(
-            out,
-            "  {} substantive variants, {cosmetic} cosmetic",
-            substantive.len()
-        );
-        for e in substantive.iter().take(VARIANTS_SHOWN) {
-            let kind = e.variant().map_or("block", |v| v.kind.name());
-            let _ = writeln!(
-                out,
-                "    {} {:<13} {}",
-                at(a.position(e.a.start)),
-                kind,
-                inline(a, b, e, ctx, &paint)
-            );
-        }
-        if substantive.len() > VARIANTS_SHOWN {
-            let _ = writeln!(
-                out,
-                "    … {} more (--format json lists them all)",
-                substantive.len() - VARIANTS_SHOWN
-            );
+        if let Some(c) = &f.comparison {
+            let ctx = contexts
+                .entry(f.locations[0].doc)
+                .or_insert_with(|| Contexts::new(&s.docs[f.locations[0].doc]));
+            out += &finding_variants(s, f, c, ctx, &paint);
         }
     }
     let sum = summary(s, skipped);
@@ -311,6 +285,47 @@ pub fn text(s: &Scan, skipped: &[Skipped], color: bool) -> String {
             format!(" ({})", counts.join(", "))
         }
     );
+    out
+}
+
+/// The substantive variants of a finding (the first few), under its locations.
+fn finding_variants(
+    s: &Scan,
+    f: &Finding,
+    c: &Comparison,
+    ctx: &Contexts,
+    paint: &dyn Fn(&str, &str) -> String,
+) -> String {
+    let mut out = String::new();
+    let (a, b) = (&s.docs[f.locations[0].doc], &s.docs[f.locations[1].doc]);
+    let substantive: Vec<_> = c
+        .edits
+        .iter()
+        .filter(|e| e.variant().is_none_or(|v| v.class == Class::Substantive))
+        .collect();
+    let cosmetic = c.edits.len() - substantive.len();
+    let _ = writeln!(
+        out,
+        "  {} substantive variants, {cosmetic} cosmetic",
+        substantive.len()
+    );
+    for e in substantive.iter().take(VARIANTS_SHOWN) {
+        let kind = e.variant().map_or("block", |v| v.kind.name());
+        let _ = writeln!(
+            out,
+            "    {} {:<13} {}",
+            at(a.position(e.a.start)),
+            kind,
+            inline(a, b, e, ctx, paint)
+        );
+    }
+    if substantive.len() > VARIANTS_SHOWN {
+        let _ = writeln!(
+            out,
+            "    … {} more (--format json lists them all)",
+            substantive.len() - VARIANTS_SHOWN
+        );
+    }
     out
 }
 
