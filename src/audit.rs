@@ -4,9 +4,10 @@
 
 use rayon::prelude::*;
 
+use crate::classify::Class;
 use crate::collate::{Collation, collate_compared};
 use crate::corpus::{Corpus, DocId};
-use crate::diff::{Comparison, Diff};
+use crate::diff::{Change, Comparison, Diff};
 use crate::errata::{Errata, Reference, errata};
 use crate::scan::{Scan, ScanOptions, scan};
 
@@ -158,6 +159,39 @@ pub fn audit<'c>(corpus: &'c Corpus, official: &[bool], step: &dyn Fn(&str)) -> 
     }
 }
 
+/// Counts for the summary and the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    /// Scan findings other than boilerplate.
+    pub notable_findings: usize,
+    /// Substantive variants and blocks of all pairs.
+    pub substantive: usize,
+    /// Cosmetic variants of all pairs.
+    pub cosmetic: usize,
+    /// Errata entries of all transcriptions.
+    pub errata: usize,
+}
+
+/// Counts what the audit found.
+pub fn totals(a: &Audit) -> Totals {
+    let count = |class| {
+        a.pairs
+            .iter()
+            .flat_map(|p| &p.comparison.edits)
+            .filter(|e| match e.change {
+                Change::Variant(v) => v.class == class,
+                Change::Block => class == Class::Substantive,
+            })
+            .count()
+    };
+    Totals {
+        notable_findings: a.scan.notable(),
+        substantive: count(Class::Substantive),
+        cosmetic: count(Class::Cosmetic),
+        errata: a.errata.iter().map(|(_, x)| x.entries.len()).sum(),
+    }
+}
+
 /// What makes an audit fail (exit status 1 on the command line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FailOn {
@@ -187,7 +221,7 @@ impl FailOn {
 impl Audit<'_> {
     /// True when the audit fails under `policy`.
     pub fn fails(&self, policy: FailOn) -> bool {
-        let t = crate::report::audit::totals(self);
+        let t = totals(self);
         match policy {
             FailOn::Any => t.notable_findings + t.substantive + t.cosmetic + t.errata > 0,
             FailOn::Substantive => t.substantive + t.errata > 0,

@@ -158,4 +158,24 @@ fn a_ledger_named_with_ledger_must_exist() {
         )));
     // Nothing was written before the error.
     assert!(!out.path().join("report").exists());
+    // The same for every command that records.
+    let (a, b) = (common::OFFICIAL, common::NEWSPAPER);
+    for args in [
+        vec!["diff", a, b, "--record"],
+        vec!["scan", "corpus", "--record"],
+        vec!["cer", a, b, "--record"],
+        vec!["collate", a, b, "--record"],
+        vec!["errata", b, "--against", a, "--record"],
+        vec!["check"],
+        vec!["note", "x"],
+    ] {
+        witness()
+            .arg("--ledger")
+            .arg(&missing)
+            .args(&args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("no .witness ledger in"));
+    }
 }

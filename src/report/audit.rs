@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::{TOOL, Tool, at, escape_markup as escape, visible};
-use crate::audit::Audit;
+use crate::audit::{Audit, totals};
 use crate::classify::Class;
 use crate::corpus::Skipped;
 use crate::diff::Change;
@@ -97,39 +97,6 @@ pub fn write(a: &Audit, skipped: &[Skipped], dir: &std::path::Path) -> Result<St
         std::fs::write(&path, content).map_err(cannot(&path))?;
     }
     Ok(report_json)
-}
-
-/// Counts for the summary and the exit status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Totals {
-    /// Scan findings other than boilerplate.
-    pub notable_findings: usize,
-    /// Substantive variants and blocks of all pairs.
-    pub substantive: usize,
-    /// Cosmetic variants of all pairs.
-    pub cosmetic: usize,
-    /// Errata entries of all transcriptions.
-    pub errata: usize,
-}
-
-/// Counts what the audit found.
-pub fn totals(a: &Audit) -> Totals {
-    let count = |class| {
-        a.pairs
-            .iter()
-            .flat_map(|p| &p.comparison.edits)
-            .filter(|e| match e.change {
-                Change::Variant(v) => v.class == class,
-                Change::Block => class == Class::Substantive,
-            })
-            .count()
-    };
-    Totals {
-        notable_findings: a.scan.notable(),
-        substantive: count(Class::Substantive),
-        cosmetic: count(Class::Cosmetic),
-        errata: a.errata.iter().map(|(_, x)| x.entries.len()).sum(),
-    }
 }
 
 /// The terminal summary.
