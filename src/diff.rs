@@ -31,6 +31,14 @@ impl Default for DiffOptions {
     }
 }
 
+impl DiffOptions {
+    /// Sets the profile: what counts as the same text for alignment and CER.
+    pub fn profile(mut self, profile: Profile) -> DiffOptions {
+        self.profile = profile;
+        self
+    }
+}
+
 /// What an edit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {

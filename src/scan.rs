@@ -93,6 +93,35 @@ impl Default for ScanOptions {
     }
 }
 
+impl ScanOptions {
+    /// Sets the minimum size of a duplicate, near duplicate or shared passage, in characters.
+    ///
+    /// ```
+    /// use witness::{FindingKind, ScanOptions};
+    /// let opts = ScanOptions::default()
+    ///     .min_chars(30)
+    ///     .threshold(0.9)
+    ///     .kinds(&[FindingKind::SharedPassage]);
+    /// assert_eq!((opts.min_chars, opts.threshold), (Some(30), 0.9));
+    /// ```
+    pub fn min_chars(mut self, chars: usize) -> ScanOptions {
+        self.min_chars = Some(chars);
+        self
+    }
+
+    /// Sets the minimum similarity of near duplicates and shared passages (0 to 1).
+    pub fn threshold(mut self, threshold: f64) -> ScanOptions {
+        self.threshold = threshold;
+        self
+    }
+
+    /// Sets the kinds of findings to report.
+    pub fn kinds(mut self, kinds: &[FindingKind]) -> ScanOptions {
+        self.kinds = kinds.to_vec();
+        self
+    }
+}
+
 /// Default minimum size for text that is mostly CJK (a sentence: set phrases such as
 /// `构建更加紧密的中国-中亚命运共同体` stay below it)…
 pub const MIN_CHARS_CJK: usize = 20;

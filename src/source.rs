@@ -26,6 +26,29 @@ pub struct ReadOptions {
     pub lossy: bool,
 }
 
+impl ReadOptions {
+    /// Sets the encoding (a WHATWG label) instead of detecting it.
+    ///
+    /// ```
+    /// use witness::{Document, ReadOptions};
+    /// let gbk = [0xBF, 0xE7, 0xC0, 0xEF, 0xBA, 0xA3]; // 跨里海 in GBK
+    /// let opts = ReadOptions::default().encoding("GB18030");
+    /// let d = Document::from_bytes("t.txt", "t", &gbk, &opts)?;
+    /// assert_eq!(d.text, "跨里海");
+    /// # Ok::<(), witness::SourceError>(())
+    /// ```
+    pub fn encoding(mut self, label: impl Into<String>) -> ReadOptions {
+        self.encoding = Some(label.into());
+        self
+    }
+
+    /// Replaces malformed byte sequences with U+FFFD (counted) instead of refusing the file.
+    pub fn lossy(mut self, lossy: bool) -> ReadOptions {
+        self.lossy = lossy;
+        self
+    }
+}
+
 /// Why the encoding of a document is what it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
