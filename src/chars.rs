@@ -50,6 +50,61 @@ pub const SINGLE_QUOTES: &[char] = &[
 /// Invisible characters that `layout` treats as whitespace.
 pub const ZERO_WIDTH: &[char] = &['\u{200B}', '\u{2060}', '\u{FEFF}'];
 
+/// Invisible and format characters that reports never write raw: bidirectional controls,
+/// zero-width characters, the soft hyphen, invisible operators, deprecated format characters,
+/// the Hangul fillers that render as nothing, interlinear annotation controls, and tag
+/// characters (which can smuggle a hidden ASCII message). Each range with the name the HTML
+/// badge shows. Variation selectors, Mongolian free variation selectors and the conjoining
+/// Hangul fillers are left out: they choose or build visible glyphs.
+pub const INVISIBLE: &[(char, char, &str)] = &[
+    ('\u{00AD}', '\u{00AD}', "SOFT HYPHEN"),
+    ('\u{034F}', '\u{034F}', "COMBINING GRAPHEME JOINER"),
+    ('\u{061C}', '\u{061C}', "ARABIC LETTER MARK"),
+    ('\u{17B4}', '\u{17B4}', "KHMER VOWEL INHERENT AQ"),
+    ('\u{17B5}', '\u{17B5}', "KHMER VOWEL INHERENT AA"),
+    ('\u{200B}', '\u{200B}', "ZERO WIDTH SPACE"),
+    ('\u{200C}', '\u{200C}', "ZERO WIDTH NON-JOINER"),
+    ('\u{200D}', '\u{200D}', "ZERO WIDTH JOINER"),
+    ('\u{200E}', '\u{200E}', "LEFT-TO-RIGHT MARK"),
+    ('\u{200F}', '\u{200F}', "RIGHT-TO-LEFT MARK"),
+    ('\u{202A}', '\u{202A}', "LEFT-TO-RIGHT EMBEDDING"),
+    ('\u{202B}', '\u{202B}', "RIGHT-TO-LEFT EMBEDDING"),
+    ('\u{202C}', '\u{202C}', "POP DIRECTIONAL FORMATTING"),
+    ('\u{202D}', '\u{202D}', "LEFT-TO-RIGHT OVERRIDE"),
+    ('\u{202E}', '\u{202E}', "RIGHT-TO-LEFT OVERRIDE"),
+    ('\u{2060}', '\u{2060}', "WORD JOINER"),
+    ('\u{2061}', '\u{2061}', "FUNCTION APPLICATION"),
+    ('\u{2062}', '\u{2062}', "INVISIBLE TIMES"),
+    ('\u{2063}', '\u{2063}', "INVISIBLE SEPARATOR"),
+    ('\u{2064}', '\u{2064}', "INVISIBLE PLUS"),
+    ('\u{2065}', '\u{2065}', "RESERVED DEFAULT IGNORABLE"),
+    ('\u{2066}', '\u{2066}', "LEFT-TO-RIGHT ISOLATE"),
+    ('\u{2067}', '\u{2067}', "RIGHT-TO-LEFT ISOLATE"),
+    ('\u{2068}', '\u{2068}', "FIRST STRONG ISOLATE"),
+    ('\u{2069}', '\u{2069}', "POP DIRECTIONAL ISOLATE"),
+    ('\u{206A}', '\u{206A}', "INHIBIT SYMMETRIC SWAPPING"),
+    ('\u{206B}', '\u{206B}', "ACTIVATE SYMMETRIC SWAPPING"),
+    ('\u{206C}', '\u{206C}', "INHIBIT ARABIC FORM SHAPING"),
+    ('\u{206D}', '\u{206D}', "ACTIVATE ARABIC FORM SHAPING"),
+    ('\u{206E}', '\u{206E}', "NATIONAL DIGIT SHAPES"),
+    ('\u{206F}', '\u{206F}', "NOMINAL DIGIT SHAPES"),
+    ('\u{3164}', '\u{3164}', "HANGUL FILLER"),
+    ('\u{FEFF}', '\u{FEFF}', "ZERO WIDTH NO-BREAK SPACE"),
+    ('\u{FFA0}', '\u{FFA0}', "HALFWIDTH HANGUL FILLER"),
+    ('\u{FFF9}', '\u{FFF9}', "INTERLINEAR ANNOTATION ANCHOR"),
+    ('\u{FFFA}', '\u{FFFA}', "INTERLINEAR ANNOTATION SEPARATOR"),
+    ('\u{FFFB}', '\u{FFFB}', "INTERLINEAR ANNOTATION TERMINATOR"),
+    ('\u{E0001}', '\u{E0001}', "LANGUAGE TAG"),
+    ('\u{E0020}', '\u{E007F}', "TAG"),
+];
+
+/// The bidirectional controls among [`INVISIBLE`]: marks, embeddings, overrides and isolates.
+/// They change the order in which a reader sees the characters around them.
+pub const BIDI_CONTROLS: &[char] = &[
+    '\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}',
+    '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+];
+
 /// Characters that end a sentence (a `.` only when followed by a space or the end).
 pub const SENTENCE_ENDERS: &[char] = &['。', '！', '？', '!', '?', '；', ';'];
 /// Closing quotes and brackets that stay with the sentence they close.
@@ -72,6 +127,87 @@ pub fn is_cjk(c: char) -> bool {
 /// Whitespace for `layout`: Unicode White_Space plus zero-width spaces.
 pub fn is_layout_space(c: char) -> bool {
     c.is_whitespace() || ZERO_WIDTH.contains(&c)
+}
+
+/// The name of an invisible or format character of [`INVISIBLE`], or `None`.
+pub fn invisible_name(c: char) -> Option<&'static str> {
+    // The table is sorted and its ranges do not overlap (a test checks).
+    let i = INVISIBLE
+        .binary_search_by(|&(lo, hi, _)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .ok()?;
+    Some(INVISIBLE[i].2)
+}
+
+/// True for a character of [`INVISIBLE`].
+pub fn is_invisible(c: char) -> bool {
+    invisible_name(c).is_some()
+}
+
+/// See [`BIDI_CONTROLS`].
+pub fn is_bidi_control(c: char) -> bool {
+    BIDI_CONTROLS.contains(&c)
+}
+
+/// A control character a terminal may act on: C0 other than tab, line feed and carriage
+/// return, DEL, and C1.
+pub fn is_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// A noncharacter: U+FDD0..U+FDEF and the last two code points of every plane (U+FFFE,
+/// U+FFFF, U+1FFFE…). Not for interchange; U+FFFE and U+FFFF are not allowed in XML 1.0.
+pub fn is_noncharacter(c: char) -> bool {
+    ('\u{FDD0}'..='\u{FDEF}').contains(&c) || (c as u32 & 0xFFFE) == 0xFFFE
+}
+
+/// A character no human-facing report writes raw: invisible or format ([`INVISIBLE`]),
+/// control ([`is_control`]), or noncharacter ([`is_noncharacter`]). Reports show it as a
+/// marker (`⟨U+202E⟩`, or a badge in HTML).
+pub fn needs_marker(c: char) -> bool {
+    // Called on every character of every document an HTML report writes: ASCII and Latin-1
+    // letters answer at once.
+    match c as u32 {
+        0..0xA0 => is_control(c),
+        0xA0..0xAD => false,
+        _ => is_invisible(c) || is_noncharacter(c),
+    }
+}
+
+/// The name shown for a character that [`needs_marker`]: its Unicode name for the invisible
+/// characters and the controls met in practice, else what it is.
+pub fn marker_name(c: char) -> &'static str {
+    if let Some(name) = invisible_name(c) {
+        return name;
+    }
+    match c {
+        '\0' => "NULL",
+        '\u{7}' => "BELL",
+        '\u{8}' => "BACKSPACE",
+        '\u{B}' => "LINE TABULATION",
+        '\u{C}' => "FORM FEED",
+        '\u{1B}' => "ESCAPE",
+        '\u{7F}' => "DELETE",
+        '\u{85}' => "NEXT LINE",
+        '\u{9B}' => "CONTROL SEQUENCE INTRODUCER",
+        c if is_noncharacter(c) => "NONCHARACTER",
+        c if (c as u32) < 0x80 => "CONTROL CHARACTER",
+        c if (c as u32) < 0xA0 => "C1 CONTROL CHARACTER",
+        _ => "CHARACTER",
+    }
+}
+
+/// Characters a reader does not see in the text, for classification: [`INVISIBLE`] and the
+/// control characters that are not whitespace.
+pub fn is_unseen(c: char) -> bool {
+    is_invisible(c) || (c.is_control() && !c.is_whitespace())
 }
 
 /// Letters and digits of scripts that separate words with spaces.
@@ -173,6 +309,42 @@ mod tests {
         assert_eq!(fold_loose('—'), '-');
         assert_eq!(fold_loose('“'), '"');
         assert_eq!(fold_loose('，'), ',');
+    }
+
+    #[test]
+    fn invisible_and_control_characters() {
+        assert_eq!(invisible_name('\u{202E}'), Some("RIGHT-TO-LEFT OVERRIDE"));
+        assert_eq!(invisible_name('\u{E0041}'), Some("TAG"));
+        assert!(is_bidi_control('\u{2066}') && !is_bidi_control('\u{200B}'));
+        assert!(BIDI_CONTROLS.iter().all(|&c| is_invisible(c)));
+        assert!(is_control('\u{1B}') && is_control('\u{9B}') && is_control('\u{7F}'));
+        assert!(!is_control('\t') && !is_control('\n') && !is_control('\r'));
+        assert!(is_noncharacter('\u{FFFE}') && is_noncharacter('\u{10FFFF}'));
+        assert!(is_noncharacter('\u{FDD0}') && !is_noncharacter('\u{FFFD}'));
+        for c in ['\u{1B}', '\u{202E}', '\u{00AD}', '\u{FFFF}', '\u{1}'] {
+            assert!(needs_marker(c), "{c:?}");
+        }
+        for c in ['a', '跨', '\n', '\t', '\u{FFFD}', '\u{FE0F}', '\u{200A}'] {
+            assert!(!needs_marker(c), "{c:?}");
+        }
+        assert_eq!(marker_name('\u{1B}'), "ESCAPE");
+        assert_eq!(marker_name('\u{FFFE}'), "NONCHARACTER");
+        // The table is sorted and its ranges do not overlap, so the binary search finds what
+        // a scan finds, for every code point; the fast path of `needs_marker` agrees too.
+        assert!(INVISIBLE.windows(2).all(|w| w[0].1 < w[1].0));
+        assert!(INVISIBLE.iter().all(|&(lo, hi, _)| lo <= hi));
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let scan = INVISIBLE
+                .iter()
+                .find(|&&(lo, hi, _)| (lo..=hi).contains(&c))
+                .map(|&(_, _, name)| name);
+            assert_eq!(invisible_name(c), scan, "{c:?}");
+            assert_eq!(
+                needs_marker(c),
+                is_control(c) || scan.is_some() || is_noncharacter(c),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]

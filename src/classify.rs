@@ -10,8 +10,8 @@ use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::chars::{
-    DASHES, DOUBLE_QUOTES, SINGLE_QUOTES, fold_loose, fold_width, is_cjk, is_layout_space,
-    is_numeral, is_punctuation,
+    DASHES, DOUBLE_QUOTES, SINGLE_QUOTES, fold_loose, fold_width, is_bidi_control, is_cjk,
+    is_layout_space, is_numeral, is_punctuation, is_unseen,
 };
 
 /// Variant kinds, in the order reports list them. Terms follow textual criticism.
@@ -30,6 +30,11 @@ pub enum Kind {
     Quote,
     /// A punctuation mark added, dropped or replaced by another.
     Punctuation,
+    /// Characters a reader cannot see added, dropped or replaced: bidirectional controls,
+    /// zero-width characters, the soft hyphen, other format characters, control characters
+    /// (see `chars::INVISIBLE`). Cosmetic, but listed by default: a right-to-left override
+    /// changes what a reader sees without changing a visible letter.
+    Invisible,
     /// 訛: text replaced by other text.
     Substitution,
     /// 脫: text of A missing in B.
@@ -44,22 +49,30 @@ pub enum Kind {
     Numeral,
 }
 
+/// Whether a variant changes the text (substantive) or only how it is written (cosmetic).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Class {
+    /// Layout, normalization, width, dashes, quotes, punctuation, invisible characters.
     Cosmetic,
+    /// The words or numbers differ.
     Substantive,
 }
 
+/// How much a variant matters to a reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    /// Cosmetic variants.
     Low,
+    /// Substantive variants, and invisible variants with a bidirectional control.
     Medium,
+    /// Numerals and long substantive variants.
     High,
 }
 
 impl Kind {
+    /// Cosmetic or substantive.
     pub fn class(self) -> Class {
         match self {
             Kind::Layout
@@ -67,11 +80,19 @@ impl Kind {
             | Kind::Width
             | Kind::Dash
             | Kind::Quote
-            | Kind::Punctuation => Class::Cosmetic,
+            | Kind::Punctuation
+            | Kind::Invisible => Class::Cosmetic,
             _ => Class::Substantive,
         }
     }
 
+    /// True for the kinds that human-facing reports list without `--all` even though they
+    /// are cosmetic: invisible characters, which a reader cannot check by eye.
+    pub fn always_listed(self) -> bool {
+        self == Kind::Invisible
+    }
+
+    /// The name used in reports and JSON.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Layout => "layout",
@@ -80,6 +101,7 @@ impl Kind {
             Kind::Dash => "dash",
             Kind::Quote => "quote",
             Kind::Punctuation => "punctuation",
+            Kind::Invisible => "invisible",
             Kind::Substitution => "substitution",
             Kind::Omission => "omission",
             Kind::Addition => "addition",
@@ -91,6 +113,7 @@ impl Kind {
 }
 
 impl Class {
+    /// The name used in reports and JSON.
     pub fn name(self) -> &'static str {
         match self {
             Class::Cosmetic => "cosmetic",
@@ -100,6 +123,7 @@ impl Class {
 }
 
 impl Severity {
+    /// The name used in reports and JSON.
     pub fn name(self) -> &'static str {
         match self {
             Severity::Low => "low",
@@ -112,8 +136,11 @@ impl Severity {
 /// The verdict on one variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Classification {
+    /// What kind of difference.
     pub kind: Kind,
+    /// The kind's class.
     pub class: Class,
+    /// How much it matters.
     pub severity: Severity,
 }
 
@@ -125,18 +152,29 @@ impl Classification {
             severity,
         }
     }
+
+    /// True when a human-facing report lists this variant: always with `all`, else when it
+    /// is substantive or of a kind that is [`Kind::always_listed`].
+    pub fn listed(&self, all: bool) -> bool {
+        all || self.class == Class::Substantive || self.kind.always_listed()
+    }
 }
 
 /// Where a variant sits: both texts and the byte ranges of its readings.
 #[derive(Debug, Clone, Copy)]
 pub struct Site<'t> {
+    /// The text of A.
     pub a_text: &'t str,
+    /// A's reading: a byte range of `a_text`.
     pub a: (usize, usize),
+    /// The text of B.
     pub b_text: &'t str,
+    /// B's reading: a byte range of `b_text`.
     pub b: (usize, usize),
 }
 
 impl<'t> Site<'t> {
+    /// The site of readings `a` of `a_text` and `b` of `b_text`.
     pub fn new(a_text: &'t str, a: Range<usize>, b_text: &'t str, b: Range<usize>) -> Self {
         Site {
             a_text,
@@ -159,31 +197,54 @@ impl<'t> Site<'t> {
 /// words of a script written with spaces.
 const LONG_VARIANT: usize = 8;
 /// Classifies the difference between the readings at `site`.
+///
+/// Characters a reader cannot see (`chars::is_unseen`) are judged by what they are: when the
+/// readings differ in them, and otherwise at most cosmetically, the variant is
+/// [`Kind::Invisible`] (severity medium when a bidirectional control is involved, as it
+/// reorders what a reader sees); the substantive kinds are decided on the visible characters.
 pub fn classify(site: &Site) -> Classification {
-    let a: Vec<char> = site
-        .a_reading()
-        .chars()
-        .filter(|c| !is_layout_space(*c))
-        .collect();
-    let b: Vec<char> = site
-        .b_reading()
-        .chars()
-        .filter(|c| !is_layout_space(*c))
-        .collect();
+    let (ra, rb) = (site.a_reading(), site.b_reading());
+    let seen = |s: &str| -> Vec<char> {
+        s.chars()
+            .filter(|&c| !c.is_whitespace() && !is_unseen(c))
+            .collect()
+    };
+    let unseen = |s: &str| -> Vec<char> {
+        s.chars()
+            .filter(|&c| !c.is_whitespace() && is_unseen(c))
+            .collect()
+    };
+    let (a, b) = (seen(ra), seen(rb));
+    // Unseen characters that differ make the variant invisible (a zero-width space too, which
+    // the `layout` profile drops for alignment), so that it is listed.
+    let invisible = unseen(ra) != unseen(rb);
+    let cosmetic = |kind: Kind| {
+        if invisible {
+            let bidi = ra.chars().chain(rb.chars()).any(is_bidi_control);
+            let severity = if bidi {
+                Severity::Medium
+            } else {
+                Severity::Low
+            };
+            Classification::of(Kind::Invisible, severity)
+        } else {
+            Classification::of(kind, Severity::Low)
+        }
+    };
     if a == b {
-        return Classification::of(Kind::Layout, Severity::Low);
+        return cosmetic(Kind::Layout);
     }
     let (na, nb): (Vec<char>, Vec<char>) = (
         a.iter().copied().nfc().collect(),
         b.iter().copied().nfc().collect(),
     );
     if na == nb {
-        return Classification::of(Kind::Normalization, Severity::Low);
+        return cosmetic(Kind::Normalization);
     }
     let fa: Vec<char> = na.iter().map(|&c| fold_loose(c)).collect();
     let fb: Vec<char> = nb.iter().map(|&c| fold_loose(c)).collect();
     if fa == fb {
-        return Classification::of(folded_kind(&na, &nb), Severity::Low);
+        return cosmetic(folded_kind(&na, &nb));
     }
     let la: Vec<char> = fa.iter().copied().filter(|&c| !is_punctuation(c)).collect();
     let lb: Vec<char> = fb.iter().copied().filter(|&c| !is_punctuation(c)).collect();
@@ -202,7 +263,7 @@ pub fn classify(site: &Site) -> Classification {
         } else {
             Kind::Punctuation
         };
-        return Classification::of(kind, Severity::Low);
+        return cosmetic(kind);
     }
     let severity = if weight(site.a_reading()).max(weight(site.b_reading())) >= LONG_VARIANT {
         Severity::High
@@ -385,6 +446,38 @@ mod tests {
             kind("蒸蒸日上[]的", "蒸蒸日上[、蒸蒸日上]的"),
             Kind::Dittography
         );
+    }
+
+    #[test]
+    fn invisible_characters_are_their_own_kind() {
+        let c = |a: &str, b: &str| classify(&Site::new(a, 0..a.len(), b, 0..b.len()));
+        // An override around a number: the bytes still read 001.
+        let rlo = c("001", "\u{202E}001\u{202C}");
+        assert_eq!(rlo.kind, Kind::Invisible);
+        assert_eq!(rlo.class, Class::Cosmetic);
+        assert_eq!(rlo.severity, Severity::Medium);
+        assert!(rlo.listed(false));
+        for (a, b) in [
+            ("", "\u{200B}"),
+            ("ab", "a\u{00AD}b"),
+            ("x", "x\u{1B}"),
+            (" ", "\u{FEFF}"),
+            ("，", ",\u{200D}"),
+        ] {
+            let v = c(a, b);
+            assert_eq!(
+                (v.kind, v.severity),
+                (Kind::Invisible, Severity::Low),
+                "{a:?} {b:?}"
+            );
+        }
+        // A substantive change is judged on what a reader sees.
+        assert_eq!(c("五", "\u{202E}二").kind, Kind::Numeral);
+        assert_eq!(c("甲", "乙\u{200B}").kind, Kind::Substitution);
+        // The same invisible character on both sides does not make a variant invisible.
+        assert_eq!(c("\u{200B}，", "\u{200B},").kind, Kind::Width);
+        assert_eq!(c("a b", "a\nb").kind, Kind::Layout);
+        assert!(!c("a b", "a\nb").listed(false) && c("a b", "a\nb").listed(true));
     }
 
     #[test]

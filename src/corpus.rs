@@ -62,6 +62,12 @@ pub trait Reader {
 }
 
 /// Files, and the files under directories (walked recursively) whose extension is wanted.
+///
+/// Only regular files are read: a FIFO, a device or a socket is skipped with a reason, never
+/// opened for reading. A walk stays inside the directory walked: a symbolic link found in it
+/// whose target lies outside that directory is skipped (unless [`Files::follow_symlinks`]), a
+/// link to a file inside it is read, and a symbolically linked directory is never descended
+/// (no loops). Files named directly are read as named, links included.
 #[derive(Debug, Clone)]
 pub struct Files {
     /// Files and directories.
@@ -69,6 +75,9 @@ pub struct Files {
     /// Extensions read when walking directories (without the dot); `*` for every file.
     /// Files named directly are always read.
     pub extensions: Vec<String>,
+    /// Follow symbolic links to files found in a walk wherever they point, not only inside
+    /// the directory walked. Linked directories are never descended either way.
+    pub follow_symlinks: bool,
 }
 
 impl Files {
@@ -77,12 +86,20 @@ impl Files {
         Files {
             paths: paths.into_iter().map(Into::into).collect(),
             extensions: vec!["txt".into()],
+            follow_symlinks: false,
         }
     }
 
     /// Sets the extensions read when walking directories.
     pub fn extensions(mut self, extensions: &[impl AsRef<str>]) -> Files {
         self.extensions = extensions.iter().map(|e| e.as_ref().to_string()).collect();
+        self
+    }
+
+    /// Follows symbolic links to files found in a walk wherever they point (default: only
+    /// links whose target lies inside the directory walked are read).
+    pub fn follow_symlinks(mut self, follow: bool) -> Files {
+        self.follow_symlinks = follow;
         self
     }
 
@@ -95,20 +112,29 @@ impl Files {
             })
     }
 
-    /// Files named, and files under directories named (sorted, dot-entries and symlinked
-    /// directories left out so a walk never loops). Directories that cannot be listed are
-    /// skipped.
+    /// Files named, and files under directories named (sorted, dot-entries left out).
+    ///
+    /// In a walk, a symbolic link is resolved: one whose target lies outside the directory
+    /// named is skipped with the reason (a link to a file is listed anyway with
+    /// [`Files::follow_symlinks`]); a link to a file inside is listed; a linked directory is
+    /// never descended, so a walk never loops. A link that cannot be resolved (dangling, a
+    /// loop) is listed so that reading it says why it cannot be read. Directories that cannot
+    /// be listed are skipped.
     pub fn list(&self, skipped: &mut Vec<Skipped>) -> Vec<PathBuf> {
         let mut files = Vec::new();
-        let mut stack: Vec<PathBuf> = Vec::new();
+        let already_skipped = skipped.len();
+        // The resolved directories named, and each directory to list with the index of its root.
+        let mut roots: Vec<PathBuf> = Vec::new();
+        let mut stack: Vec<(PathBuf, usize)> = Vec::new();
         for p in &self.paths {
             if p.is_dir() {
-                stack.push(p.clone());
+                stack.push((p.clone(), roots.len()));
+                roots.push(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
             } else {
                 files.push(p.clone());
             }
         }
-        while let Some(dir) = stack.pop() {
+        while let Some((dir, root)) = stack.pop() {
             let entries = match std::fs::read_dir(&dir) {
                 Ok(entries) => entries,
                 Err(e) => {
@@ -125,8 +151,12 @@ impl Files {
                     continue;
                 }
                 match entry.file_type() {
-                    Ok(t) if t.is_dir() => stack.push(path),
-                    Ok(t) if t.is_symlink() && path.is_dir() => {}
+                    Ok(t) if t.is_dir() => stack.push((path, root)),
+                    Ok(t) if t.is_symlink() => {
+                        if let Some(listed) = self.symlink(path, &roots[root], skipped) {
+                            files.push(listed);
+                        }
+                    }
                     Ok(_) if self.wanted(&path) => files.push(path),
                     _ => {}
                 }
@@ -134,7 +164,46 @@ impl Files {
         }
         files.sort();
         files.dedup();
+        // Directory order is the file system's: sort what this walk skipped, for stable reports.
+        skipped[already_skipped..].sort_by(|a, b| a.path.cmp(&b.path));
         files
+    }
+
+    /// A symbolic link met in the walk of `root` (resolved): the path to list, or `None`
+    /// when it is left out (skipped with the reason when its target is outside `root`).
+    fn symlink(&self, link: PathBuf, root: &Path, skipped: &mut Vec<Skipped>) -> Option<PathBuf> {
+        let Ok(target) = std::fs::canonicalize(&link) else {
+            // Dangling, a loop, unreadable: reading it names the trouble.
+            return self.wanted(&link).then_some(link);
+        };
+        let inside = target.starts_with(root);
+        if target.is_dir() {
+            if !inside {
+                skipped.push(Skipped {
+                    path: link.display().to_string(),
+                    error: format!(
+                        "symlink to a directory outside the scanned tree ({}); linked directories are not walked, name it to read it",
+                        target.display()
+                    ),
+                });
+            }
+            // Inside: its files are walked anyway, under their own names.
+            return None;
+        }
+        if !self.wanted(&link) {
+            return None;
+        }
+        if inside || self.follow_symlinks {
+            return Some(link);
+        }
+        skipped.push(Skipped {
+            path: link.display().to_string(),
+            error: format!(
+                "symlink to outside the scanned tree ({}); pass --follow-symlinks to read it",
+                target.display()
+            ),
+        });
+        None
     }
 }
 
@@ -151,6 +220,7 @@ impl Reader for Files {
                 Err(e) => skipped.push(Skipped::from_error(&e)),
             }
         }
+        skipped.sort_by(|a, b| a.path.cmp(&b.path));
         Reading { docs, skipped }
     }
 }
@@ -288,5 +358,104 @@ impl Corpus {
 
     pub(crate) fn count_scan(&self) {
         self.counters.scans.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    /// A tree with a text, links to it, outside it, to a directory outside, and a FIFO.
+    fn tree() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("tree");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+        std::fs::write(root.join("sub/a.txt"), "跨里海\n").unwrap();
+        std::fs::write(dir.path().join("outside/secret.txt"), "秘密\n").unwrap();
+        symlink("sub/a.txt", root.join("same.txt")).unwrap();
+        symlink("../outside/secret.txt", root.join("leak.txt")).unwrap();
+        symlink("../outside", root.join("out")).unwrap();
+        symlink("sub", root.join("in")).unwrap();
+        symlink("../outside/secret.txt", root.join("leak.md")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(root.join("pipe.txt"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        (dir, root)
+    }
+
+    fn names(files: &[PathBuf], root: &Path) -> Vec<String> {
+        files
+            .iter()
+            .map(|f| f.strip_prefix(root).unwrap().display().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_walk_stays_in_its_tree() {
+        let (dir, root) = tree();
+        let mut skipped = Vec::new();
+        let files = Files::new([&root]).list(&mut skipped);
+        // The FIFO is listed: reading it says what it is.
+        assert_eq!(names(&files, &root), ["pipe.txt", "same.txt", "sub/a.txt"]);
+        let outside = std::fs::canonicalize(dir.path().join("outside")).unwrap();
+        assert_eq!(
+            skipped,
+            [
+                Skipped {
+                    path: root.join("leak.txt").display().to_string(),
+                    error: format!(
+                        "symlink to outside the scanned tree ({}); pass --follow-symlinks to read it",
+                        outside.join("secret.txt").display()
+                    ),
+                },
+                Skipped {
+                    path: root.join("out").display().to_string(),
+                    error: format!(
+                        "symlink to a directory outside the scanned tree ({}); linked directories are not walked, name it to read it",
+                        outside.display()
+                    ),
+                },
+            ]
+        );
+        let reading = Files::new([&root]).read(&ReadOptions::default());
+        let pipe = root.join("pipe.txt").display().to_string();
+        let read: Vec<&str> = reading.docs.iter().map(|d| d.label.as_str()).collect();
+        assert_eq!(read, ["same", "a"]);
+        // Skipped in path order: what the walk left out and what could not be read.
+        let paths: Vec<&String> = reading.skipped.iter().map(|k| &k.path).collect();
+        assert_eq!(paths, [&skipped[0].path, &skipped[1].path, &pipe]);
+        assert_eq!(
+            reading.skipped[2].error,
+            "is a FIFO (named pipe), not a regular file; witness reads regular files only"
+        );
+    }
+
+    #[test]
+    fn follow_symlinks_reads_links_to_files_anywhere() {
+        let (_dir, root) = tree();
+        let mut skipped = Vec::new();
+        let files = Files::new([&root]).follow_symlinks(true).list(&mut skipped);
+        assert_eq!(
+            names(&files, &root),
+            ["leak.txt", "pipe.txt", "same.txt", "sub/a.txt"]
+        );
+        // Linked directories are still not walked.
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped[0].path, root.join("out").display().to_string());
+    }
+
+    #[test]
+    fn a_tree_named_through_a_link_is_its_target() {
+        let (dir, root) = tree();
+        let alias = dir.path().join("alias");
+        symlink(&root, &alias).unwrap();
+        let mut skipped = Vec::new();
+        let files = Files::new([&alias]).list(&mut skipped);
+        assert_eq!(names(&files, &alias), ["pipe.txt", "same.txt", "sub/a.txt"]);
+        assert_eq!(skipped.len(), 2);
     }
 }

@@ -324,6 +324,8 @@ pub struct Pairing {
     pub only_in_ocr: Vec<String>,
     /// True when two directories were paired.
     pub directories: bool,
+    /// Directory entries left out: symbolic links that lead out of their directory.
+    pub skipped: Vec<crate::corpus::Skipped>,
 }
 
 /// Why two paths cannot be paired.
@@ -357,23 +359,37 @@ pub fn pair_paths(gt: &Path, ocr: &Path) -> Result<Pairing, PairingError> {
     if !(gt.is_dir() && ocr.is_dir()) {
         return Err(PairingError::Mixed);
     }
-    let list = |dir: &Path| -> Result<Vec<String>, SourceError> {
-        let mut v: Vec<String> = std::fs::read_dir(dir)
-            .map_err(|e| SourceError::Io {
-                path: dir.display().to_string(),
-                source: e,
-            })?
-            .flatten()
-            .filter(|e| e.path().is_file())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.starts_with('.'))
-            .collect();
+    let mut skipped = Vec::new();
+    let mut list = |dir: &Path| -> Result<Vec<String>, SourceError> {
+        let io = |e| SourceError::Io {
+            path: dir.display().to_string(),
+            source: e,
+        };
+        let real_dir = std::fs::canonicalize(dir).map_err(io)?;
+        let mut v = Vec::new();
+        for e in std::fs::read_dir(dir).map_err(io)?.flatten() {
+            let (path, name) = (e.path(), e.file_name().to_string_lossy().into_owned());
+            if name.starts_with('.') || !path.is_file() {
+                continue;
+            }
+            // A link out of the directory is not read: the pairing stays inside its tree.
+            let real = std::fs::canonicalize(&path).unwrap_or_default();
+            if !real.starts_with(&real_dir) {
+                skipped.push(crate::corpus::Skipped {
+                    path: path.display().to_string(),
+                    error: format!("symlink to outside the directory ({})", real.display()),
+                });
+                continue;
+            }
+            v.push(name);
+        }
         v.sort();
         Ok(v)
     };
     let (g, o) = (list(gt)?, list(ocr)?);
     let mut pairing = Pairing {
         directories: true,
+        skipped,
         ..Pairing::default()
     };
     for n in &g {

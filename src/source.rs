@@ -6,6 +6,8 @@
 //! columns as its LF twin.
 
 use std::fmt::Write as _;
+use std::fs::{File, Metadata};
+use std::io::Read as _;
 use std::path::Path;
 
 use encoding_rs::{DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
@@ -15,6 +17,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Texts larger than this are refused with a clear error rather than risking running out of
 /// memory: comparing and scanning take about 80 bytes per character (a 50 MB single line: 4 GB).
+/// The limit is enforced while reading ([`read_limited`]), not trusted to the file's size.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// How the reader should treat the bytes.
@@ -71,6 +74,15 @@ pub enum SourceError {
     NotFound { path: String },
     #[error("{path}: is a directory; give the path of a text file")]
     IsDirectory { path: String },
+    /// Not a regular file: a FIFO, a device, a socket. witness never reads one (a FIFO would
+    /// block, `/dev/zero` never ends).
+    #[error("{path}: is a {what}, not a regular file; witness reads regular files only")]
+    NotRegular {
+        /// The path as given.
+        path: String,
+        /// What it is: `FIFO (named pipe)`, `character device`, `block device`, `socket`.
+        what: &'static str,
+    },
     #[error("{path}: cannot read: {source}")]
     Io {
         path: String,
@@ -110,6 +122,7 @@ impl SourceError {
         match self {
             SourceError::NotFound { path }
             | SourceError::IsDirectory { path }
+            | SourceError::NotRegular { path, .. }
             | SourceError::Io { path, .. }
             | SourceError::TooLarge { path, .. }
             | SourceError::Binary { path, .. }
@@ -155,21 +168,11 @@ pub struct Position {
 }
 
 impl Document {
-    /// Reads and decodes a file.
+    /// Reads and decodes a file: a regular file (a symbolic link to one is followed) of at
+    /// most [`MAX_FILE_BYTES`], read with [`read_limited`].
     pub fn read(path: &Path, opts: &ReadOptions) -> Result<Document, SourceError> {
         let shown = path.display().to_string();
-        let meta = std::fs::metadata(path).map_err(|e| io_error(&shown, e))?;
-        if meta.is_dir() {
-            return Err(SourceError::IsDirectory { path: shown });
-        }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(SourceError::TooLarge {
-                path: shown,
-                bytes: meta.len(),
-                limit: MAX_FILE_BYTES,
-            });
-        }
-        let bytes = std::fs::read(path).map_err(|e| io_error(&shown, e))?;
+        let bytes = read_limited(path, MAX_FILE_BYTES)?;
         let label = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -205,6 +208,129 @@ impl Document {
     pub fn position(&self, byte: usize) -> Position {
         self.lines.position(&self.text, byte.min(self.text.len()))
     }
+}
+
+/// What a file that is neither regular nor a directory is, for [`SourceError::NotRegular`].
+fn special_kind(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if t.is_fifo() {
+            return "FIFO (named pipe)";
+        }
+        if t.is_char_device() {
+            return "character device";
+        }
+        if t.is_block_device() {
+            return "block device";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+    }
+    let _ = t;
+    "special file"
+}
+
+/// `Ok` for a regular file; the error naming what it is otherwise.
+fn require_regular(shown: &str, meta: &Metadata) -> Result<(), SourceError> {
+    let t = meta.file_type();
+    if t.is_file() {
+        Ok(())
+    } else if t.is_dir() {
+        Err(SourceError::IsDirectory {
+            path: shown.to_string(),
+        })
+    } else {
+        Err(SourceError::NotRegular {
+            path: shown.to_string(),
+            what: special_kind(t),
+        })
+    }
+}
+
+/// The metadata of a regular file, without opening it: symbolic links are followed, and
+/// anything else — a directory ([`SourceError::IsDirectory`]), a FIFO, a device, a socket
+/// ([`SourceError::NotRegular`]) — is an error, as is a missing file
+/// ([`SourceError::NotFound`]). For checking inputs before any work starts; reading must
+/// still go through [`open_regular`], which checks the file it actually opened.
+pub fn regular_metadata(path: &Path) -> Result<Metadata, SourceError> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| io_error(&shown, e))?;
+    require_regular(&shown, &meta)?;
+    Ok(meta)
+}
+
+/// Opens a regular file for reading, safely: whatever the path is, this never blocks and
+/// never hands back something that is not a regular file.
+///
+/// The path is checked first ([`regular_metadata`]), so a device or a FIFO is refused without
+/// being opened; then it is opened with `O_NONBLOCK` (a FIFO swapped in meanwhile cannot block
+/// the open) and `O_NOCTTY`, and the *opened* file is checked again with `fstat`, so what is
+/// returned is the file that was checked. Symbolic links are followed: callers that must not
+/// follow one decide before (as [`crate::Files`] does). Returns the file and its `fstat`
+/// metadata; its length is a hint only — read with a limit ([`read_limited`]), or stream.
+/// The file keeps `O_NONBLOCK`, which changes nothing for a regular file: reads neither block
+/// nor fail with `WouldBlock`.
+///
+/// Errors: [`SourceError::NotFound`], [`SourceError::IsDirectory`],
+/// [`SourceError::NotRegular`], [`SourceError::Io`] (permission denied, a symbolic-link loop…).
+pub fn open_regular(path: &Path) -> Result<(File, Metadata), SourceError> {
+    let shown = path.display().to_string();
+    regular_metadata(path)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // O_NONBLOCK: opening a FIFO with no writer would block forever; it has no effect on
+        // reading a regular file. O_NOCTTY: a terminal is never made the controlling one.
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path).map_err(|e| io_error(&shown, e))?;
+    let meta = file.metadata().map_err(|e| io_error(&shown, e))?;
+    require_regular(&shown, &meta)?;
+    Ok((file, meta))
+}
+
+/// Reads a whole regular file of at most `limit` bytes.
+///
+/// Opens with [`open_regular`] (regular files only, never blocks), refuses at once a file whose
+/// size is already over the limit, and enforces the limit while reading too — at most
+/// `limit + 1` bytes are ever read — so a file that grows, or lies about its size, cannot
+/// exhaust memory. Over the limit is [`SourceError::TooLarge`], with the size found (at least
+/// `limit + 1` when the file grew while being read).
+///
+/// ```
+/// use witness::unstable::source::{SourceError, read_limited};
+/// let dir = tempfile::tempdir().unwrap();
+/// let f = dir.path().join("ten.txt");
+/// std::fs::write(&f, "0123456789").unwrap();
+/// assert_eq!(read_limited(&f, 10).unwrap(), b"0123456789");
+/// let too_large = read_limited(&f, 9).unwrap_err();
+/// assert!(matches!(too_large, SourceError::TooLarge { bytes: 10, limit: 9, .. }));
+/// ```
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, SourceError> {
+    let (file, meta) = open_regular(path)?;
+    let shown = path.display().to_string();
+    let too_large = |bytes: u64| SourceError::TooLarge {
+        path: shown.clone(),
+        bytes,
+        limit,
+    };
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
+    }
+    // The size is a hint for the buffer only; the limit is what `take` enforces.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(&shown, e))?;
+    let read = bytes.len() as u64;
+    if read > limit {
+        return Err(too_large(read.max(meta.len())));
+    }
+    Ok(bytes)
 }
 
 fn io_error(path: &str, e: std::io::Error) -> SourceError {
@@ -467,6 +593,102 @@ mod tests {
         assert_eq!(d.text, "abc");
         assert_eq!(d.encoding_source, EncodingSource::Bom);
         assert_eq!(d.byte_len, 6);
+    }
+
+    #[test]
+    fn read_limited_refuses_a_file_over_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("eleven.txt");
+        std::fs::write(&f, "0123456789a").unwrap();
+        assert_eq!(read_limited(&f, 11).unwrap(), b"0123456789a");
+        let e = read_limited(&f, 10).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                SourceError::TooLarge {
+                    bytes: 11,
+                    limit: 10,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: 11 bytes is more than witness reads as text (10 bytes); split the file",
+                f.display()
+            )
+        );
+    }
+
+    /// A file whose size says 0 but which holds more: the limit holds while reading.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn read_limited_enforces_the_limit_while_reading() {
+        let status = Path::new("/proc/self/status");
+        let meta = std::fs::metadata(status).unwrap();
+        assert!(meta.is_file() && meta.len() == 0, "{meta:?}");
+        assert!(read_limited(status, 1 << 20).unwrap().len() > 64);
+        let e = read_limited(status, 64).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                SourceError::TooLarge {
+                    bytes: 65,
+                    limit: 64,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_are_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.txt");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Nobody writes to the FIFO: opening it for reading would block without O_NONBLOCK.
+        let e = open_regular(&fifo).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: is a FIFO (named pipe), not a regular file; witness reads regular files only",
+                fifo.display()
+            )
+        );
+        let e = read_limited(Path::new("/dev/zero"), 16).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                SourceError::NotRegular {
+                    what: "character device",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        // A link to a device is the device.
+        let link = dir.path().join("zero.txt");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        let e = Document::read(&link, &ReadOptions::default()).unwrap_err();
+        assert!(matches!(e, SourceError::NotRegular { .. }), "{e:?}");
+        assert!(matches!(
+            regular_metadata(dir.path()),
+            Err(SourceError::IsDirectory { .. })
+        ));
+        assert!(matches!(
+            regular_metadata(&dir.path().join("missing.txt")),
+            Err(SourceError::NotFound { .. })
+        ));
+        let (_, meta) = open_regular(Path::new("Cargo.toml")).unwrap();
+        assert!(meta.is_file());
     }
 
     #[test]

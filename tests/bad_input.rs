@@ -238,6 +238,13 @@ fn awkward_trees_are_walked_without_loops() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("tree/gone.txt: no such file"), "{stderr}");
     assert!(stderr.contains("tree/loop-a.txt: cannot read"), "{stderr}");
+    // The link to the directory above leaves the tree: not walked, and said so.
+    assert!(
+        stderr.contains(
+            "witness: skipped tree/up: symlink to a directory outside the scanned tree ("
+        ),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"));
 }
 
@@ -333,4 +340,310 @@ fn a_read_only_ledger_is_an_error_not_damage() {
     perms.set_readonly(false);
     std::fs::set_permissions(&log, perms).unwrap();
     repo.verify();
+}
+
+/// A tree to walk, beside a directory outside it:
+/// `tree/a.txt`, `tree/sub/b.txt` (two witnesses of one sentence, one character apart) and
+/// `outside/secret.txt`, whose text must never reach a report unless asked for.
+struct Tree {
+    dir: tempfile::TempDir,
+}
+
+const SECRET: &str = "机密：这一段在扫描的目录之外，绝不能出现在报告里。\n";
+
+impl Tree {
+    fn new() -> Tree {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join("tree");
+        std::fs::create_dir_all(tree.join("sub")).unwrap();
+        std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+        common::file(&tree, "a.txt", GOOD.as_bytes());
+        common::file(
+            &tree.join("sub"),
+            "b.txt",
+            GOOD.replace("跨里海", "跨海").as_bytes(),
+        );
+        common::file(&dir.path().join("outside"), "secret.txt", SECRET.as_bytes());
+        Tree { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn symlink(&self, target: &str, link: &str) {
+        std::os::unix::fs::symlink(target, self.path().join(link)).unwrap();
+    }
+
+    fn mkfifo(&self, name: &str) {
+        let made = Command::new("mkfifo")
+            .arg(self.path().join(name))
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+
+    /// The resolved path of `name`, as a skipped symlink's message shows its target.
+    fn resolved(&self, name: &str) -> String {
+        std::fs::canonicalize(self.path().join(name))
+            .unwrap()
+            .display()
+            .to_string()
+    }
+
+    /// Runs witness in the tree's directory; killed after 20 s, so a read that blocks fails
+    /// the test instead of hanging it.
+    fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = common::witness();
+        cmd.current_dir(self.path())
+            .args(args)
+            .write_stdin("")
+            .timeout(std::time::Duration::from_secs(20));
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.code().is_some(),
+            "{args:?} did not finish: {out:?}"
+        );
+        out
+    }
+
+    /// `audit tree` into `report`: its exit status, stderr, report.json and index.html.
+    fn audit(&self, extra: &[&str]) -> (i32, String, serde_json::Value, String) {
+        let _ = std::fs::remove_dir_all(self.path().join("report"));
+        let mut args = vec!["audit", "tree", "--quiet", "--no-record", "--out", "report"];
+        args.extend_from_slice(extra);
+        let out = self.run(&args);
+        let json = std::fs::read_to_string(self.path().join("report/report.json")).unwrap();
+        let html = std::fs::read_to_string(self.path().join("report/index.html")).unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+            serde_json::from_str(&json).unwrap(),
+            html,
+        )
+    }
+}
+
+/// The paths of the documents a scan report (`witness/scan/1`) read.
+fn inputs(scan: &serde_json::Value) -> Vec<&str> {
+    scan["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect()
+}
+
+fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_fifo_is_refused_without_blocking() {
+    let tree = Tree::new();
+    // Nobody ever writes to it: opening it to read would block forever.
+    tree.mkfifo("tree/pipe.txt");
+    let refused = "tree/pipe.txt: is a FIFO (named pipe), not a regular file; witness reads regular files only";
+    for args in [
+        ["diff", "tree/pipe.txt", "tree/a.txt"],
+        ["diff", "tree/a.txt", "tree/pipe.txt"],
+    ] {
+        let out = tree.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr_of(&out), format!("witness: error: {refused}\n"));
+    }
+    // In a walked directory it is skipped, said so, and the other files are read.
+    let out = tree.run(&["scan", "tree", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(stderr_of(&out), format!("witness: skipped {refused}\n"));
+    let scan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(inputs(&scan), ["tree/a.txt", "tree/sub/b.txt"]);
+    assert_eq!(
+        scan["skipped"],
+        serde_json::json!([{
+            "path": "tree/pipe.txt",
+            "error": "is a FIFO (named pipe), not a regular file; witness reads regular files only"
+        }])
+    );
+    let (code, stderr, report, _) = tree.audit(&[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stderr, format!("witness: skipped {refused}\n"));
+    assert_eq!(inputs(&report["scan"]), ["tree/a.txt", "tree/sub/b.txt"]);
+    assert_eq!(report["scan"]["skipped"][0]["path"], "tree/pipe.txt");
+}
+
+#[test]
+fn dev_zero_is_refused_not_read() {
+    let tree = Tree::new();
+    // Named directly: a character device is not a regular file (its size, 0, was no limit).
+    let out = tree.run(&["diff", "/dev/zero", "tree/a.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "witness: error: /dev/zero: is a character device, not a regular file; witness reads regular files only\n"
+    );
+    // Through a link in a walked directory: the link points outside the tree, so it is not
+    // followed; followed, the device is refused. Either way nothing is read from it.
+    tree.symlink("/dev/zero", "tree/zero.txt");
+    let out = tree.run(&["scan", "tree"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out),
+        "witness: skipped tree/zero.txt: symlink to outside the scanned tree (/dev/zero); pass --follow-symlinks to read it\n"
+    );
+    let out = tree.run(&["scan", "tree", "--follow-symlinks"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out),
+        "witness: skipped tree/zero.txt: is a character device, not a regular file; witness reads regular files only\n"
+    );
+    let (code, stderr, report, _) = tree.audit(&["--follow-symlinks"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(inputs(&report["scan"]), ["tree/a.txt", "tree/sub/b.txt"]);
+}
+
+#[test]
+fn symlinks_out_of_the_tree_are_not_followed() {
+    let tree = Tree::new();
+    tree.symlink("../outside/secret.txt", "tree/leak.txt");
+    tree.symlink("../outside", "tree/elsewhere");
+    let secret = tree.resolved("outside/secret.txt");
+    let outside = tree.resolved("outside");
+    let (code, stderr, report, html) = tree.audit(&[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "witness: skipped tree/elsewhere: symlink to a directory outside the scanned tree ({outside}); linked directories are not walked, name it to read it\n\
+             witness: skipped tree/leak.txt: symlink to outside the scanned tree ({secret}); pass --follow-symlinks to read it\n"
+        )
+    );
+    assert_eq!(inputs(&report["scan"]), ["tree/a.txt", "tree/sub/b.txt"]);
+    assert_eq!(
+        report["scan"]["skipped"][1],
+        serde_json::json!({
+            "path": "tree/leak.txt",
+            "error": format!("symlink to outside the scanned tree ({secret}); pass --follow-symlinks to read it")
+        })
+    );
+    let marker = "绝不能出现在报告里";
+    assert!(!html.contains(marker));
+    assert!(!report.to_string().contains(marker));
+    // Asked for, the link is read wherever it points; a linked directory is still not walked.
+    let (code, stderr, report, html) = tree.audit(&["--follow-symlinks"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "witness: skipped tree/elsewhere: symlink to a directory outside the scanned tree ({outside}); linked directories are not walked, name it to read it\n"
+        )
+    );
+    assert_eq!(
+        inputs(&report["scan"]),
+        ["tree/a.txt", "tree/leak.txt", "tree/sub/b.txt"]
+    );
+    assert!(html.contains(marker));
+}
+
+#[test]
+fn symlinks_inside_the_tree_and_files_named_are_read() {
+    let tree = Tree::new();
+    // A link to a file of the same tree is the same tree; a link to a directory of it is not
+    // walked twice.
+    tree.symlink("sub/b.txt", "tree/b-link.txt");
+    tree.symlink("sub", "tree/sub-link");
+    let out = tree.run(&["scan", "tree", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(stderr_of(&out), "");
+    let scan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        inputs(&scan),
+        ["tree/a.txt", "tree/b-link.txt", "tree/sub/b.txt"]
+    );
+    // A file named on the command line is read as named, even through a link leaving the
+    // directory it is in: the user chose it.
+    tree.symlink("../outside/secret.txt", "tree/leak.txt");
+    let out = tree.run(&["scan", "tree/leak.txt", "tree/a.txt", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let scan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(inputs(&scan), ["tree/a.txt", "tree/leak.txt"]);
+    let out = tree.run(&["diff", "tree/leak.txt", "outside/secret.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+}
+
+/// `add` opens its files as the other commands do (`witness::unstable::source::open_regular`).
+#[test]
+fn add_refuses_what_is_not_a_regular_file() {
+    let tree = Tree::new();
+    assert_eq!(tree.run(&["init"]).status.code(), Some(0));
+    tree.mkfifo("tree/pipe.txt");
+    let out = tree.run(&["add", "tree/pipe.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "witness: error: tree/pipe.txt: is a FIFO (named pipe), not a regular file; witness reads regular files only\n"
+    );
+    // Through a link: refused, whichever check comes first, and never read.
+    tree.symlink("/dev/zero", "tree/zero.txt");
+    let out = tree.run(&["add", "tree/zero.txt"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).starts_with("witness: error: "));
+    // Nothing was recorded, and the ledger still verifies.
+    assert_eq!(tree.run(&["verify"]).status.code(), Some(0));
+    assert_eq!(tree.run(&["add", "tree/a.txt"]).status.code(), Some(0));
+}
+
+#[test]
+fn add_and_check_never_follow_a_link_out_of_the_repository() {
+    let tree = Tree::new();
+    assert_eq!(tree.run(&["init"]).status.code(), Some(0));
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "跨里海 a secret outside the repository").unwrap();
+    tree.symlink(secret.to_str().unwrap(), "tree/link.txt");
+    let out = tree.run(&["add", "tree/link.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr_of(&out);
+    assert!(
+        message.starts_with("witness: error: tree/link.txt leads to ")
+            && message.contains("secret.txt, outside the repository")
+            && message.ends_with("(`add --follow-symlinks` stores such a file on purpose)\n"),
+        "{message}"
+    );
+    // On purpose, it is stored; `check` then refuses to read through the link.
+    let out = tree.run(&["add", "tree/link.txt", "--follow-symlinks"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let out = tree.run(&["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("tree/link.txt leads to "),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("secret"));
+}
+
+#[test]
+fn cer_directories_do_not_follow_links_out() {
+    let tree = Tree::new();
+    std::fs::create_dir_all(tree.path().join("gt")).unwrap();
+    std::fs::create_dir_all(tree.path().join("ocr")).unwrap();
+    common::file(&tree.path().join("gt"), "p1.txt", GOOD.as_bytes());
+    common::file(&tree.path().join("ocr"), "p1.txt", GOOD.as_bytes());
+    common::file(&tree.path().join("gt"), "p2.txt", SECRET.as_bytes());
+    tree.symlink("../outside/secret.txt", "ocr/p2.txt");
+    let out = tree.run(&["cer", "gt", "ocr", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "witness: skipped ocr/p2.txt: symlink to outside the directory ({})\n",
+            tree.resolved("outside/secret.txt")
+        )
+    );
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        report.contains("\"only_in_gt\": [\n    \"p2.txt\"\n  ]"),
+        "{report}"
+    );
 }

@@ -1,6 +1,8 @@
 //! The HTML report in a real browser: headless Chromium opens the generated page from disk,
 //! its DOM is checked for the expected variants and findings, a screenshot is kept as an
-//! artifact, and document text that looks like markup stays text.
+//! artifact, document text that looks like markup stays text, a right-to-left override is
+//! shown as a badge and the text keeps its byte order, and the page's Content-Security-Policy
+//! admits its own style and script and nothing else.
 
 mod common;
 
@@ -27,6 +29,12 @@ fn chromium() -> Option<PathBuf> {
 
 /// Runs headless Chromium on a page with the flags a closed sandbox needs.
 fn browse(browser: &Path, page: &Path, action: &[String]) -> String {
+    browse_logged(browser, page, action).0
+}
+
+/// [`browse`], with the browser's log (console messages, policy violations among them) on
+/// stderr: returns stdout and stderr.
+fn browse_logged(browser: &Path, page: &Path, action: &[String]) -> (String, String) {
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(browser)
         .args([
@@ -39,6 +47,7 @@ fn browse(browser: &Path, page: &Path, action: &[String]) -> String {
             "--no-first-run",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(["--enable-logging=stderr", "--v=0"])
         .args(action)
         .arg(format!("file://{}", page.display()))
         .output()
@@ -48,8 +57,14 @@ fn browse(browser: &Path, page: &Path, action: &[String]) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).unwrap()
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
+
+/// What Chromium logs when a Content-Security-Policy blocks something.
+const VIOLATION: &str = "Content Security Policy";
 
 fn audit(corpus: &Path, out: &Path) {
     let status = witness()
@@ -71,7 +86,11 @@ fn the_report_shows_the_variants_and_findings() {
         out.path(),
     );
     let page = out.path().join("index.html");
-    let dom = browse(&browser, &page, &["--dump-dom".into()]);
+    check_policy(&std::fs::read_to_string(&page).unwrap(), true);
+    let (dom, log) = browse_logged(&browser, &page, &["--dump-dom".into()]);
+    assert!(!log.contains(VIOLATION), "{log}");
+    // The script ran: it shows the filter.
+    assert!(dom.contains("<p class=\"filters\">Show: "));
     // The omission of 里 and the dittography, marked by kind, in the pair view.
     assert!(dom.contains("data-kind=\"omission\""));
     assert!(dom.contains("<del>里</del>"), "omission of 里");
@@ -116,6 +135,10 @@ fn document_text_that_looks_like_markup_stays_text() {
     );
     let out = tempfile::tempdir().unwrap();
     audit(corpus.path(), out.path());
+    check_policy(
+        &std::fs::read_to_string(out.path().join("index.html")).unwrap(),
+        true,
+    );
     let dom = browse(
         &browser,
         &out.path().join("index.html"),
@@ -154,9 +177,208 @@ fn the_errata_page_links_into_the_text() {
         .output()
         .unwrap()
         .stdout;
+    check_policy(&String::from_utf8(html.clone()).unwrap(), false);
     std::fs::write(&page, html).unwrap();
-    let dom = browse(&browser, &page, &["--dump-dom".into()]);
+    let (dom, log) = browse_logged(&browser, &page, &["--dump-dom".into()]);
+    assert!(!log.contains(VIOLATION), "{log}");
     assert!(dom.contains("<a href=\"#d0-1210\">19:71 (byte 1210)</a>"));
     assert!(dom.contains("<a id=\"d0-1210\"></a>海国际运输走廊"));
     assert_eq!(dom.matches("<tr><td><a href=").count(), 14);
+}
+
+/// `'sha256-…'` of an inline element's content, computed here rather than by witness.
+fn hash(content: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(content.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+/// The content of the first `<tag>…</tag>` of a page.
+fn inline<'h>(html: &'h str, tag: &str) -> &'h str {
+    let open = format!("<{tag}>");
+    let start = html.find(&open).unwrap() + open.len();
+    let end = start + html[start..].find(&format!("</{tag}>")).unwrap();
+    &html[start..end]
+}
+
+/// Checks the policy of a page: first in its head, nothing loads from anywhere, the inline
+/// style and script admitted by their hashes, and no `style=` attribute or `on…=` handler
+/// (which the policy would block) anywhere in the markup.
+fn check_policy(html: &str, script: bool) {
+    let script_src = if script {
+        hash(inline(html, "script"))
+    } else {
+        "'none'".into()
+    };
+    let meta = format!(
+        "<head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src {}; script-src {script_src}; img-src data:; base-uri 'none'; form-action 'none'\">",
+        hash(inline(html, "style"))
+    );
+    assert!(html.contains(&meta), "{meta}\n{}", &html[..400]);
+    assert_eq!(html.matches("<script").count(), usize::from(script));
+    // Document text is escaped, so every `<` in the page opens a tag of the report's own (or
+    // sits in its style or script, which have none).
+    let body = &html[html.find("</style>").unwrap()..];
+    let body = &body[..body.find("<script>").unwrap_or(body.len())];
+    for tag in body.split('<').skip(1) {
+        let tag = &tag[..tag.find('>').unwrap()];
+        for name in attribute_names(tag) {
+            let name = name.to_ascii_lowercase();
+            assert!(
+                name != "style" && !name.starts_with("on"),
+                "<{tag}> has an attribute the policy blocks"
+            );
+        }
+    }
+}
+
+/// The attribute names of a tag (`a href="#x" id=y hidden` gives `href`, `id`, `hidden`).
+fn attribute_names(tag: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = tag.trim_start_matches('/');
+    rest = &rest[rest.find(char::is_whitespace).unwrap_or(rest.len())..];
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() || rest == "/" {
+            return names;
+        }
+        let end = rest
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        names.push(&rest[..end]);
+        rest = &rest[end..];
+        if let Some(value) = rest.strip_prefix('=') {
+            rest = match value.strip_prefix('"') {
+                Some(quoted) => &quoted[quoted.find('"').unwrap() + 1..],
+                None => &value[value.find(char::is_whitespace).unwrap_or(value.len())..],
+            };
+        }
+    }
+}
+
+/// Measures the page in the browser: a probe script, admitted by adding its hash to the
+/// page's policy, records policy violations from the start, then at load reports where the
+/// digits of `001` are drawn (left to right, or reversed), the badges, the isolation of the
+/// text containers, and whether the filter works; Chromium dumps the DOM with the report.
+const PROBE: &str = r#"
+var violations = [];
+document.addEventListener('securitypolicyviolation', function (e) { violations.push(e.violatedDirective); });
+function order(node, text) {
+  var i = node.data.indexOf(text);
+  if (i < 0) { return 'missing'; }
+  var xs = [];
+  for (var k = 0; k < text.length; k++) {
+    var r = document.createRange();
+    r.setStart(node, i + k); r.setEnd(node, i + k + 1);
+    xs.push(r.getBoundingClientRect().left);
+  }
+  var ltr = true, rtl = true;
+  for (var k = 1; k < xs.length; k++) { ltr = ltr && xs[k] > xs[k - 1]; rtl = rtl && xs[k] < xs[k - 1]; }
+  return ltr ? 'ltr' : rtl ? 'rtl' : 'mixed';
+}
+window.addEventListener('load', function () {
+  var out = [];
+  var docs = document.querySelectorAll('h3[id^="doc"] + .text');
+  var b = docs[docs.length - 1];
+  var cp = b.querySelector('.cp');
+  out.push('order=' + order(cp.nextSibling, '001'));
+  out.push('badge=' + cp.textContent + ' ' + cp.title);
+  out.push('badges=' + b.querySelectorAll('.cp').length);
+  out.push('badge-bidi=' + getComputedStyle(cp).unicodeBidi);
+  out.push('text-bidi=' + getComputedStyle(b).unicodeBidi);
+  var v = document.querySelector('.var.invisible');
+  var ins = v.querySelector('ins');
+  out.push('ins=' + ins.innerText);
+  out.push('ins-bidi=' + getComputedStyle(ins).unicodeBidi);
+  out.push('ins-display=' + getComputedStyle(ins).display);
+  out.push('td-bidi=' + getComputedStyle(document.querySelector('td')).unicodeBidi);
+  var control = document.createElement('div');
+  control.textContent = '\u202E001';
+  document.body.appendChild(control);
+  out.push('raw-override=' + order(control.firstChild, '001'));
+  out.push('filters-hidden=' + document.querySelector('.filters').hidden);
+  document.querySelector('.filters input[data-kind="invisible"]').click();
+  out.push('off=' + v.classList.contains('off') + ' ' + getComputedStyle(ins).display);
+  document.getElementById('cosmetic').click();
+  out.push('hide-cosmetic=' + document.body.classList.contains('hide-cosmetic'));
+  setTimeout(function () {
+    out.push('violations=' + violations.join(','));
+    var p = document.createElement('pre');
+    p.id = 'probe';
+    p.textContent = out.join('\n');
+    document.body.appendChild(p);
+  }, 0);
+});
+"#;
+
+#[test]
+fn a_right_to_left_override_shows_as_a_badge_in_byte_order_under_the_policy() {
+    let Some(browser) = chromium() else { return };
+    let corpus = tempfile::tempdir().unwrap();
+    let line = "编号001号的货物经跨里海国际运输走廊运往阿斯塔纳，绿色产业、数字经济、人工智能合作提质扩容。\n";
+    file(corpus.path(), "a.txt", line.repeat(5).as_bytes());
+    let b = line.repeat(2) + &line.replace("001", "\u{202E}001\u{202C}") + &line.repeat(2);
+    file(corpus.path(), "b.txt", b.as_bytes());
+    let out = tempfile::tempdir().unwrap();
+    audit(corpus.path(), out.path());
+    let page = out.path().join("index.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    check_policy(&html, true);
+    // The override never reaches the page: a badge stands in its place.
+    assert!(!html.contains('\u{202E}') && !html.contains('\u{202C}'));
+    assert!(
+        html.contains(
+            "<ins><span class=\"cp\" title=\"RIGHT-TO-LEFT OVERRIDE\">U+202E</span></ins>"
+        )
+    );
+    assert!(html.contains("class=\"var cosmetic invisible\" data-kind=\"invisible\""));
+
+    // As written: the script runs (it shows the filter) and Chromium logs no violation.
+    let (dom, log) = browse_logged(&browser, &page, &["--dump-dom".into()]);
+    assert!(
+        dom.contains("<p class=\"filters\">Show: "),
+        "the script did not run"
+    );
+    assert!(!log.contains(VIOLATION), "{log}");
+
+    // Measured by the probe.
+    let probed = out.path().join("probe.html");
+    let script_src = format!("script-src {}", hash(inline(&html, "script")));
+    let with_probe = html
+        .replacen(&script_src, &format!("{script_src} {}", hash(PROBE)), 1)
+        .replacen("<title>", &format!("<script>{PROBE}</script><title>"), 1);
+    std::fs::write(&probed, with_probe).unwrap();
+    let (dom, log) = browse_logged(
+        &browser,
+        &probed,
+        &["--virtual-time-budget=5000".into(), "--dump-dom".into()],
+    );
+    assert!(!log.contains(VIOLATION), "{log}");
+    let report = &dom[dom.find("<pre id=\"probe\">").expect("the probe ran") + 16..];
+    let report = &report[..report.find("</pre>").unwrap()];
+    assert_eq!(
+        report,
+        [
+            "order=ltr",
+            "badge=U+202E RIGHT-TO-LEFT OVERRIDE",
+            "badges=2",
+            "badge-bidi=isolate",
+            "text-bidi=isolate",
+            "ins=U+202E",
+            "ins-bidi=isolate",
+            "ins-display=inline",
+            "td-bidi=isolate",
+            // The same bytes written raw are drawn reversed: the measure can tell.
+            "raw-override=rtl",
+            "filters-hidden=false",
+            "off=true none",
+            "hide-cosmetic=false",
+            "violations=",
+        ]
+        .join("\n")
+    );
 }

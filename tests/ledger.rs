@@ -294,22 +294,49 @@ fn crash_mid_append_is_repaired_and_recorded() {
 }
 
 #[test]
-fn a_truncated_record_is_repaired() {
+fn a_truncated_record_is_never_laundered() {
     let repo = Repo::new().with_versions();
     let log = repo.log();
-    // Cut the last record in the middle.
+    // Cut the last record in the middle: it was complete and the checkpoint counts it, so this
+    // is damage, not an interrupted append.
     std::fs::write(repo.log_path(), &log[..log.len() - 25]).unwrap();
-    repo.run(&["note", "next"]).assert().code(0);
+    let damaged = repo.log();
+    assert_eq!(repo.verify().0, 1);
+    repo.run(&["note", "next"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the log and its checkpoint disagree: the checkpoint covers 2 records but the log holds 1: records were removed; nothing was written.",
+        ));
+    assert_eq!(repo.log(), damaged, "nothing written");
+    assert_eq!(repo.verify().0, 1, "still reported");
+    // Accepting the log as it stands is explicit, and recorded.
+    repo.run(&["repair"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("recorded repair: a torn last line"))
+        .stdout(predicate::str::contains(
+            "recorded INCIDENT: the checkpoint covers 2 records but the log holds 1: records were removed (checkpoint: 2 records",
+        ));
     let lines = repo.lines();
     assert_eq!(
         lines.len(),
         3,
-        "the cut record is gone, a repair and the note written"
+        "record 0, the repair of the cut line, the incident"
     );
     assert!(lines[1].contains("\"type\":\"repair\""));
-    // The checkpoint still counted the cut record, so verify notices it went missing… only
-    // until the repair: the new checkpoint is rebuilt from what is there.
-    assert_eq!(repo.verify().0, 0);
+    assert!(lines[2].contains("\"type\":\"incident\""));
+    let (code, msg) = repo.verify();
+    assert_eq!(code, 0, "{msg}");
+    assert!(
+        msg.contains("incidents the ledger records (disagreements with its checkpoint, accepted):\n  record 2: the checkpoint covers 2 records but the log holds 1: records were removed\n"),
+        "{msg}"
+    );
+    repo.run(&["note", "next"]).assert().code(0);
+    repo.run(&["repair"])
+        .assert()
+        .code(0)
+        .stdout("nothing to repair: the log and its checkpoint agree\n");
 }
 
 #[test]
@@ -661,7 +688,7 @@ fn hand_edited_fields_are_named_never_a_panic() {
             0,
             "type",
             Some("poem".into()),
-            r#"record 0: field "type": "poem" is not a record type (version, audit, note, repair)"#,
+            r#"record 0: field "type": "poem" is not a record type (version, audit, note, repair, incident)"#,
         ),
         (
             2,
@@ -771,5 +798,319 @@ fn log_json_and_show_print_the_line_and_the_id() {
         let mut json: Value = serde_json::from_str(json).unwrap();
         json.as_object_mut().unwrap().remove("id");
         assert_eq!(json, shown);
+    }
+}
+
+#[test]
+fn verify_during_concurrent_appends_never_raises_a_false_alarm() {
+    let repo = Repo::new();
+    repo.run(&["note", "first"]).assert().code(0);
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let script = format!(
+                "for i in $(seq 1 15); do '{}' note \"writer {w} note $i\" || exit 1; done",
+                Repo::bin().display()
+            );
+            Command::new("sh")
+                .arg("-c")
+                .arg(script)
+                .current_dir(repo.path())
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut runs = 0;
+    while runs < 40 {
+        let (code, msg) = repo.verify();
+        assert_eq!(code, 0, "verify during appends: {msg}");
+        runs += 1;
+    }
+    for mut w in writers {
+        assert!(w.wait().unwrap().success());
+    }
+    assert_eq!(repo.lines().len(), 61);
+    assert_eq!(repo.verify().0, 0);
+}
+
+#[test]
+fn a_checkpoint_that_cannot_be_written_undoes_the_append() {
+    let repo = Repo::new().with_versions();
+    let before = repo.log();
+    repo.run(&["note", "on a full disk"])
+        .env("WITNESS_CHECKPOINT_FAULT", "1")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "checkpoint.json: cannot write the checkpoint (No space left on device (os error 28)); the append was undone and nothing was recorded",
+        ));
+    assert_eq!(
+        repo.log(),
+        before,
+        "a retry cannot duplicate what is not there"
+    );
+    assert_eq!(repo.verify().0, 0);
+    repo.run(&["note", "on a full disk"]).assert().code(0);
+    assert_eq!(repo.lines().len(), 3);
+}
+
+#[test]
+fn a_first_append_cut_before_its_checkpoint_is_recorded_as_an_incident() {
+    let repo = Repo::new();
+    repo.run(&["note", "first"]).assert().code(0);
+    // As if the process died between writing the log and writing the checkpoint.
+    std::fs::remove_file(repo.path().join(".witness/checkpoint.json")).unwrap();
+    let (code, msg) = repo.verify();
+    assert_eq!(code, 1);
+    assert!(
+        msg.contains("the checkpoint (.witness/checkpoint.json) is missing"),
+        "{msg}"
+    );
+    repo.run(&["note", "second"]).assert().code(0);
+    let lines = repo.lines();
+    assert_eq!(lines.len(), 3);
+    let incident: Value = serde_json::from_str(&lines[1]).unwrap();
+    assert_eq!(incident["type"], "incident");
+    assert_eq!(incident["checkpoint_size"], "0");
+    assert_eq!(incident["log_size"], "1");
+    let log = String::from_utf8(repo.run(&["log"]).output().unwrap().stdout).unwrap();
+    assert!(
+        log.contains("INCIDENT: the checkpoint was missing while the log held 1 records"),
+        "{log}"
+    );
+    assert_eq!(repo.verify().0, 0);
+}
+
+/// Writes a second, self-consistent ledger with the same first record and another history:
+/// what someone with write access to the repository (and no signing key) can do.
+fn rewrite_history(repo: &Repo) {
+    let forged = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo.path().join("000_3eb5e8de57179c45.txt"),
+        forged.path().join("000_3eb5e8de57179c45.txt"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = assert_cmd::cargo_bin_cmd!();
+        cmd.current_dir(forged.path())
+            .args(args)
+            .env("SOURCE_DATE_EPOCH", "1750118400")
+            .assert()
+            .code(0);
+    };
+    run(&["init"]);
+    run(&[
+        "add",
+        "000_3eb5e8de57179c45.txt",
+        "--label",
+        "official",
+        "--role",
+        "official",
+    ]);
+    run(&["note", "a history that never happened"]);
+    run(&["note", "and another record"]);
+    for name in ["ledger.jsonl", "checkpoint.json"] {
+        std::fs::copy(
+            forged.path().join(".witness").join(name),
+            repo.path().join(".witness").join(name),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_rewritten_history_is_caught_by_a_head_kept_elsewhere() {
+    let repo = Repo::new().with_versions();
+    let keys = tempfile::tempdir().unwrap();
+    let key = keys.path().join("signing.key");
+    let out = repo
+        .run(&["key", "generate", "archive.example/witness", "--out"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let vkey = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("verifier key: "))
+        .unwrap()
+        .to_string();
+    assert!(vkey.starts_with("archive.example/witness+"));
+    // A key is never written inside the ledger, nor over another file.
+    repo.run(&["key", "generate", "k", "--out", ".witness/k"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "must not be kept inside .witness/",
+        ));
+    repo.run(&["key", "generate", "k", "--out"])
+        .arg(&key)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    // The head after two records, signed and kept elsewhere.
+    let head = repo
+        .run(&["checkpoint", "--key"])
+        .arg(&key)
+        .output()
+        .unwrap()
+        .stdout;
+    let head_file = keys.path().join("head-2");
+    std::fs::write(&head_file, &head).unwrap();
+    let text = String::from_utf8(head).unwrap();
+    assert!(text.starts_with("witness.ledger/"), "{text}");
+    assert!(text.contains("\n2\n"), "{text}");
+    assert!(
+        text.contains("\n\n\u{2014} archive.example/witness "),
+        "{text}"
+    );
+    // The ledger grows: still consistent with the head.
+    repo.run(&["note", "later"]).assert().code(0);
+    repo.run(&["verify", "--checkpoint"])
+        .arg(&head_file)
+        .args(["--key", &vkey])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "consistent with the checkpoint: the ledger of 3 records extends the checkpoint of 2 records",
+        ));
+    // A whole rewrite, chain and checkpoint recomputed: verify alone cannot tell…
+    rewrite_history(&repo);
+    let (code, msg) = repo.verify();
+    assert_eq!(code, 0, "{msg}");
+    // …the head kept elsewhere can.
+    repo.run(&["verify", "--checkpoint"])
+        .arg(&head_file)
+        .args(["--key", &vkey])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "ledger rewritten: the first 2 records no longer hash to the checkpoint's root",
+        ));
+    // A head whose signature does not hold proves nothing.
+    let forged = text.replacen("\n2\n", "\n3\n", 1);
+    std::fs::write(&head_file, forged).unwrap();
+    repo.run(&["verify", "--checkpoint"])
+        .arg(&head_file)
+        .args(["--key", &vkey])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the checkpoint is not signed by archive.example/witness+",
+        ));
+}
+
+#[test]
+fn a_kept_size_and_root_catch_removed_records() {
+    let repo = Repo::new().with_versions();
+    let (_, msg) = repo.verify();
+    let root = msg.trim().rsplit(' ').next().unwrap().to_string();
+    repo.run(&["verify", "--size", "2", "--root", &root])
+        .assert()
+        .code(0);
+    let lines = repo.lines();
+    repo.write_lines(&lines[..1]);
+    std::fs::remove_file(repo.path().join(".witness/checkpoint.json")).unwrap();
+    repo.run(&["repair"]).assert().code(0);
+    repo.run(&["verify", "--size", "2", "--root", &root])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "ledger rewritten: the first 2 records no longer hash",
+        ));
+}
+
+#[test]
+fn every_reader_agrees_on_a_crlf_line_and_a_torn_multibyte_tail() {
+    let repo = Repo::new().with_versions();
+    repo.run(&["note", "跨里海"]).assert().code(0);
+    let good = repo.log();
+    // A torn tail that ends inside a multi-byte character: skipped by every reader.
+    let mut bytes = good.clone().into_bytes();
+    bytes.extend_from_slice(&"{\"note\":\"跨".as_bytes()[..11]);
+    std::fs::write(repo.log_path(), &bytes).unwrap();
+    for args in [
+        &["log"][..],
+        &["show", "paper"],
+        &["export", "--format", "in-toto"],
+        &["check"],
+        &["prove", "paper"],
+    ] {
+        repo.run(args).assert().code(0);
+    }
+    // A line ending in CRLF is not canonical for anyone.
+    let mut lines = good.lines().map(str::to_string).collect::<Vec<_>>();
+    lines[0].push('\r');
+    repo.write_lines(&lines);
+    for args in [&["log"][..], &["show", "paper"], &["note", "x"]] {
+        repo.run(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "ledger.jsonl line 1: not in canonical form",
+            ));
+    }
+    let (code, msg) = repo.verify();
+    assert_eq!(code, 1);
+    assert!(
+        msg.contains("line 1 (record 0) is not in canonical form"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn add_refuses_a_file_that_changes_while_it_is_read() {
+    let repo = Repo::new();
+    let big = repo.path().join("growing.txt");
+    std::fs::write(&big, "跨里海".repeat(2_000_000)).unwrap();
+    let writer = {
+        let big = big.clone();
+        std::thread::spawn(move || {
+            use std::io::Write as _;
+            let mut f = std::fs::OpenOptions::new().append(true).open(&big).unwrap();
+            for _ in 0..2000 {
+                f.write_all("新业态".as_bytes()).unwrap();
+                std::thread::sleep(std::time::Duration::from_micros(200));
+            }
+        })
+    };
+    let out = repo.run(&["add", "growing.txt"]).output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("growing.txt: changed while it was being read; nothing was stored"),
+        "{stderr}"
+    );
+    assert!(repo.log().is_empty(), "nothing recorded");
+}
+
+#[test]
+fn a_path_outside_the_repository_is_never_read() {
+    let repo = Repo::new().with_versions();
+    let secret = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret.path(), "a secret outside the repository").unwrap();
+    let original = repo.lines();
+    for bad in [
+        "../secret.txt".to_string(),
+        secret.path().display().to_string(),
+        "/dev/zero".into(),
+        "a/./b.txt".into(),
+        ".witness/ledger.jsonl".into(),
+    ] {
+        let mut lines = original.clone();
+        lines[1] = edited(&lines[1], "path", Some(bad.clone().into()));
+        repo.write_lines(&lines);
+        let message = format!(
+            "ledger.jsonl line 2: record 1: field \"path\": {:?} is not a path inside the repository",
+            bad
+        );
+        repo.run(&["check"])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(&message));
+        let (code, msg) = repo.verify();
+        assert_eq!(code, 1, "{bad}");
+        assert!(msg.contains("is not a path inside the repository"), "{msg}");
     }
 }

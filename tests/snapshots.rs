@@ -89,3 +89,15 @@ fn small_latin_script() {
         &["--all", "--format", "md"],
     );
 }
+
+#[test]
+fn small_invisible() {
+    // A right-to-left override around a number (a reader sees 100), a zero-width space, a soft
+    // hyphen, an escape sequence: listed as markers without --all.
+    small(
+        "small_invisible",
+        "编号001号的货物运往阿斯塔纳。价格是一百元整。\n",
+        "编号\u{202E}001\u{202C}号的货物运往阿斯塔纳。\u{1B}[2J价格是\u{200B}一百元\u{00AD}整。\n",
+        &[],
+    );
+}

@@ -3,11 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use serde_json::Value;
 
 use super::{CliError, Outcome, write_stdout};
-use witness::ledger::verify::{check_proof, consistency_proof, inclusion_proof, verify};
+use witness::ledger::note::{SigningKey, TreeHead, VerifierKey};
+use witness::ledger::verify::{
+    check_head, check_proof, consistency_proof, inclusion_proof, verify,
+};
 use witness::ledger::{
     Body, Digest, Input, Ledger, LedgerError, NewVersions, Record, RelationKind, export,
 };
@@ -52,6 +55,9 @@ pub struct AddArgs {
     /// A note kept with the version.
     #[arg(long)]
     note: Option<String>,
+    /// Store a file that is a symbolic link to outside the repository (refused by default).
+    #[arg(long)]
+    follow_symlinks: bool,
 }
 
 /// The ledger for a command that records when there is one (`audit`): the one `--ledger`
@@ -152,6 +158,7 @@ pub fn add(at: &Option<PathBuf>, args: AddArgs) -> Result<Outcome, CliError> {
         role: args.role.map(Into::into),
         relations,
         note: args.note,
+        follow_symlinks: args.follow_symlinks,
     };
     let written = l.add(&args.files, &opts)?;
     let mut out = String::new();
@@ -213,6 +220,14 @@ fn summary(r: &Record, records: &[Record]) -> String {
         }
         Body::Note(n) => format!("note {}", n.text),
         Body::Repair(x) => format!("repair: {}", x.what),
+        Body::Incident(x) => format!(
+            "INCIDENT: {} (checkpoint: {} records, root {}; log: {} records, root {})",
+            x.what,
+            x.checkpoint_size,
+            x.checkpoint_root.short(),
+            x.log_size,
+            x.log_root.short()
+        ),
     }
 }
 
@@ -260,48 +275,224 @@ pub fn show(at: &Option<PathBuf>, id: &str) -> Result<Outcome, CliError> {
     Ok(Outcome::Same)
 }
 
-/// `witness verify`: exit 0 intact, 1 damaged; with `--proof`, checks a proof file offline.
-pub fn verify_cmd(at: &Option<PathBuf>, proof: Option<PathBuf>) -> Result<Outcome, CliError> {
-    if let Some(p) = proof {
-        let text = std::fs::read_to_string(&p).map_err(|e| {
-            LedgerError::Source(match e.kind() {
-                std::io::ErrorKind::NotFound => SourceError::NotFound {
-                    path: p.display().to_string(),
-                },
-                _ => SourceError::Io {
-                    path: p.display().to_string(),
-                    source: e,
-                },
-            })
-        })?;
+/// What `witness verify` checks besides the ledger itself.
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// Check a proof file offline instead (from `witness prove`).
+    #[arg(long, value_name = "FILE")]
+    proof: Option<PathBuf>,
+    /// A checkpoint kept elsewhere (from `witness checkpoint`): the ledger must extend it.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["proof", "size", "root"])]
+    checkpoint: Option<PathBuf>,
+    /// The verifier key that must have signed the checkpoint (the key, or a file holding it).
+    #[arg(long, value_name = "VKEY", requires = "checkpoint")]
+    key: Option<String>,
+    /// A tree size kept elsewhere (with --root).
+    #[arg(long, value_name = "N", requires = "root", conflicts_with = "proof")]
+    size: Option<u64>,
+    /// The root of that tree, in hex (with --size).
+    #[arg(long, value_name = "HEX", requires = "size")]
+    root: Option<String>,
+}
+
+/// Reads a small text file given on the command line.
+fn read_text(p: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(p).map_err(|e| {
+        let path = p.display().to_string();
+        CliError::from(LedgerError::Source(match e.kind() {
+            std::io::ErrorKind::NotFound => SourceError::NotFound { path },
+            _ => SourceError::Io { path, source: e },
+        }))
+    })
+}
+
+/// `witness verify`: exit 0 intact, 1 damaged or rewritten; with `--proof`, checks a proof
+/// file offline.
+pub fn verify_cmd(at: &Option<PathBuf>, args: VerifyArgs) -> Result<Outcome, CliError> {
+    if let Some(p) = &args.proof {
+        let text = read_text(p)?;
         let value: Value = serde_json::from_str(&text)
             .map_err(|e| CliError::Usage(format!("{}: not a proof ({e})", p.display())))?;
-        return match check_proof(&value) {
-            Ok(msg) => {
-                write_stdout(&format!("proof holds: {msg}\n"))?;
-                Ok(Outcome::Same)
-            }
-            Err(msg) => {
-                write_stdout(&format!("proof fails: {msg}\n"))?;
-                Ok(Outcome::Differ)
-            }
+        let (word, outcome) = match check_proof(&value) {
+            Ok(msg) => (format!("proof holds: {msg}"), Outcome::Same),
+            Err(msg) => (format!("proof fails: {msg}"), Outcome::Differ),
         };
+        write_stdout(&format!("{word}\n"))?;
+        return Ok(outcome);
     }
     let l = ledger(at)?;
+    let head = kept_head(&l, &args)?;
     let v = verify(&l)?;
-    match v.problem {
-        None => {
-            write_stdout(&format!(
-                "ledger intact: {} records, root {}\n",
-                v.records, v.root
-            ))?;
-            Ok(Outcome::Same)
-        }
-        Some(p) => {
-            write_stdout(&format!("ledger damaged: {p}\n"))?;
-            Ok(Outcome::Differ)
+    let mut out = match &v.problem {
+        None => format!("ledger intact: {} records, root {}\n", v.records, v.root),
+        Some(p) => format!("ledger damaged: {p}\n"),
+    };
+    if !v.incidents.is_empty() {
+        out += "incidents the ledger records (disagreements with its checkpoint, accepted):\n";
+        for i in &v.incidents {
+            out += &format!("  {i}\n");
         }
     }
+    let mut outcome = Outcome::of(v.problem.is_some());
+    if let Some(head) = head.filter(|_| v.problem.is_none()) {
+        match check_head(&l, &head)? {
+            Ok(msg) => out += &format!("consistent with the checkpoint: {msg}\n"),
+            Err(msg) => {
+                out += &format!("ledger rewritten: {msg}\n");
+                outcome = Outcome::Differ;
+            }
+        }
+    }
+    write_stdout(&out)?;
+    Ok(outcome)
+}
+
+/// The tree head `verify` is asked to check against, its signature checked first.
+fn kept_head(l: &Ledger, args: &VerifyArgs) -> Result<Option<TreeHead>, CliError> {
+    let bad = |what: String| CliError::Usage(what);
+    if let Some(file) = &args.checkpoint {
+        let text = read_text(file)?;
+        if let Some(k) = &args.key {
+            let vkey_text = match Path::new(k).is_file() {
+                true => read_text(Path::new(k))?,
+                false => k.clone(),
+            };
+            let vkey = VerifierKey::parse(&vkey_text).map_err(|e| bad(format!("--key: {e}")))?;
+            vkey.open(&text)
+                .map_err(|e| bad(format!("{}: {e}; it proves nothing", file.display())))?;
+        }
+        let head = TreeHead::parse(&text).map_err(|e| bad(format!("{}: {e}", file.display())))?;
+        return Ok(Some(head));
+    }
+    match (&args.size, &args.root) {
+        (Some(size), Some(root)) => {
+            let root = Digest::parse(root).map_err(|e| bad(format!("--root: {e}")))?;
+            Ok(Some(TreeHead {
+                origin: Ledger::origin(&l.records()?),
+                size: *size,
+                root: *root.as_bytes(),
+            }))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// `witness repair`: accept the log as it stands, recording the disagreement.
+pub fn repair(at: &Option<PathBuf>) -> Result<Outcome, CliError> {
+    let l = ledger(at)?;
+    let written = l.repair()?;
+    let out = if written.is_empty() {
+        "nothing to repair: the log and its checkpoint agree\n".to_string()
+    } else {
+        written
+            .iter()
+            .map(|r| {
+                format!(
+                    "recorded {} (record {}, {})\n",
+                    summary(r, &[]),
+                    r.seq,
+                    r.id.short()
+                )
+            })
+            .collect()
+    };
+    write_stdout(&out)?;
+    Ok(Outcome::Same)
+}
+
+/// `witness key …`.
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// A new Ed25519 signing key for tree heads: written to --out (never inside .witness/),
+    /// its verifier key printed.
+    Generate {
+        /// The key's name, usually where its heads are published (`archive.example/witness`).
+        name: String,
+        /// Where the signing key goes (a new file; keep it secret, outside the repository).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+/// `witness key generate`.
+pub fn key(command: KeyCommand) -> Result<Outcome, CliError> {
+    let KeyCommand::Generate { name, out } = command;
+    let inside = std::path::absolute(&out)
+        .map(|p| {
+            p.components()
+                .any(|c| c.as_os_str() == witness::ledger::DIR)
+        })
+        .unwrap_or(false);
+    if inside {
+        return Err(CliError::Usage(format!(
+            "{}: a signing key must not be kept inside {}/ (anyone who can change the ledger could then sign it); choose a path outside the repository",
+            out.display(),
+            witness::ledger::DIR
+        )));
+    }
+    let key = SigningKey::generate(&name).map_err(|e| CliError::Usage(e.to_string()))?;
+    write_secret(&out, &(key.encode() + "\n"))?;
+    write_stdout(&format!(
+        "wrote the signing key to {} (keep it secret)\nverifier key: {}\n",
+        out.display(),
+        key.verifier().encode()
+    ))?;
+    Ok(Outcome::Same)
+}
+
+/// Writes a new file readable by its owner only; an existing file is never overwritten.
+fn write_secret(path: &Path, text: &str) -> Result<(), CliError> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let shown = path.display().to_string();
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => CliError::Usage(format!(
+                "{shown}: already exists; a key is never overwritten"
+            )),
+            _ => LedgerError::Io {
+                path: shown.clone(),
+                source: e,
+            }
+            .into(),
+        })?;
+    f.write_all(text.as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| {
+            LedgerError::Io {
+                path: shown,
+                source: e,
+            }
+            .into()
+        })
+}
+
+/// `witness checkpoint`: the current head, signed when a key is given. A damaged ledger
+/// gets no head: it would vouch for the damage.
+pub fn checkpoint(at: &Option<PathBuf>, key: Option<PathBuf>) -> Result<Outcome, CliError> {
+    let l = ledger(at)?;
+    let key = match &key {
+        Some(k) => Some(
+            SigningKey::parse(&read_text(k)?)
+                .map_err(|e| CliError::Usage(format!("{}: {e}", k.display())))?,
+        ),
+        None => None,
+    };
+    if let Some(p) = verify(&l)?.problem {
+        return Err(CliError::Usage(format!(
+            "the ledger is damaged ({p}); a checkpoint of it would vouch for the damage"
+        )));
+    }
+    let text = l.head()?.text();
+    write_stdout(&match key {
+        Some(k) => k.sign(&text),
+        None => text,
+    })?;
+    Ok(Outcome::Same)
 }
 
 /// `witness prove`: an inclusion proof of a record, or a consistency proof since a size.

@@ -63,11 +63,25 @@ enum Command {
     },
     /// One record (ID: digest, unique prefix, label, or label@N).
     Show { id: String },
-    /// Check every record, the chain, the Merkle root and every stored object; or, with
-    /// --proof, a proof file offline. Exit 0 intact, 1 damaged, 2 trouble.
-    Verify {
+    /// Check every record, the chain, the Merkle root, every stored object and the
+    /// checkpoint; with --checkpoint (or --size and --root), also that the history up to a tree
+    /// head kept elsewhere was not rewritten; or, with --proof, a proof file offline. Exit 0
+    /// intact, 1 damaged or rewritten, 2 trouble.
+    Verify(ledger::VerifyArgs),
+    /// Accept the log as it stands when it and its checkpoint disagree: record an incident
+    /// that says what each held, and start a new checkpoint.
+    Repair,
+    /// Signing keys for tree heads.
+    Key {
+        #[command(subcommand)]
+        command: ledger::KeyCommand,
+    },
+    /// The current tree head as a C2SP checkpoint, signed with --key: publish it, tag it,
+    /// keep it; `witness verify --checkpoint` later proves the history up to it unchanged.
+    Checkpoint {
+        /// The signing key (a file written by `witness key generate`).
         #[arg(long, value_name = "FILE")]
-        proof: Option<PathBuf>,
+        key: Option<PathBuf>,
     },
     /// An RFC 6962 inclusion proof of a record, or with --since N a consistency proof from
     /// the tree of the first N records to the current one.
@@ -111,6 +125,8 @@ struct AuditArgs {
     #[arg(long)]
     quiet: bool,
     #[command(flatten)]
+    walk: WalkArgs,
+    #[command(flatten)]
     input: InputArgs,
 }
 
@@ -131,6 +147,8 @@ struct ErrataArgs {
     /// Append an audit record of this report to the ledger.
     #[arg(long)]
     record: bool,
+    #[command(flatten)]
+    walk: WalkArgs,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -239,6 +257,8 @@ struct ScanArgs {
     #[arg(long, value_delimiter = ',', default_value = "txt")]
     ext: Vec<String>,
     #[command(flatten)]
+    walk: WalkArgs,
+    #[command(flatten)]
     input: InputArgs,
 }
 
@@ -310,6 +330,23 @@ struct DiffArgs {
     record: bool,
     #[command(flatten)]
     input: InputArgs,
+}
+
+/// How directories are walked: shared by the commands that walk them (scan, audit, errata).
+#[derive(Args, Debug)]
+struct WalkArgs {
+    /// Read symbolic links to files found in a directory walk wherever they point; by default
+    /// a link whose target lies outside the directory named is skipped (and said so).
+    /// Linked directories are never walked.
+    #[arg(long)]
+    follow_symlinks: bool,
+}
+
+impl WalkArgs {
+    /// The files and directories to read, walked under these rules.
+    fn files(&self, paths: &[PathBuf]) -> Files {
+        Files::new(paths).follow_symlinks(self.follow_symlinks)
+    }
 }
 
 /// How files are read, and the terminal written to: shared by every command.
@@ -413,7 +450,10 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Note { text } => ledger::note(at, text),
         Command::Log { json } => ledger::log(at, json),
         Command::Show { id } => ledger::show(at, &id),
-        Command::Verify { proof } => ledger::verify_cmd(at, proof),
+        Command::Verify(args) => ledger::verify_cmd(at, args),
+        Command::Repair => ledger::repair(at),
+        Command::Key { command } => ledger::key(command),
+        Command::Checkpoint { key } => ledger::checkpoint(at, key),
         Command::Prove { id, since } => ledger::prove(at, id, since),
         Command::Export { format } => ledger::export_cmd(at, format),
         Command::Check { paths, record } => ledger::check(at, paths, record),
@@ -423,7 +463,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
 fn run_scan(args: ScanArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     // A report to record needs a ledger: find it before doing the work.
     let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
-    let files = Files::new(&args.paths).extensions(&args.ext);
+    let files = args.walk.files(&args.paths).extensions(&args.ext);
     let (corpus, skipped) = read_corpus(&files, &args.input, args.profile)?;
     let opts = ScanOptions {
         min_chars: args.min_chars,
@@ -530,7 +570,7 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError>
         }
     };
     step("reading");
-    let (corpus, skipped) = read_corpus(&Files::new(&args.paths), &args.input, args.profile)?;
+    let (corpus, skipped) = read_corpus(&args.walk.files(&args.paths), &args.input, args.profile)?;
     let official = match &ledger {
         Some(l) => ledger::official(l, corpus.docs())?,
         None => vec![false; corpus.len()],
@@ -568,7 +608,7 @@ fn run_errata(args: ErrataArgs, at: &Option<PathBuf>) -> Result<Outcome, CliErro
     for w in &args.against {
         witnesses.push(ledger::load(w, &read, at)?);
     }
-    let (others, skipped) = Corpus::read(&Files::new(&args.corpus), &read, args.profile);
+    let (others, skipped) = Corpus::read(&args.walk.files(&args.corpus), &read, args.profile);
     warn_skipped(&skipped);
     let references: Vec<usize> = (1..witnesses.len()).collect();
     let corpus = Corpus::with_witnesses(witnesses, others.into_docs(), args.profile);
@@ -629,6 +669,7 @@ fn run_cer(args: CerArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
         None => Mode::Witness(args.profile),
     };
     let pairing = pair_paths(&args.gt, &args.ocr)?;
+    warn_skipped(&pairing.skipped);
     let docs: Vec<(Document, Document)> = pairing
         .pairs
         .iter()

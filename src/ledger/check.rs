@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use super::{Input, Ledger, LedgerError};
 use crate::ledger::record::Digest;
-use crate::source::{Document, ReadOptions};
+use crate::source::{
+    Document, MAX_FILE_BYTES, ReadOptions, SourceError, open_regular, read_limited,
+};
 
 /// What became of one path.
 #[derive(Debug)]
@@ -27,10 +29,9 @@ pub enum State {
         recorded: Digest,
         /// The digest now.
         now: Digest,
-        /// The recorded version (decoded leniently: malformed bytes as U+FFFD).
-        old: Box<Document>,
-        /// The file as it stands.
-        new: Box<Document>,
+        /// The recorded version and the file as it stands (decoded leniently: malformed
+        /// bytes as U+FFFD), when both are small enough to compare as text.
+        texts: Option<Box<(Document, Document)>>,
     },
     /// A path named that the ledger has no version of.
     Untracked,
@@ -57,7 +58,51 @@ impl Check {
     }
 }
 
+/// SHA-256 of a file's bytes, streamed.
+fn digest_of(f: &mut std::fs::File) -> std::io::Result<Digest> {
+    use sha2::Digest as _;
+    use std::io::Read as _;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            return Ok(Digest::from_bytes(hasher.finalize().into()));
+        }
+        hasher.update(&buf[..n]);
+    }
+}
+
 impl Ledger {
+    /// The recorded version of `rel` and the file, as texts to diff; `None` when either is
+    /// larger than witness reads as text.
+    fn texts(
+        &self,
+        rel: &str,
+        seq: u64,
+        recorded: Digest,
+        file: &std::path::Path,
+    ) -> Result<Option<Box<(Document, Document)>>, LedgerError> {
+        let new = match read_limited(file, MAX_FILE_BYTES) {
+            Ok(b) => b,
+            Err(SourceError::TooLarge { .. }) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let old = self.object(seq, &recorded)?;
+        if old.len() as u64 > MAX_FILE_BYTES {
+            return Ok(None);
+        }
+        let read = ReadOptions {
+            encoding: None,
+            lossy: true,
+        };
+        let shown = format!("{rel} (record {seq})");
+        Ok(Some(Box::new((
+            Document::from_bytes(&shown, rel, &old, &read)?,
+            Document::from_bytes(rel, rel, &new, &read)?,
+        ))))
+    }
+
     /// Checks every tracked path, or only `paths` when some are given.
     pub fn check(&self, paths: &[PathBuf]) -> Result<Check, LedgerError> {
         let records = self.records()?;
@@ -87,14 +132,21 @@ impl Ledger {
             if wanted.as_ref().is_some_and(|w| !w.iter().any(|p| p == rel)) {
                 continue;
             }
-            let Ok(bytes) = std::fs::read(self.root.join(rel)) else {
+            let file = self.root.join(rel);
+            if std::fs::symlink_metadata(&file).is_err() {
                 let label = v.label.clone();
                 check
                     .paths
                     .push((rel.to_string(), State::Missing { label, seq }));
                 continue;
-            };
-            let now = Digest::of(&bytes);
+            }
+            // Only what is really inside the repository, and only a regular file, is read.
+            self.inside(&file)?;
+            let (mut f, _) = open_regular(&file)?;
+            let now = digest_of(&mut f).map_err(|e| LedgerError::Io {
+                path: file.display().to_string(),
+                source: e,
+            })?;
             check.inputs.push(Input {
                 path: rel.to_string(),
                 sha256: now,
@@ -103,17 +155,10 @@ impl Ledger {
             let state = if now == v.sha256 {
                 State::Same
             } else {
-                let old = self.object(seq, &v.sha256)?;
-                let read = ReadOptions {
-                    encoding: None,
-                    lossy: true,
-                };
-                let shown = format!("{rel} (record {seq})");
                 State::Changed {
                     recorded: v.sha256,
                     now,
-                    old: Box::new(Document::from_bytes(&shown, rel, &old, &read)?),
-                    new: Box::new(Document::from_bytes(rel, rel, &bytes, &read)?),
+                    texts: self.texts(rel, seq, v.sha256, &file)?,
                 }
             };
             check.paths.push((rel.to_string(), state));

@@ -82,7 +82,7 @@ pub fn prov_json(records: &[Record]) -> Value {
                     );
                 }
             }
-            Body::Note(_) | Body::Repair(_) => {}
+            Body::Note(_) | Body::Repair(_) | Body::Incident(_) => {}
         }
     }
     let mut doc = Map::new();

@@ -20,6 +20,7 @@ pub mod canonical;
 pub mod check;
 pub mod export;
 pub mod merkle;
+pub mod note;
 pub mod record;
 pub mod verify;
 
@@ -35,8 +36,8 @@ use crate::normalize::Profile;
 use crate::source::{Document, ReadOptions, SourceError};
 use merkle::{Frontier, Hash};
 pub use record::{
-    Audit, Body, Digest, DigestError, FieldProblem, Input, Note, ProfileRef, Record, RecordError,
-    Relation, RelationKind, Repair, Role, Tool, Version,
+    Audit, Body, Digest, DigestError, FieldProblem, Incident, Input, Note, ProfileRef, Record,
+    RecordError, Relation, RelationKind, Repair, Role, Tool, Version, is_contained,
 };
 
 /// The directory that holds a ledger.
@@ -112,6 +113,18 @@ pub enum LedgerError {
         /// The repository.
         root: String,
     },
+    /// A path inside the repository that a symbolic link takes outside it.
+    #[error(
+        "{path} leads to {target}, outside the repository {root} (or into {DIR}/); witness does not follow links out of the repository (`add --follow-symlinks` stores such a file on purpose)"
+    )]
+    LeadsOutside {
+        /// The path given or recorded.
+        path: String,
+        /// Where it really leads.
+        target: String,
+        /// The repository.
+        root: String,
+    },
     /// A version whose bytes are not in the store.
     #[error("record {seq}: its object {sha256} is missing from the store")]
     MissingObject {
@@ -119,6 +132,35 @@ pub enum LedgerError {
         seq: u64,
         /// Its digest.
         sha256: Digest,
+    },
+    /// The log and its checkpoint disagree: an append refuses to go on.
+    #[error(
+        "{path}: the log and its checkpoint disagree: {what}; nothing was written. `witness verify` shows the damage; restore .witness/ from a copy, or run `witness repair` to accept the log as it stands (the disagreement is then recorded in it)"
+    )]
+    Disagrees {
+        /// The log.
+        path: String,
+        /// What differs.
+        what: String,
+    },
+    /// The checkpoint could not be written after the records were: the append was undone.
+    #[error(
+        "{path}: cannot write the checkpoint ({source}); the append was undone and nothing was recorded"
+    )]
+    CheckpointWrite {
+        /// The checkpoint file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file written to while `add` read it.
+    #[error(
+        "{path}: changed while it was being read; nothing was stored; add it again once it is no longer being written"
+    )]
+    Changed {
+        /// The file.
+        path: String,
     },
     /// A digest that is not one (from a document, never from a parsed record).
     #[error(transparent)]
@@ -165,6 +207,39 @@ pub struct Stored {
     pub bytes: u64,
 }
 
+/// What `.witness/checkpoint.json` holds.
+#[derive(Debug, Clone)]
+pub enum CheckpointState {
+    /// No checkpoint file (a new ledger before its first append, or one deleted).
+    Missing,
+    /// A file that is not a checkpoint, or cannot be read: why.
+    Unreadable(String),
+    /// A checkpoint whose root follows from its edge.
+    Present(Checkpoint),
+}
+
+/// Parses a checkpoint file; `None` unless it is one and its root follows from its edge.
+fn parse_checkpoint(text: &str) -> Option<Checkpoint> {
+    let v: Value = serde_json::from_str(text).ok()?;
+    let size: u64 = v.get("size")?.as_str()?.parse().ok()?;
+    let nodes = v
+        .get("frontier")?
+        .as_array()?
+        .iter()
+        .map(|n| n.as_str().and_then(unhex))
+        .collect::<Option<Vec<Hash>>>()?;
+    let frontier = Frontier { size, nodes };
+    let bytes: u64 = v.get("bytes")?.as_str()?.parse().ok()?;
+    let root = v.get("root")?.as_str()?;
+    let last_id = Digest::parse(v.get("last_id")?.as_str()?).ok()?;
+    let holds = root == hex(&frontier.root()) && frontier.nodes.len() as u32 == size.count_ones();
+    holds.then_some(Checkpoint {
+        frontier,
+        last_id,
+        bytes,
+    })
+}
+
 /// The checkpoint: the tree head after the last append, its right edge, and the length of
 /// the log then (a log of another length was changed by something other than an append).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,6 +258,16 @@ pub struct Ledger {
     /// The repository: the directory that holds `.witness/`.
     pub root: PathBuf,
     dir: PathBuf,
+}
+
+impl Checkpoint {
+    fn empty() -> Checkpoint {
+        Checkpoint {
+            frontier: Frontier::default(),
+            last_id: GENESIS,
+            bytes: 0,
+        }
+    }
 }
 
 impl Ledger {
@@ -255,6 +340,27 @@ impl Ledger {
             .join(tail)
     }
 
+    /// Where `path` really is, when it is inside the repository: a symbolic link (or a
+    /// directory on the way) that leads outside is an error, as a path outside is.
+    pub fn inside(&self, path: &Path) -> Result<PathBuf, LedgerError> {
+        let real = std::fs::canonicalize(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => LedgerError::Source(SourceError::NotFound {
+                path: path.display().to_string(),
+            }),
+            _ => io(path)(e),
+        })?;
+        let root = std::fs::canonicalize(&self.root).map_err(io(&self.root))?;
+        if real.starts_with(&root) && !real.starts_with(&self.dir) {
+            Ok(real)
+        } else {
+            Err(LedgerError::LeadsOutside {
+                path: path.display().to_string(),
+                target: real.display().to_string(),
+                root: self.root.display().to_string(),
+            })
+        }
+    }
+
     /// `path` relative to the repository, with `/` separators; an error outside it.
     pub fn relative(&self, path: &Path) -> Result<String, LedgerError> {
         let abs = std::path::absolute(path).map_err(io(path))?;
@@ -289,20 +395,20 @@ impl Ledger {
     /// that names the line, the record and the field.
     pub fn records(&self) -> Result<Vec<Record>, LedgerError> {
         let path = self.log_path();
-        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
-        let complete = match text.rfind('\n') {
-            Some(i) => &text[..=i],
-            None => "",
+        let bytes = std::fs::read(&path).map_err(io(&path))?;
+        let corrupt = |line: usize, what: String| LedgerError::Corrupt {
+            path: path.display().to_string(),
+            line,
+            what,
         };
-        complete
-            .lines()
+        log_lines(&bytes)
+            .0
+            .into_iter()
             .enumerate()
-            .map(|(i, line)| {
-                Record::parse(line).map_err(|e| LedgerError::Corrupt {
-                    path: path.display().to_string(),
-                    line: i + 1,
-                    what: e.to_string(),
-                })
+            .map(|(i, raw)| {
+                let line =
+                    std::str::from_utf8(raw).map_err(|_| corrupt(i + 1, "not UTF-8".into()))?;
+                Record::parse(line).map_err(|e| corrupt(i + 1, e.to_string()))
             })
             .collect()
     }
@@ -310,19 +416,8 @@ impl Ledger {
     /// Stores a file's bytes under `objects/` (streaming: memory does not grow with the file)
     /// and returns its digests.
     pub fn store(&self, file: &Path) -> Result<Stored, LedgerError> {
-        let meta = std::fs::metadata(file).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => LedgerError::Source(SourceError::NotFound {
-                path: file.display().to_string(),
-            }),
-            _ => io(file)(e),
-        })?;
-        if meta.is_dir() {
-            return Err(SourceError::IsDirectory {
-                path: file.display().to_string(),
-            }
-            .into());
-        }
-        let mut input = File::open(file).map_err(io(file))?;
+        // A regular file only, opened without blocking (never a FIFO or a device).
+        let (mut input, _) = crate::source::open_regular(file)?;
         let tmp_dir = self.dir.join("objects").join("tmp");
         std::fs::create_dir_all(&tmp_dir).map_err(io(&tmp_dir))?;
         let tmp = tmp_dir.join(format!("{}-{}", std::process::id(), unique()));
@@ -336,6 +431,7 @@ impl Ledger {
 
     fn store_via(&self, file: &Path, input: &mut File, tmp: &Path) -> Result<Stored, LedgerError> {
         let tmp = tmp.to_path_buf();
+        let before = FileState::of(input).map_err(io(file))?;
         let mut out = File::create(&tmp).map_err(io(&tmp))?;
         let mut hasher = Sha256::new();
         let mut text = TextCheck::default();
@@ -353,6 +449,13 @@ impl Ledger {
         }
         out.sync_all().map_err(io(&tmp))?;
         drop(out);
+        // A file written to while it was read gives bytes that were never the file: refuse.
+        let after = FileState::of(input).map_err(io(file))?;
+        if after != before || bytes != before.len {
+            return Err(LedgerError::Changed {
+                path: file.display().to_string(),
+            });
+        }
         let sha256 = Digest::from_bytes(hasher.finalize().into());
         // The canonical text's digest: the same as the bytes' when they are already canonical
         // (UTF-8, NFC, no CR, no BOM); otherwise decoded from the stored copy.
@@ -419,14 +522,52 @@ impl Ledger {
     /// Appends records in one write and one sync (under one lock): `add` of many files, bulk
     /// imports. Returns the records written, a repair first if there was one.
     pub fn append_all(&self, bodies: Vec<Body>) -> Result<Vec<Record>, LedgerError> {
+        self.append_locked(bodies, false)
+    }
+
+    /// Accepts the log as it stands when it and its checkpoint disagree (tampering, a lost or
+    /// damaged checkpoint): appends an [`Incident`] record that says what the checkpoint held
+    /// and what the log holds, and a new checkpoint. The chain itself must be intact (a record
+    /// altered in the middle cannot be accepted: restore the log from a copy). Returns the
+    /// records written (none when log and checkpoint agree).
+    pub fn repair(&self) -> Result<Vec<Record>, LedgerError> {
+        self.append_locked(Vec::new(), true)
+    }
+
+    /// The ledger's origin, the first line of its checkpoints: `witness.ledger/` and the id
+    /// of its first record, so a head names the history it belongs to.
+    pub fn origin(records: &[Record]) -> String {
+        match records.first() {
+            Some(r) => format!("witness.ledger/{}", r.id),
+            None => "witness.ledger/empty".into(),
+        }
+    }
+
+    /// The current tree head (origin, size, root), read from the whole log.
+    pub fn head(&self) -> Result<note::TreeHead, LedgerError> {
+        let records = self.read_chain()?;
+        let leaves: Vec<Hash> = records.iter().map(|r| *r.id.as_bytes()).collect();
+        Ok(note::TreeHead {
+            origin: Ledger::origin(&records),
+            size: leaves.len() as u64,
+            root: merkle::root(&leaves),
+        })
+    }
+
+    /// The lock taken by every append (exclusive) and every `verify` (shared).
+    pub(crate) fn lock_file(&self) -> Result<File, LedgerError> {
         let lock_path = self.dir.join("lock");
-        let lock = OpenOptions::new()
+        OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&lock_path)
-            .map_err(io(&lock_path))?;
-        lock.lock().map_err(io(&lock_path))?;
+            .map_err(io(&lock_path))
+    }
+
+    fn append_locked(&self, bodies: Vec<Body>, accept: bool) -> Result<Vec<Record>, LedgerError> {
+        let lock = self.lock_file()?;
+        lock.lock().map_err(io(&self.dir.join("lock")))?;
         let path = self.log_path();
         let mut file = OpenOptions::new()
             .read(true)
@@ -435,47 +576,127 @@ impl Ledger {
             .map_err(io(&path))?;
         let tail = read_tail(&mut file, &path)?;
         let complete = tail.torn.as_ref().map_or(tail.len, |(offset, _)| *offset);
-        let mut checkpoint = match (&tail.last, self.checkpoint()) {
-            (None, _) => Checkpoint {
-                frontier: Frontier::default(),
-                last_id: GENESIS,
-                bytes: 0,
-            },
-            (Some(last), Some(c))
-                if c.last_id == last.id
-                    && c.frontier.size == last.seq + 1
-                    && c.bytes == complete =>
-            {
-                c
+        let state = self.checkpoint_state();
+        let agrees = match (&tail.last, &state) {
+            (None, CheckpointState::Missing) => true,
+            (None, CheckpointState::Present(c)) => c.frontier.size == 0,
+            (Some(last), CheckpointState::Present(c)) => {
+                c.last_id == last.id && c.frontier.size == last.seq + 1 && c.bytes == complete
             }
-            // No checkpoint, one a crash left behind, or a log changed by hand: read it all
-            // (refusing damage) and rebuild the checkpoint.
-            (Some(_), _) => self.rebuild_checkpoint()?,
+            _ => false,
         };
+        let (mut checkpoint, incident) = if agrees {
+            let c = match state {
+                CheckpointState::Present(c) => c,
+                _ => Checkpoint::empty(),
+            };
+            (c, None)
+        } else {
+            self.reconcile(&state, accept)?
+        };
+        if accept && incident.is_none() && tail.torn.is_none() {
+            return Ok(Vec::new()); // nothing to repair
+        }
         checkpoint.bytes = complete;
-        let mut next_seq = tail.last.as_ref().map_or(0, |r| r.seq + 1);
-        let mut written = Vec::with_capacity(bodies.len() + 1);
+        let mut next_seq = checkpoint.frontier.size;
+        let mut written = Vec::with_capacity(bodies.len() + 2);
         let mut buffer = Vec::new();
-        if let Some((offset, torn)) = tail.torn {
-            file.set_len(offset).map_err(io(&path))?;
+        if let Some((offset, torn)) = &tail.torn {
+            file.set_len(*offset).map_err(io(&path))?;
             file.sync_data().map_err(io(&path))?;
-            written.push(encode_record(
-                Body::repair(&torn),
-                next_seq,
-                &mut checkpoint,
-                &mut buffer,
-            )?);
+            let body = Body::repair(torn);
+            written.push(encode_record(body, next_seq, &mut checkpoint, &mut buffer)?);
             next_seq += 1;
         }
-        for body in bodies {
+        for body in incident.into_iter().chain(bodies) {
             written.push(encode_record(body, next_seq, &mut checkpoint, &mut buffer)?);
             next_seq += 1;
         }
         fault_point(&mut file, &buffer);
         file.write_all(&buffer).map_err(io(&path))?;
         file.sync_data().map_err(io(&path))?;
-        self.write_checkpoint(&checkpoint)?;
+        if let Err(e) = self.write_checkpoint(&checkpoint) {
+            // The log is the truth and the checkpoint follows it: without a checkpoint the
+            // append is undone, so that a retry does not record it twice.
+            file.set_len(complete).map_err(io(&path))?;
+            file.sync_data().map_err(io(&path))?;
+            return Err(match e {
+                LedgerError::Io { path, source } => LedgerError::CheckpointWrite { path, source },
+                other => other,
+            });
+        }
         Ok(written)
+    }
+
+    /// When the log does not end where its checkpoint says: reads the whole chain and either
+    /// accepts a log that only grew past the checkpoint (an append interrupted between its two
+    /// writes, or records added by another program), recording an incident, or — for anything
+    /// else, unless `accept` — refuses.
+    fn reconcile(
+        &self,
+        state: &CheckpointState,
+        accept: bool,
+    ) -> Result<(Checkpoint, Option<Body>), LedgerError> {
+        let chain = self.read_chain()?;
+        let leaves: Vec<Hash> = chain.iter().map(|r| *r.id.as_bytes()).collect();
+        let n = leaves.len() as u64;
+        let (old_size, old_root) = match state {
+            CheckpointState::Present(c) => (c.frontier.size, c.frontier.root()),
+            _ => (0, merkle::root(&[])),
+        };
+        // The log only grew past the checkpoint: what a crash between the two writes of an
+        // append leaves (for the first append, no checkpoint at all).
+        let grew = match state {
+            CheckpointState::Present(c) => {
+                let size = c.frontier.size as usize;
+                size < leaves.len()
+                    && merkle::root(&leaves[..size]) == c.frontier.root()
+                    && (size == 0 || chain[size - 1].id == c.last_id)
+            }
+            CheckpointState::Missing => !leaves.is_empty(),
+            CheckpointState::Unreadable(_) => false,
+        };
+        let what = match state {
+            CheckpointState::Missing => format!(
+                "the checkpoint was missing while the log held {n} records (a first append interrupted between writing the log and the checkpoint, or a deleted checkpoint); a new checkpoint covers them"
+            ),
+            _ if grew => format!(
+                "the log held {} records after the {old_size} its checkpoint covered (an append interrupted between writing the log and the checkpoint, or records added by another program); the checkpoint now covers them",
+                n - old_size
+            ),
+            CheckpointState::Unreadable(why) => format!("the checkpoint cannot be read ({why})"),
+            CheckpointState::Present(c) if c.frontier.size > n => format!(
+                "the checkpoint covers {} records but the log holds {n}: records were removed",
+                c.frontier.size
+            ),
+            CheckpointState::Present(c) => format!(
+                "the first {} records of the log do not hash to the checkpoint's root: a record was altered, or the history rewritten",
+                c.frontier.size.min(n)
+            ),
+        };
+        if !grew && !accept {
+            return Err(LedgerError::Disagrees {
+                path: self.log_path().display().to_string(),
+                what,
+            });
+        }
+        let mut frontier = Frontier::default();
+        for leaf in &leaves {
+            frontier.push(*leaf);
+        }
+        let incident = Body::Incident(Incident {
+            what,
+            checkpoint_size: old_size,
+            checkpoint_root: Digest::from_bytes(old_root),
+            log_size: n,
+            log_root: Digest::from_bytes(frontier.root()),
+        });
+        let checkpoint = Checkpoint {
+            frontier,
+            last_id: chain.last().map_or(GENESIS, |r| r.id),
+            bytes: 0,
+        };
+        Ok((checkpoint, Some(incident)))
     }
 
     /// Records a version of each document whose bytes the ledger does not have yet (after
@@ -532,52 +753,47 @@ impl Ledger {
 
     /// The checkpoint, if one is there and readable.
     pub fn checkpoint(&self) -> Option<Checkpoint> {
-        let text = std::fs::read_to_string(self.checkpoint_path()).ok()?;
-        let v: Value = serde_json::from_str(&text).ok()?;
-        let size: u64 = v.get("size")?.as_str()?.parse().ok()?;
-        let nodes = v
-            .get("frontier")?
-            .as_array()?
-            .iter()
-            .map(|n| n.as_str().and_then(unhex))
-            .collect::<Option<Vec<Hash>>>()?;
-        let frontier = Frontier { size, nodes };
-        let bytes: u64 = v.get("bytes")?.as_str()?.parse().ok()?;
-        let root = v.get("root")?.as_str()?;
-        // A checkpoint whose own root does not follow from its edge is not used.
-        let last_id = Digest::parse(v.get("last_id")?.as_str()?).ok()?;
-        let holds =
-            root == hex(&frontier.root()) && frontier.nodes.len() as u32 == size.count_ones();
-        holds.then_some(Checkpoint {
-            frontier,
-            last_id,
-            bytes,
-        })
+        match self.checkpoint_state() {
+            CheckpointState::Present(c) => Some(c),
+            _ => None,
+        }
     }
 
-    /// Reads the whole log, checking the sequence and the chain, into a checkpoint.
-    fn rebuild_checkpoint(&self) -> Result<Checkpoint, LedgerError> {
-        let mut frontier = Frontier::default();
+    /// What the checkpoint file holds: a checkpoint, nothing, or something that is not one.
+    pub fn checkpoint_state(&self) -> CheckpointState {
+        let text = match std::fs::read_to_string(self.checkpoint_path()) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return CheckpointState::Missing;
+            }
+            Err(e) => return CheckpointState::Unreadable(e.to_string()),
+        };
+        match parse_checkpoint(&text) {
+            Some(c) => CheckpointState::Present(c),
+            None => CheckpointState::Unreadable(
+                "not a witness checkpoint, or its root does not follow from its edge".into(),
+            ),
+        }
+    }
+
+    /// Reads the whole log, checking the sequence and the chain.
+    fn read_chain(&self) -> Result<Vec<Record>, LedgerError> {
+        let records = self.records()?;
         let mut last_id = GENESIS;
-        for (i, r) in self.records()?.into_iter().enumerate() {
+        for (i, r) in records.iter().enumerate() {
             if r.seq != i as u64 || r.prev != last_id {
                 return Err(LedgerError::Corrupt {
                     path: self.log_path().display().to_string(),
                     line: i + 1,
                     what: format!(
-                        "record {} breaks the chain (sequence or previous id)",
+                        "record {} breaks the chain (sequence or previous id): the log was altered; restore it from a copy",
                         r.seq
                     ),
                 });
             }
-            frontier.push(*r.id.as_bytes());
             last_id = r.id;
         }
-        Ok(Checkpoint {
-            frontier,
-            last_id,
-            bytes: 0,
-        })
+        Ok(records)
     }
 
     fn write_checkpoint(&self, c: &Checkpoint) -> Result<(), LedgerError> {
@@ -590,6 +806,13 @@ impl Ledger {
             "frontier": c.frontier.nodes.iter().map(hex).collect::<Vec<_>>(),
         });
         let text = canonical::to_canonical(&value)? + "\n";
+        // For fault tests: `WITNESS_CHECKPOINT_FAULT=1` fails this write as a full disk would.
+        if std::env::var_os("WITNESS_CHECKPOINT_FAULT").is_some() {
+            return Err(LedgerError::Io {
+                path: self.checkpoint_path().display().to_string(),
+                source: std::io::Error::from_raw_os_error(28), // ENOSPC
+            });
+        }
         write_atomically(&self.checkpoint_path(), text.as_bytes())
     }
 
@@ -660,6 +883,8 @@ pub struct NewVersions {
     pub relations: Vec<(RelationKind, String)>,
     /// A note kept with the version.
     pub note: Option<String>,
+    /// Store a file that is a symbolic link to outside the repository (by default refused).
+    pub follow_symlinks: bool,
 }
 
 impl Ledger {
@@ -687,12 +912,9 @@ impl Ledger {
         let mut paths = Vec::new();
         for f in files {
             let rel = self.relative(f)?;
-            let shown = f.display().to_string();
-            let meta = std::fs::metadata(f).map_err(|_| SourceError::NotFound {
-                path: shown.clone(),
-            })?;
-            if meta.is_dir() {
-                return Err(SourceError::IsDirectory { path: shown }.into());
+            crate::source::regular_metadata(f)?;
+            if !opts.follow_symlinks {
+                self.inside(f)?;
             }
             paths.push(rel);
         }
@@ -832,14 +1054,52 @@ fn read_tail(file: &mut File, path: &Path) -> Result<Tail, LedgerError> {
     }
 }
 
+/// The complete lines of a log (split on LF only: a CR is part of a line, and makes it
+/// non-canonical for every reader alike), and the length of the torn tail after the last LF.
+/// Every reader of the log goes through here, so they never disagree on what a line is.
+pub fn log_lines(bytes: &[u8]) -> (Vec<&[u8]>, usize) {
+    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let lines = match complete {
+        0 => Vec::new(),
+        n => bytes[..n - 1].split(|&b| b == b'\n').collect(),
+    };
+    (lines, bytes.len() - complete)
+}
+
+/// What tells that a file changed: its length, modification and change times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileState {
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+}
+
+impl FileState {
+    fn of(f: &File) -> std::io::Result<FileState> {
+        use std::os::unix::fs::MetadataExt as _;
+        let m = f.metadata()?;
+        Ok(FileState {
+            len: m.len(),
+            modified: (m.mtime(), m.mtime_nsec()),
+            changed: (m.ctime(), m.ctime_nsec()),
+        })
+    }
+}
+
 /// Writes a file whole or not at all: temporary file, sync, rename, sync the directory.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
     let tmp = path.with_extension(format!("tmp-{}-{}", std::process::id(), unique()));
     let mut f = File::create(&tmp).map_err(io(&tmp))?;
     f.write_all(bytes).map_err(io(&tmp))?;
     f.sync_all().map_err(io(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io(path))?;
-    sync_dir(path.parent().unwrap_or(Path::new(".")))
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(path)(e));
+    }
+    // The file is in place; a directory that cannot be synced only weakens durability across
+    // a power loss, and reporting failure now would undo an append whose checkpoint exists.
+    let _ = sync_dir(path.parent().unwrap_or(Path::new(".")));
+    Ok(())
 }
 
 fn sync_dir(dir: &Path) -> Result<(), LedgerError> {

@@ -401,7 +401,27 @@ pub struct Repair {
     pub cut_sha256: Digest,
 }
 
-/// What a record says: one of the four kinds, tagged by `type`.
+/// The log and its checkpoint disagreed, and the log was taken as it stands: by `witness
+/// repair` (after tampering or a lost checkpoint), or by an append that found the log ahead of
+/// the checkpoint (a crash between the two writes). Kept in the log so that a disagreement is
+/// never resolved silently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Incident {
+    /// What was found, in words.
+    pub what: String,
+    /// The tree size the checkpoint held (0 when there was none), as a decimal string…
+    #[serde(serialize_with = "decimal")]
+    pub checkpoint_size: u64,
+    /// …and its root (the empty tree's root when there was none).
+    pub checkpoint_root: Digest,
+    /// Complete records in the log when it was found, as a decimal string…
+    #[serde(serialize_with = "decimal")]
+    pub log_size: u64,
+    /// …and their Merkle root.
+    pub log_root: Digest,
+}
+
+/// What a record says: one of the five kinds, tagged by `type`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Body {
@@ -413,6 +433,8 @@ pub enum Body {
     Note(Note),
     /// A repair of a torn last line.
     Repair(Repair),
+    /// A disagreement between the log and its checkpoint, acknowledged.
+    Incident(Incident),
 }
 
 impl Body {
@@ -446,13 +468,14 @@ impl Body {
         })
     }
 
-    /// The `type` the record holds: `version`, `audit`, `note` or `repair`.
+    /// The `type` the record holds: `version`, `audit`, `note`, `repair` or `incident`.
     pub fn kind(&self) -> &'static str {
         match self {
             Body::Version(_) => "version",
             Body::Audit(_) => "audit",
             Body::Note(_) => "note",
             Body::Repair(_) => "repair",
+            Body::Incident(_) => "incident",
         }
     }
 
@@ -470,10 +493,10 @@ impl Body {
     /// in one place.)
     fn read(f: &mut Fields<'_>) -> Result<Body, FieldError> {
         let kind = f.required("type")?;
-        let kinds = "version, audit, note, repair";
+        let kinds = "version, audit, note, repair, incident";
         match kind.as_str() {
             Some("version") => Ok(Body::Version(Version {
-                path: f.string("path")?,
+                path: f.contained_path("path")?,
                 label: f.string("label")?,
                 sha256: f.digest("sha256")?,
                 text_sha256: f.digest("text_sha256")?,
@@ -550,6 +573,13 @@ impl Body {
                 what: f.string("what")?,
                 cut_bytes: f.count("cut_bytes")?,
                 cut_sha256: f.digest("cut_sha256")?,
+            })),
+            Some("incident") => Ok(Body::Incident(Incident {
+                what: f.string("what")?,
+                checkpoint_size: f.count("checkpoint_size")?,
+                checkpoint_root: f.digest("checkpoint_root")?,
+                log_size: f.count("log_size")?,
+                log_root: f.digest("log_root")?,
             })),
             _ => Err(f.invalid("type", kind, &format!("a record type ({kinds})"))),
         }
@@ -858,6 +888,19 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A path inside the repository: relative, `/`-separated, no `.` or `..` component, not
+    /// under `.witness/`, no control character. A record is read from a file anyone can
+    /// edit; its path must never lead `check` or a diff outside the repository.
+    fn contained_path(&mut self, key: &'static str) -> Result<String, FieldError> {
+        let s = self.string(key)?;
+        if is_contained(&s) {
+            Ok(s)
+        } else {
+            let v = Value::String(s);
+            Err(self.invalid(key, &v, "a path inside the repository"))
+        }
+    }
+
     fn digest(&mut self, key: &'static str) -> Result<Digest, FieldError> {
         let v = self.required(key)?;
         v.as_str()
@@ -947,6 +990,18 @@ fn shown(value: &Value) -> String {
         Some((cut, _)) => format!("{}…", &s[..cut]),
         None => s,
     }
+}
+
+/// True for a relative, `/`-separated path of plain components, outside `.witness/`.
+pub fn is_contained(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+        && path
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
+        && path.split('/').next() != Some(super::DIR)
 }
 
 /// A `u64` written as a decimal string, as the ledger writes byte counts.
@@ -1278,7 +1333,7 @@ mod tests {
             (
                 "type",
                 Some(json!("poem")),
-                r#"record 3: field "type": "poem" is not a record type (version, audit, note, repair)"#,
+                r#"record 3: field "type": "poem" is not a record type (version, audit, note, repair, incident)"#,
             ),
             (
                 "extra",

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::merkle::{self, Hash};
-use super::{GENESIS, Ledger, LedgerError, Record, hex, unhex};
+use super::note::TreeHead;
+use super::{CheckpointState, GENESIS, Ledger, LedgerError, Record, hex, unhex};
 
 /// The outcome of a verification.
 #[derive(Debug, Clone)]
@@ -19,20 +20,26 @@ pub struct Verification {
     pub root: String,
     /// The first problem found, in words; `None` when intact.
     pub problem: Option<String>,
+    /// Incidents the log records (disagreements with the checkpoint that were accepted), as
+    /// `record N: what`: not damage, but never to be passed over in silence.
+    pub incidents: Vec<String>,
 }
 
 /// Verifies the whole ledger.
 pub fn verify(ledger: &Ledger) -> Result<Verification, LedgerError> {
+    // A shared lock: appends (exclusive) finish before the log and checkpoint are read, so a
+    // concurrent append is never mistaken for removed records. A ledger where the lock file
+    // cannot be created (read-only) cannot be appended to either.
+    let lock = ledger.lock_file().ok();
+    if let Some(l) = &lock {
+        let _ = l.lock_shared();
+    }
     let path = ledger.log_path();
     let bytes = std::fs::read(&path).map_err(super::io(&path))?;
     let mut leaves: Vec<Hash> = Vec::new();
     let mut records: Vec<Record> = Vec::new();
     let mut problem = None;
-    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let lines: Vec<&[u8]> = match complete {
-        0 => Vec::new(),
-        n => bytes[..n - 1].split(|&b| b == b'\n').collect(),
-    };
+    let (lines, torn) = super::log_lines(&bytes);
     for (i, raw) in lines.into_iter().enumerate() {
         let line_no = i + 1;
         let Ok(line) = std::str::from_utf8(raw) else {
@@ -62,20 +69,27 @@ pub fn verify(ledger: &Ledger) -> Result<Verification, LedgerError> {
         leaves.push(*record.id.as_bytes());
         records.push(record);
     }
-    if problem.is_none() && complete < bytes.len() {
+    if problem.is_none() && torn > 0 {
         problem = Some(format!(
-            "the last line is torn ({} bytes after record {}, an interrupted append); the next append cuts it off and records the repair",
-            bytes.len() - complete,
+            "the last line is torn ({torn} bytes after record {}, an interrupted append); the next append cuts it off and records the repair",
             records.len().saturating_sub(1)
         ));
     }
     if problem.is_none() {
         problem = checkpoint_problem(ledger, &records, &leaves);
     }
+    let incidents = records
+        .iter()
+        .filter_map(|r| match &r.body {
+            super::Body::Incident(x) => Some(format!("record {}: {}", r.seq, x.what)),
+            _ => None,
+        })
+        .collect();
     Ok(Verification {
         records: records.len() as u64,
         root: hex(&merkle::root(&leaves)),
         problem,
+        incidents,
     })
 }
 
@@ -142,9 +156,21 @@ fn object_problem(ledger: &Ledger, r: &Record) -> Result<Option<String>, LedgerE
     }))
 }
 
-/// The checkpoint must describe a prefix of this ledger.
+/// The checkpoint must be there and describe exactly this ledger.
 fn checkpoint_problem(ledger: &Ledger, records: &[Record], leaves: &[Hash]) -> Option<String> {
-    let c = ledger.checkpoint()?;
+    let c = match ledger.checkpoint_state() {
+        CheckpointState::Present(c) => c,
+        CheckpointState::Missing if records.is_empty() => return None,
+        CheckpointState::Missing => {
+            return Some(format!(
+                "the checkpoint (.witness/checkpoint.json) is missing, though every append writes one: it was deleted; `witness repair` records that and starts a new one from the {} records of the log",
+                records.len()
+            ));
+        }
+        CheckpointState::Unreadable(why) => {
+            return Some(format!("the checkpoint cannot be read: {why}"));
+        }
+    };
     let size = c.frontier.size as usize;
     if size > leaves.len() {
         return Some(format!(
@@ -161,11 +187,55 @@ fn checkpoint_problem(ledger: &Ledger, records: &[Record], leaves: &[Hash]) -> O
             c.last_id
         ));
     }
-    (merkle::root(&leaves[..size]) != c.frontier.root()).then(|| {
-        format!(
+    if merkle::root(&leaves[..size]) != c.frontier.root() {
+        return Some(format!(
             "the first {size} records do not hash to the checkpoint's root: a record was altered"
+        ));
+    }
+    (size < leaves.len()).then(|| {
+        format!(
+            "the checkpoint covers {size} of the {} records: records {size}..{} were added without it (an interrupted append, or another program); the next append records this as an incident",
+            leaves.len(),
+            leaves.len() - 1
         )
     })
+}
+
+/// Checks the ledger against a tree head kept elsewhere: the same origin, at least as many
+/// records, and a consistency proof from the head's tree to today's. `Ok(Ok(what))` when the
+/// history up to the head is unchanged, `Ok(Err(what))` when it was rewritten.
+pub fn check_head(ledger: &Ledger, head: &TreeHead) -> Result<Result<String, String>, LedgerError> {
+    let records = ledger.records()?;
+    let leaves: Vec<Hash> = records.iter().map(|r| *r.id.as_bytes()).collect();
+    let origin = Ledger::origin(&records);
+    if head.origin != origin {
+        return Ok(Err(format!(
+            "the checkpoint names the ledger {:?}, but this ledger is {origin:?}: it is another ledger's, or record 0 was rewritten",
+            head.origin
+        )));
+    }
+    let (m, n) = (head.size, leaves.len() as u64);
+    if m > n {
+        return Ok(Err(format!(
+            "the checkpoint covers {m} records but the ledger holds {n}: records {n}..{} were removed",
+            m - 1
+        )));
+    }
+    let proof = merkle::consistency_proof(m as usize, &leaves);
+    let root = merkle::root(&leaves);
+    Ok(
+        if merkle::verify_consistency(m, n, &head.root, &root, &proof) {
+            Ok(format!(
+                "the ledger of {n} records extends the checkpoint of {m} records (root {}): nothing recorded by then was changed",
+                hex(&head.root)
+            ))
+        } else {
+            Err(format!(
+                "the first {m} records no longer hash to the checkpoint's root {}: the history was rewritten",
+                hex(&head.root)
+            ))
+        },
+    )
 }
 
 /// An inclusion proof of `record` in the current tree, as JSON (`witness/proof/1`).

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::{TOOL, Tool, at, escape_markup as escape, visible};
+use super::{TOOL, Tool, at, csp_hash, escape_markup as escape, html_quote, html_text, visible};
 use crate::audit::{Audit, totals};
 use crate::classify::Class;
 use crate::corpus::Skipped;
@@ -106,7 +106,7 @@ pub fn summary(a: &Audit, out_dir: &str) -> String {
         let _ = writeln!(
             s,
             "  {}  {}, {} bytes",
-            d.path,
+            visible(&d.path),
             d.encoding.name(),
             d.byte_len
         );
@@ -133,8 +133,8 @@ pub fn summary(a: &Audit, out_dir: &str) -> String {
         let _ = writeln!(
             s,
             "witnesses of one text: {} (base) and {}: {} substantive variants, {} cosmetic; CER {:.2}% outside blocks",
-            d.a.label,
-            d.b.label,
+            visible(&d.a.label),
+            visible(&d.b.label),
             d.count(Class::Substantive),
             d.count(Class::Cosmetic),
             d.cer_aligned() * 100.0
@@ -149,14 +149,15 @@ pub fn summary(a: &Audit, out_dir: &str) -> String {
         let _ = writeln!(
             s,
             "errata for {}: {} entries ({sure} corrections, {} uncertain or in its favour)",
-            a.scan.docs[*t].label,
+            visible(&a.scan.docs[*t].label),
             x.entries.len(),
             x.entries.len() - sure
         );
     }
     let _ = writeln!(
         s,
-        "report: {out_dir}/index.html, report.json, errata.md, errata.csv"
+        "report: {}/index.html, report.json, errata.md, errata.csv",
+        visible(out_dir)
     );
     s
 }
@@ -172,9 +173,12 @@ code{font-size:13px}.num{text-align:right}.cards{display:flex;gap:12px;flex-wrap
 .var.cosmetic{opacity:.45}.var.cosmetic del,.var.cosmetic ins{background:#eee;color:#555}
 .block{display:block;margin:6px 0;padding:4px 8px;background:#fff4d6;border-left:4px solid #e0a800;white-space:normal}
 .filters label{margin-right:12px;white-space:nowrap}.muted{color:#777}a{color:#1a5fb4}
-.hide-cosmetic .var.cosmetic ins,.var.off ins,.block.off{display:none}
-.hide-cosmetic .var.cosmetic del,.var.off del{text-decoration:none;background:none;color:inherit}
-.hide-cosmetic .var.cosmetic,.var.off{opacity:1}
+.hide-cosmetic .var.cosmetic:not(.invisible) ins,.var.off ins,.block.off{display:none}
+.hide-cosmetic .var.cosmetic:not(.invisible) del,.var.off del{text-decoration:none;background:none;color:inherit}
+.hide-cosmetic .var.cosmetic:not(.invisible),.var.off{opacity:1}
+.var.invisible{opacity:1}
+header h1,header p,h2,h3,td,th,.text,.var,.var del,.var ins,.block,.cp{unicode-bidi:isolate}
+.cp{direction:ltr;display:inline-block;font:11px/1.3 ui-monospace,monospace;color:#8a1c12;background:#fff0ee;border:1px solid #c0392b;border-radius:3px;padding:0 2px;margin:0 1px;white-space:nowrap;text-decoration:none}
 "#;
 
 /// Every kind of variant met in the pairs, for the filter.
@@ -186,15 +190,32 @@ fn kinds_met(a: &Audit) -> BTreeSet<&'static str> {
         .collect()
 }
 
-/// `index.html`: one self-contained page (inline CSS and script, no network).
+/// The Content-Security-Policy of a page whose only style is [`STYLE`] and whose only script is
+/// `script`: nothing loads from anywhere, and only these two inline elements run, by hash.
+fn csp(script: Option<&str>) -> String {
+    format!(
+        "default-src 'none'; style-src {}; script-src {}; img-src data:; base-uri 'none'; form-action 'none'",
+        csp_hash(STYLE),
+        script.map_or("'none'".to_string(), csp_hash)
+    )
+}
+
+/// The start of a page up to `<body>`: the policy first (a `<meta>` policy covers only what
+/// follows it), the title, the style.
+fn head(title: &str, script: Option<&str>) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"{}\"><title>{title}</title><style>{STYLE}</style></head>",
+        csp(script)
+    )
+}
+
+/// `index.html`: one self-contained page (inline CSS and script, no network), under a strict
+/// Content-Security-Policy that admits only that style and that script.
 pub fn html(a: &Audit) -> String {
     let docs = &a.scan.docs;
-    let mut h = String::from(
-        "<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\"><title>witness audit</title><style>",
-    );
-    h += STYLE;
+    let mut h = head("witness audit", Some(SCRIPT));
     // Cosmetic variants start hidden, as in the text report; a checkbox shows them.
-    h += "</style></head><body class=\"hide-cosmetic\">\n<header><h1>witness audit</h1><p>";
+    h += "<body class=\"hide-cosmetic\">\n<header><h1>witness audit</h1><p>";
     let _ = write!(
         h,
         "{} files · profile {} · witness {}</p></header>\n<main>",
@@ -211,13 +232,14 @@ pub fn html(a: &Audit) -> String {
         let _ = write!(
             h,
             "<h2 id=\"errata{target}\">Errata: {}</h2>",
-            escape(&d.path)
+            html_text(&d.path)
         );
         errata_table(&mut h, *target, x, &mut anchors);
     }
     // Pairs, inline, with the filter.
     if !a.pairs.is_empty() {
-        h += "<h2 id=\"variants\">Witnesses of one text</h2><p class=\"filters\">Show: ";
+        // The filter shows once the script runs: without it the checkboxes would do nothing.
+        h += "<h2 id=\"variants\">Witnesses of one text</h2><p class=\"filters\" hidden>Show: ";
         for k in kinds_met(a) {
             let _ = write!(
                 h,
@@ -233,10 +255,10 @@ pub fn html(a: &Audit) -> String {
     // Documents, with an anchor at every place a finding or an erratum points to.
     h += "<h2 id=\"documents\">Documents</h2>";
     for (i, d) in docs.iter().enumerate() {
-        let _ = write!(h, "<h3 id=\"doc{i}\">{}</h3>", escape(&d.path));
+        let _ = write!(h, "<h3 id=\"doc{i}\">{}</h3>", html_text(&d.path));
         document_text(&mut h, i, &d.text, &anchors);
     }
-    h += SCRIPT;
+    let _ = write!(h, "<script>{SCRIPT}</script>");
     h += "</main></body></html>\n";
     h
 }
@@ -260,7 +282,7 @@ fn overview(h: &mut String, a: &Audit) {
         let _ = write!(
             *h,
             "<tr><td><a href=\"#doc{i}\">{}</a></td><td>{}</td><td class=\"num\">{}</td><td><code>{}</code></td></tr>",
-            escape(&d.path),
+            html_text(&d.path),
             escape(d.encoding.name()),
             d.byte_len,
             &d.sha256[..16]
@@ -275,15 +297,15 @@ fn inline_pair(h: &mut String, a: &Audit, p: &crate::audit::Pair) {
     let _ = write!(
         *h,
         "<h3>{} → {}</h3><p class=\"muted\">{} substantive, {} cosmetic; CER {:.2}% outside blocks. <del>deleted in the second</del>, <ins>added in it</ins>.</p><div class=\"text\">",
-        escape(&d.a.label),
-        escape(&d.b.label),
+        html_text(&d.a.label),
+        html_text(&d.b.label),
         d.count(Class::Substantive),
         d.count(Class::Cosmetic),
         d.cer_aligned() * 100.0
     );
     let mut cursor = 0;
     for (n, e) in d.edits.iter().enumerate() {
-        *h += &escape(&d.a.text[cursor..e.a.start]);
+        *h += &html_text(&d.a.text[cursor..e.a.start]);
         let (ra, rb) = (&d.a.text[e.a.clone()], &d.b.text[e.b.clone()]);
         match e.change {
             Change::Block => {
@@ -296,9 +318,9 @@ fn inline_pair(h: &mut String, a: &Audit, p: &crate::audit::Pair) {
                 let _ = write!(
                     *h,
                     "<span class=\"block var substantive\" data-kind=\"block\">only in {} ({} characters): {}…</span>",
-                    escape(side),
+                    html_text(side),
                     text.chars().count(),
-                    escape(&visible(&head))
+                    html_quote(&head)
                 );
             }
             Change::Variant(v) => {
@@ -316,17 +338,17 @@ fn inline_pair(h: &mut String, a: &Audit, p: &crate::audit::Pair) {
                     at(d.b.position(e.b.start))
                 );
                 if !ra.is_empty() {
-                    let _ = write!(*h, "<del>{}</del>", escape(ra));
+                    let _ = write!(*h, "<del>{}</del>", html_text(ra));
                 }
                 if !rb.is_empty() {
-                    let _ = write!(*h, "<ins>{}</ins>", escape(rb));
+                    let _ = write!(*h, "<ins>{}</ins>", html_text(rb));
                 }
                 *h += "</span>";
             }
         }
         cursor = e.a.end;
     }
-    *h += &escape(&d.a.text[cursor..]);
+    *h += &html_text(&d.a.text[cursor..]);
     *h += "</div>\n";
 }
 
@@ -346,7 +368,7 @@ fn findings_table(h: &mut String, a: &Audit, anchors: &mut BTreeSet<(usize, usiz
                     "<a href=\"#d{}-{}\">{} {}</a>",
                     l.doc,
                     l.range.start,
-                    escape(&d.label),
+                    html_text(&d.label),
                     at(d.position(l.range.start))
                 )
             })
@@ -362,7 +384,7 @@ fn findings_table(h: &mut String, a: &Audit, anchors: &mut BTreeSet<(usize, usiz
             f.kind.name(),
             f.similarity,
             locs.join("<br>"),
-            escape(&visible(&quote))
+            html_quote(&quote)
         );
     }
     *h += "</table>\n";
@@ -380,7 +402,7 @@ fn errata_table(h: &mut String, target: usize, x: &Errata, anchors: &mut BTreeSe
             e.range.start,
             escape(&location),
             rest.iter()
-                .map(|c| format!("<td>{}</td>", escape(c)))
+                .map(|c| format!("<td>{}</td>", html_text(c)))
                 .collect::<String>()
         );
     }
@@ -392,37 +414,35 @@ fn document_text(h: &mut String, i: usize, text: &str, anchors: &BTreeSet<(usize
     *h += "<div class=\"text\">";
     let mut cursor = 0;
     for &(_, at) in anchors.range((i, 0)..(i + 1, 0)) {
-        *h += &escape(&text[cursor..at]);
+        *h += &html_text(&text[cursor..at]);
         let _ = write!(h, "<a id=\"d{i}-{at}\"></a>");
         cursor = at;
     }
-    *h += &escape(&text[cursor..]);
+    *h += &html_text(&text[cursor..]);
     *h += "</div>\n";
 }
 
 /// `witness errata --format html`: the errata table and the text it points into, one page.
 pub fn errata_page(x: &Errata) -> String {
     let t = &x.docs[0];
-    let mut h = String::from(
-        "<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\"><title>witness errata</title><style>",
-    );
-    h += STYLE;
+    let mut h = head("witness errata", None);
     let _ = write!(
         h,
-        "</style></head><body>\n<header><h1>Errata: {}</h1><p>witness {}</p></header>\n<main>",
-        escape(&t.path),
+        "<body>\n<header><h1>Errata: {}</h1><p>witness {}</p></header>\n<main>",
+        html_text(&t.path),
         env!("CARGO_PKG_VERSION")
     );
     let mut anchors = BTreeSet::new();
     errata_table(&mut h, 0, x, &mut anchors);
-    let _ = write!(h, "<h2>{}</h2>", escape(&t.path));
+    let _ = write!(h, "<h2>{}</h2>", html_text(&t.path));
     document_text(&mut h, 0, &t.text, &anchors);
     h += "</main></body></html>\n";
     h
 }
 
-/// The filter: a checkbox per kind hides or shows its variants.
-const SCRIPT: &str = r#"<script>
+/// The filter: a checkbox per kind hides or shows its variants. The content of the page's one
+/// `<script>` element, which the policy admits by its hash.
+const SCRIPT: &str = r#"
 document.querySelectorAll('.filters input[data-kind]').forEach(function(box){
   box.addEventListener('change', function(){
     // A variant switched off shows the first witness's reading as plain text.
@@ -431,4 +451,6 @@ document.querySelectorAll('.filters input[data-kind]').forEach(function(box){
 });
 var c = document.getElementById('cosmetic');
 if (c) { c.addEventListener('change', function(){ document.body.classList.toggle('hide-cosmetic', !c.checked); }); }
-</script>"#;
+var f = document.querySelector('.filters');
+if (f) { f.hidden = false; }
+"#;

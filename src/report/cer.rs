@@ -287,7 +287,7 @@ pub fn text(run: &CerRun) -> String {
                 percent(m.words.rate()),
                 m.chars.distance,
                 m.chars.gt,
-                p.gt.label
+                visible(&p.gt.label)
             );
         }
         let (c, w) = totals(run);
@@ -300,10 +300,10 @@ pub fn text(run: &CerRun) -> String {
             c.gt
         );
         for n in &run.only_in_gt {
-            let _ = writeln!(out, "only in the ground truth: {n}");
+            let _ = writeln!(out, "only in the ground truth: {}", visible(n));
         }
         for n in &run.only_in_ocr {
-            let _ = writeln!(out, "only in the transcriptions: {n}");
+            let _ = writeln!(out, "only in the transcriptions: {}", visible(n));
         }
         return out;
     }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::TextOptions;
+use super::{TextOptions, visible};
 use crate::diff::{DiffOptions, diff};
 use crate::ledger::check::{Check, State};
 
@@ -11,6 +11,8 @@ use crate::ledger::check::{Check, State};
 pub fn text(c: &Check) -> String {
     let mut out = String::new();
     for (path, state) in &c.paths {
+        // Paths with line breaks, controls and invisible characters shown as markers.
+        let path = visible(path);
         match state {
             State::Same => {
                 let _ = writeln!(out, "ok       {path}");
@@ -18,14 +20,14 @@ pub fn text(c: &Check) -> String {
             State::Missing { label, seq } => {
                 let _ = writeln!(
                     out,
-                    "missing  {path} (last recorded as {label}@…, record {seq})"
+                    "missing  {path} (last recorded as {}@…, record {seq})",
+                    visible(label)
                 );
             }
             State::Changed {
                 recorded,
                 now,
-                old,
-                new,
+                texts,
             } => {
                 let _ = writeln!(
                     out,
@@ -33,7 +35,11 @@ pub fn text(c: &Check) -> String {
                     recorded.short(),
                     now.short()
                 );
-                let d = diff(old, new, &DiffOptions::default());
+                let Some(texts) = texts else {
+                    let _ = writeln!(out, "    (too large to compare as text)");
+                    continue;
+                };
+                let d = diff(&texts.0, &texts.1, &DiffOptions::default());
                 for line in super::text(&d, TextOptions::default()).lines() {
                     let _ = writeln!(out, "    {line}");
                 }

@@ -17,10 +17,12 @@ fn siglum(i: usize) -> String {
     format!("W{}", i + 1)
 }
 
+/// Substantive sites, and sites with a kind listed by default (invisible characters); every
+/// site with `all`.
 fn shown_sites<'a>(c: &'a Collation, all: bool) -> impl Iterator<Item = &'a Site> {
-    c.sites
-        .iter()
-        .filter(move |s| all || s.class == Class::Substantive)
+    c.sites.iter().filter(move |s| {
+        all || s.class == Class::Substantive || s.kinds.iter().any(|k| k.always_listed())
+    })
 }
 
 #[derive(Serialize)]
@@ -186,7 +188,7 @@ pub fn text(c: &Collation, all: bool) -> String {
     let mut out = String::from("witnesses:\n");
     for (i, d) in c.docs.iter().enumerate() {
         let base = if i == c.base { " (base)" } else { "" };
-        let _ = writeln!(out, "  {}  {}{base}", siglum(i), d.path);
+        let _ = writeln!(out, "  {}  {}{base}", siglum(i), visible(&d.path));
     }
     let base = &c.docs[c.base];
     for s in shown_sites(c, all) {
@@ -220,8 +222,14 @@ pub fn text(c: &Collation, all: bool) -> String {
         }
     }
     let sum = summary(c);
+    let invisible = c
+        .sites
+        .iter()
+        .any(|s| s.class == Class::Cosmetic && s.kinds.iter().any(|k| k.always_listed()));
     let hidden = if all {
         ""
+    } else if invisible {
+        " (hidden except invisible; --all lists them)"
     } else {
         " (hidden; --all lists them)"
     };

@@ -203,7 +203,7 @@ pub fn text(d: &Diff, opts: TextOptions) -> String {
     );
     out.push('\n');
     for (e, c) in d.variants() {
-        if c.class == Class::Cosmetic && !opts.all {
+        if !c.listed(opts.all) {
             continue;
         }
         let inline = inline(d.a, d.b, e, &contexts, &paint);
@@ -214,7 +214,7 @@ pub fn text(d: &Diff, opts: TextOptions) -> String {
             c.kind.name(),
             c.severity.name()
         );
-        let head = if c.class == Class::Cosmetic {
+        let head = if c.class == Class::Cosmetic && !c.kind.always_listed() {
             paint("2", &head)
         } else {
             head
@@ -257,6 +257,8 @@ fn text_summary(d: &Diff, all: bool) -> String {
     );
     let hidden = if all {
         ""
+    } else if s.by_kind.keys().any(|k| k.always_listed()) {
+        ", hidden except invisible; --all shows them"
     } else {
         ", hidden; --all shows them"
     };
@@ -324,12 +326,14 @@ pub fn markdown(d: &Diff, all: bool) -> String {
         let _ = writeln!(out, "| {} | {} | {n} |", k.class().name(), k.name());
     }
     out += "\n## Variants\n\n";
-    if !all {
+    if !all && s.by_kind.keys().any(|k| k.always_listed()) {
+        out += "Substantive and invisible variants; other cosmetic ones are counted above (`--all` lists them).\n\n";
+    } else if !all {
         out += "Substantive variants; cosmetic ones are counted above (`--all` lists them).\n\n";
     }
     out += "| a | b | kind | severity | a reads | b reads | context in a |\n|---|---|---|---|---|---|---|\n";
     for (e, c) in d.variants() {
-        if c.class == Class::Cosmetic && !all {
+        if !c.listed(all) {
             continue;
         }
         let ctx = contexts.around(&d.a.text, &e.a);

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{TOOL, Tool, WitnessJson, at, csv_field, md, to_json, visible};
+use super::{TOOL, Tool, WitnessJson, at, csv_field, line_marks, md, to_json, visible};
 use crate::errata::{Confidence, Entry, Errata, Evidence, Supports, Verdict};
 use crate::source::Position;
 
@@ -95,11 +95,13 @@ pub(crate) fn tree<'e>(x: &'e Errata) -> ErrataJson<'e> {
     }
 }
 
+/// A reading with its line breaks shown; invisible characters are left for the writer of each
+/// format to show (markers in text, Markdown and CSV, badges in HTML).
 fn shown(s: &str) -> String {
     if s.is_empty() {
         "∅".into()
     } else {
-        visible(s)
+        line_marks(s)
     }
 }
 
@@ -156,7 +158,8 @@ fn confidence(c: Confidence) -> &'static str {
 }
 
 /// The cells of an entry's row, as plain text: location, found, should read, kind,
-/// confidence, evidence.
+/// confidence, evidence. Line breaks are shown; invisible characters and controls are not yet
+/// marked.
 pub(crate) fn cells(x: &Errata, e: &Entry) -> [String; 6] {
     let p = x.docs[0].position(e.range.start);
     [
@@ -214,9 +217,9 @@ pub fn text(x: &Errata) -> String {
             at(t.position(e.range.start)),
             e.kind,
             confidence(e.confidence),
-            short(&e.found, 40),
-            should_read(e),
-            evidence_sentence(x, e)
+            visible(&short(&e.found, 40)),
+            visible(&should_read(e)),
+            visible(&evidence_sentence(x, e))
         );
     }
     let _ = writeln!(out, "{} entries", x.entries.len());

@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::chars::{is_control, is_noncharacter, marker_name, needs_marker};
 use crate::classify::{Class, Classification, Kind, Severity};
 use crate::diff::Edit;
 use crate::segment;
@@ -137,12 +138,41 @@ impl Contexts {
     }
 }
 
-/// Line breaks and tabs made visible, so one variant stays on one line.
-pub(crate) fn visible(s: &str) -> String {
+/// Line breaks and tabs made visible, so one variant stays on one line; nothing else changed.
+pub(crate) fn line_marks(s: &str) -> String {
     s.replace("\r\n", "␍⏎")
         .replace('\n', "⏎")
         .replace('\r', "␍")
         .replace('\t', "⇥")
+}
+
+/// The marker a text report writes for a character that [`needs_marker`]: `⟨U+202E⟩`.
+pub(crate) fn marker(c: char) -> String {
+    format!("⟨U+{:04X}⟩", c as u32)
+}
+
+/// Invisible and format characters, controls and noncharacters as markers (`⟨U+202E⟩`,
+/// `⟨U+001B⟩`), so that a bidi override cannot reorder a report and an escape sequence from a
+/// document never reaches a terminal; line breaks and tabs are kept.
+pub(crate) fn mark(s: &str) -> String {
+    if !s.chars().any(needs_marker) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if needs_marker(c) {
+            out += &marker(c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Text as a human-facing report shows it: line breaks and tabs as `⏎` `␍` `⇥`, so one variant
+/// stays on one line, and invisible characters and controls as markers (see [`mark`]).
+pub(crate) fn visible(s: &str) -> String {
+    mark(&line_marks(s))
 }
 
 pub(crate) fn at(p: Position) -> String {
@@ -158,7 +188,7 @@ pub(crate) fn describe(doc: &Document) -> String {
     };
     let mut s = format!(
         "{}  {} ({source}), {} bytes, sha256 {}",
-        doc.path,
+        visible(&doc.path),
         doc.encoding.name(),
         doc.byte_len,
         &doc.sha256[..16]
@@ -237,17 +267,28 @@ pub fn to_json<T: Serialize>(report: &T) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
 }
 
-/// A CSV field, quoted when it holds a separator, a quote or a line break.
+/// A CSV field: invisible characters and controls as markers (see [`mark`]); neutralised
+/// against formula injection (a field starting with `=`, `+`, `-`, `@`, tab or carriage return
+/// gets a leading `'`, as OWASP advises, so a spreadsheet reads it as text); quoted when it
+/// holds a separator, a quote or a line break.
 pub(crate) fn csv_field(s: &str) -> String {
+    let mut s = mark(s);
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        s.insert(0, '\'');
+    }
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
-/// Text escaped for HTML and XML, in content and in attribute values; control characters that
-/// XML 1.0 does not allow become U+FFFD.
+/// Text escaped for HTML and XML, in content and in attribute values. Characters that XML 1.0
+/// does not allow (C0 controls other than tab, line feed and carriage return; U+FFFE, U+FFFF),
+/// the other controls (DEL, C1) and the other noncharacters become markers (`⟨U+FFFE⟩`), so
+/// the output is well-formed for any text. Everything else, bidirectional controls included,
+/// is kept as it is: TEI is an exact transcription. HTML reports show document text with
+/// [`html_text`] instead, which also makes invisible characters visible.
 pub fn escape_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -257,9 +298,96 @@ pub fn escape_markup(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
+            c if is_control(c) || is_noncharacter(c) => out += &marker(c),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Document text for an HTML page: escaped as by [`escape_markup`], and every character that
+/// [`needs_marker`] written as a badge, `<span class="cp" title="RIGHT-TO-LEFT OVERRIDE">U+202E</span>`,
+/// instead of itself, so that no bidi control reorders the page and nothing invisible hides.
+pub fn html_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        if needs_marker(c) {
+            out += &escape_markup(&s[run..i]);
+            let _ = write!(
+                out,
+                "<span class=\"cp\" title=\"{}\">U+{:04X}</span>",
+                marker_name(c),
+                c as u32
+            );
+            run = i + c.len_utf8();
+        }
+    }
+    out + &escape_markup(&s[run..])
+}
+
+/// [`html_text`] of a quotation: line breaks and tabs shown as `⏎` `␍` `⇥` first.
+pub(crate) fn html_quote(s: &str) -> String {
+    html_text(&line_marks(s))
+}
+
+/// A Content-Security-Policy source for an inline element with this content: `'sha256-…'`.
+pub(crate) fn csp_hash(content: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(content.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csp_hashes_are_base64_sha256() {
+        // The digest of nothing, as browsers and `openssl dgst -sha256 -binary | base64` give it.
+        assert_eq!(
+            csp_hash(""),
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+        );
+    }
+
+    #[test]
+    fn markers_for_what_a_reader_cannot_see() {
+        assert_eq!(
+            visible("a\u{202E}001\n\u{1B}[31m"),
+            "a⟨U+202E⟩001⏎⟨U+001B⟩[31m"
+        );
+        assert_eq!(mark("x\u{00AD}y\u{FFFE}\t"), "x⟨U+00AD⟩y⟨U+FFFE⟩\t");
+        assert_eq!(mark("跨里海"), "跨里海");
+        assert_eq!(
+            html_text("<1\u{202E}>"),
+            "&lt;1<span class=\"cp\" title=\"RIGHT-TO-LEFT OVERRIDE\">U+202E</span>&gt;"
+        );
+        assert_eq!(
+            escape_markup("a\u{1}\u{FFFF}\u{202E}"),
+            "a⟨U+0001⟩⟨U+FFFF⟩\u{202E}"
+        );
+    }
+
+    #[test]
+    fn csv_fields_cannot_be_formulas() {
+        assert_eq!(csv_field("=cmd|'/c calc'!A1"), "'=cmd|'/c calc'!A1");
+        for (field, cell) in [
+            ("+1", "'+1"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "\"'\rx\""),
+            ("=1,2", "\"'=1,2\""),
+            ("a=1", "a=1"),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("\u{202E}=1", "⟨U+202E⟩=1"),
+        ] {
+            assert_eq!(csv_field(field), cell, "{field:?}");
+        }
+    }
 }

@@ -172,7 +172,7 @@ fn span(s: &Scan, l: &Location) -> String {
     let d = &s.docs[l.doc];
     format!(
         "{}:{}–{}",
-        d.path,
+        visible(&d.path),
         at(d.position(l.range.start)),
         at(d.position(l.range.end))
     )
@@ -240,7 +240,7 @@ pub fn text(s: &Scan, skipped: &[Skipped], color: bool) -> String {
         let _ = writeln!(out, "  {}", describe(d));
     }
     for k in skipped {
-        let _ = writeln!(out, "  skipped {}: {}", k.path, k.error);
+        let _ = writeln!(out, "  skipped {}: {}", visible(&k.path), visible(&k.error));
     }
     let mut contexts: BTreeMap<usize, Contexts> = BTreeMap::new();
     for f in &s.findings {
@@ -263,8 +263,8 @@ pub fn text(s: &Scan, skipped: &[Skipped], color: bool) -> String {
             let _ = writeln!(
                 out,
                 "  {} ↔ {}: {:.1}% of the first, {:.1}% of the second",
-                c.a,
-                c.b,
+                visible(c.a),
+                visible(c.b),
                 c.a_share * 100.0,
                 c.b_share * 100.0
             );
@@ -298,16 +298,26 @@ fn finding_variants(
 ) -> String {
     let mut out = String::new();
     let (a, b) = (&s.docs[f.locations[0].doc], &s.docs[f.locations[1].doc]);
+    // Substantive variants and blocks, and the cosmetic variants listed all the same.
     let substantive: Vec<_> = c
         .edits
         .iter()
-        .filter(|e| e.variant().is_none_or(|v| v.class == Class::Substantive))
+        .filter(|e| e.variant().is_none_or(|v| v.listed(false)))
         .collect();
-    let cosmetic = c.edits.len() - substantive.len();
+    let invisible = substantive
+        .iter()
+        .filter(|e| e.variant().is_some_and(|v| v.class == Class::Cosmetic))
+        .count();
+    let cosmetic = c.edits.len() - substantive.len() + invisible;
+    let listed = if invisible > 0 {
+        format!(" ({invisible} invisible, listed)")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "  {} substantive variants, {cosmetic} cosmetic",
-        substantive.len()
+        "  {} substantive variants, {cosmetic} cosmetic{listed}",
+        substantive.len() - invisible
     );
     for e in substantive.iter().take(VARIANTS_SHOWN) {
         let kind = e.variant().map_or("block", |v| v.kind.name());
