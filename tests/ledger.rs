@@ -234,13 +234,12 @@ fn proofs_hold_offline_and_fail_when_forged() {
         .stdout("proof holds: the tree of 3 records extends the tree of 2 records: nothing before was changed\n");
 }
 
-#[test]
-fn concurrent_writers_never_break_the_chain() {
-    let repo = Repo::new();
-    let children: Vec<_> = (0..8)
+/// `writers` processes, each appending `notes` notes one `witness note` at a time.
+fn spawn_writers(repo: &Repo, writers: usize, notes: usize) -> Vec<std::process::Child> {
+    (0..writers)
         .map(|w| {
             let script = format!(
-                "for i in $(seq 1 10); do '{}' note \"writer {w} note $i\" || exit 1; done",
+                "for i in $(seq 1 {notes}); do '{}' note \"writer {w} note $i\" || exit 1; done",
                 Repo::bin().display()
             );
             Command::new("sh")
@@ -251,7 +250,13 @@ fn concurrent_writers_never_break_the_chain() {
                 .spawn()
                 .unwrap()
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn concurrent_writers_never_break_the_chain() {
+    let repo = Repo::new();
+    let children = spawn_writers(&repo, 8, 10);
     for mut c in children {
         assert!(c.wait().unwrap().success());
     }
@@ -805,27 +810,18 @@ fn log_json_and_show_print_the_line_and_the_id() {
 fn verify_during_concurrent_appends_never_raises_a_false_alarm() {
     let repo = Repo::new();
     repo.run(&["note", "first"]).assert().code(0);
-    let writers: Vec<_> = (0..4)
-        .map(|w| {
-            let script = format!(
-                "for i in $(seq 1 15); do '{}' note \"writer {w} note $i\" || exit 1; done",
-                Repo::bin().display()
-            );
-            Command::new("sh")
-                .arg("-c")
-                .arg(script)
-                .current_dir(repo.path())
-                .stdout(Stdio::null())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    let mut runs = 0;
-    while runs < 40 {
+    let mut writers = spawn_writers(&repo, 4, 15);
+    // Verify again and again for as long as the writers write.
+    let mut during = 0;
+    while writers.iter_mut().any(|w| w.try_wait().unwrap().is_none()) {
         let (code, msg) = repo.verify();
         assert_eq!(code, 0, "verify during appends: {msg}");
-        runs += 1;
+        during += 1;
     }
+    assert!(
+        during >= 3,
+        "verify ran {during} times while the writers wrote"
+    );
     for mut w in writers {
         assert!(w.wait().unwrap().success());
     }
