@@ -21,19 +21,26 @@ const WRAP_SPREAD: (usize, usize) = (5, 4);
 const CUT_SHARE: (usize, usize) = (3, 4);
 /// Lines on each side that the local median looks at.
 const REACH: usize = 5;
+/// Marks that continue a paragraph when a line starts with them (besides closers).
+const CONTINUATIONS: &[char] = &[
+    '，', '。', '、', '；', '：', '？', '！', '…', ',', ';', ':', '?', '!',
+];
 /// Bump when the paragraph heuristic changes in a way its constants do not show.
-const PARAGRAPH_RULES_VERSION: u32 = 1;
+const PARAGRAPH_RULES_VERSION: u32 = 2;
 
 /// The paragraph heuristic written out canonically: part of the digest of every profile that
 /// folds layout, since it decides which line breaks are folded.
 pub(crate) fn paragraph_rules() -> String {
     format!(
-        "paragraphs v{PARAGRAPH_RULES_VERSION}: blank-line blocks joined; cut lines joined in blank-line and wrapped layouts
-         wrapped: median >= {WRAP_MIN_MEDIAN}, upper quartile * {} <= median * {}
-         cut: last char not a paragraph ender, next starts alphanumeric, chars * {} >= local median * {} (reach {REACH})
-",
+        "paragraphs v{PARAGRAPH_RULES_VERSION}: blank-line blocks joined; cut lines joined in \
+         blank-line and wrapped layouts; a line opening with a continuation mark joined; \
+         spaced-script wraps joined when the next first word would not fit\n\
+         wrapped: median >= {WRAP_MIN_MEDIAN}, upper quartile * {} <= median * {}\n\
+         cut: last char not a paragraph ender, next starts alphanumeric, \
+         chars * {} >= local median * {} (reach {REACH})\n",
         WRAP_SPREAD.1, WRAP_SPREAD.0, CUT_SHARE.1, CUT_SHARE.0
-    ) + &crate::chars::rules()
+    ) + &crate::chars::table("continuation marks", CONTINUATIONS)
+        + &crate::chars::rules()
 }
 
 struct Line {
@@ -99,8 +106,12 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     for (i, (blanks, line)) in lines.iter().enumerate() {
         let joins = prev.is_some_and(|p| {
             (blank_separated && *blanks == 0)
+                // A paragraph never starts with a comma or a closing mark: the break before
+                // one is a wrap, whatever the layout.
+                || ((blank_separated || *blanks == 0) && opens_inside(text, line))
                 || ((blank_separated || (wrapped && *blanks == 0))
                     && is_cut(text, p, line, local_median(&lengths, i - 1)))
+                || (wrapped && *blanks == 0 && is_spaced_wrap(text, p, line, &lengths, i - 1))
         });
         match out.last_mut() {
             Some(last) if joins => last.end = line.content.end,
@@ -117,6 +128,36 @@ fn local_median(lengths: &[usize], i: usize) -> usize {
     let mut near = lengths[i.saturating_sub(REACH)..(i + REACH + 1).min(lengths.len())].to_vec();
     near.sort_unstable();
     near[near.len() / 2]
+}
+
+/// True when a line starts with a mark that cannot open a paragraph: a comma, a stop, a
+/// closing bracket or quotation mark.
+fn opens_inside(text: &str, line: &Line) -> bool {
+    text[line.content.clone()]
+        .chars()
+        .next()
+        .is_some_and(|c| CONTINUATIONS.contains(&c) || crate::chars::is_closer(c))
+}
+
+/// In hard-wrapped text of a spaced script, a break is a wrap when the next line's first word
+/// would not have fitted on this line (as a filling editor wraps): a short line whose
+/// successor's first word would have fitted ends its paragraph, whatever its last character.
+fn is_spaced_wrap(text: &str, line: &Line, next: &Line, lengths: &[usize], i: usize) -> bool {
+    let (this, following) = (&text[line.content.clone()], &text[next.content.clone()]);
+    let spaced = |c: Option<char>| c.is_some_and(|c| !crate::chars::is_cjk(c));
+    if !spaced(this.chars().next_back()) || !spaced(following.chars().next()) {
+        return false;
+    }
+    let width = lengths[i.saturating_sub(REACH)..(i + REACH + 1).min(lengths.len())]
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(0);
+    let first_word = following
+        .split_whitespace()
+        .next()
+        .map_or(0, |w| w.chars().count());
+    line.chars + 1 + first_word > width
 }
 
 fn is_cut(text: &str, line: &Line, next: &Line, median: usize) -> bool {
