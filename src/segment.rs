@@ -21,6 +21,9 @@ const WRAP_SPREAD: (usize, usize) = (5, 4);
 const CUT_SHARE: (usize, usize) = (3, 4);
 /// Lines on each side that the local median looks at.
 const REACH: usize = 5;
+/// A spaced-script wrap width counts only when at least this many nearby lines are filled to
+/// 85% of it.
+const WRAP_FILLED_LINES: usize = 3;
 /// Marks that continue a paragraph when a line starts with them (besides closers).
 const CONTINUATIONS: &[char] = &[
     '，', '。', '、', '；', '：', '？', '！', '…', ',', ';', ':', '?', '!',
@@ -34,7 +37,8 @@ pub(crate) fn paragraph_rules() -> String {
     format!(
         "paragraphs v{PARAGRAPH_RULES_VERSION}: blank-line blocks joined; cut lines joined in \
          blank-line and wrapped layouts; a line opening with a continuation mark joined; \
-         spaced-script wraps joined when the next first word would not fit\n\
+         spaced-script wraps joined when the next first word would not fit and \
+         {WRAP_FILLED_LINES} nearby lines fill 85% of the width\n\
          wrapped: median >= {WRAP_MIN_MEDIAN}, upper quartile * {} <= median * {}\n\
          cut: last char not a paragraph ender, next starts alphanumeric, \
          chars * {} >= local median * {} (reach {REACH})\n",
@@ -148,11 +152,13 @@ fn is_spaced_wrap(text: &str, line: &Line, next: &Line, lengths: &[usize], i: us
     if !spaced(this.chars().next_back()) || !spaced(following.chars().next()) {
         return false;
     }
-    let width = lengths[i.saturating_sub(REACH)..(i + REACH + 1).min(lengths.len())]
-        .iter()
-        .copied()
-        .max()
-        .unwrap_or(0);
+    let near = &lengths[i.saturating_sub(REACH)..(i + REACH + 1).min(lengths.len())];
+    let width = near.iter().copied().max().unwrap_or(0);
+    // The width must be a real one: several lines filled close to it.
+    let filled = near.iter().filter(|&&n| n * 20 >= width * 17).count();
+    if filled < WRAP_FILLED_LINES {
+        return false;
+    }
     let first_word = following
         .split_whitespace()
         .next()
