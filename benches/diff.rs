@@ -2,7 +2,9 @@
 //!
 //! - the corpus pair 000/004, read + diff + text report (target: under 20 ms);
 //! - two ~1 MB Chinese texts with 1% scattered edits (target: under 300 ms);
-//! - two unrelated ~1 MB texts (target: under 1 s, no quadratic blow-up).
+//! - two unrelated ~1 MB texts (target: under 1 s, no quadratic blow-up);
+//! - a ~21 KB article repeated to 3 MB and to 30 MB, with 10 and 96 single-character edits
+//!   (issue 13: no k-gram is unique; every planted edit must be found, in near-linear time).
 
 use std::path::Path;
 
@@ -71,4 +73,38 @@ fn levenshtein_200k_5_percent(bencher: Bencher) {
         let ops = witness::unstable::levenshtein::edit_ops(&a, &b);
         witness::unstable::levenshtein::cost(&ops)
     });
+}
+
+/// Diffs a repeated article against its edited copy once, prints how many planted edits were
+/// found at their exact place (and how many blocks were reported), then times read + diff.
+fn bench_repeated(bencher: Bencher, bytes: usize, edits: usize) {
+    let article = inputs::article(corpus(), 21_500, 13);
+    let (a, b, planted) = inputs::repeated_with_edits(&article, bytes, edits, 17);
+    let opts = ReadOptions::default();
+    let (da, db) = (
+        Document::from_bytes("a", "a", a.as_bytes(), &opts).unwrap(),
+        Document::from_bytes("b", "b", b.as_bytes(), &opts).unwrap(),
+    );
+    let d = witness::diff(&da, &db, &DiffOptions::default());
+    let found = planted
+        .iter()
+        .filter(|p| d.variants().any(|(e, _)| e.a == p.a && e.b == p.b))
+        .count();
+    println!(
+        "repeated article, {} bytes: {found} of {} planted edits found in place, {} blocks",
+        a.len(),
+        planted.len(),
+        d.blocks().count()
+    );
+    bench_pair(bencher, a, b);
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn repeated_article_3mb(bencher: Bencher) {
+    bench_repeated(bencher, 3 * MB, 10);
+}
+
+#[divan::bench(sample_count = 2, sample_size = 1)]
+fn repeated_article_30mb(bencher: Bencher) {
+    bench_repeated(bencher, 30 * MB, 96);
 }

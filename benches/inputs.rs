@@ -240,3 +240,93 @@ pub fn audit_collection(n: usize, pairs: usize, seed: u64) -> (Vec<String>, Vec<
     }
     (docs, planted)
 }
+
+/// A single-character edit planted in a generated text: the byte range it replaces in A and
+/// the byte range of its replacement in B (one of the two may be empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlantedEdit {
+    pub a: std::ops::Range<usize>,
+    pub b: std::ops::Range<usize>,
+}
+
+/// Ideographs used as replacements: common, not numerals, not in the corpus's most
+/// frequent words, so a planted edit reads as one substitution or addition.
+const REPLACEMENTS: [char; 8] = ['鹤', '璃', '骏', '蕾', '嵩', '琥', '翡', '鳞'];
+
+/// `article` repeated until the text holds at least `bytes` bytes, and the same text with
+/// `edits` single-character edits (a substitution, a deletion or an insertion of one
+/// ideograph, in turn) spread evenly over it, each on an ideograph between two other
+/// characters that differ from it (so its position is unambiguous). Returns A, B and the
+/// planted edits in order.
+pub fn repeated_with_edits(
+    article: &str,
+    bytes: usize,
+    edits: usize,
+    seed: u64,
+) -> (String, String, Vec<PlantedEdit>) {
+    let copies = bytes.div_ceil(article.len().max(1)).max(1);
+    let a = article.repeat(copies);
+    let mut rng = Rng::new(seed);
+    let mut b = String::with_capacity(a.len() + 4 * edits);
+    let mut planted = Vec::with_capacity(edits);
+    let mut copied = 0; // bytes of A copied into B so far
+    let stride = a.len() / edits.max(1);
+    for i in 0..edits {
+        // A place near the middle of the i-th stride, moved forward to a suitable ideograph.
+        let mut at = i * stride + stride / 4 + rng.below(stride / 2 + 1);
+        let found = loop {
+            while at < a.len() && !a.is_char_boundary(at) {
+                at += 1;
+            }
+            let Some(c) = a[at..].chars().next() else {
+                break None;
+            };
+            let prev = a[..at].chars().next_back();
+            let next = a[at + c.len_utf8()..].chars().next();
+            let han = ('\u{4E00}'..='\u{9FFF}').contains(&c);
+            if at > copied && han && prev.is_some_and(|p| p != c) && next.is_some_and(|n| n != c) {
+                break Some(c);
+            }
+            at += c.len_utf8();
+        };
+        let Some(c) = found else { break };
+        b.push_str(&a[copied..at]);
+        let mut r = REPLACEMENTS[rng.below(REPLACEMENTS.len())];
+        if r == c {
+            r = REPLACEMENTS[(REPLACEMENTS.iter().position(|&x| x == r).unwrap() + 1) % 8];
+        }
+        let start_b = b.len();
+        match i % 3 {
+            0 => {
+                b.push(r);
+                planted.push(PlantedEdit {
+                    a: at..at + c.len_utf8(),
+                    b: start_b..b.len(),
+                });
+                copied = at + c.len_utf8();
+            }
+            1 => {
+                planted.push(PlantedEdit {
+                    a: at..at + c.len_utf8(),
+                    b: start_b..start_b,
+                });
+                copied = at + c.len_utf8();
+            }
+            _ => {
+                b.push(r);
+                planted.push(PlantedEdit {
+                    a: at..at,
+                    b: start_b..b.len(),
+                });
+                copied = at;
+            }
+        }
+    }
+    b.push_str(&a[copied..]);
+    (a, b, planted)
+}
+
+/// An article of about `bytes` bytes of corpus sentences, for [`repeated_with_edits`].
+pub fn article(corpus: &Path, bytes: usize, seed: u64) -> String {
+    chinese_text(corpus, bytes, seed)
+}

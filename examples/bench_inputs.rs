@@ -45,9 +45,30 @@ fn main() -> std::io::Result<()> {
     for (i, text) in docs.iter().enumerate() {
         std::fs::write(audit_dir.join(format!("doc{i:04}.txt")), text)?;
     }
+    repeated(&out, &corpus)?;
     println!(
-        "wrote audit-collection/ (1,000 files, 44 witness pairs), a-1mb.txt, a-1mb-edited.txt, unrelated-1mb.txt, gt-200k.txt, ocr-200k.txt and scan-corpus/ (10,000 files) to {}",
+        "wrote repeated-3mb*.txt, repeated-30mb*.txt, audit-collection/ (1,000 files, 44 witness pairs), a-1mb.txt, a-1mb-edited.txt, unrelated-1mb.txt, gt-200k.txt, ocr-200k.txt and scan-corpus/ (10,000 files) to {}",
         out.display()
     );
+    Ok(())
+}
+
+/// The repeated-article case (issue 13): a ~21 KB article of corpus sentences repeated to
+/// 3 MB and to 30 MB, and the same with 10 and 96 single-character edits.
+fn repeated(out: &Path, corpus: &Path) -> std::io::Result<()> {
+    let article = inputs::article(corpus, 21_500, 13);
+    for (name, bytes, edits) in [("3mb", 3 << 20, 10), ("30mb", 30 << 20, 96)] {
+        let (a, b, planted) = inputs::repeated_with_edits(&article, bytes, edits, 17);
+        std::fs::write(out.join(format!("repeated-{name}.txt")), a)?;
+        std::fs::write(out.join(format!("repeated-{name}-edited.txt")), b)?;
+        let places: Vec<String> = planted
+            .iter()
+            .map(|p| format!("{}..{}\t{}..{}", p.a.start, p.a.end, p.b.start, p.b.end))
+            .collect();
+        std::fs::write(
+            out.join(format!("repeated-{name}-planted.tsv")),
+            places.join("\n") + "\n",
+        )?;
+    }
     Ok(())
 }

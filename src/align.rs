@@ -7,11 +7,20 @@
 //!    Each sub-gap is aligned the same way. k goes down (32, 12, 6) while no anchor is found.
 //!    Anchors shorter than 32 count only in credible clusters: chance matches between
 //!    unrelated texts (common phrases) are isolated, a noisy transcription's are not.
-//! 4. A large gap with no anchor at any k, or a gap whose Myers diff matched almost nothing,
+//! 4. A gap with no unique anchor in the whole (a text repeated many times: every k-gram
+//!    occurs once per copy) is cut by anchors unique within windows of at most 2,048 units
+//!    that follow the alignment from both ends of the gap (`Aligner::local`), so a text
+//!    repeated N times is aligned copy by copy. What no window cuts (a long run of one
+//!    character) goes to a Myers diff bounded in edits and steps.
+//! 5. A large gap with nothing in common, or a gap whose Myers diff matched almost nothing,
 //!    is material that only one witness carries: a *block*, not a storm of one-character edits.
+//! 6. Short equalities between longer changes are dissolved (`semantic_cleanup`), so a
+//!    rewritten phrase is one change, not word-for-word substitutions tied by `the` and spaces.
 //!
-//! Cost: hashing and sorting k-grams is O(n log n) per level; Myers runs only on gaps of at
-//! most `MYERS_MAX` units, so the worst case is bounded by O(n · MYERS_MAX).
+//! Cost: hashing and sorting k-grams is O(n log n) per level; windows cost O(w log w) each and
+//! move on by at least k units (usually most of w); Myers runs only on gaps of at most
+//! `MYERS_MAX` units, or bounded by `LAST_RESORT_STEPS`, so the worst case is bounded by
+//! O(n · MYERS_MAX).
 
 use std::ops::Range;
 
@@ -35,17 +44,37 @@ pub const BLOCK_MIN: usize = 100;
 const UNRELATED_SHARE: f64 = 0.3;
 const UNRELATED_MIN: usize = 32;
 
+/// A side of a gap this long with no unique k-gram repeats itself: shorter k-grams will not
+/// be unique either, and the gap is aligned by local anchors.
+const REPETITIVE_MIN: usize = 256;
+/// Window lengths (units per side) tried for anchors unique within a window, in a gap with
+/// none unique in the whole: below `MYERS_MAX / 2`, so that what lies between two local
+/// anchors always goes to Myers.
+const WINDOWS: [usize; 6] = [2048, 1024, 512, 256, 128, 64];
+/// The bounded Myers diff of a gap nothing else could cut gives up beyond this many edits
+/// or this many steps; the gap is then a block.
+const LAST_RESORT_D: usize = 256;
+const LAST_RESORT_STEPS: usize = 1 << 25;
+
 /// One step of an alignment, in unit indices.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
+    /// `len` units equal on both sides, from `a` in A and `b` in B.
     Equal {
+        /// First unit in A.
         a: usize,
+        /// First unit in B.
         b: usize,
+        /// Units in the run.
         len: usize,
     },
+    /// A's units `a` replaced by B's units `b` (one of them may be empty).
     Change {
+        /// Units of A.
         a: Range<usize>,
+        /// Units of B.
         b: Range<usize>,
+        /// Material that only one witness carries (or each its own): a block, not a variant.
         block: bool,
     },
 }
@@ -58,7 +87,76 @@ pub fn align(a: &[u32], b: &[u32]) -> Vec<Op> {
         ops: Vec::new(),
     };
     al.gap(0..a.len(), 0..b.len(), 0);
-    al.ops
+    semantic_cleanup(a, b, al.ops)
+}
+
+/// The longest equal run [`semantic_cleanup`] dissolves, in weighed units.
+const SEMANTIC_MAX: usize = 12;
+
+/// The weight of a unit in [`semantic_cleanup`]: a space (or tab, no-break or ideographic
+/// space) between words weighs nothing, every other unit (a word, a character, a line
+/// break) one.
+fn weight(id: u32) -> usize {
+    usize::from(!matches!(id, 0x20 | 0x09 | 0xA0 | 0x3000))
+}
+
+/// Dissolves short equalities between changes, in the spirit of diff-match-patch's semantic
+/// cleanup: an equal run of at most `SEMANTIC_MAX` units, shorter than half the change on
+/// either side of it (the longer side of each), is merged with both into one change; spaces
+/// weigh nothing. So a space or a short common word (`the`, `and`) never ties two unrelated
+/// phrases together and a rewritten span of words is one change, while two one-character
+/// variants a character apart (a transposition `互尊互信`→`互信互尊`) stay as they are.
+/// Merging may make a change long enough to dissolve the equality before it, so the check
+/// walks back. Linear in the number of ops.
+fn semantic_cleanup(a: &[u32], b: &[u32], ops: Vec<Op>) -> Vec<Op> {
+    let weigh = |s: &[u32]| s.iter().map(|&id| weight(id)).sum::<usize>();
+    // Each op with the weights of its A and B sides.
+    let mut out: Vec<(Op, usize, usize)> = Vec::with_capacity(ops.len());
+    for op in ops {
+        let (wa, wb) = match &op {
+            Op::Change { a: ra, b: rb, .. } => (weigh(&a[ra.clone()]), weigh(&b[rb.clone()])),
+            Op::Equal { a: oa, len, .. } => {
+                let w = weigh(&a[*oa..oa + len]);
+                (w, w)
+            }
+        };
+        out.push((op, wa, wb));
+        while let [
+            ..,
+            (Op::Change { .. }, la, lb),
+            (Op::Equal { .. }, e, _),
+            (Op::Change { .. }, ra, rb),
+        ] = &out[..]
+        {
+            let (l, e, r) = ((*la).max(*lb), *e, (*ra).max(*rb));
+            if e > SEMANTIC_MAX || 2 * e >= l || 2 * e >= r {
+                break;
+            }
+            let (
+                Some((
+                    Op::Change {
+                        a: ar,
+                        b: br,
+                        block: rk,
+                    },
+                    ra,
+                    rb,
+                )),
+                Some((_, e, _)),
+            ) = (out.pop(), out.pop())
+            else {
+                unreachable!()
+            };
+            if let Some((Op::Change { a, b, block }, la, lb)) = out.last_mut() {
+                a.end = ar.end;
+                b.end = br.end;
+                *block |= rk || a.len().max(b.len()) >= BLOCK_MIN;
+                *la += e + ra;
+                *lb += e + rb;
+            }
+        }
+    }
+    out.into_iter().map(|(op, _, _)| op).collect()
 }
 
 struct Aligner<'s> {
@@ -128,17 +226,22 @@ impl Aligner<'_> {
 
     fn anchored(&mut self, a: Range<usize>, b: Range<usize>, level: usize) {
         let Some(&k) = ANCHOR_K.get(level) else {
-            // Nothing in common at the shortest anchor length: unrelated material.
-            self.change(a, b, true);
+            // Nothing unique in common at any anchor length: repetitive or unrelated material.
+            self.local(a, b);
             return;
         };
-        let mut runs = anchors(self.a, a.clone(), self.b, b.clone(), k);
+        let (mut runs, repetitive) = anchors(self.a, a.clone(), self.b, b.clone(), k);
         if level > 0 {
             // A unique 32-gram is evidence of shared text; shorter ones can be chance.
             runs = credible(runs, &a, &b);
         }
         if runs.is_empty() {
-            self.anchored(a, b, level + 1);
+            if repetitive {
+                // No unique k-gram at all on one side: none is unique at a shorter length.
+                self.local(a, b);
+            } else {
+                self.anchored(a, b, level + 1);
+            }
             return;
         }
         let (mut ca, mut cb) = (a.start, b.start);
@@ -148,6 +251,120 @@ impl Aligner<'_> {
             (ca, cb) = (ra + len, rb + len);
         }
         self.gap(ca..a.end, cb..b.end, level);
+    }
+
+    /// Aligns a gap with no unique anchor in the whole (a text repeated many times, a long
+    /// run of one character, or unrelated material) by anchors unique within windows.
+    ///
+    /// From the start of the gap (an aligned point), windows of at most `WINDOWS[0]` units
+    /// on each side are anchored like a gap (unique k-grams, chained, verified, extended);
+    /// the next window starts where the last anchor ends, so the windows follow the
+    /// alignment and a text repeated N times is aligned copy by copy, in time linear in the
+    /// gap (each window costs O(w log w) and moves at least k units, usually most of w). A
+    /// window repeats itself past about two periods, so shorter windows are tried when one
+    /// finds nothing. Where the windows stop (an insertion longer than a window, a change of
+    /// material), the same walk runs back from the end of the gap; what lies between is
+    /// aligned as a gap again when the walks cut anything off, else by a bounded Myers diff,
+    /// else it is a block.
+    fn local(&mut self, a: Range<usize>, b: Range<usize>) {
+        let mut size = 0;
+        let mut forward = Vec::new();
+        let (mut pa, mut pb) = (a.start, b.start);
+        while pa < a.end && pb < b.end {
+            let runs = self.window(pa..a.end, pb..b.end, true, &mut size);
+            let Some(&(ra, rb, len)) = runs.last() else {
+                break;
+            };
+            (pa, pb) = (ra + len, rb + len);
+            forward.extend(runs);
+        }
+        let mut backward = Vec::new();
+        let (mut qa, mut qb) = (a.end, b.end);
+        if pa < a.end && pb < b.end {
+            while qa > pa && qb > pb {
+                let runs = self.window(pa..qa, pb..qb, false, &mut size);
+                let Some(&(ra, rb, _)) = runs.first() else {
+                    break;
+                };
+                (qa, qb) = (ra, rb);
+                backward.extend(runs.into_iter().rev());
+            }
+        }
+        let (mut ca, mut cb) = (a.start, b.start);
+        for (ra, rb, len) in forward {
+            self.gap(ca..ra, cb..rb, 0);
+            self.equal(ra, rb, len);
+            (ca, cb) = (ra + len, rb + len);
+        }
+        if (ca, cb, qa, qb) == (a.start, b.start, a.end, b.end) {
+            self.last_resort(a.clone(), b.clone());
+        } else {
+            self.gap(ca..qa, cb..qb, 0);
+        }
+        (ca, cb) = (qa, qb);
+        for (ra, rb, len) in backward.into_iter().rev() {
+            self.gap(ca..ra, cb..rb, 0);
+            self.equal(ra, rb, len);
+            (ca, cb) = (ra + len, rb + len);
+        }
+        self.gap(ca..a.end, cb..b.end, 0);
+    }
+
+    /// Anchors unique within a window at the start (`forward`) or the end of a gap, trying
+    /// the window length that last worked first, then shorter ones, then longer ones.
+    fn window(
+        &self,
+        a: Range<usize>,
+        b: Range<usize>,
+        forward: bool,
+        size: &mut usize,
+    ) -> Vec<(usize, usize, usize)> {
+        let order = (*size..WINDOWS.len()).chain((0..*size).rev());
+        for i in order {
+            let w = WINDOWS[i];
+            let (ra, rb) = if forward {
+                (
+                    a.start..a.end.min(a.start + w),
+                    b.start..b.end.min(b.start + w),
+                )
+            } else {
+                (
+                    a.end.saturating_sub(w).max(a.start)..a.end,
+                    b.end.saturating_sub(w).max(b.start)..b.end,
+                )
+            };
+            let (runs, _) = anchors(self.a, ra, self.b, rb, ANCHOR_K[0]);
+            if !runs.is_empty() {
+                *size = i;
+                return runs;
+            }
+        }
+        Vec::new()
+    }
+
+    /// A gap no anchor cuts: a Myers diff if it finds at most `LAST_RESORT_D` edits within
+    /// `LAST_RESORT_STEPS` steps (a long run of one character with a few edits), else a block.
+    fn last_resort(&mut self, a: Range<usize>, b: Range<usize>) {
+        let Some(path) = bounded_myers(
+            &self.a[a.clone()],
+            &self.b[b.clone()],
+            LAST_RESORT_D,
+            LAST_RESORT_STEPS,
+        ) else {
+            self.change(a, b, true);
+            return;
+        };
+        let (mut x, mut y) = (0, 0);
+        for (dx, dy, run) in path {
+            self.change(
+                a.start + x..a.start + x + dx,
+                b.start + y..b.start + y + dy,
+                false,
+            );
+            (x, y) = (x + dx, y + dy);
+            self.equal(a.start + x, b.start + y, run);
+            (x, y) = (x + run, y + run);
+        }
     }
 
     fn myers(&mut self, a: Range<usize>, b: Range<usize>) {
@@ -181,16 +398,21 @@ impl Aligner<'_> {
 }
 
 /// Maximal common runs seeded by k-grams unique on both sides, in increasing order on both
-/// sides and not overlapping: `(a_start, b_start, len)`.
+/// sides and not overlapping: `(a_start, b_start, len)`; and whether one side, at least
+/// `REPETITIVE_MIN` units long, has no unique k-gram at all (it repeats itself).
 fn anchors(
     a: &[u32],
     ra: Range<usize>,
     b: &[u32],
     rb: Range<usize>,
     k: usize,
-) -> Vec<(usize, usize, usize)> {
+) -> (Vec<(usize, usize, usize)>, bool) {
     let ua = unique_kgrams(a, ra.clone(), k);
+    if ua.is_empty() {
+        return (Vec::new(), ra.len() >= REPETITIVE_MIN);
+    }
     let ub = unique_kgrams(b, rb.clone(), k);
+    let repetitive = ub.is_empty() && rb.len() >= REPETITIVE_MIN;
     // Merge-join the two sorted lists on the hash.
     let mut pairs = Vec::new();
     let (mut i, mut j) = (0, 0);
@@ -236,7 +458,104 @@ fn anchors(
         (floor_a, floor_b) = (sa + len, sb + len);
         runs.push((sa, sb, len));
     }
-    runs
+    (runs, repetitive)
+}
+
+/// Myers' greedy diff of `a` and `b`, given up (`None`) past `max_d` edits or `max_steps`
+/// steps along diagonals. The path is returned as steps `(deleted, inserted, equal)`: a
+/// deletion of one unit of `a` or an insertion of one unit of `b` (or neither, first),
+/// followed by a run of equal units. Memory O(max_d²).
+fn bounded_myers(
+    a: &[u32],
+    b: &[u32],
+    max_d: usize,
+    max_steps: usize,
+) -> Option<Vec<(usize, usize, usize)>> {
+    let (n, m) = (a.len() as isize, b.len() as isize);
+    let snake = |mut x: isize, k: isize, steps: &mut usize| {
+        while x < n && x - k < m && a[x as usize] == b[(x - k) as usize] {
+            x += 1;
+            *steps += 1;
+        }
+        x
+    };
+    let mut steps = 0;
+    // trace[d][k + d]: the furthest x reached on diagonal k (x - y) with d edits, or -1.
+    let mut trace: Vec<Vec<isize>> = Vec::new();
+    let first = snake(0, 0, &mut steps);
+    trace.push(vec![first]);
+    let mut end = (first >= n && first >= m).then_some(0);
+    let mut d = 0;
+    while end.is_none() {
+        d += 1;
+        if d > max_d || steps > max_steps {
+            return None;
+        }
+        let prev = &trace[d - 1];
+        let di = d as isize;
+        let mut row = vec![-1isize; 2 * d + 1];
+        for k in (-di..=di).step_by(2) {
+            let i = (k + di) as usize;
+            let x = step_from(prev, d - 1, k, n, m);
+            if x >= 0 {
+                row[i] = snake(x, k, &mut steps);
+                steps += 1;
+                if row[i] == n && row[i] - k == m {
+                    end = Some(d);
+                }
+            }
+        }
+        trace.push(row);
+    }
+    // Walk back from (n, m).
+    let mut path = Vec::with_capacity(d + 1);
+    let (mut k, mut x) = (n - m, n);
+    for d in (1..trace.len()).rev() {
+        let prev = &trace[d - 1];
+        let (pk, px) = origin(prev, d - 1, k, n, m).expect("a reached point has an origin");
+        let start = if pk == k + 1 { px } else { px + 1 };
+        let (dx, dy) = if pk == k + 1 { (0, 1) } else { (1, 0) };
+        path.push((dx, dy, (x - start) as usize));
+        (k, x) = (pk, px);
+    }
+    path.push((0, 0, x as usize));
+    path.reverse();
+    Some(path)
+}
+
+/// `row[k + d]`: the furthest x on diagonal k after `d` edits, or -1 (none, or off the row).
+fn reach(row: &[isize], d: usize, k: isize) -> isize {
+    let i = k + d as isize;
+    if i < 0 {
+        return -1;
+    }
+    row.get(i as usize).copied().unwrap_or(-1)
+}
+
+/// Where a path of `d + 1` edits on diagonal k comes from: `(k', x')` on the row of `d`
+/// edits, by an insertion (from k + 1) or a deletion (from k - 1), whichever reaches further
+/// inside the grid; `None` when neither can.
+fn origin(row: &[isize], d: usize, k: isize, n: isize, m: isize) -> Option<(isize, isize)> {
+    let down = reach(row, d, k + 1); // insertion: x stays, y grows
+    let right = reach(row, d, k - 1); // deletion: x grows
+    let down_ok = down >= 0 && down - k <= m;
+    let right_ok = right >= 0 && right < n;
+    if down_ok && (!right_ok || down > right) {
+        Some((k + 1, down))
+    } else if right_ok {
+        Some((k - 1, right))
+    } else {
+        None
+    }
+}
+
+/// The x a path of `d + 1` edits reaches on diagonal k before its snake, or -1.
+fn step_from(row: &[isize], d: usize, k: isize, n: isize, m: isize) -> isize {
+    match origin(row, d, k, n, m) {
+        Some((pk, px)) if pk == k + 1 => px,
+        Some((_, px)) => px + 1,
+        None => -1,
+    }
 }
 
 /// Keeps the clusters of short anchors that look like shared text: consecutive runs at most
@@ -451,6 +770,51 @@ mod tests {
         // As if hashes had matched on (0,0), (1,1) and the colliding (2,2), (3,3).
         let chain = vec![(0, 0), (1, 1), (2, 2), (3, 3)];
         assert_eq!(verified(chain, &a, &b, 3), vec![(0, 0), (1, 1)]);
+    }
+
+    #[test]
+    fn bounded_myers_finds_few_edits_and_gives_up_on_many() {
+        let (a, b) = (ids("啊啊啊啊啊啊啊啊"), ids("啊啊哦啊啊啊啊啊嗯"));
+        let path = bounded_myers(&a, &b, 4, 1000).unwrap();
+        let edits: usize = path.iter().map(|&(x, y, _)| x + y).sum();
+        assert_eq!(edits, 3); // 哦 inserted, the last 啊 replaced (deleted and inserted)
+        let (x, y) = path.iter().fold((0, 0), |(x, y), &(dx, dy, run)| {
+            (x + dx + run, y + dy + run)
+        });
+        assert_eq!((x, y), (a.len(), b.len()));
+        assert_eq!(bounded_myers(&a, &b, 1, 1000), None);
+        assert_eq!(bounded_myers(&ids("abcd"), &ids("wxyz"), 4, 1000), None);
+    }
+
+    #[test]
+    fn cleanup_dissolves_a_space_between_changes() {
+        // "a x b" → "c x d" where x is a space: one change.
+        let (a, b) = (vec![1, 32, 2], vec![3, 32, 4]);
+        let ops = semantic_cleanup(
+            &a,
+            &b,
+            vec![
+                Op::Change {
+                    a: 0..1,
+                    b: 0..1,
+                    block: false,
+                },
+                Op::Equal { a: 1, b: 1, len: 1 },
+                Op::Change {
+                    a: 2..3,
+                    b: 2..3,
+                    block: false,
+                },
+            ],
+        );
+        assert_eq!(
+            ops,
+            vec![Op::Change {
+                a: 0..3,
+                b: 0..3,
+                block: false
+            }]
+        );
     }
 
     #[test]

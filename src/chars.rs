@@ -229,6 +229,246 @@ pub fn is_numeral(c: char) -> bool {
     c.is_numeric() || CJK_NUMERALS.contains(c)
 }
 
+/// Words that contain a numeral character but are not numbers (`一定` "certainly", `统一`
+/// "unify", `万众一心` "millions of one heart"). A numeral character inside one of these words,
+/// whose run of numeral characters lies within the word, is read as part of the word, so
+/// `一定`/`必定` is a substitution, not a numeral. Pure-numeral entries (`千万` "by all means",
+/// `万一` "in case", `一一` "one by one") apply only when the run is exactly the word: `三千万`
+/// is still a number.
+#[rustfmt::skip]
+pub const NUMERAL_WORDS: &[&str] = &[
+    "一定", "一致", "一道", "一起", "一切", "一般", "一样", "一直", "一些", "统一",
+    "唯一", "万一", "一心", "万众", "三心二意", "一带一路", "进一步", "一体", "一系列", "一方面",
+    "一旦", "一度", "一贯", "一向", "一律", "一齐", "一同", "一如既往", "一流", "一边",
+    "一番", "一举", "一再", "一味", "一面", "一下", "一时", "一路", "一手", "一身",
+    "一线", "一揽子", "一概", "不一", "同一", "专一", "划一", "如一", "合一", "一国两制",
+    "两岸", "两会", "十分", "万分", "千万", "万万", "一一", "百姓", "百货", "千方百计",
+    "四面八方", "五湖四海", "七上八下", "乱七八糟", "一帆风顺", "万物", "万象", "万岁", "九州", "不三不四",
+    "三农", "十足", "十全十美", "百花齐放", "百家争鸣", "千里", "万里", "一五一十", "四川", "三峡",
+];
+
+/// Units and measure words after which a lone numeral character is a number (`五年`, `三个`,
+/// `两国`), and the markers of an enumeration (`一要`, `二是`, `一、`, `一来`).
+pub const NUMBER_UNITS: &str = "年月日号时点分秒天周岁个名位人家项条种件次届轮批张本台辆座所元角块倍国成度米克吨里亩斤升期章节篇页版层股户架艘颗只场份余多来%％‰是要、则．.:：）)";
+
+/// Characters after which a lone numeral character is a number: ordinals (`第三`), days
+/// (`初五`, `周一`, `星期五`), fractions and "one of" (`三分之一`, `之一`), an opening
+/// bracket of an enumeration (`（一）`).
+pub const NUMBER_PREFIXES: &str = "第初周期之（(";
+
+/// Numeral characters that are numbers wherever they stand: zero, `两`, the financial forms.
+const ALWAYS_NUMBERS: &str = "〇零两壹贰叁肆伍陆柒捌玖拾佰仟";
+
+/// A digit of any script (full width included), not a Chinese numeral.
+pub fn is_digit(c: char) -> bool {
+    let c = fold_width(c);
+    c.is_numeric() && !CJK_NUMERALS.contains(c)
+}
+
+/// The value of a run of numeral characters, as a canonical string: `一百二十` `120` and
+/// `１２０` all read `120`, `三千万` and `3000万` `30000000`, `二〇二五` `2025`, `1.5万` `15000`.
+/// A run it cannot read (digits of another script, an odd order) is its width-folded text.
+pub fn number_value(run: &str) -> String {
+    let folded: String = run.chars().map(fold_width).filter(|&c| c != ',').collect();
+    let digit = |c: char| -> Option<u32> {
+        c.to_digit(10).or_else(|| {
+            "〇一二三四五六七八九"
+                .chars()
+                .position(|d| d == c)
+                .or_else(|| "零壹贰叁肆伍陆柒捌玖".chars().position(|d| d == c))
+                .map(|d| d as u32)
+                .or((c == '两').then_some(2))
+        })
+    };
+    let small = |c: char| match c {
+        '十' | '拾' => Some(10.0),
+        '百' | '佰' => Some(100.0),
+        '千' | '仟' => Some(1000.0),
+        _ => None,
+    };
+    let large = |c: char| match c {
+        '万' | '萬' => Some(1e4),
+        '亿' | '億' => Some(1e8),
+        _ => None,
+    };
+    let has_units = folded
+        .chars()
+        .any(|c| small(c).is_some() || large(c).is_some());
+    if !has_units {
+        // Digits read one by one: `2025`, `二〇二五`, `3.5`.
+        let mut out = String::new();
+        for c in folded.chars() {
+            match (c, digit(c)) {
+                ('.', _) => out.push('.'),
+                (_, Some(d)) => out.push(char::from_digit(d, 10).unwrap_or('?')),
+                _ => return folded,
+            }
+        }
+        let trimmed = out.trim_start_matches('0');
+        return match trimmed {
+            "" => "0".to_string(),
+            t if t.starts_with('.') => format!("0{t}"),
+            t => t.to_string(),
+        };
+    }
+    let (mut total, mut section) = (0.0f64, 0.0f64);
+    let mut num: Option<f64> = None;
+    let mut scale: Option<f64> = None; // inside the decimals of `1.5万`
+    for c in folded.chars() {
+        if let Some(d) = digit(c) {
+            let d = f64::from(d);
+            num = Some(match scale {
+                Some(s) => {
+                    scale = Some(s / 10.0);
+                    num.unwrap_or(0.0) + d * s
+                }
+                None => num.unwrap_or(0.0) * 10.0 + d,
+            });
+        } else if c == '.' {
+            scale = Some(0.1);
+        } else if let Some(u) = small(c) {
+            section += num.unwrap_or(1.0) * u;
+            (num, scale) = (None, None);
+        } else if let Some(u) = large(c) {
+            let here = section + num.unwrap_or(0.0);
+            if u > 1e4 {
+                total = (total + here.max(if total == 0.0 { 1.0 } else { 0.0 })) * u;
+            } else {
+                total += here.max(1.0) * u;
+            }
+            (section, num, scale) = (0.0, None, None);
+        } else {
+            return folded;
+        }
+    }
+    let value = total + section + num.unwrap_or(0.0);
+    format!("{value}")
+}
+
+/// The numbers read in `text[range]` and the letters around them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NumberReading {
+    /// The value ([`number_value`]) of each number the reading touches, in order; a number
+    /// is widened to its whole run of numeral characters in the text (`超过1[2]0万` reads
+    /// `1200000`).
+    pub values: Vec<String>,
+    /// The letters of the widened reading outside numbers (punctuation and whitespace left
+    /// out): `二是` leaves `是`, `一定` leaves `一定`.
+    pub rest: Vec<char>,
+}
+
+/// A character of a run of numerals: a digit or a Chinese numeral.
+fn in_run(c: char) -> bool {
+    is_numeral(c)
+}
+
+/// True for a letter or ideograph: what makes a lone numeral part of a word.
+fn is_letter(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Reads the numbers of `text[range]` in context.
+///
+/// The reading is widened over the numeral characters it touches (or, when it is empty, that
+/// touch its place; a `.` or `,` between two digits counts as one), layout whitespace skipped,
+/// and cut into runs of numeral characters. A run is a number unless it lies inside a word of
+/// [`NUMERAL_WORDS`] (`一定`, `统一`). Digit runs are numbers; a run of two or more Chinese
+/// numerals is a number (`十五`, `一百二十`, `三千万`); a lone Chinese numeral is a number when
+/// it is one of `〇零两` or a financial form, follows an ordinal, day or fraction prefix
+/// ([`NUMBER_PREFIXES`]: `第三`, `初五`, `三分之一`), precedes a unit, a measure word or an
+/// enumeration marker ([`NUMBER_UNITS`]: `五年`, `三个`, `五要`, `二是`, `一、`), or stands
+/// alone between non-letters.
+pub fn read_numbers(text: &str, range: std::ops::Range<usize>) -> NumberReading {
+    const REACH: usize = 24;
+    let keep = |c: &char| !is_layout_space(*c);
+    let before: Vec<char> = text[..range.start]
+        .chars()
+        .rev()
+        .filter(keep)
+        .take(REACH)
+        .collect();
+    let mut w: Vec<char> = before.into_iter().rev().collect();
+    let mut s = w.len();
+    w.extend(text[range.clone()].chars().filter(keep));
+    let mut t = w.len();
+    w.extend(text[range.end..].chars().filter(keep).take(REACH));
+    // Numerals, and a decimal point or thousands separator between two digits (`3.5`, `1,200`).
+    let run: Vec<bool> = (0..w.len())
+        .map(|k| {
+            in_run(w[k])
+                || (matches!(w[k], '.' | ',' | '．')
+                    && k > 0
+                    && k + 1 < w.len()
+                    && is_digit(w[k - 1])
+                    && is_digit(w[k + 1]))
+        })
+        .collect();
+    // Widen over the numerals the reading touches.
+    let (s0, t0) = (s, t);
+    if s0 == t0 || run[s0] {
+        while s > 0 && run[s - 1] {
+            s -= 1;
+        }
+    }
+    if s0 == t0 || run[t0 - 1] {
+        while t < w.len() && run[t] {
+            t += 1;
+        }
+    }
+    let mut reading = NumberReading::default();
+    let mut i = s;
+    while i < t {
+        if !run[i] {
+            if !is_punctuation(w[i]) && !is_unseen(w[i]) {
+                reading.rest.push(w[i]);
+            }
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < t && run[j] {
+            j += 1;
+        }
+        // The widening made every run whole: a run inside the reading ends inside it.
+        if is_number(&w, i, j) {
+            reading
+                .values
+                .push(number_value(&w[i..j].iter().collect::<String>()));
+        } else {
+            reading.rest.extend(&w[i..j]);
+        }
+        i = j;
+    }
+    reading
+}
+
+/// True when the numeral run `w[s..e]` is a number in its context (see [`read_numbers`]).
+fn is_number(w: &[char], s: usize, e: usize) -> bool {
+    let prev = s.checked_sub(1).map(|i| w[i]);
+    let next = w.get(e).copied();
+    let in_word = NUMERAL_WORDS.iter().any(|word| {
+        let word: Vec<char> = word.chars().collect();
+        let n = word.len();
+        let pure = word.iter().all(|&c| is_numeral(c));
+        if n < e - s || (pure && n != e - s) {
+            return false;
+        }
+        (e.saturating_sub(n)..=s).any(|p| p + n <= w.len() && w[p..p + n] == word[..])
+    });
+    if in_word {
+        return false;
+    }
+    let run = &w[s..e];
+    if run.iter().any(|&c| is_digit(c)) || run.len() >= 2 {
+        return true;
+    }
+    let c = run[0];
+    ALWAYS_NUMBERS.contains(c)
+        || prev.is_some_and(|p| NUMBER_PREFIXES.contains(p))
+        || next.is_some_and(|n| NUMBER_UNITS.contains(n))
+        || (!prev.is_some_and(is_letter) && !next.is_some_and(is_letter))
+}
+
 /// See [`SENTENCE_ENDERS`].
 pub fn ends_sentence(c: char) -> bool {
     SENTENCE_ENDERS.contains(&c)
@@ -345,6 +585,24 @@ mod tests {
                 "{c:?}"
             );
         }
+    }
+
+    #[test]
+    fn numeral_words_are_sound() {
+        // Every listed word holds a numeral character, once.
+        for (i, w) in NUMERAL_WORDS.iter().enumerate() {
+            assert!(w.chars().any(is_numeral), "{w}");
+            assert!(!NUMERAL_WORDS[..i].contains(w), "{w} twice");
+        }
+        for w in [
+            "一定", "一致", "一道", "一起", "一切", "一般", "一样", "一直", "一些",
+        ] {
+            assert!(NUMERAL_WORDS.contains(&w), "{w}");
+        }
+        for w in ["统一", "唯一", "万一", "一心", "万众", "三心二意"] {
+            assert!(NUMERAL_WORDS.contains(&w), "{w}");
+        }
+        assert!(is_digit('3') && is_digit('３') && is_digit('٣') && !is_digit('三'));
     }
 
     #[test]

@@ -11,8 +11,9 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::chars::{
     DASHES, DOUBLE_QUOTES, SINGLE_QUOTES, fold_loose, fold_width, is_bidi_control, is_cjk,
-    is_layout_space, is_numeral, is_punctuation, is_unseen,
+    is_layout_space, is_punctuation, is_unseen, is_word_char, read_numbers,
 };
+use crate::orthography::{Scripts, readings_kind, script};
 
 /// Variant kinds, in the order reports list them. Terms follow textual criticism.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -30,6 +31,16 @@ pub enum Kind {
     Quote,
     /// A punctuation mark added, dropped or replaced by another.
     Punctuation,
+    /// 異體字: one form of a character for another (`爲`/`為`, `高`/`髙`, `略`/`畧`), per
+    /// OpenCC's variant tables, Unihan `kSemanticVariant`/`kZVariant` and a short hand-checked
+    /// list (see `orthography`).
+    VariantForm,
+    /// A simplified character for its traditional form or the reverse (`国`/`國`). A pair that
+    /// is one-to-many (`后`/`後`) counts only between witnesses written in different scripts.
+    Script,
+    /// A CJK or Kangxi radical (U+2E80–U+2FDF) written for the unified ideograph it looks
+    /// like (`⻝`/`食`).
+    Radical,
     /// Characters a reader cannot see added, dropped or replaced: bidirectional controls,
     /// zero-width characters, the soft hyphen, other format characters, control characters
     /// (see `chars::INVISIBLE`). Cosmetic, but listed by default: a right-to-left override
@@ -53,7 +64,8 @@ pub enum Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Class {
-    /// Layout, normalization, width, dashes, quotes, punctuation, invisible characters.
+    /// Layout, normalization, width, dashes, quotes, punctuation, variant forms, script,
+    /// radicals, invisible characters.
     Cosmetic,
     /// The words or numbers differ.
     Substantive,
@@ -72,6 +84,21 @@ pub enum Severity {
 }
 
 impl Kind {
+    /// The cosmetic kinds, in report order: the kinds `witness diff --substantive` can make
+    /// count as substantive.
+    pub const COSMETIC: [Kind; 10] = [
+        Kind::Layout,
+        Kind::Normalization,
+        Kind::Width,
+        Kind::Dash,
+        Kind::Quote,
+        Kind::Punctuation,
+        Kind::VariantForm,
+        Kind::Script,
+        Kind::Radical,
+        Kind::Invisible,
+    ];
+
     /// Cosmetic or substantive.
     pub fn class(self) -> Class {
         match self {
@@ -81,6 +108,9 @@ impl Kind {
             | Kind::Dash
             | Kind::Quote
             | Kind::Punctuation
+            | Kind::VariantForm
+            | Kind::Script
+            | Kind::Radical
             | Kind::Invisible => Class::Cosmetic,
             _ => Class::Substantive,
         }
@@ -101,6 +131,9 @@ impl Kind {
             Kind::Dash => "dash",
             Kind::Quote => "quote",
             Kind::Punctuation => "punctuation",
+            Kind::VariantForm => "variant_form",
+            Kind::Script => "script",
+            Kind::Radical => "radical",
             Kind::Invisible => "invisible",
             Kind::Substitution => "substitution",
             Kind::Omission => "omission",
@@ -153,6 +186,16 @@ impl Classification {
         }
     }
 
+    /// The same verdict counted as substantive (severity at least medium): for a user who
+    /// collates what is cosmetic by default (`witness diff --substantive script`).
+    pub fn as_substantive(self) -> Classification {
+        Classification {
+            class: Class::Substantive,
+            severity: self.severity.max(Severity::Medium),
+            ..self
+        }
+    }
+
     /// True when a human-facing report lists this variant: always with `all`, else when it
     /// is substantive or of a kind that is [`Kind::always_listed`].
     pub fn listed(&self, all: bool) -> bool {
@@ -171,6 +214,10 @@ pub struct Site<'t> {
     pub b_text: &'t str,
     /// B's reading: a byte range of `b_text`.
     pub b: (usize, usize),
+    /// The scripts of the two whole texts (simplified, traditional…), shared by the sites of
+    /// one comparison so that each is computed once, and only when a site needs it. `None`:
+    /// computed from `a_text` and `b_text` each time a site needs them.
+    pub scripts: Option<&'t Scripts>,
 }
 
 impl<'t> Site<'t> {
@@ -181,6 +228,23 @@ impl<'t> Site<'t> {
             a: (a.start, a.end),
             b_text,
             b: (b.start, b.end),
+            scripts: None,
+        }
+    }
+
+    /// The same site, reading the witnesses' scripts from `scripts` (computed once per
+    /// comparison).
+    pub fn with_scripts(mut self, scripts: &'t Scripts) -> Self {
+        self.scripts = Some(scripts);
+        self
+    }
+
+    /// True when one witness is written in simplified and the other in traditional
+    /// characters ([`crate::orthography::script`] of each whole text).
+    pub fn scripts_differ(&self) -> bool {
+        match self.scripts {
+            Some(s) => s.a(self.a_text).differs(s.b(self.b_text)),
+            None => script(self.a_text).differs(script(self.b_text)),
         }
     }
 
@@ -263,6 +327,18 @@ pub fn classify(site: &Site) -> Classification {
         } else {
             Kind::Punctuation
         };
+        // A decimal point added or dropped between digits changes a value (`3.5`/`35`).
+        if kind == Kind::Punctuation && changes_a_number(site) {
+            return Classification::of(Kind::Numeral, Severity::High);
+        }
+        return cosmetic(kind);
+    }
+    // Orthographic variation — variant forms (異體字), simplified against traditional,
+    // radicals — is cosmetic: decided here, before the substantive kinds.
+    // Radicals are symbols, so the readings are compared with their marks too, then without.
+    if let Some(kind) = readings_kind(&fa, &fb, || site.scripts_differ())
+        .or_else(|| readings_kind(&la, &lb, || site.scripts_differ()))
+    {
         return cosmetic(kind);
     }
     let severity = if weight(site.a_reading()).max(weight(site.b_reading())) >= LONG_VARIANT {
@@ -270,18 +346,18 @@ pub fn classify(site: &Site) -> Classification {
     } else {
         Severity::Medium
     };
-    let numerals = |s: &[char]| {
-        s.iter()
-            .copied()
-            .filter(|&c| is_numeral(c))
-            .collect::<Vec<_>>()
-    };
-    // A numeral variant changes a number; an omitted dateline that has a date in it is an
-    // omission.
-    let only_numerals = |l: &[char]| l.iter().all(|&c| is_numeral(c));
-    if numerals(&fa) != numerals(&fb)
-        && ((!la.is_empty() && !lb.is_empty()) || (only_numerals(&la) && only_numerals(&lb)))
-    {
+    // An OCR look-alike inside a Latin word (`Pa1ace`, `[-local-]{+1ocal+}`) is a misread
+    // letter, not a number.
+    if is_lookalike(site) {
+        return Classification::of(Kind::Substitution, Severity::Medium);
+    }
+    // AB read as BA, numbers included (`五十`/`十五`: high, the value changed).
+    if la.len() >= 2 && same_letters(&la, &lb) {
+        return transposition_with(site, severity);
+    }
+    // A numeral variant changes the value of a number; a word that contains a numeral
+    // character (`一定`/`必定`) or an omitted dateline that has a date in it is not one.
+    if changes_a_number(site) {
         return Classification::of(Kind::Numeral, Severity::High);
     }
     if !lb.is_empty() && is_dittography(site) {
@@ -291,12 +367,136 @@ pub fn classify(site: &Site) -> Classification {
         Kind::Addition
     } else if lb.is_empty() {
         Kind::Omission
-    } else if la.len() >= 2 && same_letters(&la, &lb) {
-        Kind::Transposition
     } else {
         Kind::Substitution
     };
     Classification::of(kind, severity)
+}
+
+/// Letters that may come and go around a number without changing what the variant is about:
+/// the enumeration marker `是` (`五要`/`二是要`) and the ordinal prefix `第` (`第三`/`四`).
+const NUMBER_MARKERS: &[char] = &['是', '第'];
+
+/// True when the variant changes the value of a number (see [`crate::chars::read_numbers`]
+/// for what a number is): the numbers the two readings touch differ, and the rest of the
+/// readings is the same, but for enumeration and ordinal markers ([`NUMBER_MARKERS`]), or,
+/// when both readings carry a number, for at most two letters (`5%左右`/`4%`). A rewritten
+/// clause that happens to have a number in it is a substitution, omission or addition, and so
+/// is `一` added or dropped where the other reading has no number (the article: `这是一个`/
+/// `这是个`).
+fn changes_a_number(site: &Site) -> bool {
+    let x = read_numbers(site.a_text, site.a.0..site.a.1);
+    let y = read_numbers(site.b_text, site.b.0..site.b.1);
+    if x.values == y.values {
+        return false;
+    }
+    // `一` added or dropped before a measure word is the article: `是一个`/`是个`.
+    let article = |r: &str| r.chars().filter(|c| !c.is_whitespace()).eq(['一']);
+    if (x.values.is_empty() && article(site.b_reading()))
+        || (y.values.is_empty() && article(site.a_reading()))
+    {
+        return false;
+    }
+    let strip = |r: &[char]| -> Vec<char> {
+        r.iter()
+            .copied()
+            .filter(|c| !NUMBER_MARKERS.contains(c))
+            .collect()
+    };
+    if strip(&x.rest) == strip(&y.rest) {
+        return true;
+    }
+    !x.values.is_empty() && !y.values.is_empty() && letters_apart(&x.rest, &y.rest) <= 2
+}
+
+/// How many letters the two lists do not share (size of the multiset symmetric difference).
+fn letters_apart(a: &[char], b: &[char]) -> usize {
+    let mut left: Vec<char> = b.to_vec();
+    let mut apart = 0;
+    for c in a {
+        match left.iter().position(|x| x == c) {
+            Some(i) => {
+                left.swap_remove(i);
+            }
+            None => apart += 1,
+        }
+    }
+    apart + left.len()
+}
+
+/// The classification of a transposition at `site`: `severity`, but high when it changes
+/// the value of a number (`五十`/`十五`).
+fn transposition_with(site: &Site, severity: Severity) -> Classification {
+    let x = read_numbers(site.a_text, site.a.0..site.a.1);
+    let y = read_numbers(site.b_text, site.b.0..site.b.1);
+    let severity = if x.values != y.values {
+        Severity::High
+    } else {
+        severity
+    };
+    Classification::of(Kind::Transposition, severity)
+}
+
+/// The classification of two changes that `diff` joined into one transposition (`年五⏎十`
+/// read as `年十⏎五`): high when a number's value changed or the readings are long, else
+/// medium.
+pub(crate) fn transposition(site: &Site) -> Classification {
+    let long = weight(site.a_reading()).max(weight(site.b_reading())) >= LONG_VARIANT;
+    let severity = if long {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
+    transposition_with(site, severity)
+}
+
+/// Letters and digits that OCR confuses: `l`, `I`, `i` and `|` for `1`, `O`, `o`, `D` and
+/// `Q` for `0`, `S`/`s` for `5`, `B` for `8`, `Z`/`z` for `2`, `g`/`q` for `9`, `G`/`b`
+/// for `6`.
+pub const LOOKALIKES: &[(char, char)] = &[
+    ('l', '1'),
+    ('I', '1'),
+    ('i', '1'),
+    ('|', '1'),
+    ('O', '0'),
+    ('o', '0'),
+    ('D', '0'),
+    ('Q', '0'),
+    ('S', '5'),
+    ('s', '5'),
+    ('B', '8'),
+    ('Z', '2'),
+    ('z', '2'),
+    ('g', '9'),
+    ('q', '9'),
+    ('G', '6'),
+    ('b', '6'),
+];
+
+/// True when the Latin words around the two readings have the same length and differ only
+/// in [`LOOKALIKES`] (`Pa1ace`/`Palace`, `1ocal`/`local`, `wil1`/`will`): an OCR misreading
+/// of a letter, not a changed number.
+fn is_lookalike(site: &Site) -> bool {
+    const REACH: usize = 64;
+    let word = |text: &str, (s, e): (usize, usize)| -> Vec<char> {
+        let in_word = |c: &char| is_word_char(fold_width(*c)) || *c == '|';
+        let before: Vec<char> = text[..s]
+            .chars()
+            .rev()
+            .take_while(in_word)
+            .take(REACH)
+            .collect();
+        let mut w: Vec<char> = before.into_iter().rev().collect();
+        w.extend(text[s..e].chars());
+        w.extend(text[e..].chars().take_while(in_word).take(REACH));
+        w.into_iter().map(fold_width).collect()
+    };
+    let (x, y) = (word(site.a_text, site.a), word(site.b_text, site.b));
+    x.len() == y.len()
+        && x != y
+        && x.iter()
+            .zip(&y)
+            .all(|(&p, &q)| p == q || LOOKALIKES.contains(&(p, q)) || LOOKALIKES.contains(&(q, p)))
 }
 
 /// How much text a reading carries: 1 per ideograph (or other character of a script written
@@ -379,6 +579,19 @@ fn has_doubling(w: &[char], unit: &[char]) -> bool {
     })
 }
 
+/// True when `w[s..t]` lies inside a doubled unit of length `l` (`UU`, or `U、U`) of `w`.
+fn doubling_around(w: &[char], s: usize, t: usize, l: usize) -> bool {
+    [0, 1].iter().any(|&g| {
+        let span = 2 * l + g;
+        (t.saturating_sub(span)..=s).any(|p| {
+            p + span <= w.len()
+                && (g == 0 || is_punctuation(w[p + l]))
+                && w[p..p + l] == w[p + l + g..p + span]
+                && w[p..p + l].iter().any(|&c| !is_punctuation(c))
+        })
+    })
+}
+
 /// True when B's reading lies inside a doubled unit of B (`UU`, or `U、U` with one punctuation
 /// mark between) that A does not also carry there: the same words copied twice.
 fn is_dittography(site: &Site) -> bool {
@@ -389,9 +602,14 @@ fn is_dittography(site: &Site) -> bool {
         .filter(|c| !is_layout_space(*c))
         .count();
     let (w, s, t) = window(site.b_text, site.b, 2 * (r + EXTRA) + 1);
-    let (aw, _, _) = window(site.a_text, site.a, 2 * (r + EXTRA) + 1);
+    let (aw, as_, at) = window(site.a_text, site.a, 2 * (r + EXTRA) + 1);
     let punct: Vec<bool> = w.iter().map(|&c| is_punctuation(c)).collect();
     for l in 1..=r + EXTRA {
+        // A doubled word read as another doubled word (`淼淼`/`渺渺`): A's reading lies in a
+        // doubling of the same length, so B copies nothing A lacks; a substitution.
+        if as_ < at && doubling_around(&aw, as_, at, l) {
+            continue;
+        }
         for g in [0, 1] {
             let span = 2 * l + g;
             for p in t.saturating_sub(span)..=s {
@@ -483,6 +701,218 @@ mod tests {
     #[test]
     fn doubling_already_in_a_is_not_dittography() {
         assert_eq!(kind("研究研究[]吧", "研究研究[好]吧"), Kind::Addition);
+    }
+
+    /// The classification of `before[reading]after` in A against the same in B.
+    fn verdict(a: &str, b: &str) -> Classification {
+        let range = |s: &str| s.find('[').unwrap()..s.find(']').unwrap() - 1;
+        let strip = |s: &str| s.replace(['[', ']'], "");
+        let (ta, tb) = (strip(a), strip(b));
+        classify(&Site::new(&ta, range(a), &tb, range(b)))
+    }
+
+    /// Words that contain a numeral character, read as other words: never `numeral` (issue
+    /// 13; from the list of `chars::NUMERAL_WORDS` and the news text of the corpus).
+    #[test]
+    fn words_with_numeral_characters_are_not_numerals() {
+        let table = [
+            ("我们[一定]要坚持", "我们[必定]要坚持"),
+            ("我们[一]定要坚持", "我们[必]定要坚持"),
+            ("各方[一致]同意", "各方[均]同意"),
+            ("中方愿同各方[一道]，弘扬", "中方愿同各方[共同]，弘扬"),
+            ("全国人民[万众一心]，", "全国人民[众志成城]，"),
+            ("让我们[一起]努力", "让我们[共同]努力"),
+            ("[一切]从实际出发", "[凡事]从实际出发"),
+            ("[一般]来说", "[通常]来说"),
+            ("[一样]重要", "[同样]重要"),
+            ("中方[一直]坚持", "中方[始终]坚持"),
+            ("[一些]国家", "[部分]国家"),
+            ("国家[统一]大业", "国家[团结]大业"),
+            ("这是[唯一]选择", "这是[最佳]选择"),
+            ("[万一]发生", "[假如]发生"),
+            ("不能[三心二意]，", "不能[犹豫不决]，"),
+            ("共建“[一带一路]”", "共建“[丝绸之路]”"),
+            ("[进一步]深化合作", "[持续]深化合作"),
+            ("一[系列]措施", "一[揽子]措施"),
+            ("[一系列]措施", "[许多]措施"),
+            ("[一方面]，", "[首先]，"),
+            ("[一旦]发生", "[如果]发生"),
+            ("中方的[一贯]立场", "中方的[既定]立场"),
+            ("[一如既往]地支持", "[始终]地支持"),
+            ("这[十分]重要", "这[非常]重要"),
+            ("[千万]不要", "[绝对]不要"),
+            ("[一同]出席", "[共同]出席"),
+            ("人民[一心]向党", "人民[同心]向党"),
+            ("[百姓]生活", "[群众]生活"),
+            ("来自[四面八方]的", "来自[各地]的"),
+            ("[五湖四海]的朋友", "[世界各地]的朋友"),
+            ("[一流]大学", "[顶尖]大学"),
+            ("[四川]省", "[云南]省"),
+            ("[同一]个世界", "[这]个世界"),
+            ("这是[一]个问题", "这是[这]个问题"),
+        ];
+        for (a, b) in table {
+            assert_eq!(
+                verdict(a, b),
+                Classification::of(Kind::Substitution, Severity::Medium),
+                "{a} / {b}"
+            );
+        }
+        // A thousands separator is punctuation: the value is the same.
+        assert_eq!(kind("超过1[,]200人", "超过1[]200人"), Kind::Punctuation);
+        let table = [
+            // A rewritten clause that happens to contain 一 (scan of 000 and 003).
+            (
+                "重要贡献。[进入新时代，中方愿同各方\n\n一道，]弘扬",
+                "重要贡献。[我们要]弘扬",
+            ),
+            // A dropped clause with a date in it is an omission (or a substitution).
+            ("[各位同事！去年十月]，中国", "[习近平最后指出]，中国"),
+            ("[新华社6月17日电]两年", "[]两年"),
+            ("这是[一]个问题", "这是[]个问题"),
+            ("这是[]个问题", "这是[一]个问题"),
+            // The same value written another way is a substitution.
+            ("超过[120]万", "超过[一百二十]万"),
+        ];
+        for (a, b) in table {
+            assert_ne!(verdict(a, b).kind, Kind::Numeral, "{a} / {b}");
+        }
+        assert_eq!(
+            verdict("[各位同事！去年十月]，", "[习近平最后指出]，").kind,
+            Kind::Substitution
+        );
+        assert_eq!(
+            verdict("[新华社6月17日电]两年", "[]两年").kind,
+            Kind::Omission
+        );
+    }
+
+    /// A number's value changed: `numeral`, severity high.
+    #[test]
+    fn changed_numbers_are_numerals() {
+        let table = [
+            ("[五]要维护", "[二是]要维护"),
+            ("一要合作，[五]要维护", "一要合作，[二是]要维护"),
+            ("[一]要合作", "[二]要合作"),
+            ("[一]、加强合作", "[二]、加强合作"),
+            ("（[一]）加强", "（[二]）加强"),
+            ("超过1[2]0万", "超过1[]0万"),
+            ("超过[120]万", "超过[10]万"),
+            ("超过1[2]0万人次", "超过1[]0万人次"),
+            ("[2025]年", "[2024]年"),
+            ("202[5]年", "202[4]年"),
+            ("二〇二[五]年", "二〇二[四]年"),
+            ("[第三]次", "[第四]次"),
+            ("第[三]次会议", "第[四]次会议"),
+            ("第[三]，", "第[四]，"),
+            ("[一百二十]人", "[一百三十]人"),
+            ("一百[二]十人", "一百[三]十人"),
+            ("[３]个", "[４]个"),
+            ("[十五]年", "[十六]年"),
+            ("十[五]年", "十[六]年"),
+            ("[三千万]人", "[三千五百万]人"),
+            ("[两]国", "[三]国"),
+            ("[壹]万元", "[贰]万元"),
+            ("增长[5]%", "增长[4]%"),
+            ("增长[5%左右]，", "增长[4%]，"),
+            ("6月1[7]日", "6月1[8]日"),
+            ("去年[十]月", "去年[十一]月"),
+            ("[〇]", "[一]"),
+            ("编号[٣]", "编号[٤]"),
+            ("[五]", "[二]"),
+            ("[G20]峰会", "[G7]峰会"),
+            ("三分之[一]的", "三分之[二]的"),
+            ("增长3[.]5%", "增长3[]5%"),
+            ("增长3[．]5%", "增长3[]5%"),
+            ("这是[一]个问题", "这是[两]个问题"),
+            ("有[三]个问题", "有[]个问题"),
+        ];
+        for (a, b) in table {
+            assert_eq!(
+                verdict(a, b),
+                Classification::of(Kind::Numeral, Severity::High),
+                "{a} / {b}"
+            );
+        }
+    }
+
+    /// The number a reading touches is read whole, in context.
+    #[test]
+    fn numbers_are_read_whole() {
+        use crate::chars::{number_value, read_numbers};
+        for (run, value) in [
+            ("一百二十", "120"),
+            ("120", "120"),
+            ("１２０", "120"),
+            ("三千万", "30000000"),
+            ("3000万", "30000000"),
+            ("二〇二五", "2025"),
+            ("1.5万", "15000"),
+            ("十五", "15"),
+            ("一亿三千万", "130000000"),
+            ("两", "2"),
+            ("零", "0"),
+            ("壹佰", "100"),
+        ] {
+            assert_eq!(number_value(run), value, "{run}");
+        }
+        let t = "超过120万人次";
+        let r = read_numbers(t, 7..8);
+        assert_eq!(r.values, ["1200000"]);
+        assert!(r.rest.is_empty());
+        let t = "我们一定要";
+        assert_eq!(read_numbers(t, 6..9).values, Vec::<String>::new());
+        assert_eq!(read_numbers(t, 6..9).rest, ['一']);
+    }
+
+    /// An OCR look-alike inside a Latin word is a misread letter: a substitution, medium.
+    #[test]
+    fn ocr_lookalikes_are_substitutions() {
+        for (a, b) in [
+            ("the [local] people", "the [1ocal] people"),
+            ("the [Palace] of", "the [Pa1ace] of"),
+            ("we [will] go", "we [wil1] go"),
+            ("an [Island]", "an [1sland]"),
+            ("the [OECD] said", "the [0ECD] said"),
+            ("[Sino]-", "[5ino]-"),
+        ] {
+            assert_eq!(
+                verdict(a, b),
+                Classification::of(Kind::Substitution, Severity::Medium),
+                "{a} / {b}"
+            );
+        }
+    }
+
+    /// A reduplicated word read with another character doubled is a substitution; real copies
+    /// stay dittography.
+    #[test]
+    fn reduplication_is_not_dittography() {
+        assert_eq!(kind("烟波[淼淼]的湖", "烟波[渺渺]的湖"), Kind::Substitution);
+        assert_eq!(kind("[淼淼]", "[渺渺]"), Kind::Substitution);
+        assert_eq!(kind("经济[蒸蒸]日上", "经济[腾腾]日上"), Kind::Substitution);
+        assert_eq!(
+            kind("等新[模式]新业态惠及", "等新[业态]新业态惠及"),
+            Kind::Dittography
+        );
+        assert_eq!(
+            kind("蒸蒸日上[]的", "蒸蒸日上[、蒸蒸日上]的"),
+            Kind::Dittography
+        );
+        assert_eq!(kind("新[]业态", "新[业态新]业态"), Kind::Dittography);
+    }
+
+    /// Transposed numerals are one transposition, high: the value changed.
+    #[test]
+    fn transposed_numerals() {
+        assert_eq!(
+            verdict("[五十]年", "[十五]年"),
+            Classification::of(Kind::Transposition, Severity::High)
+        );
+        assert_eq!(
+            verdict("互[尊互信]，", "互[信互尊]，"),
+            Classification::of(Kind::Transposition, Severity::Medium)
+        );
     }
 
     #[test]

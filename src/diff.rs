@@ -12,7 +12,9 @@ use std::ops::Range;
 use crate::align::{self, Op};
 use crate::chars::is_layout_space;
 use crate::classify::{Class, Classification, Kind, Site, classify};
+use crate::levenshtein;
 use crate::normalize::{Profile, Tokenized};
+use crate::orthography::Scripts;
 
 use crate::source::Document;
 use unicode_segmentation::UnicodeSegmentation;
@@ -138,40 +140,58 @@ fn cluster_distance(a: &str, b: &str) -> usize {
 pub struct Comparison {
     /// Edits in order of position in both texts.
     pub edits: Vec<Edit>,
-    /// Grapheme clusters of A's and B's views.
+    /// Grapheme clusters of A's view.
     pub a_units: usize,
+    /// Grapheme clusters of B's view.
     pub b_units: usize,
     /// Edit distance between the views implied by the alignment, in grapheme clusters: the
     /// Levenshtein distance of each change's readings, summed (blocks cost their longer
-    /// side). An upper bound of the Levenshtein distance of the whole views.
+    /// side). Usually an upper bound of the Levenshtein distance of the whole views, not
+    /// always (a change's readings are cut into clusters again, and a mark whose base was
+    /// cut off by a dropped zero-width space rejoins it); what [`Comparison::similarity`]
+    /// uses. The CERs use the exact figures below.
     pub distance: usize,
-    /// The part of `distance` that blocks account for, and the clusters of A in blocks.
+    /// The part of `distance` that blocks account for.
     pub block_distance: usize,
+    /// Clusters of A's view inside blocks.
     pub a_block_units: usize,
+    /// The exact Levenshtein distance between the whole views, over grapheme clusters: what
+    /// `witness cer --profile P` computes for the same pair (the same engine,
+    /// [`crate::unstable::levenshtein`]). `None` when blocks make it too long to compute
+    /// (more than [`EXACT_CELLS_MAX`] cells in the band: two long unrelated texts); then
+    /// [`Comparison::cer`] uses `distance`, an upper bound.
+    pub exact_distance: Option<usize>,
+    /// The exact Levenshtein distance between the material outside blocks: the clusters of
+    /// A's view outside blocks, concatenated, against B's.
+    pub exact_aligned_distance: usize,
 }
 
 impl Comparison {
-    /// Character error rate of B against A under the profile; infinite when A is empty and
-    /// B is not.
+    /// Character error rate of B against A under the profile, blocks included: the exact
+    /// Levenshtein distance over grapheme clusters of the views ([`Self::exact_distance`])
+    /// divided by A's clusters, as `witness cer` gives it (an upper bound when the exact
+    /// distance was too long to compute); infinite when A is empty and B is not.
     pub fn cer(&self) -> f64 {
-        match (self.distance, self.a_units) {
-            (0, _) => 0.0,
-            (_, 0) => f64::INFINITY,
-            (d, n) => d as f64 / n as f64,
-        }
+        rate(self.cer_distance(), self.a_units)
     }
 
-    /// Character error rate over the aligned material only: blocks left out of both the
-    /// distance and the length.
+    /// The distance [`Comparison::cer`] divides: the exact one, or the alignment's upper
+    /// bound when the exact one was too long to compute (see [`Comparison::exact_distance`]).
+    pub fn cer_distance(&self) -> usize {
+        self.exact_distance.unwrap_or(self.distance)
+    }
+
+    /// Character error rate over the material outside blocks: the exact Levenshtein distance
+    /// between the two sides' clusters outside blocks ([`Self::exact_aligned_distance`]),
+    /// divided by A's clusters outside blocks ([`Self::a_aligned_units`]). The error rate of
+    /// the transcription proper when one witness carries material the other does not.
     pub fn cer_aligned(&self) -> f64 {
-        match (
-            self.distance - self.block_distance,
-            self.a_units - self.a_block_units,
-        ) {
-            (0, _) => 0.0,
-            (_, 0) => f64::INFINITY,
-            (d, n) => d as f64 / n as f64,
-        }
+        rate(self.exact_aligned_distance, self.a_aligned_units())
+    }
+
+    /// Clusters of A's view outside blocks.
+    pub fn a_aligned_units(&self) -> usize {
+        self.a_units - self.a_block_units
     }
 
     /// Variants with their classification, in order.
@@ -221,6 +241,59 @@ impl Comparison {
     }
 }
 
+/// The largest band (rows × columns) in which the exact distance with blocks is computed:
+/// about 0.3 s. Beyond it (two long unrelated texts: the band of a 1 MB pair that shares
+/// nothing is 30 times larger), the CER with blocks is the alignment's upper bound; the CER
+/// outside blocks is always exact.
+pub const EXACT_CELLS_MAX: usize = 1 << 32;
+
+/// distance / length; 0 when there is no error, infinite when the length is 0 and the
+/// distance is not.
+fn rate(distance: usize, len: usize) -> f64 {
+    match (distance, len) {
+        (0, _) => 0.0,
+        (_, 0) => f64::INFINITY,
+        (d, n) => d as f64 / n as f64,
+    }
+}
+
+/// The units of a view that CER counts (the view of one grapheme cluster of the original, a
+/// collapsed space, a paragraph break), as ids interned in `ids`: all of them, and those
+/// outside the `blocks` (ranges of tokens, in order). A word token is cut into its clusters
+/// again: each of its units starts with a letter or digit of a spaced script (a unit starting
+/// with a mark is a token of its own), so the cut falls where the units meet — the same
+/// units as [`crate::normalize::view`]'s, which `witness cer` counts (a property test checks).
+fn cer_units<'t>(
+    t: &'t Tokenized,
+    blocks: &[Range<usize>],
+    ids: &mut HashMap<&'t str, u32>,
+) -> (Vec<u32>, Vec<u32>) {
+    let mut all = Vec::with_capacity(t.tokens.len());
+    let mut outside = Vec::with_capacity(t.tokens.len());
+    let mut next_block = 0;
+    for (i, tok) in t.tokens.iter().enumerate() {
+        while blocks.get(next_block).is_some_and(|b| b.end <= i) {
+            next_block += 1;
+        }
+        let in_block = blocks.get(next_block).is_some_and(|b| b.start <= i);
+        let text = &t.view[tok.view()];
+        let mut push = |u: &'t str| {
+            let next = ids.len() as u32;
+            let id = *ids.entry(u).or_insert(next);
+            all.push(id);
+            if !in_block {
+                outside.push(id);
+            }
+        };
+        if tok.clusters == 1 {
+            push(text);
+        } else {
+            text.graphemes(true).for_each(push);
+        }
+    }
+    (all, outside)
+}
+
 /// Compares two witnesses.
 pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d> {
     Diff {
@@ -254,8 +327,10 @@ pub fn compare_tokenized(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Co
         ca: 0,
         cb: 0,
         edits: Vec::new(),
+        scripts: Scripts::new(),
     };
     let (mut distance, mut block_distance, mut a_block_units) = (0, 0, 0);
+    let (mut blocks_a, mut blocks_b) = (Vec::new(), Vec::new());
     for op in &ops {
         match op {
             Op::Equal { a: ia, b: ib, len } => {
@@ -283,6 +358,8 @@ pub fn compare_tokenized(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Co
                 let (ea, eb) = (end(ta, ra, sa), end(tb, rb, sb));
                 w.edit(sa..ea, sb..eb, *block);
                 if *block {
+                    blocks_a.push(ra.clone());
+                    blocks_b.push(rb.clone());
                     let (ca, cb) = (clusters(ta, ra), clusters(tb, rb));
                     block_distance += ca.max(cb);
                     a_block_units += ca;
@@ -294,6 +371,27 @@ pub fn compare_tokenized(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Co
         }
     }
     w.gap(a.len(), b.len());
+    // The CERs: exact Levenshtein distances over clusters, as `witness cer` computes them;
+    // the alignment's costs are (nearly always) upper bounds, so one banded pass each is
+    // usually enough, and the band doubles when not.
+    let mut ids = HashMap::new();
+    let (all_a, outside_a) = cer_units(ta, &blocks_a, &mut ids);
+    let (all_b, outside_b) = cer_units(tb, &blocks_b, &mut ids);
+    let aligned_bound = distance - block_distance;
+    let (exact_distance, exact_aligned_distance) = if blocks_a.is_empty() && blocks_b.is_empty() {
+        // No blocks: the material outside them is everything.
+        let d = levenshtein::distance_within(&outside_a, &outside_b, aligned_bound);
+        (Some(d), d)
+    } else {
+        let band = all_b.len().saturating_mul(distance.min(all_a.len()));
+        rayon::join(
+            || {
+                (band <= EXACT_CELLS_MAX)
+                    .then(|| levenshtein::distance_within(&all_a, &all_b, distance))
+            },
+            || levenshtein::distance_within(&outside_a, &outside_b, aligned_bound),
+        )
+    };
     Comparison {
         edits: merge(w.edits, a, b),
         a_units: ta.clusters(),
@@ -301,6 +399,8 @@ pub fn compare_tokenized(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Co
         distance,
         block_distance,
         a_block_units,
+        exact_distance,
+        exact_aligned_distance,
     }
 }
 
@@ -311,6 +411,8 @@ struct Walker<'t> {
     ca: usize,
     cb: usize,
     edits: Vec<Edit>,
+    /// The two texts' scripts, computed once if a site needs them (`orthography`).
+    scripts: Scripts,
 }
 
 impl Walker<'_> {
@@ -331,7 +433,9 @@ impl Walker<'_> {
         let change = if block {
             Change::Block
         } else {
-            Change::Variant(classify(&Site::new(self.a, a.clone(), self.b, b.clone())))
+            Change::Variant(classify(
+                &Site::new(self.a, a.clone(), self.b, b.clone()).with_scripts(&self.scripts),
+            ))
         };
         self.edits.push(Edit { a, b, change });
     }
@@ -373,44 +477,59 @@ fn trim(text: &str, range: Range<usize>) -> Range<usize> {
     start..end.max(start)
 }
 
-/// Joins touching cosmetic edits of one kind, and an omission and an addition of the same
-/// text around a short stretch into one transposition.
+/// Joins touching cosmetic edits of one kind, and two nearby changes whose readings together
+/// are an anagram (an omission and an addition of the same text around a short stretch, two
+/// substitutions or numerals that swap) into one transposition. Layout edits between the two
+/// changes do not keep them apart: `年五⏎十` read as `年十⏎五` is one transposition, whether
+/// the line break moved with the numerals (an omission, two layout edits, an addition) or
+/// not (two numerals).
 fn merge(edits: Vec<Edit>, a: &str, b: &str) -> Vec<Edit> {
     const TRANSPOSE_MAX_BETWEEN: usize = 8;
+    let movable = |k: Kind| {
+        matches!(
+            k,
+            Kind::Omission | Kind::Addition | Kind::Substitution | Kind::Numeral
+        )
+    };
     let mut out: Vec<Edit> = Vec::with_capacity(edits.len());
     for e in edits {
-        if let Some(last) = out.last_mut() {
-            let touching = last.a.end == e.a.start && last.b.end == e.b.start;
-            match (last.change, e.change) {
-                (Change::Variant(x), Change::Variant(y))
-                    if touching && x.kind == y.kind && x.class == Class::Cosmetic =>
-                {
-                    last.a.end = e.a.end;
-                    last.b.end = e.b.end;
+        if let Some(last) = out.last_mut()
+            && let (Change::Variant(x), Change::Variant(y)) = (last.change, e.change)
+            && last.a.end == e.a.start
+            && last.b.end == e.b.start
+            && x.kind == y.kind
+            && x.class == Class::Cosmetic
+        {
+            last.a.end = e.a.end;
+            last.b.end = e.b.end;
+            continue;
+        }
+        if let Change::Variant(y) = e.change
+            && movable(y.kind)
+        {
+            // The nearest change before this one, past layout edits.
+            let mut i = out.len();
+            while i > 0 && matches!(out[i - 1].change, Change::Variant(c) if c.kind == Kind::Layout)
+            {
+                i -= 1;
+            }
+            if let Some(first) = i.checked_sub(1).map(|j| &out[j])
+                && let Change::Variant(x) = first.change
+                && movable(x.kind)
+                && a[first.a.end..e.a.start].chars().count() <= TRANSPOSE_MAX_BETWEEN
+            {
+                let (ra, rb) = (first.a.start..e.a.end, first.b.start..e.b.end);
+                if anagrams(&a[ra.clone()], &b[rb.clone()]) {
+                    let site = Site::new(a, ra.clone(), b, rb.clone());
+                    let change = Change::Variant(crate::classify::transposition(&site));
+                    out.truncate(i - 1);
+                    out.push(Edit {
+                        a: ra,
+                        b: rb,
+                        change,
+                    });
                     continue;
                 }
-                (Change::Variant(x), Change::Variant(y)) => {
-                    let between = a[last.a.end..e.a.start].chars().count();
-                    let movable =
-                        |k: Kind| matches!(k, Kind::Omission | Kind::Addition | Kind::Substitution);
-                    let (ra, rb) = (last.a.start..e.a.end, last.b.start..e.b.end);
-                    if between <= TRANSPOSE_MAX_BETWEEN
-                        && movable(x.kind)
-                        && movable(y.kind)
-                        && anagrams(&a[ra.clone()], &b[rb.clone()])
-                    {
-                        *last = Edit {
-                            a: ra,
-                            b: rb,
-                            change: Change::Variant(Classification {
-                                kind: Kind::Transposition,
-                                ..x
-                            }),
-                        };
-                        continue;
-                    }
-                }
-                _ => {}
             }
         }
         out.push(e);
@@ -486,6 +605,39 @@ mod tests {
         );
         assert_eq!(d.distance, 3);
         assert_eq!(d.a_units, 43);
+    }
+
+    #[test]
+    fn cer_is_the_exact_levenshtein_figure_of_witness_cer() {
+        use crate::metrics::{Mode, measure};
+        let filler: String = "一二三四五六七八九十".repeat(30);
+        for (a, b) in [
+            ("abcdef", "badcfe"),
+            (
+                "跨里海国际运输走廊,中国-中亚",
+                "跨海国际运输走\n\n廊，中国—中亚",
+            ),
+            (
+                "China will remain unwavering.",
+                "China wil1 remain unwaverlng!",
+            ),
+            (&*format!("开头。{filler}结尾。"), "开头。结尾。"),
+        ] {
+            let (a, b) = (doc(a), doc(b));
+            for profile in [Profile::Loose, Profile::Nfc, Profile::Exact] {
+                let d = diff(&a, &b, &DiffOptions::default().profile(profile));
+                let m = measure(&a, &b, Mode::Witness(profile));
+                assert_eq!(d.exact_distance, Some(m.chars.distance), "{:?}", a.text);
+                assert_eq!(d.cer(), m.chars.rate());
+                assert!(d.exact_aligned_distance <= d.distance - d.block_distance);
+            }
+        }
+        // The filler is a block: outside it, nothing differs.
+        let (a, b) = (doc(&format!("开头。{filler}结尾。")), doc("开头。结尾。"));
+        let d = diff(&a, &b, &DiffOptions::default());
+        assert_eq!(d.blocks().count(), 1);
+        assert_eq!((d.exact_aligned_distance, d.a_aligned_units()), (0, 6));
+        assert_eq!(d.cer_aligned(), 0.0);
     }
 
     #[test]

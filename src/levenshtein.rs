@@ -200,8 +200,21 @@ pub fn distance(a: &[u32], b: &[u32]) -> usize {
     if a.is_empty() || b.is_empty() {
         return a.len().max(b.len());
     }
+    distance_from_band(a, b, first_band(a, b))
+}
+
+/// [`distance`], given a guess of it to start the band from (an upper bound makes one
+/// banded pass enough: the diff engine's alignment cost is one). The result is exact
+/// whatever the guess: the band doubles while the distance found exceeds it.
+pub fn distance_within(a: &[u32], b: &[u32], guess: usize) -> usize {
+    if a.is_empty() || b.is_empty() {
+        return a.len().max(b.len());
+    }
+    distance_from_band(a, b, guess.max(a.len().abs_diff(b.len())).max(64))
+}
+
+fn distance_from_band(a: &[u32], b: &[u32], mut k: usize) -> usize {
     let p = Pattern::new(a);
-    let mut k = first_band(a, b);
     loop {
         let d = banded_distance(&p, b, k);
         if d <= k || k >= a.len().max(b.len()) {

@@ -81,6 +81,7 @@ pub mod levenshtein;
 pub mod metrics;
 #[doc(hidden)]
 pub mod normalize;
+pub mod orthography;
 pub mod report;
 pub mod scan;
 #[doc(hidden)]
@@ -97,6 +98,7 @@ pub use errata::{Errata, Reference, errata, errata_of};
 pub use ledger::{Ledger, LedgerError};
 pub use metrics::{Counts, Measure, Mode, Pairing, PairingError, measure, pair_paths};
 pub use normalize::Profile;
+pub use orthography::{Script, script};
 pub use scan::{Finding, FindingKind, Location, Scan, ScanOptions, scan};
 pub use source::{Document, EncodingSource, MAX_FILE_BYTES, Position, ReadOptions, SourceError};
 

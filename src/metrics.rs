@@ -274,6 +274,8 @@ pub fn measure(gt: &Document, ocr: &Document, mode: Mode) -> Measure {
     let mut confusion = BTreeMap::new();
     let mut by_class = BTreeMap::new();
     let mut by_kind = BTreeMap::new();
+    // The witnesses' scripts, computed once if a variant needs them (`orthography`).
+    let scripts = crate::orthography::Scripts::new();
     let (mut i, mut j) = (0, 0);
     let mut k = 0;
     while k < ops.len() {
@@ -298,7 +300,7 @@ pub fn measure(gt: &Document, ocr: &Document, mode: Mode) -> Measure {
         if let Mode::Witness(_) = mode {
             let ra = pg.original(i0, i, gt.text.len());
             let rb = po.original(j0, j, ocr.text.len());
-            let c = classify(&Site::new(&gt.text, ra, &ocr.text, rb));
+            let c = classify(&Site::new(&gt.text, ra, &ocr.text, rb).with_scripts(&scripts));
             *by_class.entry(c.class).or_insert(0) += cost;
             *by_kind.entry(c.kind).or_insert(0) += cost;
         }

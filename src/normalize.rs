@@ -32,6 +32,11 @@ pub enum Profile {
     /// quotes and one for single quotes.
     #[default]
     Loose,
+    /// `loose`, and Chinese orthography folded: a radical read as its ideograph, a variant
+    /// form as the standard form, a traditional character as its simplified form (see
+    /// [`crate::orthography::fold`]). Classification still tells `script`, `variant_form` and
+    /// `radical` variants apart; this profile only keeps them out of the alignment and CER.
+    Hanzi,
 }
 
 impl std::fmt::Display for Profile {
@@ -43,12 +48,12 @@ impl std::fmt::Display for Profile {
 impl std::str::FromStr for Profile {
     type Err = String;
 
-    /// A profile by its name (`exact`, `nfc`, `layout`, `loose`).
+    /// A profile by its name (`exact`, `nfc`, `layout`, `loose`, `hanzi`).
     fn from_str(s: &str) -> Result<Profile, String> {
         Profile::ALL
             .into_iter()
             .find(|p| p.name() == s)
-            .ok_or_else(|| format!("unknown profile {s:?}; use exact, nfc, layout or loose"))
+            .ok_or_else(|| format!("unknown profile {s:?}; use exact, nfc, layout, loose or hanzi"))
     }
 }
 
@@ -57,11 +62,12 @@ const RULES_VERSION: u32 = 2;
 
 impl Profile {
     /// Every profile, from the strictest to the loosest.
-    pub const ALL: [Profile; 4] = [
+    pub const ALL: [Profile; 5] = [
         Profile::Exact,
         Profile::Nfc,
         Profile::Layout,
         Profile::Loose,
+        Profile::Hanzi,
     ];
 
     /// The profile's name, as reports and the command line spell it.
@@ -71,6 +77,7 @@ impl Profile {
             Profile::Nfc => "nfc",
             Profile::Layout => "layout",
             Profile::Loose => "loose",
+            Profile::Hanzi => "hanzi",
         }
     }
 
@@ -80,17 +87,23 @@ impl Profile {
         if self != Profile::Exact {
             rules += "nfc per extended grapheme cluster\nline endings: CRLF CR -> LF\n";
         }
-        if matches!(self, Profile::Layout | Profile::Loose) {
+        if matches!(self, Profile::Layout | Profile::Loose | Profile::Hanzi) {
             rules += &segment::paragraph_rules();
             rules += "paragraph separator -> LF\n";
             rules += "whitespace run in paragraph: dropped next to CJK, else one U+0020\n";
             rules += &table("zero-width as whitespace", ZERO_WIDTH);
         }
-        if self == Profile::Loose {
+        if matches!(self, Profile::Loose | Profile::Hanzi) {
             rules += "width: U+FF01..U+FF5E -> U+0021..U+007E\n";
             rules += &table("dash -> U+002D", DASHES);
             rules += &table("double quote -> U+0022", DOUBLE_QUOTES);
             rules += &table("single quote -> U+0027", SINGLE_QUOTES);
+        }
+        if self == Profile::Hanzi {
+            rules += "hanzi: radical -> equivalent unified ideograph (U+2E80..U+2FDF)\n";
+            rules += "hanzi: variant form -> standard form (TWVariants HKVariants hand.txt: value -> key; Unihan kZVariant, kSemanticVariant with two sources: -> the more frequent side by kFrequency, else the side OpenCC knows; JPShinjitaiCharacters not folded; numerals never)\n";
+            rules += "hanzi: traditional -> simplified (TSCharacters.txt, first candidate)\n";
+            rules += &crate::orthography::table_rules();
         }
         rules += "tokens: a run of word characters (letters and digits outside the cjk and unspaced ranges) is one token, else one cluster\n";
         rules
@@ -102,12 +115,13 @@ impl Profile {
         crate::source::hex_sha256(self.rules().as_bytes())
     }
 
-    /// The character `c` stands for under this profile (only `loose` folds characters).
+    /// The character `c` stands for under this profile (only `loose` and `hanzi` fold
+    /// characters).
     pub fn fold(self, c: char) -> char {
-        if self == Profile::Loose {
-            fold_loose(c)
-        } else {
-            c
+        match self {
+            Profile::Loose => fold_loose(c),
+            Profile::Hanzi => crate::orthography::fold(fold_loose(c)),
+            Profile::Exact | Profile::Nfc | Profile::Layout => c,
         }
     }
 }
@@ -144,7 +158,7 @@ impl View {
 /// Builds the view of `text` under `profile`.
 pub fn view(text: &str, profile: Profile) -> View {
     let paragraphs = match profile {
-        Profile::Layout | Profile::Loose => segment::paragraphs(text),
+        Profile::Layout | Profile::Loose | Profile::Hanzi => segment::paragraphs(text),
         Profile::Exact | Profile::Nfc => Vec::new(),
     };
     view_of_paragraphs(text, profile, &paragraphs)
@@ -169,7 +183,7 @@ pub fn view_of_paragraphs(text: &str, profile: Profile, paragraphs: &[Range<usiz
             }
         }
         Profile::Nfc => push_nfc(&mut v, text, 0..text.len(), Profile::Nfc),
-        Profile::Layout | Profile::Loose => {
+        Profile::Layout | Profile::Loose | Profile::Hanzi => {
             let mut prev_end = None;
             for para in paragraphs {
                 if let Some(end) = prev_end {
@@ -372,14 +386,9 @@ mod tests {
 
     #[test]
     fn profile_digests_differ_and_are_stable() {
-        let all = [
-            Profile::Exact,
-            Profile::Nfc,
-            Profile::Layout,
-            Profile::Loose,
-        ];
-        let digests: std::collections::BTreeSet<String> = all.iter().map(|p| p.sha256()).collect();
-        assert_eq!(digests.len(), 4);
+        let digests: std::collections::BTreeSet<String> =
+            Profile::ALL.iter().map(|p| p.sha256()).collect();
+        assert_eq!(digests.len(), Profile::ALL.len());
         assert_eq!(Profile::Loose.sha256(), Profile::Loose.sha256());
     }
 }

@@ -1,8 +1,9 @@
 //! Reading a witness: bytes → decoded text, with the encoding used, digests and a line index.
 //!
 //! Positions everywhere in witness are byte offsets into the *decoded* text (UTF-8, BOM
-//! removed). [`Document::position`] turns one into the `{byte, char, line, column}` that reports
-//! print. Line breaks are LF, CRLF and lone CR, so a CRLF file reports the same lines and
+//! removed). [`Document::position`] turns one into the `{byte, text_byte, char, line, column}`
+//! that reports print: `byte` is the offset in the file as stored (its encoding, BOM
+//! included), `text_byte` the offset in the decoded UTF-8 text. Line breaks are LF, CRLF and lone CR, so a CRLF file reports the same lines and
 //! columns as its LF twin.
 
 use std::fmt::Write as _;
@@ -10,7 +11,9 @@ use std::fs::{File, Metadata};
 use std::io::Read as _;
 use std::path::Path;
 
-use encoding_rs::{DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
+use std::sync::OnceLock;
+
+use encoding_rs::{DecoderResult, EncoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
@@ -152,13 +155,25 @@ pub struct Document {
     /// SHA-256 of the canonical text: NFC, LF line endings, no BOM.
     pub text_sha256: String,
     lines: LineIndex,
+    /// Length of the byte-order mark skipped before the text.
+    bom_len: usize,
+    /// Malformed sequences `--lossy` replaced: (offset of the U+FFFD in the text, length of
+    /// the malformed bytes in the file), in order.
+    replacements: Vec<(usize, usize)>,
+    /// File offsets of the text's character checkpoints (legacy encodings only), built on
+    /// first use.
+    file_offsets: OnceLock<Vec<usize>>,
 }
 
 /// A point in the original text, as reports print it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Position {
-    /// 0-based byte offset into the decoded text.
+    /// 0-based byte offset in the file as stored: in its encoding (GB18030, Big5, UTF-16…),
+    /// byte-order mark included. Equal to `text_byte` for UTF-8 without a BOM.
     pub byte: usize,
+    /// 0-based byte offset into the decoded text (UTF-8, BOM removed): what ranges of
+    /// [`Document::text`] use.
+    pub text_byte: usize,
     /// 0-based offset in Unicode scalar values.
     pub char: usize,
     /// 1-based line.
@@ -188,7 +203,7 @@ impl Document {
         opts: &ReadOptions,
     ) -> Result<Document, SourceError> {
         let (encoding, encoding_source, bom_len) = choose_encoding(path, bytes, opts)?;
-        let (text, replaced) = decode(path, encoding, bytes, bom_len, opts.lossy)?;
+        let (text, replacements) = decode(path, encoding, bytes, bom_len, opts.lossy)?;
         let lines = LineIndex::new(&text);
         Ok(Document {
             path: path.to_string(),
@@ -198,16 +213,115 @@ impl Document {
             text,
             encoding,
             encoding_source,
-            replaced,
+            replaced: replacements.len(),
             byte_len: bytes.len(),
             lines,
+            bom_len,
+            replacements,
+            file_offsets: OnceLock::new(),
         })
     }
 
     /// The position of a byte offset of the decoded text (clamped to the text).
     pub fn position(&self, byte: usize) -> Position {
-        self.lines.position(&self.text, byte.min(self.text.len()))
+        let mut p = self.lines.position(&self.text, byte.min(self.text.len()));
+        p.byte = self.file_offset(p.text_byte);
+        p
     }
+
+    /// The offset in the file as stored of a character boundary of the decoded text: the
+    /// BOM, plus the prefix's length in the file's encoding (malformed sequences replaced by
+    /// `--lossy` count the bytes they replaced). UTF-8 is direct; other encodings use a table of every 64th character's offset, built on first use, and encode
+    /// at most 63 characters per call (UTF-16 too, counting code units).
+    pub fn file_offset(&self, text_byte: usize) -> usize {
+        let encoded = if self.encoding == UTF_8 {
+            text_byte
+        } else {
+            let table = self
+                .file_offsets
+                .get_or_init(|| checkpoint_offsets(&self.text, self.encoding, &self.lines));
+            let k = self
+                .lines
+                .char_checkpoints
+                .partition_point(|&b| b <= text_byte)
+                .saturating_sub(1);
+            let from = self.lines.char_checkpoints.get(k).copied().unwrap_or(0);
+            table.get(k).copied().unwrap_or(0)
+                + encoded_len(self.encoding, None, &self.text[from..text_byte])
+        };
+        // Each replacement stands for the bytes it replaced, not for an encoded U+FFFD.
+        let replaced = self.replacements.partition_point(|&(at, _)| at < text_byte);
+        let (mut add, mut sub) = (0, 0);
+        if replaced > 0 {
+            let fffd = self.encoded_fffd();
+            for &(_, len) in &self.replacements[..replaced] {
+                add += len;
+                sub += fffd;
+            }
+        }
+        (self.bom_len + encoded + add).saturating_sub(sub)
+    }
+
+    /// What one U+FFFD counts in [`Document::file_offset`]'s encoded length.
+    fn encoded_fffd(&self) -> usize {
+        if self.encoding == UTF_8 {
+            3
+        } else if self.encoding == UTF_16LE || self.encoding == UTF_16BE {
+            2
+        } else {
+            encoded_len(self.encoding, None, "\u{FFFD}")
+        }
+    }
+}
+
+/// Bytes `text` takes in `encoding` (not UTF-8): UTF-16 counts code units, other encodings
+/// encode with `encoder` (continuing its state; a fresh one when `None`). A character the
+/// encoding cannot represent (only a U+FFFD from `--lossy` can be one) counts nothing.
+fn encoded_len(
+    encoding: &'static Encoding,
+    encoder: Option<&mut encoding_rs::Encoder>,
+    text: &str,
+) -> usize {
+    if encoding == UTF_16LE || encoding == UTF_16BE {
+        // encoding_rs has no UTF-16 encoder (it encodes to UTF-8 instead).
+        return 2 * text.chars().map(char::len_utf16).sum::<usize>();
+    }
+    let mut fresh;
+    let (encoder, last) = match encoder {
+        Some(e) => (e, false),
+        None => {
+            fresh = encoding.new_encoder();
+            (&mut fresh, true)
+        }
+    };
+    let mut buf = [0u8; 1024];
+    let (mut rest, mut total) = (text, 0);
+    loop {
+        let (result, read, written) =
+            encoder.encode_from_utf8_without_replacement(rest, &mut buf, last);
+        total += written;
+        rest = &rest[read..];
+        match result {
+            EncoderResult::InputEmpty => return total,
+            EncoderResult::OutputFull | EncoderResult::Unmappable(_) => {}
+        }
+    }
+}
+
+/// Encoded length of the text before each character checkpoint of `lines` (every 64th
+/// character), in `encoding` (not UTF-8): one pass over the text, once per document.
+fn checkpoint_offsets(text: &str, encoding: &'static Encoding, lines: &LineIndex) -> Vec<usize> {
+    let mut encoder = encoding.new_encoder();
+    let cps = &lines.char_checkpoints;
+    let mut out = Vec::with_capacity(cps.len());
+    let mut total = 0;
+    for (k, &start) in cps.iter().enumerate() {
+        if k > 0 {
+            total += encoded_len(encoding, Some(&mut encoder), &text[cps[k - 1]..start]);
+        }
+        out.push(total);
+    }
+    out
 }
 
 /// What a file that is neither regular nor a directory is, for [`SourceError::NotRegular`].
@@ -414,14 +528,15 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
 }
 
 /// Decodes without silent replacement: the first malformed sequence is an error naming its
-/// byte offset, unless `lossy`, which replaces each with U+FFFD and counts them.
+/// byte offset, unless `lossy`, which replaces each with U+FFFD and lists them (offset of the
+/// U+FFFD in the text, bytes replaced).
 fn decode(
     path: &str,
     enc: &'static Encoding,
     bytes: &[u8],
     bom_len: usize,
     lossy: bool,
-) -> Result<(String, usize), SourceError> {
+) -> Result<(String, Vec<(usize, usize)>), SourceError> {
     let body = &bytes[bom_len..];
     let mut decoder = enc.new_decoder_without_bom_handling();
     let capacity = decoder
@@ -429,7 +544,7 @@ fn decode(
         .unwrap_or(body.len().saturating_mul(3));
     let mut out = String::with_capacity(capacity);
     let mut consumed = 0usize;
-    let mut replaced = 0usize;
+    let mut replaced = Vec::new();
     loop {
         let (result, read) =
             decoder.decode_to_string_without_replacement(&body[consumed..], &mut out, true);
@@ -454,7 +569,7 @@ fn decode(
                         bytes: hex_bytes(&body[start..end]),
                     });
                 }
-                replaced += 1;
+                replaced.push((out.len(), end - start));
                 out.reserve(3);
                 out.push('\u{FFFD}');
             }
@@ -549,6 +664,7 @@ impl LineIndex {
         let column = char - self.char_index(text, line_start) + 1;
         Position {
             byte,
+            text_byte: byte,
             char,
             line,
             column,
@@ -585,6 +701,78 @@ mod tests {
         assert_eq!(p.char, 301);
         assert_eq!((p.line, p.column), (2, 101));
         assert_eq!(p.byte, 200 * 3 + 1 + 100 * 3);
+    }
+
+    fn declared(bytes: &[u8], label: &str) -> Document {
+        Document::from_bytes("t.txt", "t", bytes, &ReadOptions::default().encoding(label)).unwrap()
+    }
+
+    #[test]
+    fn utf8_bom_offsets_count_the_bom() {
+        let d = doc("\u{FEFF}ab跨里海".as_bytes());
+        let p = d.position(d.text.find('里').unwrap());
+        assert_eq!((p.text_byte, p.byte, p.char), (5, 8, 3));
+        // Without a BOM both offsets are the same.
+        let d = doc("ab跨里海".as_bytes());
+        let p = d.position(d.text.find('里').unwrap());
+        assert_eq!((p.text_byte, p.byte), (5, 5));
+    }
+
+    #[test]
+    fn gb18030_offsets_are_file_offsets() {
+        // 跨里海 in GBK: two bytes per ideograph; "ab" one each; 200 ideographs first, past
+        // several checkpoints of the offset table.
+        let text = "中".repeat(200) + "ab跨里海€";
+        let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
+        assert!(bytes.len() < text.len());
+        let d = declared(&bytes, "GB18030");
+        let p = d.position(d.text.find('里').unwrap());
+        assert_eq!(p.text_byte, 200 * 3 + 2 + 3);
+        assert_eq!(p.byte, 200 * 2 + 2 + 2);
+        assert_eq!(p.char, 203);
+        // The end of the text is the end of the file.
+        let end = d.position(d.text.len());
+        assert_eq!(end.byte, bytes.len());
+        // Every checkpoint agrees with encoding the prefix.
+        for (i, _) in d.text.char_indices().step_by(7) {
+            let (enc, _, _) = encoding_rs::GB18030.encode(&d.text[..i]);
+            assert_eq!(d.position(i).byte, enc.len(), "at {i}");
+        }
+    }
+
+    #[test]
+    fn big5_offsets_are_file_offsets() {
+        let (bytes, _, _) = encoding_rs::BIG5.encode("臺灣 abc 跨海");
+        let d = declared(&bytes, "Big5");
+        let p = d.position(d.text.find('跨').unwrap());
+        assert_eq!((p.text_byte, p.byte), (6 + 5, 4 + 5));
+    }
+
+    #[test]
+    fn utf16le_offsets_are_file_offsets() {
+        // BOM, then "a跨" and an astral character (two code units), then "x".
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "a跨😀x".encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        let d = doc(&bytes);
+        assert_eq!(d.encoding, UTF_16LE);
+        let x = d.position(d.text.find('x').unwrap());
+        assert_eq!((x.text_byte, x.byte, x.char), (1 + 3 + 4, 2 + 2 + 2 + 4, 3));
+        assert_eq!(d.position(d.text.len()).byte, bytes.len());
+        // Declared, without a BOM.
+        let d = declared(&bytes[2..], "UTF-16LE");
+        assert_eq!(d.position(d.text.find('x').unwrap()).byte, 8);
+    }
+
+    #[test]
+    fn lossy_replacements_count_the_bytes_they_replaced() {
+        let opts = ReadOptions::default().lossy(true).encoding("UTF-8");
+        // Two malformed bytes, each replaced by a three-byte U+FFFD.
+        let d = Document::from_bytes("t", "t", b"a\xFF\xFEb", &opts).unwrap();
+        assert_eq!(d.text, "a\u{FFFD}\u{FFFD}b");
+        let b = d.position(d.text.find('b').unwrap());
+        assert_eq!((b.text_byte, b.byte), (7, 3));
     }
 
     #[test]

@@ -31,7 +31,7 @@ fn corpus_diff_finds_the_known_transcription_errors() {
     assert_eq!(li["class"], "substantive");
     assert_eq!(
         li["a"]["start"],
-        serde_json::json!({"byte": 1196, "char": 430, "line": 12, "column": 71})
+        serde_json::json!({"byte": 1196, "text_byte": 1196, "char": 430, "line": 12, "column": 71})
     );
     assert_eq!(li["context"]["before"], "中国城市开通中亚班列,跨");
     let ditto = find(&r, "模式", "业态");
@@ -322,7 +322,7 @@ fn crlf_positions_match_lf_positions() {
         let v = find(&r, "里", "");
         assert_eq!(
             v["a"]["start"],
-            serde_json::json!({"byte": 23, "char": 9, "line": 3, "column": 2})
+            serde_json::json!({"byte": 23, "text_byte": 23, "char": 9, "line": 3, "column": 2})
         );
         assert_eq!(v["b"]["start"]["line"], 3);
         assert_eq!(v["b"]["start"]["column"], 2);

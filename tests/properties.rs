@@ -78,6 +78,22 @@ proptest! {
         }
     }
 
+    /// Issue 13: the diff's CER is `witness cer`'s, exactly, under every profile. (The
+    /// alignment's cost is not always an upper bound of it: `e◌́海` against `e<ZWSP>◌́` costs 2
+    /// there, re-cut into clusters after the ZWSP is dropped, and 3 over the units.)
+    #[test]
+    fn diff_cer_is_the_exact_cer(a in text(), ops in prop::collection::vec((any::<usize>(), any::<u8>(), piece()), 0..12)) {
+        use witness::unstable::metrics::{Mode, measure};
+        let b = edited(&a, &ops);
+        let (da, db) = (doc(&a), doc(&b));
+        for profile in PROFILES {
+            let d = witness::diff(&da, &db, &DiffOptions { profile });
+            let m = measure(&da, &db, Mode::Witness(profile));
+            prop_assert_eq!(d.exact_distance, Some(m.chars.distance), "profile {:?}", profile);
+            prop_assert_eq!(d.a_units, m.chars.gt);
+        }
+    }
+
     #[test]
     fn offset_map_points_at_the_character_it_claims(t in text()) {
         for profile in PROFILES {

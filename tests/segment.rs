@@ -55,7 +55,10 @@ fn hard_wrapped_columns_002() {
 fn a_line_opening_with_a_comma_continues_the_paragraph() {
     let t = "中国和中亚国家山水相连\n，友好交往源远流长。\n第二段。\n";
     let p: Vec<&str> = paragraphs(t).into_iter().map(|r| &t[r]).collect();
-    assert_eq!(p, ["中国和中亚国家山水相连\n，友好交往源远流长。", "第二段。"]);
+    assert_eq!(
+        p,
+        ["中国和中亚国家山水相连\n，友好交往源远流长。", "第二段。"]
+    );
 }
 
 /// Prose filled to `width` columns, as an editor wraps it.

@@ -9,9 +9,9 @@ use rayon::prelude::*;
 use witness::report::cer::{CerRun, Pair};
 use witness::report::{self, TextOptions};
 use witness::{
-    Class, Corpus, DiffOptions, Document, FailOn, Files, FindingKind, LedgerError, Measure, Mode,
-    PairingError, Profile, ReadOptions, ScanOptions, Skipped, SourceError, diff, measure,
-    pair_paths, scan,
+    Change, Class, Corpus, DiffOptions, Document, FailOn, Files, FindingKind, Kind, LedgerError,
+    Measure, Mode, PairingError, Profile, ReadOptions, ScanOptions, Skipped, SourceError, diff,
+    measure, pair_paths, scan,
 };
 
 mod ledger;
@@ -275,6 +275,13 @@ impl Named for Profile {
     }
 }
 
+impl Named for Kind {
+    const ALL: &'static [Kind] = &Kind::COSMETIC;
+    fn name(self) -> &'static str {
+        Kind::name(self)
+    }
+}
+
 impl Named for FailOn {
     const ALL: &'static [FailOn] = &FailOn::ALL;
     fn name(self) -> &'static str {
@@ -325,6 +332,10 @@ struct DiffArgs {
     /// Exit 1 on any variant, cosmetic ones included.
     #[arg(long)]
     strict: bool,
+    /// Count these cosmetic kinds as substantive (listed, and exit 1), comma-separated:
+    /// `--substantive script,variant_form`.
+    #[arg(long, value_parser = choice::<Kind>(), value_delimiter = ',', value_name = "KIND")]
+    substantive: Vec<Kind>,
     /// Append an audit record of this report to the ledger.
     #[arg(long)]
     record: bool,
@@ -518,13 +529,20 @@ fn run_diff(args: DiffArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     let read = args.input.read_options();
     let a = ledger::load(&args.a, &read, at)?;
     let b = ledger::load(&args.b, &read, at)?;
-    let d = diff(
+    let mut d = diff(
         &a,
         &b,
         &DiffOptions {
             profile: args.profile,
         },
     );
+    for e in &mut d.comparison.edits {
+        if let Change::Variant(c) = &mut e.change
+            && args.substantive.contains(&c.kind)
+        {
+            *c = c.as_substantive();
+        }
+    }
     let color = args.input.color();
     let out = match args.format {
         Format::Text => report::text(

@@ -52,11 +52,16 @@ struct Summary {
     by_kind: BTreeMap<Kind, usize>,
     by_class: BTreeMap<Class, usize>,
     blocks: BTreeMap<&'static str, BlockTotals>,
+    /// CER, blocks included: `distance / a_units`; exact unless `cer_exact` is false.
     cer: Rate,
+    cer_exact: bool,
+    /// Exact CER outside blocks: `distance_aligned / a_units_aligned`.
     cer_aligned: Rate,
     distance: usize,
     a_units: usize,
     b_units: usize,
+    distance_aligned: usize,
+    a_units_aligned: usize,
 }
 
 #[derive(Serialize)]
@@ -128,9 +133,12 @@ fn summary(d: &Diff) -> Summary {
         blocks,
         cer: rate(d.cer()),
         cer_aligned: rate(d.cer_aligned()),
-        distance: d.distance,
+        cer_exact: d.exact_distance.is_some(),
+        distance: d.cer_distance(),
         a_units: d.a_units,
         b_units: d.b_units,
+        distance_aligned: d.exact_aligned_distance,
+        a_units_aligned: d.a_aligned_units(),
     }
 }
 
@@ -274,16 +282,43 @@ fn text_summary(d: &Diff, all: bool) -> String {
         "blocks: {} only in a ({} chars), {} only in b ({} chars)",
         ba.count, ba.chars, bb.count, bb.chars
     );
-    let _ = writeln!(
-        out,
-        "CER {} under {} ({} edits / {} clusters of a); {} outside blocks",
-        percent(d.cer()),
-        d.profile.name(),
-        d.distance,
-        d.a_units,
-        percent(d.cer_aligned())
-    );
+    let _ = writeln!(out, "{}", cer_line(d, ""));
     out
+}
+
+/// The CER sentence of the text and Markdown reports: the exact CER outside blocks first
+/// (the transcription's own error rate), then with blocks; one figure when there are none.
+/// Both are what `witness cer --profile P` computes (the same exact Levenshtein engine): the
+/// figure with blocks on the same pair, the one outside blocks on the material outside them.
+/// `strong` goes around the first figure (`**` in Markdown).
+fn cer_line(d: &Diff, strong: &str) -> String {
+    if d.blocks().next().is_none() {
+        return format!(
+            "CER {strong}{}{strong} under {} ({} edits / {} clusters of a)",
+            percent(d.cer()),
+            d.profile.name(),
+            d.cer_distance(),
+            d.a_units,
+        );
+    }
+    let (bound, note) = if d.exact_distance.is_some() {
+        ("", "")
+    } else {
+        (
+            "at most ",
+            "; alignment bound, `witness cer` gives the exact figure",
+        )
+    };
+    format!(
+        "CER {strong}{}{strong} outside blocks under {} ({} edits / {} clusters of a); {bound}{} with blocks ({} edits / {} clusters{note})",
+        percent(d.cer_aligned()),
+        d.profile.name(),
+        d.exact_aligned_distance,
+        d.a_aligned_units(),
+        percent(d.cer()),
+        d.cer_distance(),
+        d.a_units,
+    )
 }
 
 fn bracket(s: &str) -> String {
@@ -313,13 +348,10 @@ pub fn markdown(d: &Diff, all: bool) -> String {
     }
     let _ = writeln!(
         out,
-        "\nProfile `{}` (sha256 `{}`). CER **{}** ({} edits / {} clusters of a); {} outside blocks.\n",
+        "\nProfile `{}` (sha256 `{}`). {}.\n",
         d.profile.name(),
         &d.profile.sha256()[..16],
-        percent(d.cer()),
-        d.distance,
-        d.a_units,
-        percent(d.cer_aligned())
+        cer_line(d, "**")
     );
     out += "| class | kind | count |\n|---|---|---|\n";
     for (k, n) in &s.by_kind {

@@ -9,7 +9,9 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::chars::{is_control, is_noncharacter, marker_name, needs_marker};
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+
+use crate::chars::{is_control, is_noncharacter, is_word_char, marker_name, needs_marker};
 use crate::classify::{Class, Classification, Kind, Severity};
 use crate::diff::Edit;
 use crate::segment;
@@ -25,7 +27,7 @@ pub mod scan;
 
 pub use diff::{TextOptions, json, markdown, text};
 
-/// Characters of context shown on each side of a variant, within its sentence.
+/// Characters of context shown on each side of a variant (see [`Contexts`]).
 const CONTEXT_CHARS: usize = 12;
 
 #[derive(Serialize)]
@@ -103,9 +105,22 @@ pub(crate) fn reading(doc: &Document, range: &Range<usize>) -> Reading {
     }
 }
 
-/// Context of A around `range`: up to a few characters each side, inside its sentence.
+/// Context of A around a range: up to [`CONTEXT_CHARS`] characters on each side, taken from
+/// the sentence the range sits in, and from the sentence before or after when the range
+/// starts or ends one (so a variant at a sentence edge still has context on both sides). In
+/// scripts written with spaces no word is cut: a word the width would cut is dropped, or
+/// shown whole when it is the only one (the word next to the variant).
 pub(crate) struct Contexts {
     sentences: Vec<Range<usize>>,
+}
+
+/// The longest word shown whole when the width would cut the only word of a context.
+const CONTEXT_WORD_MAX: usize = 40;
+
+/// Part of a word, for not cutting words in contexts: letters and digits of spaced scripts,
+/// and the marks that follow them.
+fn wordish(c: char) -> bool {
+    is_word_char(c) || matches!(c.general_category_group(), GeneralCategoryGroup::Mark)
 }
 
 impl Contexts {
@@ -116,26 +131,91 @@ impl Contexts {
         }
     }
 
+    /// The context of `text[range]`.
     pub(crate) fn around(&self, text: &str, range: &Range<usize>) -> Context {
-        let i = self.sentences.partition_point(|s| s.end < range.start);
-        let (lo, hi) = match self.sentences.get(i) {
-            Some(s) if s.start <= range.start => (s.start, s.end.max(range.end)),
-            _ => (range.start, range.end),
-        };
-        let before: Vec<char> = text[lo..range.start]
-            .chars()
-            .rev()
-            .take(CONTEXT_CHARS)
-            .collect();
-        let after = text[range.end..hi.max(range.end)]
-            .chars()
-            .take(CONTEXT_CHARS)
-            .collect();
+        // Before: from the start of the last sentence that starts before the range — the
+        // range's own sentence, or the one before when the range starts a sentence.
+        let i = self.sentences.partition_point(|s| s.start < range.start);
+        let lo = i
+            .checked_sub(1)
+            .map_or(range.start, |i| self.sentences[i].start.min(range.start));
+        // After: to the end of the first sentence that ends after the range — its own, or
+        // the next one when the range ends a sentence.
+        let j = self.sentences.partition_point(|s| s.end <= range.end);
+        let hi = self
+            .sentences
+            .get(j)
+            .map_or(range.end, |s| s.end.max(range.end));
         Context {
-            before: before.into_iter().rev().collect(),
-            after,
+            before: before(&text[lo..range.start]).to_string(),
+            after: after(&text[range.end..hi]).to_string(),
         }
     }
+}
+
+/// True when `window` cut at byte `at` cuts a word in two.
+fn cuts_word(window: &str, at: usize) -> bool {
+    window[..at].chars().next_back().is_some_and(wordish)
+        && window[at..].chars().next().is_some_and(wordish)
+}
+
+/// The end of `window` that the context before a range shows: its last [`CONTEXT_CHARS`]
+/// characters, without a word cut at the start, nor whitespace at the outer edge.
+fn before(window: &str) -> &str {
+    let cut = window
+        .char_indices()
+        .rev()
+        .nth(CONTEXT_CHARS - 1)
+        .map_or(0, |(i, _)| i);
+    let mut start = cut;
+    if cuts_word(window, cut) {
+        // The width cuts a word: drop its rest…
+        let rest = &window[cut..];
+        start = cut + rest.find(|c: char| !wordish(c)).unwrap_or(rest.len());
+        if window[start..].trim().is_empty() {
+            // …unless it is the only word: then show it whole, when not too long.
+            let word = window[..cut]
+                .char_indices()
+                .rev()
+                .take(CONTEXT_WORD_MAX)
+                .take_while(|&(_, c)| wordish(c))
+                .last()
+                .map_or(cut, |(i, _)| i);
+            let whole = word == 0 || !window[..word].chars().next_back().is_some_and(wordish);
+            start = if whole { word } else { cut };
+        }
+    }
+    window[start..].trim_start()
+}
+
+/// The start of `window` that the context after a range shows: its first [`CONTEXT_CHARS`]
+/// characters, without a word cut at the end, nor whitespace at the outer edge.
+fn after(window: &str) -> &str {
+    let cut = window
+        .char_indices()
+        .nth(CONTEXT_CHARS)
+        .map_or(window.len(), |(i, _)| i);
+    let mut end = cut;
+    if cuts_word(window, cut) {
+        let kept = &window[..cut];
+        end = kept.rfind(|c: char| !wordish(c)).map_or(0, |i| {
+            i + kept[i..].chars().next().map_or(0, char::len_utf8)
+        });
+        if window[..end].trim().is_empty() {
+            let rest = &window[cut..];
+            let word = rest
+                .char_indices()
+                .take(CONTEXT_WORD_MAX)
+                .find(|&(_, c)| !wordish(c))
+                .map(|(i, _)| cut + i);
+            end = match word {
+                Some(e) => e,
+                None if rest.chars().count() <= CONTEXT_WORD_MAX => window.len(),
+                None => cut,
+            };
+        }
+    }
+    window[..end].trim_end()
 }
 
 /// Line breaks and tabs made visible, so one variant stays on one line; nothing else changed.
@@ -345,6 +425,78 @@ pub(crate) fn csp_hash(content: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn context(text: &str, reading: &str) -> (String, String) {
+        let d = Document::from_bytes("t", "t", text.as_bytes(), &Default::default()).unwrap();
+        let at = d.text.find(reading).unwrap();
+        let c = Contexts::new(&d).around(&d.text, &(at..at + reading.len()));
+        (c.before, c.after)
+    }
+
+    #[test]
+    fn a_variant_at_a_sentence_edge_has_context_on_both_sides() {
+        // Issue 13: `倡议。[-10-]{+16+}` had nothing after it.
+        let t = "各方发出倡议。10日，论坛在阿斯塔纳闭幕。";
+        assert_eq!(
+            context(t, "10"),
+            ("各方发出倡议。".into(), "日，论坛在阿斯塔纳闭幕。".into())
+        );
+        // Ending a sentence: the next one is the context after.
+        assert_eq!(
+            context(t, "倡议。"),
+            ("各方发出".into(), "10日，论坛在阿斯塔纳闭".into())
+        );
+        // Across a paragraph break too; the first sentence of the text has nothing before.
+        let t = "第一段结束了。\n\n第二段开始。";
+        assert_eq!(
+            context(t, "第二"),
+            ("第一段结束了。\n\n".into(), "段开始。".into())
+        );
+        assert_eq!(context(t, "第一").0, "");
+        // Inside a sentence, the sentence still bounds the context.
+        assert_eq!(
+            context("甲乙丙。丁戊己庚。", "戊"),
+            ("丁".into(), "己庚。".into())
+        );
+    }
+
+    #[test]
+    fn english_context_is_never_cut_inside_a_word() {
+        let t = "China will remain unwavering in opening up to the world and sharing.";
+        // The space next to the variant is kept: the inline report reads "in [-…-] up".
+        assert_eq!(context(t, "opening"), ("in ".into(), " up to the".into()));
+        // The only word next to the variant is shown whole, even past the width.
+        assert_eq!(
+            context("Internationalization matters.", "matters"),
+            ("Internationalization ".into(), ".".into())
+        );
+        assert_eq!(
+            context("We value multilateralism", "We"),
+            ("".into(), " value".into())
+        );
+        // Every word of a long sentence: contexts start and end on word boundaries.
+        let words: Vec<&str> = t.split([' ', '.']).filter(|w| !w.is_empty()).collect();
+        for w in words {
+            let (before, after) = context(t, w);
+            let at = t.find(w).unwrap();
+            let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            assert!(t[..at].ends_with(&before), "{w}: {before:?}");
+            let start = at - before.len();
+            assert!(
+                !(alnum(t[..start].chars().next_back()) && alnum(before.chars().next())),
+                "{w}: before {before:?} cuts a word"
+            );
+            let from = at + w.len();
+            assert!(t[from..].starts_with(&after), "{w}: {after:?}");
+            let end = from + after.len();
+            assert!(
+                !(alnum(t[end..].chars().next()) && alnum(after.chars().next_back())),
+                "{w}: after {after:?} cuts a word"
+            );
+            assert!(!before.is_empty() || at == 0, "{w}: nothing before");
+            assert!(!after.is_empty(), "{w}: nothing after");
+        }
+    }
 
     #[test]
     fn csp_hashes_are_base64_sha256() {
