@@ -119,7 +119,7 @@ pub fn audit<'c>(corpus: &'c Corpus, official: &[bool], step: &dyn Fn(&str)) -> 
         .map(|(base, other)| Pair {
             base,
             other,
-            comparison: corpus.compare(base, other),
+            comparison: corpus.compare_inexact(base, other),
         })
         .collect();
     let collations = groups
@@ -140,16 +140,32 @@ pub fn audit<'c>(corpus: &'c Corpus, official: &[bool], step: &dyn Fn(&str)) -> 
         })
         .collect();
     step("building errata");
-    let errata_of = pairs
-        .par_iter()
-        .map(|p| {
-            let reference = Reference {
-                doc: p.base,
-                comparison: &p.comparison,
-            };
-            (p.other, errata(corpus, &s, p.other, &[reference]))
-        })
-        .collect();
+    // Errata read the edits only: the exact CER pass of each pair runs beside them.
+    let (errata_of, exact): (Vec<_>, Vec<_>) = rayon::join(
+        || {
+            pairs
+                .par_iter()
+                .map(|p| {
+                    let reference = Reference {
+                        doc: p.base,
+                        comparison: &p.comparison,
+                    };
+                    (p.other, errata(corpus, &s, p.other, &[reference]))
+                })
+                .collect()
+        },
+        || {
+            pairs
+                .par_iter()
+                .map(|p| corpus.exact_distances(p.base, p.other, &p.comparison))
+                .collect()
+        },
+    );
+    let mut pairs = pairs;
+    for (p, (whole, aligned)) in pairs.iter_mut().zip(exact) {
+        p.comparison.exact_distance = whole;
+        p.comparison.exact_aligned_distance = aligned;
+    }
     Audit {
         corpus,
         scan: s,

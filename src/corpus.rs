@@ -347,6 +347,29 @@ impl Corpus {
         )
     }
 
+    /// Compares two whole documents without the exact distances of the CERs, which
+    /// [`Corpus::exact_distances`] computes afterwards (for running that pass beside other
+    /// work). Counted as a comparison.
+    pub(crate) fn compare_inexact(&self, a: DocId, b: DocId) -> Comparison {
+        self.counters.comparisons.fetch_add(1, Ordering::Relaxed);
+        crate::diff::compare_tokenized_inexact(
+            &self.docs[a].text,
+            self.tokenized(a),
+            &self.docs[b].text,
+            self.tokenized(b),
+        )
+    }
+
+    /// The exact distances of a comparison of `a` with `b` made by [`Corpus::compare_inexact`].
+    pub(crate) fn exact_distances(
+        &self,
+        a: DocId,
+        b: DocId,
+        c: &Comparison,
+    ) -> (Option<usize>, usize) {
+        c.exact_distances(self.tokenized(a), self.tokenized(b))
+    }
+
     /// What has been computed so far.
     pub fn work(&self) -> Work {
         Work {

@@ -164,6 +164,8 @@ pub struct Comparison {
     /// The exact Levenshtein distance between the material outside blocks: the clusters of
     /// A's view outside blocks, concatenated, against B's.
     pub exact_aligned_distance: usize,
+    /// The blocks as token ranges of each side, for computing the exact distances later.
+    block_tokens: (Vec<Range<usize>>, Vec<Range<usize>>),
 }
 
 impl Comparison {
@@ -219,6 +221,19 @@ impl Comparison {
             at = e.a.end;
         }
         out + &a[at..]
+    }
+
+    /// The exact distances of the CERs (whole, outside blocks) of a comparison made without
+    /// them, from the two texts it compared.
+    pub(crate) fn exact_distances(&self, ta: &Tokenized, tb: &Tokenized) -> (Option<usize>, usize) {
+        let (blocks_a, blocks_b) = &self.block_tokens;
+        exact_distances(
+            ta,
+            tb,
+            (blocks_a, blocks_b),
+            self.distance,
+            self.distance - self.block_distance,
+        )
     }
 
     /// Shifts every edit by the offsets of the compared texts in larger ones.
@@ -317,6 +332,34 @@ pub fn compare(a: &str, b: &str, profile: Profile) -> Comparison {
 
 /// Compares two texts already read under one profile (a [`crate::Corpus`] keeps them).
 pub fn compare_tokenized(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Comparison {
+    compare_with(a, ta, b, tb, true)
+}
+
+/// Compares two texts already read, leaving the exact distances of the CERs to
+/// [`Comparison::exact_distances`] (so that the caller can run that pass beside other work).
+pub(crate) fn compare_tokenized_inexact(
+    a: &str,
+    ta: &Tokenized,
+    b: &str,
+    tb: &Tokenized,
+) -> Comparison {
+    compare_with(a, ta, b, tb, false)
+}
+
+/// Compares two texts for their edits and similarity only, as a scan does for its hundreds of
+/// candidate passages: the exact Levenshtein pass of the CERs is skipped (`exact_distance` is
+/// `None` and the aligned figure is the alignment's cost).
+pub fn compare_for_similarity(a: &str, b: &str, profile: Profile) -> Comparison {
+    compare_with(
+        a,
+        &Tokenized::new(a, profile),
+        b,
+        &Tokenized::new(b, profile),
+        false,
+    )
+}
+
+fn compare_with(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized, exact: bool) -> Comparison {
     let mut interner = HashMap::new();
     let ids_a = token_ids(ta, &mut interner);
     let ids_b = token_ids(tb, &mut interner);
@@ -371,26 +414,11 @@ pub fn compare_tokenized(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Co
         }
     }
     w.gap(a.len(), b.len());
-    // The CERs: exact Levenshtein distances over clusters, as `witness cer` computes them;
-    // the alignment's costs are (nearly always) upper bounds, so one banded pass each is
-    // usually enough, and the band doubles when not.
-    let mut ids = HashMap::new();
-    let (all_a, outside_a) = cer_units(ta, &blocks_a, &mut ids);
-    let (all_b, outside_b) = cer_units(tb, &blocks_b, &mut ids);
     let aligned_bound = distance - block_distance;
-    let (exact_distance, exact_aligned_distance) = if blocks_a.is_empty() && blocks_b.is_empty() {
-        // No blocks: the material outside them is everything.
-        let d = levenshtein::distance_within(&outside_a, &outside_b, aligned_bound);
-        (Some(d), d)
+    let (exact_distance, exact_aligned_distance) = if exact {
+        exact_distances(ta, tb, (&blocks_a, &blocks_b), distance, aligned_bound)
     } else {
-        let band = all_b.len().saturating_mul(distance.min(all_a.len()));
-        rayon::join(
-            || {
-                (band <= EXACT_CELLS_MAX)
-                    .then(|| levenshtein::distance_within(&all_a, &all_b, distance))
-            },
-            || levenshtein::distance_within(&outside_a, &outside_b, aligned_bound),
-        )
+        (None, aligned_bound)
     };
     Comparison {
         edits: merge(w.edits, a, b),
@@ -401,7 +429,37 @@ pub fn compare_tokenized(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Co
         a_block_units,
         exact_distance,
         exact_aligned_distance,
+        block_tokens: (blocks_a, blocks_b),
     }
+}
+
+/// The CERs' distances: exact Levenshtein distances over clusters, as `witness cer` computes
+/// them, on the whole views (`None` past `EXACT_CELLS_MAX`) and outside blocks. The
+/// alignment's costs are (nearly always) upper bounds, so one banded pass each is usually
+/// enough, and the band doubles when not.
+fn exact_distances(
+    ta: &Tokenized,
+    tb: &Tokenized,
+    (blocks_a, blocks_b): (&[Range<usize>], &[Range<usize>]),
+    distance: usize,
+    aligned_bound: usize,
+) -> (Option<usize>, usize) {
+    let mut ids = HashMap::new();
+    let (all_a, outside_a) = cer_units(ta, blocks_a, &mut ids);
+    let (all_b, outside_b) = cer_units(tb, blocks_b, &mut ids);
+    if blocks_a.is_empty() && blocks_b.is_empty() {
+        // No blocks: the material outside them is everything.
+        let d = levenshtein::distance_within(&outside_a, &outside_b, aligned_bound);
+        return (Some(d), d);
+    }
+    let band = all_b.len().saturating_mul(distance.min(all_a.len()));
+    rayon::join(
+        || {
+            (band <= EXACT_CELLS_MAX)
+                .then(|| levenshtein::distance_within(&all_a, &all_b, distance))
+        },
+        || levenshtein::distance_within(&outside_a, &outside_b, aligned_bound),
+    )
 }
 
 /// Walks both original texts in step, turning aligned units into edits.

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use crate::chars::{ends_sentence, is_cjk, is_word_char};
 use crate::corpus::Corpus;
-use crate::diff::{Comparison, compare};
+use crate::diff::{Comparison, compare_for_similarity};
 use crate::normalize::{Profile, Token, Tokenized};
 
 use crate::source::Document;
@@ -722,7 +722,7 @@ fn verify_near_duplicate(
     if count < fewer.saturating_sub(PARAGRAPH_K * edits).max(1) {
         return None;
     }
-    let c = compare(
+    let c = compare_for_similarity(
         &docs[d].text[pa.range.clone()],
         &docs[e].text[pb.range.clone()],
         profile,
@@ -970,7 +970,7 @@ fn verify_passage(
     if chars < min_chars(xa, opts) {
         return None;
     }
-    let c = compare(xa, xb, profile).shifted(ra.start, rb.start);
+    let c = compare_for_similarity(xa, xb, profile).shifted(ra.start, rb.start);
     let similarity = c.similarity();
     (similarity >= opts.threshold).then(|| Finding {
         kind: FindingKind::SharedPassage,
