@@ -217,6 +217,15 @@ pub fn is_word_char(c: char) -> bool {
 
 /// Punctuation and symbols (Unicode general categories P and S).
 pub fn is_punctuation(c: char) -> bool {
+    // Fast paths for what texts are mostly made of (classification asks for every character
+    // around every variant): ASCII, where P and S are exactly the ASCII punctuation, and the
+    // unified ideographs, which are letters.
+    if c.is_ascii() {
+        return c.is_ascii_punctuation();
+    }
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return false;
+    }
     matches!(
         c.general_category_group(),
         GeneralCategoryGroup::Punctuation | GeneralCategoryGroup::Symbol
@@ -226,7 +235,10 @@ pub fn is_punctuation(c: char) -> bool {
 /// A digit of any script, or a Chinese numeral (full-width digits included).
 pub fn is_numeral(c: char) -> bool {
     let c = fold_width(c);
-    c.is_numeric() || CJK_NUMERALS.contains(c)
+    if c.is_ascii() {
+        return c.is_ascii_digit();
+    }
+    CJK_NUMERALS.contains(c) || c.is_numeric()
 }
 
 /// Words that contain a numeral character but are not numbers (`一定` "certainly", `统一`
@@ -262,6 +274,9 @@ const ALWAYS_NUMBERS: &str = "〇零两壹贰叁肆伍陆柒捌玖拾佰仟";
 /// A digit of any script (full width included), not a Chinese numeral.
 pub fn is_digit(c: char) -> bool {
     let c = fold_width(c);
+    if c.is_ascii() {
+        return c.is_ascii_digit();
+    }
     c.is_numeric() && !CJK_NUMERALS.contains(c)
 }
 
@@ -538,6 +553,23 @@ pub(crate) fn rules() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_paths_agree_with_the_general_categories() {
+        for c in (0u32..0x3_0000).filter_map(char::from_u32) {
+            let slow = matches!(
+                c.general_category_group(),
+                GeneralCategoryGroup::Punctuation | GeneralCategoryGroup::Symbol
+            );
+            assert_eq!(is_punctuation(c), slow, "{c:?}");
+            let folded = fold_width(c);
+            assert_eq!(
+                is_numeral(c),
+                folded.is_numeric() || CJK_NUMERALS.contains(folded),
+                "{c:?}"
+            );
+        }
+    }
 
     #[test]
     fn classes_of_the_corpus_characters() {
