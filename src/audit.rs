@@ -45,12 +45,12 @@ pub struct Audit<'c> {
 
 impl Audit<'_> {
     /// The pair as a [`Diff`] of its two documents.
-    pub fn diff(&self, p: &Pair) -> Diff<'_> {
+    pub fn diff<'a>(&'a self, p: &'a Pair) -> Diff<'a> {
         Diff {
             a: self.corpus.doc(p.base),
             b: self.corpus.doc(p.other),
             profile: self.corpus.profile(),
-            comparison: p.comparison.clone(),
+            comparison: std::borrow::Cow::Borrowed(&p.comparison),
         }
     }
 }

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diff::{Comparison, compare_tokenized};
+use crate::diff::{Comparison, compare_with};
 use crate::normalize::{Profile, Tokenized};
 use crate::source::{Document, ReadOptions, SourceError};
 
@@ -338,26 +338,20 @@ impl Corpus {
 
     /// Compares two whole documents of the corpus (edits from `a` to `b`).
     pub fn compare(&self, a: DocId, b: DocId) -> Comparison {
-        self.counters.comparisons.fetch_add(1, Ordering::Relaxed);
-        compare_tokenized(
-            &self.docs[a].text,
-            self.tokenized(a),
-            &self.docs[b].text,
-            self.tokenized(b),
-        )
+        self.compare_with(a, b, true)
     }
 
     /// Compares two whole documents without the exact distances of the CERs, which
     /// [`Corpus::exact_distances`] computes afterwards (for running that pass beside other
     /// work). Counted as a comparison.
     pub(crate) fn compare_inexact(&self, a: DocId, b: DocId) -> Comparison {
+        self.compare_with(a, b, false)
+    }
+
+    fn compare_with(&self, a: DocId, b: DocId, exact: bool) -> Comparison {
         self.counters.comparisons.fetch_add(1, Ordering::Relaxed);
-        crate::diff::compare_tokenized_inexact(
-            &self.docs[a].text,
-            self.tokenized(a),
-            &self.docs[b].text,
-            self.tokenized(b),
-        )
+        let (ta, tb) = (self.tokenized(a), self.tokenized(b));
+        compare_with(&self.docs[a].text, ta, &self.docs[b].text, tb, exact)
     }
 
     /// The exact distances of a comparison of `a` with `b` made by [`Corpus::compare_inexact`].

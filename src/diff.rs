@@ -69,13 +69,14 @@ impl Edit {
 }
 
 /// The result of comparing two witnesses: a [`Comparison`] of their texts, with the
-/// documents it refers to (so positions can be reported).
+/// documents it refers to (so positions can be reported). The comparison is owned, or
+/// borrowed from where it was made once (an audit's pairs): reports never copy it.
 #[derive(Debug, Clone)]
 pub struct Diff<'d> {
     pub a: &'d Document,
     pub b: &'d Document,
     pub profile: Profile,
-    pub comparison: Comparison,
+    pub comparison: std::borrow::Cow<'d, Comparison>,
 }
 
 impl std::ops::Deref for Diff<'_> {
@@ -236,6 +237,18 @@ impl Comparison {
         )
     }
 
+    /// Counts the variants of `kinds` (cosmetic kinds a user wants to see as changes, such as
+    /// `script`) as substantive.
+    pub fn count_as_substantive(&mut self, kinds: &[Kind]) {
+        for e in &mut self.edits {
+            if let Change::Variant(c) = &mut e.change
+                && kinds.contains(&c.kind)
+            {
+                *c = c.as_substantive();
+            }
+        }
+    }
+
     /// Shifts every edit by the offsets of the compared texts in larger ones.
     pub fn shifted(mut self, a_offset: usize, b_offset: usize) -> Comparison {
         for e in &mut self.edits {
@@ -315,7 +328,7 @@ pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d
         a,
         b,
         profile: opts.profile,
-        comparison: compare(&a.text, &b.text, opts.profile),
+        comparison: std::borrow::Cow::Owned(compare(&a.text, &b.text, opts.profile)),
     }
 }
 
@@ -335,17 +348,6 @@ pub fn compare_tokenized(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Co
     compare_with(a, ta, b, tb, true)
 }
 
-/// Compares two texts already read, leaving the exact distances of the CERs to
-/// [`Comparison::exact_distances`] (so that the caller can run that pass beside other work).
-pub(crate) fn compare_tokenized_inexact(
-    a: &str,
-    ta: &Tokenized,
-    b: &str,
-    tb: &Tokenized,
-) -> Comparison {
-    compare_with(a, ta, b, tb, false)
-}
-
 /// Compares two texts for their edits and similarity only, as a scan does for its hundreds of
 /// candidate passages: the exact Levenshtein pass of the CERs is skipped (`exact_distance` is
 /// `None` and the aligned figure is the alignment's cost).
@@ -359,7 +361,15 @@ pub fn compare_for_similarity(a: &str, b: &str, profile: Profile) -> Comparison 
     )
 }
 
-fn compare_with(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized, exact: bool) -> Comparison {
+/// Compares two texts already read; `exact` computes the exact distances of the CERs too
+/// (else [`Comparison::exact_distances`] can, later).
+pub(crate) fn compare_with(
+    a: &str,
+    ta: &Tokenized,
+    b: &str,
+    tb: &Tokenized,
+    exact: bool,
+) -> Comparison {
     let mut interner = HashMap::new();
     let ids_a = token_ids(ta, &mut interner);
     let ids_b = token_ids(tb, &mut interner);

@@ -92,6 +92,13 @@ impl Repo {
         )
     }
 
+    /// `verify`'s report of a damaged ledger (exit 1 is asserted).
+    fn damaged(&self) -> String {
+        let (code, msg) = self.verify();
+        assert_eq!(code, 1, "{msg}");
+        msg
+    }
+
     fn bin() -> PathBuf {
         assert_cmd::cargo::cargo_bin!().to_path_buf()
     }
@@ -279,8 +286,7 @@ fn crash_mid_append_is_repaired_and_recorded() {
         .failure();
     let torn = repo.log();
     assert_eq!(torn.len(), before.len() + 40);
-    let (code, msg) = repo.verify();
-    assert_eq!(code, 1);
+    let msg = repo.damaged();
     assert_eq!(
         msg,
         "ledger damaged: the last line is torn (40 bytes after record 1, an interrupted append); the next append cuts it off and records the repair\n"
@@ -382,8 +388,7 @@ fn tampering_is_named_exactly() {
     let mut lines = original.clone();
     lines[2] = lines[2].replace("note 0", "note 9");
     repo.write_lines(&lines);
-    let (code, msg) = repo.verify();
-    assert_eq!(code, 1);
+    let msg = repo.damaged();
     assert!(
         msg.starts_with("ledger damaged: record 3 (line 4) names "),
         "{msg}"
@@ -397,8 +402,7 @@ fn tampering_is_named_exactly() {
     let mut lines = original.clone();
     lines[4] = lines[4].replace("note 2", "note 7");
     repo.write_lines(&lines);
-    let (code, msg) = repo.verify();
-    assert_eq!(code, 1);
+    let msg = repo.damaged();
     assert!(
         msg.starts_with("ledger damaged: record 4 differs from the one the checkpoint recorded"),
         "{msg}"
@@ -450,8 +454,7 @@ fn tampering_is_named_exactly() {
         .find(|p| std::fs::metadata(p).unwrap().len() == 20753)
         .unwrap();
     std::fs::write(victim, "swapped").unwrap();
-    let (code, msg) = repo.verify();
-    assert_eq!(code, 1);
+    let msg = repo.damaged();
     assert!(
         msg.starts_with("ledger damaged: record 0: the stored object for 000_3eb5e8de57179c45.txt should have sha256 9d94ffd0"),
         "{msg}"
@@ -737,8 +740,7 @@ fn hand_edited_fields_are_named_never_a_panic() {
             note.stderr(predicate::str::contains(&line));
         }
         assert_eq!(repo.log(), damaged, "nothing written");
-        let (code, msg) = repo.verify();
-        assert_eq!(code, 1, "{msg}");
+        let msg = repo.damaged();
         assert!(
             msg.starts_with(&format!("ledger damaged: line {}: {message}", i + 1)),
             "{msg}"
@@ -767,8 +769,7 @@ fn hand_edited_fields_are_named_never_a_panic() {
         .assert()
         .code(1);
     // …but the edit broke the chain, and `verify` says where.
-    let (code, msg) = repo.verify();
-    assert_eq!(code, 1);
+    let msg = repo.damaged();
     assert!(
         msg.starts_with("ledger damaged: record 2 (line 3) names "),
         "{msg}"
@@ -856,8 +857,7 @@ fn a_first_append_cut_before_its_checkpoint_is_recorded_as_an_incident() {
     repo.run(&["note", "first"]).assert().code(0);
     // As if the process died between writing the log and writing the checkpoint.
     std::fs::remove_file(repo.path().join(".witness/checkpoint.json")).unwrap();
-    let (code, msg) = repo.verify();
-    assert_eq!(code, 1);
+    let msg = repo.damaged();
     assert!(
         msg.contains("the checkpoint (.witness/checkpoint.json) is missing"),
         "{msg}"
@@ -1045,8 +1045,7 @@ fn every_reader_agrees_on_a_crlf_line_and_a_torn_multibyte_tail() {
                 "ledger.jsonl line 1: not in canonical form",
             ));
     }
-    let (code, msg) = repo.verify();
-    assert_eq!(code, 1);
+    let msg = repo.damaged();
     assert!(
         msg.contains("line 1 (record 0) is not in canonical form"),
         "{msg}"

@@ -9,9 +9,9 @@ use rayon::prelude::*;
 use witness::report::cer::{CerRun, Pair};
 use witness::report::{self, TextOptions};
 use witness::{
-    Change, Class, Corpus, DiffOptions, Document, FailOn, Files, FindingKind, Kind, LedgerError,
-    Measure, Mode, PairingError, Profile, ReadOptions, ScanOptions, Skipped, SourceError, diff,
-    measure, pair_paths, scan,
+    Class, Corpus, DiffOptions, Document, FailOn, Files, FindingKind, Kind, LedgerError, Measure,
+    Mode, PairingError, Profile, ReadOptions, ScanOptions, Skipped, SourceError, diff, measure,
+    pair_paths, scan,
 };
 
 mod ledger;
@@ -268,33 +268,24 @@ trait Named: Copy + Send + Sync + 'static {
     fn name(self) -> &'static str;
 }
 
-impl Named for Profile {
-    const ALL: &'static [Profile] = &Profile::ALL;
-    fn name(self) -> &'static str {
-        Profile::name(self)
-    }
+/// `Named` for library enums: the values the command line accepts, and their names.
+macro_rules! named {
+    ($($t:ty => $all:expr),* $(,)?) => {$(
+        impl Named for $t {
+            const ALL: &'static [$t] = &$all;
+            fn name(self) -> &'static str {
+                <$t>::name(self)
+            }
+        }
+    )*};
 }
 
-impl Named for Kind {
-    const ALL: &'static [Kind] = &Kind::COSMETIC;
-    fn name(self) -> &'static str {
-        Kind::name(self)
-    }
-}
-
-impl Named for FailOn {
-    const ALL: &'static [FailOn] = &FailOn::ALL;
-    fn name(self) -> &'static str {
-        FailOn::name(self)
-    }
-}
-
-impl Named for FindingKind {
-    const ALL: &'static [FindingKind] = &FindingKind::ALL;
-    fn name(self) -> &'static str {
-        FindingKind::name(self)
-    }
-}
+named!(
+    Profile => Profile::ALL,
+    Kind => Kind::COSMETIC, // `--substantive` takes cosmetic kinds only
+    FailOn => FailOn::ALL,
+    FindingKind => FindingKind::ALL,
+);
 
 /// Parses one of `T::ALL` by name; `--help` lists the names.
 fn choice<T: Named>() -> impl clap::builder::TypedValueParser<Value = T> {
@@ -536,13 +527,9 @@ fn run_diff(args: DiffArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
             profile: args.profile,
         },
     );
-    for e in &mut d.comparison.edits {
-        if let Change::Variant(c) = &mut e.change
-            && args.substantive.contains(&c.kind)
-        {
-            *c = c.as_substantive();
-        }
-    }
+    d.comparison
+        .to_mut()
+        .count_as_substantive(&args.substantive);
     let color = args.input.color();
     let out = match args.format {
         Format::Text => report::text(
