@@ -9,6 +9,7 @@ use std::ops::Range;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::cause::{Causes, causes, single_look_alike};
 use crate::chars::{
     DASHES, DOUBLE_QUOTES, SINGLE_QUOTES, fold_loose, fold_width, is_bidi_control, is_cjk,
     is_layout_space, is_punctuation, is_unseen, is_word_char, read_numbers,
@@ -175,6 +176,8 @@ pub struct Classification {
     pub class: Class,
     /// How much it matters.
     pub severity: Severity,
+    /// For a substitution, why it may have happened (see [`crate::cause`]); empty otherwise.
+    pub causes: Causes,
 }
 
 impl Classification {
@@ -183,6 +186,7 @@ impl Classification {
             kind,
             class: kind.class(),
             severity,
+            causes: Causes::NONE,
         }
     }
 
@@ -349,7 +353,10 @@ pub fn classify(site: &Site) -> Classification {
     // An OCR look-alike inside a Latin word (`Pa1ace`, `[-local-]{+1ocal+}`) is a misread
     // letter, not a number.
     if is_lookalike(site) {
-        return Classification::of(Kind::Substitution, Severity::Medium);
+        return Classification {
+            causes: Causes::LOOK_ALIKE,
+            ..Classification::of(Kind::Substitution, Severity::Medium)
+        };
     }
     // AB read as BA, numbers included (`五十`/`十五`: high, the value changed).
     if la.len() >= 2 && same_letters(&la, &lb) {
@@ -363,14 +370,16 @@ pub fn classify(site: &Site) -> Classification {
     if !lb.is_empty() && is_dittography(site) {
         return Classification::of(Kind::Dittography, severity);
     }
-    let kind = if la.is_empty() {
-        Kind::Addition
+    if la.is_empty() {
+        Classification::of(Kind::Addition, severity)
     } else if lb.is_empty() {
-        Kind::Omission
+        Classification::of(Kind::Omission, severity)
     } else {
-        Kind::Substitution
-    };
-    Classification::of(kind, severity)
+        Classification {
+            causes: causes(&la, &lb),
+            ..Classification::of(Kind::Substitution, severity)
+        }
+    }
 }
 
 /// Letters that may come and go around a number without changing what the variant is about:
@@ -450,31 +459,8 @@ pub(crate) fn transposition(site: &Site) -> Classification {
     transposition_with(site, severity)
 }
 
-/// Letters and digits that OCR confuses: `l`, `I`, `i` and `|` for `1`, `O`, `o`, `D` and
-/// `Q` for `0`, `S`/`s` for `5`, `B` for `8`, `Z`/`z` for `2`, `g`/`q` for `9`, `G`/`b`
-/// for `6`.
-pub const LOOKALIKES: &[(char, char)] = &[
-    ('l', '1'),
-    ('I', '1'),
-    ('i', '1'),
-    ('|', '1'),
-    ('O', '0'),
-    ('o', '0'),
-    ('D', '0'),
-    ('Q', '0'),
-    ('S', '5'),
-    ('s', '5'),
-    ('B', '8'),
-    ('Z', '2'),
-    ('z', '2'),
-    ('g', '9'),
-    ('q', '9'),
-    ('G', '6'),
-    ('b', '6'),
-];
-
 /// True when the Latin words around the two readings have the same length and differ only
-/// in [`LOOKALIKES`] (`Pa1ace`/`Palace`, `1ocal`/`local`, `wil1`/`will`): an OCR misreading
+/// in OCR confusions ([`crate::cause::single_look_alike`]: `Pa1ace`/`Palace`, `1ocal`/`local`, `wil1`/`will`): an OCR misreading
 /// of a letter, not a changed number.
 fn is_lookalike(site: &Site) -> bool {
     const REACH: usize = 64;
@@ -496,7 +482,7 @@ fn is_lookalike(site: &Site) -> bool {
         && x != y
         && x.iter()
             .zip(&y)
-            .all(|(&p, &q)| p == q || LOOKALIKES.contains(&(p, q)) || LOOKALIKES.contains(&(q, p)))
+            .all(|(&p, &q)| p == q || single_look_alike(p, q))
 }
 
 /// How much text a reading carries: 1 per ideograph (or other character of a script written
@@ -876,9 +862,10 @@ mod tests {
             ("the [OECD] said", "the [0ECD] said"),
             ("[Sino]-", "[5ino]-"),
         ] {
+            let v = verdict(a, b);
             assert_eq!(
-                verdict(a, b),
-                Classification::of(Kind::Substitution, Severity::Medium),
+                (v.kind, v.severity, v.causes.label()),
+                (Kind::Substitution, Severity::Medium, "look_alike".to_string()),
                 "{a} / {b}"
             );
         }

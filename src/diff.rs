@@ -550,9 +550,12 @@ fn trim(text: &str, range: Range<usize>) -> Range<usize> {
 /// substitutions or numerals that swap) into one transposition. Layout edits between the two
 /// changes do not keep them apart: `年五⏎十` read as `年十⏎五` is one transposition, whether
 /// the line break moved with the numerals (an omission, two layout edits, an addition) or
-/// not (two numerals).
+/// not (two numerals). Two substitutions swap only across at most two characters
+/// (`互尊互信`/`互信互尊`), and no transposition spans a sentence end: two words exchanged
+/// between two sentences are two substitutions.
 fn merge(edits: Vec<Edit>, a: &str, b: &str) -> Vec<Edit> {
     const TRANSPOSE_MAX_BETWEEN: usize = 8;
+    const SWAP_MAX_BETWEEN: usize = 2;
     let movable = |k: Kind| {
         matches!(
             k,
@@ -584,7 +587,14 @@ fn merge(edits: Vec<Edit>, a: &str, b: &str) -> Vec<Edit> {
             if let Some(first) = i.checked_sub(1).map(|j| &out[j])
                 && let Change::Variant(x) = first.change
                 && movable(x.kind)
-                && a[first.a.end..e.a.start].chars().count() <= TRANSPOSE_MAX_BETWEEN
+                && let between = &a[first.a.end..e.a.start]
+                && between.chars().count()
+                    <= if x.kind == Kind::Substitution && y.kind == Kind::Substitution {
+                        SWAP_MAX_BETWEEN
+                    } else {
+                        TRANSPOSE_MAX_BETWEEN
+                    }
+                && !between.chars().any(crate::chars::ends_sentence)
             {
                 let (ra, rb) = (first.a.start..e.a.end, first.b.start..e.b.end);
                 if anagrams(&a[ra.clone()], &b[rb.clone()]) {

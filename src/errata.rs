@@ -16,6 +16,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
+use crate::cause::Causes;
 use crate::chars::{is_cjk, is_punctuation};
 use crate::classify::{Class, Kind};
 use crate::corpus::{Corpus, DocId};
@@ -89,6 +90,8 @@ pub struct Entry {
     /// The variant kind (`omission`, `dittography`…) or internal problem (`repeated_block`,
     /// `unbalanced`, `broken_off`).
     pub kind: String,
+    /// For a substitution, why it may have happened (see [`crate::cause`]).
+    pub causes: Causes,
     /// What the evidence concludes.
     pub verdict: Verdict,
     /// How sure that is.
@@ -233,9 +236,11 @@ fn collation_entries(cx: &Context) -> Vec<Entry> {
     for &Reference { doc: r, comparison } in cx.references {
         let reference = cx.corpus.doc(r);
         for e in &comparison.edits {
-            let kind = match e.change {
-                Change::Variant(v) if v.class == Class::Substantive => v.kind.name().to_string(),
-                Change::Block => "block".to_string(),
+            let (kind, causes) = match e.change {
+                Change::Variant(v) if v.class == Class::Substantive => {
+                    (v.kind.name().to_string(), v.causes)
+                }
+                Change::Block => ("block".to_string(), Causes::NONE),
                 _ => continue,
             };
             let evidence = Evidence {
@@ -252,6 +257,7 @@ fn collation_entries(cx: &Context) -> Vec<Entry> {
                     found: target.text[e.b.clone()].to_string(),
                     proposed: Some(reference.text[e.a.clone()].to_string()),
                     kind,
+                    causes,
                     verdict: Verdict::Uncertain,
                     confidence: Confidence::Uncertain,
                     evidence: vec![evidence],
@@ -496,6 +502,7 @@ fn repeat_entries(cx: &Context, scanned: &Scan) -> Vec<Entry> {
                     proposed: Some(target.text[first.clone()].to_string()),
                     range: first.start..second.end,
                     kind: Kind::Dittography.name().to_string(),
+                    causes: Causes::NONE,
                     verdict: Verdict::Correct,
                     confidence: Confidence::Medium,
                     evidence: vec![internal(
@@ -511,6 +518,7 @@ fn repeat_entries(cx: &Context, scanned: &Scan) -> Vec<Entry> {
                     proposed: Some(String::new()),
                     range: second.clone(),
                     kind: "repeated_block".into(),
+                    causes: Causes::NONE,
                     verdict: Verdict::Correct,
                     confidence: Confidence::Medium,
                     evidence: vec![internal(
@@ -543,6 +551,7 @@ fn paragraph_entries(cx: &Context, paragraphs: &[Range<usize>]) -> Vec<Entry> {
                 found: target.text[pos..pos + c].to_string(),
                 proposed: None,
                 kind: "unbalanced".into(),
+                causes: Causes::NONE,
                 verdict: Verdict::Uncertain,
                 confidence: Confidence::Uncertain,
                 evidence: vec![internal(
@@ -563,6 +572,7 @@ fn paragraph_entries(cx: &Context, paragraphs: &[Range<usize>]) -> Vec<Entry> {
                 found: String::new(),
                 proposed: None,
                 kind: "broken_off".into(),
+                causes: Causes::NONE,
                 verdict: Verdict::Uncertain,
                 confidence: Confidence::Uncertain,
                 evidence: vec![internal(
@@ -634,6 +644,7 @@ fn enumeration_entries(id: DocId, target: &Document, paragraphs: &[Range<usize>]
                 found: target.text[markers[i].range.clone()].to_string(),
                 proposed: Some(proposed),
                 kind: Kind::Numeral.name().to_string(),
+                causes: Causes::NONE,
                 verdict: Verdict::Correct,
                 confidence: Confidence::Medium,
                 evidence: vec![Evidence {

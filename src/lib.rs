@@ -65,6 +65,7 @@
 #[doc(hidden)]
 pub mod align;
 pub mod audit;
+pub mod cause;
 #[doc(hidden)]
 pub mod chars;
 #[doc(hidden)]

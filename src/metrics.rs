@@ -174,6 +174,9 @@ pub struct Measure {
     /// (witness mode only).
     pub by_class: BTreeMap<Class, usize>,
     pub by_kind: BTreeMap<Kind, usize>,
+    /// Character distance of the substitutions by cause (`none`: no known cause; one with two
+    /// causes counts in both), witness mode only.
+    pub substitutions_by_cause: BTreeMap<&'static str, usize>,
     /// Character confusions `(ground truth, transcription)` → count; `""` for nothing.
     pub confusion: BTreeMap<(String, String), usize>,
 }
@@ -274,6 +277,7 @@ pub fn measure(gt: &Document, ocr: &Document, mode: Mode) -> Measure {
     let mut confusion = BTreeMap::new();
     let mut by_class = BTreeMap::new();
     let mut by_kind = BTreeMap::new();
+    let mut substitutions_by_cause = BTreeMap::new();
     // The witnesses' scripts, computed once if a variant needs them (`orthography`).
     let scripts = crate::orthography::Scripts::new();
     let (mut i, mut j) = (0, 0);
@@ -303,6 +307,9 @@ pub fn measure(gt: &Document, ocr: &Document, mode: Mode) -> Measure {
             let c = classify(&Site::new(&gt.text, ra, &ocr.text, rb).with_scripts(&scripts));
             *by_class.entry(c.class).or_insert(0) += cost;
             *by_kind.entry(c.kind).or_insert(0) += cost;
+            if c.kind == Kind::Substitution {
+                crate::report::count_causes(&mut substitutions_by_cause, c.causes, cost);
+            }
         }
     }
     Measure {
@@ -310,6 +317,7 @@ pub fn measure(gt: &Document, ocr: &Document, mode: Mode) -> Measure {
         words,
         by_class,
         by_kind,
+        substitutions_by_cause,
         confusion,
     }
 }

@@ -525,6 +525,11 @@ pub fn readings_kind(a: &[char], b: &[char], mut differ: impl FnMut() -> bool) -
     best
 }
 
+/// The traditional forms OpenCC gives for a simplified character (empty for others).
+pub(crate) fn traditional_forms(c: char) -> &'static [char] {
+    tables().st.get(&c).map_or(&[], Vec::as_slice)
+}
+
 /// Converts `text` to traditional characters with OpenCC's character table (the first
 /// candidate of each simplified character). A character-by-character conversion, without
 /// OpenCC's phrase tables: enough to build test witnesses.

@@ -454,7 +454,7 @@ fn scan_text_marks_file_names_and_quotes() {
         out.lines().skip(1).collect::<Vec<_>>(),
         [
             format!(
-                "  {name}  UTF-8 (no BOM), 237 bytes, sha256 {}",
+                "  {name}  UTF-8 (no BOM), 237 bytes, sha256 {}, simplified",
                 &sha(&dir
                     .path()
                     .join("s")

@@ -80,6 +80,18 @@ fn small_substantive_kinds() {
     );
 }
 
+/// Planted substitutions with a cause (homophone, near-homophone, look-alike in hanzi and in
+/// Latin OCR) and one without: each line says why, and the summary counts by cause.
+#[test]
+fn small_substitution_causes() {
+    small(
+        "small_substitution_causes",
+        "我们再次相聚。他们在会上签署了协议,这是第一步。吉祥如意,自己动手。坚持亲诚惠容。\nThe local people built a modern road.\n",
+        "我们在次相聚。他们再会上签署了协议,这四第一步。吉样如意,自已动手。坚持真诚惠容。\nThe 1ocal people built a rnodern road.\n",
+        &[],
+    );
+}
+
 #[test]
 fn small_latin_script() {
     small(

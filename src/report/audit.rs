@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::{TOOL, Tool, at, csp_hash, escape_markup as escape, html_quote, html_text, visible};
+use super::{
+    TOOL, Tool, at, csp_hash, escape_markup as escape, html_quote, html_text, kind_label, visible,
+};
 use crate::audit::{Audit, totals};
 use crate::classify::Class;
 use crate::corpus::Skipped;
@@ -332,7 +334,7 @@ fn inline_pair(h: &mut String, a: &Audit, p: &crate::audit::Pair) {
                     v.kind.name(),
                     p.base,
                     p.other,
-                    v.kind.name(),
+                    html_quote(&kind_label(v.kind.name(), v.causes)),
                     v.severity.name(),
                     at(d.a.position(e.a.start)),
                     at(d.b.position(e.b.start))

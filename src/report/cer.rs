@@ -111,6 +111,7 @@ fn pair_json(p: &Pair, top: usize) -> Value {
                 "cosmetic": part(Class::Cosmetic),
                 "substantive": part(Class::Substantive),
                 "by_kind": m.by_kind,
+                "substitutions_by_cause": m.substitutions_by_cause,
             }),
         );
     }
@@ -240,6 +241,13 @@ fn summary(m: &Measure) -> String {
             kinds(m, Class::Cosmetic),
             points(part(Class::Substantive), c.gt),
             kinds(m, Class::Substantive)
+        );
+    }
+    if !m.substitutions_by_cause.is_empty() {
+        let _ = write!(
+            s,
+            "\nsubstitution edits by cause: {}",
+            super::cause_counts(&m.substitutions_by_cause)
         );
     }
     let _ = write!(

@@ -7,8 +7,8 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::{
-    Contexts, ProfileJson, TOOL, Tool, VariantJson, WitnessJson, at, describe, inline, md, painter,
-    to_json, visible,
+    Contexts, ProfileJson, TOOL, Tool, VariantJson, WitnessJson, at, cause_counts, count_causes,
+    describe, inline, kind_label, md, painter, to_json, visible,
 };
 use crate::classify::{Class, Kind};
 use crate::diff::{Diff, Edit};
@@ -51,6 +51,12 @@ struct BlockTotals {
 struct Summary {
     by_kind: BTreeMap<Kind, usize>,
     by_class: BTreeMap<Class, usize>,
+    /// Substitutions by cause (`none`: no known cause); one with two causes counts in both.
+    substitutions_by_cause: BTreeMap<&'static str, usize>,
+    /// Counts by the class each variant was counted in (`--substantive` moves a cosmetic kind)
+    /// and kind: what the text summary lists under each class.
+    #[serde(skip)]
+    by_class_kind: BTreeMap<(Class, Kind), usize>,
     blocks: BTreeMap<&'static str, BlockTotals>,
     /// CER, blocks included: `distance / a_units`; exact unless `cer_exact` is false.
     cer: Rate,
@@ -104,9 +110,15 @@ fn block_sides<'d>(
 fn summary(d: &Diff) -> Summary {
     let mut by_kind = BTreeMap::new();
     let mut by_class = BTreeMap::from([(Class::Cosmetic, 0), (Class::Substantive, 0)]);
+    let mut by_class_kind = BTreeMap::new();
+    let mut substitutions_by_cause = BTreeMap::new();
     for (_, c) in d.variants() {
         *by_kind.entry(c.kind).or_insert(0) += 1;
         *by_class.entry(c.class).or_insert(0) += 1;
+        *by_class_kind.entry((c.class, c.kind)).or_insert(0) += 1;
+        if c.kind == Kind::Substitution {
+            count_causes(&mut substitutions_by_cause, c.causes, 1);
+        }
     }
     let mut blocks = BTreeMap::new();
     for side in ["a", "b"] {
@@ -130,6 +142,8 @@ fn summary(d: &Diff) -> Summary {
     Summary {
         by_kind,
         by_class,
+        substitutions_by_cause,
+        by_class_kind,
         blocks,
         cer: rate(d.cer()),
         cer_aligned: rate(d.cer_aligned()),
@@ -188,10 +202,10 @@ fn percent(rate: f64) -> String {
 }
 
 fn counts(s: &Summary, class: Class) -> String {
-    s.by_kind
+    s.by_class_kind
         .iter()
-        .filter(|(k, _)| k.class() == class)
-        .map(|(k, n)| format!("{} {n}", k.name()))
+        .filter(|((c, _), _)| *c == class)
+        .map(|((_, k), n)| format!("{} {n}", k.name()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -219,7 +233,7 @@ pub fn text(d: &Diff, opts: TextOptions) -> String {
             "a {:<7} b {:<7} {:<13} {:<6}",
             at(d.a.position(e.a.start)),
             at(d.b.position(e.b.start)),
-            c.kind.name(),
+            kind_label(c.kind.name(), c.causes),
             c.severity.name()
         );
         let head = if c.class == Class::Cosmetic && !c.kind.always_listed() {
@@ -276,6 +290,13 @@ fn text_summary(d: &Diff, all: bool) -> String {
         n(Class::Cosmetic),
         bracket(&counts(&s, Class::Cosmetic))
     );
+    if !s.substitutions_by_cause.is_empty() {
+        let _ = writeln!(
+            out,
+            "substitutions by cause: {}",
+            cause_counts(&s.substitutions_by_cause)
+        );
+    }
     let (ba, bb) = (&s.blocks["a"], &s.blocks["b"]);
     let _ = writeln!(
         out,
@@ -374,7 +395,7 @@ pub fn markdown(d: &Diff, all: bool) -> String {
             "| {} | {} | {} | {} | {} | {} | {}**{}**{} |",
             at(d.a.position(e.a.start)),
             at(d.b.position(e.b.start)),
-            c.kind.name(),
+            kind_label(c.kind.name(), c.causes),
             c.severity.name(),
             md(&d.a.text[e.a.clone()]),
             md(&d.b.text[e.b.clone()]),

@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{TOOL, Tool, WitnessJson, at, csv_field, line_marks, md, to_json, visible};
+use super::{TOOL, Tool, WitnessJson, at, csv_field, kind_label, line_marks, md, to_json, visible};
+use crate::cause::Causes;
 use crate::errata::{Confidence, Entry, Errata, Evidence, Supports, Verdict};
 use crate::source::Position;
 
@@ -27,6 +28,9 @@ struct EntryJson<'e> {
     found: &'e str,
     proposed: Option<&'e str>,
     kind: &'e str,
+    /// Substitutions only: why it may have happened (`[]`: no known cause).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    causes: Option<Causes>,
     verdict: Verdict,
     confidence: Confidence,
     evidence: Vec<EvidenceJson<'e>>,
@@ -87,6 +91,7 @@ pub(crate) fn tree<'e>(x: &'e Errata) -> ErrataJson<'e> {
                 found: &e.found,
                 proposed: e.proposed.as_deref(),
                 kind: &e.kind,
+                causes: (e.kind == "substitution").then_some(e.causes),
                 verdict: e.verdict,
                 confidence: e.confidence,
                 evidence: e.evidence.iter().map(|v| evidence_json(x, v)).collect(),
@@ -166,7 +171,7 @@ pub(crate) fn cells(x: &Errata, e: &Entry) -> [String; 6] {
         format!("{}:{} (byte {})", p.line, p.column, p.byte),
         short(&e.found, 40),
         should_read(e),
-        e.kind.clone(),
+        kind_label(&e.kind, e.causes),
         confidence(e.confidence).to_string(),
         evidence_sentence(x, e),
     ]
@@ -215,7 +220,7 @@ pub fn text(x: &Errata) -> String {
             out,
             "{} {:<13} {:<9} {} → {}\n    {}",
             at(t.position(e.range.start)),
-            e.kind,
+            kind_label(&e.kind, e.causes),
             confidence(e.confidence),
             visible(&short(&e.found, 40)),
             visible(&should_read(e)),

@@ -4,6 +4,7 @@
 //! JSON schemas are versioned (`witness/<report>/<major>`); [`diff`] writes `witness/diff/1`,
 //! [`scan`] writes `witness/scan/1`.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -11,9 +12,11 @@ use serde::Serialize;
 
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
+use crate::cause::{Cause, Causes};
 use crate::chars::{is_control, is_noncharacter, is_word_char, marker_name, needs_marker};
 use crate::classify::{Class, Classification, Kind, Severity};
 use crate::diff::Edit;
+use crate::orthography::{Script, script};
 use crate::segment;
 use crate::source::{Document, EncodingSource, Position};
 
@@ -57,6 +60,8 @@ pub(crate) struct WitnessJson<'d> {
     encoding_source: EncodingSource,
     bytes: usize,
     replaced: usize,
+    /// `simplified`, `traditional`, `mixed` or `n/a` (see [`crate::orthography::script`]).
+    script: Script,
 }
 
 impl<'d> WitnessJson<'d> {
@@ -70,6 +75,7 @@ impl<'d> WitnessJson<'d> {
             encoding_source: d.encoding_source,
             bytes: d.byte_len,
             replaced: d.replaced,
+            script: script(&d.text),
         }
     }
 }
@@ -92,6 +98,9 @@ pub(crate) struct VariantJson {
     kind: Kind,
     class: Class,
     severity: Severity,
+    /// Substitutions only: why it may have happened (`[]`: no known cause).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    causes: Option<Causes>,
     a: Reading,
     b: Reading,
     context: Context,
@@ -255,6 +264,37 @@ pub(crate) fn visible(s: &str) -> String {
     mark(&line_marks(s))
 }
 
+/// A variant's kind as human-facing reports name it: a substitution with its causes
+/// (`substitution (homophone)`).
+pub(crate) fn kind_label(kind: &str, causes: Causes) -> String {
+    if kind == Kind::Substitution.name() && !causes.is_empty() {
+        format!("{kind} ({})", causes.label())
+    } else {
+        kind.to_string()
+    }
+}
+
+/// Adds `n` to each cause of a substitution in `counts` (`none` when it has no known cause).
+pub(crate) fn count_causes(counts: &mut BTreeMap<&'static str, usize>, causes: Causes, n: usize) {
+    if causes.is_empty() {
+        *counts.entry("none").or_insert(0) += n;
+    }
+    for cause in causes.iter() {
+        *counts.entry(cause.name()).or_insert(0) += n;
+    }
+}
+
+/// Counts by cause as one line, in cause order, `none` last: `homophone 3, none 5`.
+pub(crate) fn cause_counts(counts: &BTreeMap<&'static str, usize>) -> String {
+    Cause::ALL
+        .iter()
+        .map(|c| c.name())
+        .chain(["none"])
+        .filter_map(|name| counts.get(name).map(|n| format!("{name} {n}")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) fn at(p: Position) -> String {
     format!("{}:{}", p.line, p.column)
 }
@@ -275,6 +315,10 @@ pub(crate) fn describe(doc: &Document) -> String {
     );
     if doc.replaced > 0 {
         let _ = write!(s, ", {} malformed sequences replaced", doc.replaced);
+    }
+    let script = script(&doc.text);
+    if script != Script::None {
+        let _ = write!(s, ", {}", script.name());
     }
     s
 }
@@ -304,6 +348,7 @@ impl VariantJson {
             kind: c.kind,
             class: c.class,
             severity: c.severity,
+            causes: (c.kind == Kind::Substitution).then_some(c.causes),
             a: reading(a, &e.a),
             b: reading(b, &e.b),
             context: contexts.around(&a.text, &e.a),
