@@ -213,6 +213,8 @@ pub const LATIN_LOOK_ALIKES: &[(char, char)] = &[
     ('v', 'y'),
     ('u', 'v'),
     ('.', ','),
+    ('§', 'S'),
+    ('§', '8'),
 ];
 
 /// Pairs of letters that OCR engines read as one letter, and the reverse.
@@ -239,7 +241,7 @@ fn latin_look_alike(a: &[char], b: &[char]) -> bool {
     if a == b || a.len() > MAX || b.len() > MAX {
         return false;
     }
-    let latin = |s: &[char]| s.iter().all(|c| c.is_ascii_graphic());
+    let latin = |s: &[char]| s.iter().all(|c| c.is_ascii_graphic() || *c == '§');
     if !latin(a) || !latin(b) {
         return false;
     }

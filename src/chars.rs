@@ -169,16 +169,23 @@ pub fn is_noncharacter(c: char) -> bool {
 }
 
 /// A character no human-facing report writes raw: invisible or format ([`INVISIBLE`]),
-/// control ([`is_control`]), or noncharacter ([`is_noncharacter`]). Reports show it as a
-/// marker (`⟨U+202E⟩`, or a badge in HTML).
+/// control ([`is_control`]), noncharacter ([`is_noncharacter`]), or private use (MUFI's
+/// ligatures and abbreviation marks in OCR ground truth: a terminal without the font shows
+/// nothing, and `[--]{+ſich+}` reads as an addition). Reports show it as a marker
+/// (`⟨U+E4E1⟩`, or a badge in HTML).
 pub fn needs_marker(c: char) -> bool {
     // Called on every character of every document an HTML report writes: ASCII and Latin-1
     // letters answer at once.
     match c as u32 {
         0..0xA0 => is_control(c),
         0xA0..0xAD => false,
-        _ => is_invisible(c) || is_noncharacter(c),
+        _ => is_invisible(c) || is_noncharacter(c) || is_private_use(c),
     }
+}
+
+/// A private-use code point (U+E000–U+F8FF, planes 15 and 16).
+pub fn is_private_use(c: char) -> bool {
+    matches!(c as u32, 0xE000..=0xF8FF | 0xF_0000..=0xF_FFFD | 0x10_0000..=0x10_FFFD)
 }
 
 /// The name shown for a character that [`needs_marker`]: its Unicode name for the invisible
@@ -198,6 +205,7 @@ pub fn marker_name(c: char) -> &'static str {
         '\u{85}' => "NEXT LINE",
         '\u{9B}' => "CONTROL SEQUENCE INTRODUCER",
         c if is_noncharacter(c) => "NONCHARACTER",
+        c if is_private_use(c) => "PRIVATE USE",
         c if (c as u32) < 0x80 => "CONTROL CHARACTER",
         c if (c as u32) < 0xA0 => "C1 CONTROL CHARACTER",
         _ => "CHARACTER",
@@ -613,7 +621,7 @@ mod tests {
             assert_eq!(invisible_name(c), scan, "{c:?}");
             assert_eq!(
                 needs_marker(c),
-                is_control(c) || scan.is_some() || is_noncharacter(c),
+                is_control(c) || scan.is_some() || is_noncharacter(c) || is_private_use(c),
                 "{c:?}"
             );
         }

@@ -331,8 +331,9 @@ pub fn classify(site: &Site) -> Classification {
         } else {
             Kind::Punctuation
         };
-        // A decimal point added or dropped between digits changes a value (`3.5`/`35`).
-        if kind == Kind::Punctuation && changes_a_number(site) {
+        // A decimal point added or dropped between digits changes a value (`3.5`/`35`); a
+        // full stop after a number (`16.⏎`/`16⏎`) does not.
+        if kind == Kind::Punctuation && splits_digits(site) && changes_a_number(site) {
             return Classification::of(Kind::Numeral, Severity::High);
         }
         return cosmetic(kind);
@@ -344,6 +345,11 @@ pub fn classify(site: &Site) -> Classification {
         .or_else(|| readings_kind(&la, &lb, || site.scripts_differ()))
     {
         return cosmetic(kind);
+    }
+    // Compatibility forms are one spelling written another way: ligatures (`ﬀ`/`ff`), the
+    // long s (`ſ`/`s`), superscript digits. (Radicals decompose too; decided just above.)
+    if fa.iter().copied().nfkc().eq(fb.iter().copied().nfkc()) {
+        return cosmetic(Kind::Normalization);
     }
     let severity = if weight(site.a_reading()).max(weight(site.b_reading())) >= LONG_VARIANT {
         Severity::High
@@ -357,6 +363,27 @@ pub fn classify(site: &Site) -> Classification {
             causes: Causes::LOOK_ALIKE,
             ..Classification::of(Kind::Substitution, Severity::Medium)
         };
+    }
+    // A mark read as a letter or a digit (`§`/`8`, `§`/`S`, `side`/`—`): one reading is
+    // only marks, none of them in the other reading.
+    let marks_only = |l: &[char], own: &[char], other: &[char]| {
+        l.is_empty() && !own.is_empty() && own.iter().all(|c| !other.contains(c))
+    };
+    if !na.is_empty() && !nb.is_empty() && (marks_only(&la, &fa, &fb) || marks_only(&lb, &fb, &fa))
+    {
+        return Classification {
+            causes: causes(&fa, &fb),
+            ..Classification::of(Kind::Substitution, severity)
+        };
+    }
+    // One letter in another case (`c`/`C`): a substitution, never a copy of the next word.
+    if la.len() == lb.len()
+        && la
+            .iter()
+            .zip(&lb)
+            .all(|(x, y)| x.to_lowercase().eq(y.to_lowercase()))
+    {
+        return Classification::of(Kind::Substitution, severity);
     }
     // AB read as BA, numbers included (`五十`/`十五`: high, the value changed).
     if la.len() >= 2 && same_letters(&la, &lb) {
@@ -382,29 +409,56 @@ pub fn classify(site: &Site) -> Classification {
     }
 }
 
+/// True when `reading` is only a number (not the article `一`) followed by a unit or a
+/// measure word ([`crate::chars::NUMBER_UNITS`]).
+fn counts_something(reading: &str, after: &str) -> bool {
+    let mut r = reading.chars().filter(|c| !c.is_whitespace()).peekable();
+    let first = r.peek().copied();
+    let numeral_only = r.all(crate::chars::is_numeral);
+    let next = after.chars().find(|c| !is_layout_space(*c));
+    numeral_only
+        && first.is_some_and(|c| c != '一')
+        && next.is_some_and(|n| crate::chars::NUMBER_UNITS.contains(n))
+}
+
+/// True when a reading that is only `.` or `,` sits between two digits of its text (a decimal
+/// point or a thousands separator), or an empty reading sits between two digits.
+fn splits_digits(site: &Site) -> bool {
+    let between = |text: &str, (s, e): (usize, usize)| {
+        let keep = |c: &char| !is_layout_space(*c);
+        let before = text[..s].chars().rev().find(keep);
+        let after = text[e..].chars().find(keep);
+        before.is_some_and(crate::chars::is_digit) && after.is_some_and(crate::chars::is_digit)
+    };
+    between(site.a_text, site.a) || between(site.b_text, site.b)
+}
+
 /// Letters that may come and go around a number without changing what the variant is about:
 /// the enumeration marker `是` (`五要`/`二是要`) and the ordinal prefix `第` (`第三`/`四`).
 const NUMBER_MARKERS: &[char] = &['是', '第'];
 
 /// True when the variant changes the value of a number (see [`crate::chars::read_numbers`]
-/// for what a number is): the numbers the two readings touch differ, and the rest of the
-/// readings is the same, but for enumeration and ordinal markers ([`NUMBER_MARKERS`]), or,
-/// when both readings carry a number, for at most two letters (`5%左右`/`4%`). A rewritten
-/// clause that happens to have a number in it is a substitution, omission or addition, and so
-/// is `一` added or dropped where the other reading has no number (the article: `这是一个`/
-/// `这是个`).
+/// for what a number is): both readings touch a number, the numbers differ, and the rest of
+/// the readings is the same, but for enumeration and ordinal markers ([`NUMBER_MARKERS`]), or
+/// for at most two letters (`5%左右`/`4%`). A rewritten clause that happens to have a number
+/// in it is a substitution, omission or addition, and so is a number added or dropped where
+/// the other reading has none (`这是一个`/`这是个`, a footnote mark `[22]`).
 fn changes_a_number(site: &Site) -> bool {
     let x = read_numbers(site.a_text, site.a.0..site.a.1);
     let y = read_numbers(site.b_text, site.b.0..site.b.1);
     if x.values == y.values {
         return false;
     }
-    // `一` added or dropped before a measure word is the article: `是一个`/`是个`.
-    let article = |r: &str| r.chars().filter(|c| !c.is_whitespace()).eq(['一']);
-    if (x.values.is_empty() && article(site.b_reading()))
-        || (y.values.is_empty() && article(site.a_reading()))
-    {
-        return false;
+    // A number where the other reading has none changes a value when it counts something
+    // (`有三个问题`/`有个问题`); otherwise it was added or dropped (a footnote mark `[22]`,
+    // OCR debris, the article `一` of `这是一个`/`这是个`): an addition or omission.
+    if x.values.is_empty() || y.values.is_empty() {
+        let (text, (s, e)) = if x.values.is_empty() {
+            (site.b_text, site.b)
+        } else {
+            (site.a_text, site.a)
+        };
+        return counts_something(&text[s..e], &text[e..]);
     }
     let strip = |r: &[char]| -> Vec<char> {
         r.iter()
@@ -412,10 +466,7 @@ fn changes_a_number(site: &Site) -> bool {
             .filter(|c| !NUMBER_MARKERS.contains(c))
             .collect()
     };
-    if strip(&x.rest) == strip(&y.rest) {
-        return true;
-    }
-    !x.values.is_empty() && !y.values.is_empty() && letters_apart(&x.rest, &y.rest) <= 2
+    strip(&x.rest) == strip(&y.rest) || letters_apart(&x.rest, &y.rest) <= 2
 }
 
 /// How many letters the two lists do not share (size of the multiset symmetric difference).
@@ -590,6 +641,7 @@ fn is_dittography(site: &Site) -> bool {
     let (w, s, t) = window(site.b_text, site.b, 2 * (r + EXTRA) + 1);
     let (aw, as_, at) = window(site.a_text, site.a, 2 * (r + EXTRA) + 1);
     let punct: Vec<bool> = w.iter().map(|&c| is_punctuation(c)).collect();
+    // Repeated digits are how numbers are written (`22`, `1100`), never a copy.
     for l in 1..=r + EXTRA {
         // A doubled word read as another doubled word (`淼淼`/`渺渺`): A's reading lies in a
         // doubling of the same length, so B copies nothing A lacks; a substitution.
@@ -606,6 +658,7 @@ fn is_dittography(site: &Site) -> bool {
                 if (g == 0 || punct[p + l])
                     && unit == &w[p + l + g..p + span]
                     && punct[p..p + l].contains(&false)
+                    && !unit.iter().all(|&c| crate::chars::is_digit(c))
                     && !has_doubling(&aw, unit)
                 {
                     return true;
@@ -695,6 +748,37 @@ mod tests {
         let strip = |s: &str| s.replace(['[', ']'], "");
         let (ta, tb) = (strip(a), strip(b));
         classify(&Site::new(&ta, range(a), &tb, range(b)))
+    }
+
+    /// Patterns met on real OCR ground truth and editions (dinglehopper's test data, two
+    /// editions of the 道德經): each was misclassified before.
+    #[test]
+    fn real_material_patterns() {
+        let table = [
+            // A ligature or the long s against the letters: compatibility, cosmetic.
+            (
+                "Leibes⸗[Straﬀe] auf",
+                "Leibes⸗[Straffe] auf",
+                Kind::Normalization,
+            ),
+            ("[ﬁne] day", "[fine] day", Kind::Normalization),
+            ("[ſo] große", "[so] große", Kind::Normalization),
+            // A mark read as a digit, a letter or a word: a substitution.
+            ("(eben [§] præced.", "(eben [8] præced.", Kind::Substitution),
+            ("(vid. [§].", "(vid. [S].", Kind::Substitution),
+            ("on one [side] for", "on one [—] for", Kind::Substitution),
+            // A full stop after a number is punctuation; a decimal point is not.
+            ("(§. 16[.]\neine", "(§. 16[]\neine", Kind::Punctuation),
+            ("增长3[.]5%", "增长3[]5%", Kind::Numeral),
+            // A number where the other text has none: added, unless it counts something.
+            ("澹兮[]，其若海", "澹兮[22]，其若海", Kind::Addition),
+            ("有[三]个问题", "有[]个问题", Kind::Numeral),
+            // A letter in another case is not a copy of the word before it.
+            ("l. 1. C. [c]. de", "l. 1. C. [C]. de", Kind::Substitution),
+        ];
+        for (a, b, want) in table {
+            assert_eq!(kind(a, b), want, "{a} / {b}");
+        }
     }
 
     /// Words that contain a numeral character, read as other words: never `numeral` (issue
@@ -865,7 +949,11 @@ mod tests {
             let v = verdict(a, b);
             assert_eq!(
                 (v.kind, v.severity, v.causes.label()),
-                (Kind::Substitution, Severity::Medium, "look_alike".to_string()),
+                (
+                    Kind::Substitution,
+                    Severity::Medium,
+                    "look_alike".to_string()
+                ),
                 "{a} / {b}"
             );
         }

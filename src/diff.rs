@@ -599,7 +599,18 @@ fn merge(edits: Vec<Edit>, a: &str, b: &str) -> Vec<Edit> {
                 let (ra, rb) = (first.a.start..e.a.end, first.b.start..e.b.end);
                 if anagrams(&a[ra.clone()], &b[rb.clone()]) {
                     let site = Site::new(a, ra.clone(), b, rb.clone());
-                    let change = Change::Variant(crate::classify::transposition(&site));
+                    // A word that moved across a mark is the mark that moved (`，焉`/`焉，`).
+                    let words = |s: &str| {
+                        s.chars()
+                            .filter(|&c| !c.is_whitespace() && !crate::chars::is_punctuation(c))
+                            .collect::<String>()
+                    };
+                    let change =
+                        Change::Variant(if words(&a[ra.clone()]) == words(&b[rb.clone()]) {
+                            crate::classify::classify(&site)
+                        } else {
+                            crate::classify::transposition(&site)
+                        });
                     out.truncate(i - 1);
                     out.push(Edit {
                         a: ra,
@@ -725,6 +736,26 @@ mod tests {
         let v: Vec<Kind> = d.variants().map(|(_, c)| c.kind).collect();
         assert_eq!(v, [Kind::Transposition]);
         assert_eq!(apply(&d), b.text);
+    }
+
+    /// A word that moved across a mark is the mark that moved (道德經, two editions); two
+    /// words exchanged between sentences are two substitutions.
+    #[test]
+    fn moved_marks_and_distant_swaps_are_not_transpositions() {
+        let (a, b) = (doc("信不足，焉有不信焉。"), doc("信不足焉，有不信焉。"));
+        let d = diff(&a, &b, &DiffOptions::default());
+        let v: Vec<(Kind, &str)> = d
+            .variants()
+            .map(|(e, c)| (c.kind, &a.text[e.a.clone()]))
+            .collect();
+        assert_eq!(v, [(Kind::Punctuation, "，焉")]);
+        let (a, b) = (doc("我们再次相聚。他们在会上"), doc("我们在次相聚。他们再会上"));
+        let d = diff(&a, &b, &DiffOptions::default());
+        let v: Vec<(Kind, &str)> = d
+            .variants()
+            .map(|(e, c)| (c.kind, &a.text[e.a.clone()]))
+            .collect();
+        assert_eq!(v, [(Kind::Substitution, "再"), (Kind::Substitution, "在")]);
     }
 
     #[test]
