@@ -57,6 +57,9 @@ pub enum Kind {
     Dittography,
     /// 倒: AB read as BA.
     Transposition,
+    /// 移: a passage carried to another place (a sentence or paragraph omitted here and the
+    /// same words added there). One variant with both places.
+    Move,
     /// A number or a Chinese numeral differs.
     Numeral,
 }
@@ -141,6 +144,7 @@ impl Kind {
             Kind::Addition => "addition",
             Kind::Dittography => "dittography",
             Kind::Transposition => "transposition",
+            Kind::Move => "move",
             Kind::Numeral => "numeral",
         }
     }
@@ -263,7 +267,7 @@ impl<'t> Site<'t> {
 
 /// Substantive variants of at least this weight are high severity: eight ideographs, or four
 /// words of a script written with spaces.
-const LONG_VARIANT: usize = 8;
+pub(crate) const LONG_VARIANT: usize = 8;
 /// Classifies the difference between the readings at `site`.
 ///
 /// Characters a reader cannot see (`chars::is_unseen`) are judged by what they are: when the
@@ -497,6 +501,12 @@ fn transposition_with(site: &Site, severity: Severity) -> Classification {
     Classification::of(Kind::Transposition, severity)
 }
 
+/// The classification of a passage that `diff` found omitted in one place and added in
+/// another: a move, medium (no words are lost; the order changed).
+pub(crate) fn moved() -> Classification {
+    Classification::of(Kind::Move, Severity::Medium)
+}
+
 /// The classification of two changes that `diff` joined into one transposition (`年五⏎十`
 /// read as `年十⏎五`): high when a number's value changed or the readings are long, else
 /// medium.
@@ -538,7 +548,7 @@ fn is_lookalike(site: &Site) -> bool {
 
 /// How much text a reading carries: 1 per ideograph (or other character of a script written
 /// without spaces), 2 per word of a script written with spaces; punctuation weighs nothing.
-fn weight(reading: &str) -> usize {
+pub(crate) fn weight(reading: &str) -> usize {
     let mut total = 0;
     let mut in_word = false;
     for c in reading.chars() {

@@ -57,9 +57,25 @@ pub struct Edit {
     pub a: Range<usize>,
     pub b: Range<usize>,
     pub change: Change,
+    /// For the two halves of a [`Kind::Move`]: where the passage stands in the other text
+    /// (in B for the half that omits it from A, in A for the half that adds it to B).
+    pub moved: Option<Range<usize>>,
 }
 
 impl Edit {
+    /// B's reading as reports show it: for a move, the passage's new place in B.
+    pub fn b_reading(&self) -> Range<usize> {
+        match (&self.moved, self.a.is_empty()) {
+            (Some(to), false) => to.clone(),
+            _ => self.b.clone(),
+        }
+    }
+
+    /// True for the half of a move that adds the passage to B: reported with the other half.
+    pub fn is_move_arrival(&self) -> bool {
+        self.moved.is_some() && self.a.is_empty()
+    }
+
     pub fn variant(&self) -> Option<Classification> {
         match self.change {
             Change::Variant(c) => Some(c),
@@ -197,10 +213,11 @@ impl Comparison {
         self.a_units - self.a_block_units
     }
 
-    /// Variants with their classification, in order.
+    /// Variants with their classification, in order; a move once, at its place in A.
     pub fn variants(&self) -> impl Iterator<Item = (&Edit, Classification)> {
         self.edits
             .iter()
+            .filter(|e| !e.is_move_arrival())
             .filter_map(|e| e.variant().map(|c| (e, c)))
     }
 
@@ -254,6 +271,10 @@ impl Comparison {
         for e in &mut self.edits {
             e.a = e.a.start + a_offset..e.a.end + a_offset;
             e.b = e.b.start + b_offset..e.b.end + b_offset;
+            if let Some(m) = &mut e.moved {
+                let by = if e.a.is_empty() { a_offset } else { b_offset };
+                *m = m.start + by..m.end + by;
+            }
         }
         self
     }
@@ -382,8 +403,9 @@ pub(crate) fn compare_with(
         edits: Vec::new(),
         scripts: Scripts::new(),
     };
-    let (mut distance, mut block_distance, mut a_block_units) = (0, 0, 0);
-    let (mut blocks_a, mut blocks_b) = (Vec::new(), Vec::new());
+    let mut distance = 0;
+    // Block changes: (byte range in A, in B, token range in A, in B).
+    let mut block_ops = Vec::new();
     for op in &ops {
         match op {
             Op::Equal { a: ia, b: ib, len } => {
@@ -411,12 +433,8 @@ pub(crate) fn compare_with(
                 let (ea, eb) = (end(ta, ra, sa), end(tb, rb, sb));
                 w.edit(sa..ea, sb..eb, *block);
                 if *block {
-                    blocks_a.push(ra.clone());
-                    blocks_b.push(rb.clone());
-                    let (ca, cb) = (clusters(ta, ra), clusters(tb, rb));
-                    block_distance += ca.max(cb);
-                    a_block_units += ca;
-                    distance += ca.max(cb);
+                    block_ops.push((sa..ea, sb..eb, ra.clone(), rb.clone()));
+                    distance += clusters(ta, ra).max(clusters(tb, rb));
                 } else {
                     distance += cluster_distance(ta.view_text(ra), tb.view_text(rb));
                 }
@@ -424,6 +442,28 @@ pub(crate) fn compare_with(
         }
     }
     w.gap(a.len(), b.len());
+    let edits = find_moves(merge(w.edits, a, b), a, b);
+    // A block that turned out to be a moved passage is a variant: the CERs count it outside
+    // blocks.
+    let moved = |bytes: &Range<usize>, side_a: bool| {
+        edits.iter().any(|e| {
+            let r = if side_a { &e.a } else { &e.b };
+            // Overlap, not containment: a moved paragraph slid to its paragraph's start.
+            e.moved.is_some() && !r.is_empty() && r.start < bytes.end && bytes.start < r.end
+        })
+    };
+    let (mut blocks_a, mut blocks_b) = (Vec::new(), Vec::new());
+    let (mut block_distance, mut a_block_units) = (0, 0);
+    for (bytes_a, bytes_b, ra, rb) in block_ops {
+        if moved(&bytes_a, true) || moved(&bytes_b, false) {
+            continue;
+        }
+        let (ca, cb) = (clusters(ta, &ra), clusters(tb, &rb));
+        block_distance += ca.max(cb);
+        a_block_units += ca;
+        blocks_a.push(ra);
+        blocks_b.push(rb);
+    }
     let aligned_bound = distance - block_distance;
     let (exact_distance, exact_aligned_distance) = if exact {
         exact_distances(ta, tb, (&blocks_a, &blocks_b), distance, aligned_bound)
@@ -431,7 +471,7 @@ pub(crate) fn compare_with(
         (None, aligned_bound)
     };
     Comparison {
-        edits: merge(w.edits, a, b),
+        edits,
         a_units: ta.clusters(),
         b_units: tb.clusters(),
         distance,
@@ -505,7 +545,12 @@ impl Walker<'_> {
                 &Site::new(self.a, a.clone(), self.b, b.clone()).with_scripts(&self.scripts),
             ))
         };
-        self.edits.push(Edit { a, b, change });
+        self.edits.push(Edit {
+            a,
+            b,
+            change,
+            moved: None,
+        });
     }
 
     /// What the profile dropped before the next units: whitespace, usually.
@@ -616,6 +661,7 @@ fn merge(edits: Vec<Edit>, a: &str, b: &str) -> Vec<Edit> {
                         a: ra,
                         b: rb,
                         change,
+                        moved: None,
                     });
                     continue;
                 }
@@ -624,6 +670,187 @@ fn merge(edits: Vec<Edit>, a: &str, b: &str) -> Vec<Edit> {
         out.push(e);
     }
     out
+}
+
+/// Pairs a passage omitted in one place with the same passage added in another: both halves
+/// become one [`Kind::Move`], each pointing at the other's place. The halves are omissions
+/// and additions, or blocks that only one witness carries (a long moved paragraph). The same
+/// passage means the same letters once marks, spaces, width and case are set aside, at least
+/// [`crate::classify::LONG_VARIANT`] in weight (eight ideographs, four words) so that short
+/// common words never pair, or those letters rotated: when the moved paragraph begins like
+/// the one it swapped with (`两年来，…`), the aligner keeps the shared opening in place and
+/// cuts both halves mid-sentence; each half then slides back over the equal text around it
+/// to start a paragraph. A passage moved and edited stays an omission and an addition.
+fn find_moves(mut edits: Vec<Edit>, a: &str, b: &str) -> Vec<Edit> {
+    const CANDIDATES_MAX: usize = 256;
+    let key = |s: &str| -> Option<Vec<char>> {
+        (crate::classify::weight(s) >= crate::classify::LONG_VARIANT).then(|| {
+            s.chars()
+                .filter(|&c| !c.is_whitespace() && !crate::chars::is_punctuation(c))
+                .flat_map(|c| crate::chars::fold_loose(c).to_lowercase())
+                .collect()
+        })
+    };
+    let one_sided = |e: &Edit, side_a: bool| {
+        let (own, other) = if side_a { (&e.a, &e.b) } else { (&e.b, &e.a) };
+        let kind = if side_a {
+            Kind::Omission
+        } else {
+            Kind::Addition
+        };
+        !own.is_empty()
+            && other.is_empty()
+            && match e.change {
+                Change::Block => true,
+                Change::Variant(c) => c.kind == kind,
+            }
+    };
+    let halves = |side_a: bool| -> Vec<(usize, Vec<char>)> {
+        let text = if side_a { a } else { b };
+        edits
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| one_sided(e, side_a))
+            .filter_map(|(i, e)| {
+                key(&text[if side_a { e.a.clone() } else { e.b.clone() }]).map(|k| (i, k))
+            })
+            .take(CANDIDATES_MAX)
+            .collect()
+    };
+    let (gone, came) = (halves(true), halves(false));
+    if gone.is_empty() || came.is_empty() {
+        return edits;
+    }
+    let rotated = |x: &[char], y: &[char]| {
+        x.len() == y.len()
+            && (0..x.len()).any(|r| x[r..] == y[..x.len() - r] && x[..r] == y[x.len() - r..])
+    };
+    let mut used = vec![false; came.len()];
+    for (i, kx) in gone {
+        let Some(n) =
+            (0..came.len()).find(|&n| !used[n] && (came[n].1 == kx || rotated(&kx, &came[n].1)))
+        else {
+            continue;
+        };
+        used[n] = true;
+        let j = came[n].0;
+        let ra = slide_to_paragraph(a, edits[i].a.clone(), bounds(&edits, i, true, a.len()));
+        let rb = slide_to_paragraph(b, edits[j].b.clone(), bounds(&edits, j, false, b.len()));
+        let change = Change::Variant(crate::classify::moved());
+        edits[i] = Edit {
+            a: ra.clone(),
+            b: slid_point(&edits[i].b, edits[i].a.start, ra.start),
+            change,
+            moved: Some(without_margins(b, rb.clone())),
+        };
+        edits[j] = Edit {
+            a: slid_point(&edits[j].a, edits[j].b.start, rb.start),
+            b: rb,
+            change,
+            moved: Some(without_margins(a, ra)),
+        };
+    }
+    // The whitespace around a moved paragraph (the blank line that separated it) is layout.
+    let mut out = Vec::with_capacity(edits.len());
+    for e in edits {
+        if e.moved.is_none() {
+            out.push(e);
+            continue;
+        }
+        let (text, own) = if e.a.is_empty() { (b, &e.b) } else { (a, &e.a) };
+        let core = without_margins(text, own.clone());
+        let part = |r: Range<usize>, change: Option<Change>, moved: Option<Range<usize>>| {
+            let (ra, rb) = if e.a.is_empty() {
+                (e.a.clone(), r)
+            } else {
+                (r, e.b.clone())
+            };
+            let change = change.unwrap_or_else(|| {
+                Change::Variant(classify(&Site::new(a, ra.clone(), b, rb.clone())))
+            });
+            Edit {
+                a: ra,
+                b: rb,
+                change,
+                moved,
+            }
+        };
+        if own.start < core.start {
+            out.push(part(own.start..core.start, None, None));
+        }
+        let (change, moved) = (e.change, e.moved.clone());
+        out.push(part(core.clone(), Some(change), moved));
+        if core.end < own.end {
+            out.push(part(core.end..own.end, None, None));
+        }
+    }
+    out
+}
+
+/// `r` without the whitespace at either end.
+fn without_margins(text: &str, r: Range<usize>) -> Range<usize> {
+    let s = &text[r.clone()];
+    let start = r.start + (s.len() - s.trim_start().len());
+    let end = r.end - (s.len() - s.trim_end().len());
+    start..end.max(start)
+}
+
+/// The empty range on the other side of a one-sided edit that slid from `old` to `new`: it
+/// moves by as much, as the text slid over is the same on both sides (no edit lies in it).
+fn slid_point(other: &Range<usize>, old: usize, new: usize) -> Range<usize> {
+    let at = (other.start + new).wrapping_sub(old);
+    at..at
+}
+
+/// How far the one-sided edit `i` may slide on its side: between the edits before and after.
+fn bounds(edits: &[Edit], i: usize, side_a: bool, len: usize) -> Range<usize> {
+    let side = |e: &Edit| if side_a { e.a.clone() } else { e.b.clone() };
+    let lo = i.checked_sub(1).map_or(0, |p| side(&edits[p]).end);
+    let hi = edits.get(i + 1).map_or(len, |n| side(n).start);
+    lo..hi
+}
+
+/// Slides a one-sided change `r` of `text` over the equal text around it (`text[r]` rotated
+/// reads the same with the text next to it) to the nearest place where it starts a
+/// paragraph or a line; unchanged when there is none within `within`.
+fn slide_to_paragraph(text: &str, r: Range<usize>, within: Range<usize>) -> Range<usize> {
+    // A start after a line break; whitespace at the ends is split off later.
+    let starts_line = |at: usize| at == 0 || text[..at].ends_with('\n');
+    if starts_line(r.start) {
+        return r;
+    }
+    let (mut s, mut e) = (r.start, r.end);
+    // Left: the character before the change equals its last character.
+    while s > within.start {
+        let (Some(p), Some(q)) = (text[..s].chars().next_back(), text[..e].chars().next_back())
+        else {
+            break;
+        };
+        if p != q {
+            break;
+        }
+        s -= p.len_utf8();
+        e -= q.len_utf8();
+        if starts_line(s) {
+            return s..e;
+        }
+    }
+    let (mut s, mut e) = (r.start, r.end);
+    // Right: the character after the change equals its first character.
+    while e < within.end {
+        let (Some(p), Some(q)) = (text[s..].chars().next(), text[e..].chars().next()) else {
+            break;
+        };
+        if p != q {
+            break;
+        }
+        s += p.len_utf8();
+        e += q.len_utf8();
+        if starts_line(s) {
+            return s..e;
+        }
+    }
+    r
 }
 
 /// The same letters in another order (whitespace ignored).
@@ -749,13 +976,70 @@ mod tests {
             .map(|(e, c)| (c.kind, &a.text[e.a.clone()]))
             .collect();
         assert_eq!(v, [(Kind::Punctuation, "，焉")]);
-        let (a, b) = (doc("我们再次相聚。他们在会上"), doc("我们在次相聚。他们再会上"));
+        let (a, b) = (
+            doc("我们再次相聚。他们在会上"),
+            doc("我们在次相聚。他们再会上"),
+        );
         let d = diff(&a, &b, &DiffOptions::default());
         let v: Vec<(Kind, &str)> = d
             .variants()
             .map(|(e, c)| (c.kind, &a.text[e.a.clone()]))
             .collect();
         assert_eq!(v, [(Kind::Substitution, "再"), (Kind::Substitution, "在")]);
+    }
+
+    /// Two swapped paragraphs, and a paragraph carried further down, are one move each, with
+    /// both places, whole paragraphs; long ones too (the aligner first makes them blocks, cut
+    /// mid-sentence where the swapped paragraphs open alike).
+    #[test]
+    fn moved_paragraphs_are_one_move() {
+        let p = [
+            "两年来，中国同中亚国家共建一带一路走深走实，贸易额增长百分之三十五。",
+            "两年来，中国和中亚国家互设文化中心，开设高校分校和鲁班工坊。",
+            "我们要坚持睦邻友好，深化全方位合作。",
+            "中方愿同各方一道，推动构建更加紧密的命运共同体。",
+        ];
+        let long = |x: &str| x.repeat(4).replace("。", "，") + "。";
+        for (a, b, from, to, other) in [
+            (
+                format!("{}\n\n{}\n\n{}\n", p[0], p[1], p[2]),
+                format!("{}\n\n{}\n\n{}\n", p[1], p[0], p[2]),
+                p[0],
+                p[0],
+                p[1],
+            ),
+            (
+                format!("{}\n\n{}\n\n{}\n\n{}\n", p[2], p[0], p[1], p[3]),
+                format!("{}\n\n{}\n\n{}\n\n{}\n", p[2], p[1], p[3], p[0]),
+                p[0],
+                p[0],
+                p[0],
+            ),
+            (
+                format!("{}\n\n{}\n\n{}\n", long(p[0]), long(p[1]), p[2]),
+                format!("{}\n\n{}\n\n{}\n", long(p[1]), long(p[0]), p[2]),
+                &long(p[0]) as &str,
+                &long(p[0]) as &str,
+                &long(p[1]) as &str,
+            ),
+        ] {
+            let (da, db) = (doc(&a), doc(&b));
+            let d = diff(&da, &db, &DiffOptions::default());
+            let moves: Vec<(&str, &str)> = d
+                .variants()
+                .filter(|(_, c)| c.kind == Kind::Move)
+                .map(|(e, _)| (&da.text[e.a.clone()], &db.text[e.b_reading()]))
+                .collect();
+            // Of two swapped paragraphs, either may be the one that moved.
+            assert!(
+                moves == [(from, to)] || moves == [(other, other)],
+                "{a}: {moves:?}"
+            );
+            assert_eq!(d.blocks().count(), 0);
+            assert_eq!(d.count(Class::Substantive), 1);
+            assert_eq!(apply(&d), db.text);
+            assert_eq!(d.cer_aligned(), d.cer());
+        }
     }
 
     #[test]

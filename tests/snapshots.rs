@@ -92,6 +92,17 @@ fn small_substitution_causes() {
     );
 }
 
+/// Two swapped paragraphs: one move, with both places, not an omission and an addition.
+#[test]
+fn small_moved_paragraph() {
+    small(
+        "small_moved_paragraph",
+        "中方愿同各方一道，推动构建命运共同体。\n\n两年来，贸易额增长百分之三十五，合作成果丰硕。\n\n谢谢大家。\n",
+        "两年来，贸易额增长百分之三十五，合作成果丰硕。\n\n中方愿同各方一道，推动构建命运共同体。\n\n谢谢大家。\n",
+        &["--format", "md"],
+    );
+}
+
 #[test]
 fn small_latin_script() {
     small(

@@ -337,7 +337,7 @@ fn inline_pair(h: &mut String, a: &Audit, p: &crate::audit::Pair) {
                     html_quote(&kind_label(v.kind.name(), v.causes)),
                     v.severity.name(),
                     at(d.a.position(e.a.start)),
-                    at(d.b.position(e.b.start))
+                    at(d.b.position(e.b_reading().start))
                 );
                 if !ra.is_empty() {
                     let _ = write!(*h, "<del>{}</del>", html_text(ra));

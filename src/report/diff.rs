@@ -232,7 +232,7 @@ pub fn text(d: &Diff, opts: TextOptions) -> String {
         let head = format!(
             "a {:<7} b {:<7} {:<13} {:<6}",
             at(d.a.position(e.a.start)),
-            at(d.b.position(e.b.start)),
+            at(d.b.position(e.b_reading().start)),
             kind_label(c.kind.name(), c.causes),
             c.severity.name()
         );
@@ -394,11 +394,11 @@ pub fn markdown(d: &Diff, all: bool) -> String {
             out,
             "| {} | {} | {} | {} | {} | {} | {}**{}**{} |",
             at(d.a.position(e.a.start)),
-            at(d.b.position(e.b.start)),
+            at(d.b.position(e.b_reading().start)),
             kind_label(c.kind.name(), c.causes),
             c.severity.name(),
             md(&d.a.text[e.a.clone()]),
-            md(&d.b.text[e.b.clone()]),
+            md(&d.b.text[e.b_reading()]),
             md(&ctx.before),
             if e.a.is_empty() {
                 "‸".to_string()

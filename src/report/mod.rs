@@ -350,7 +350,7 @@ impl VariantJson {
             severity: c.severity,
             causes: (c.kind == Kind::Substitution).then_some(c.causes),
             a: reading(a, &e.a),
-            b: reading(b, &e.b),
+            b: reading(b, &e.b_reading()),
             context: contexts.around(&a.text, &e.a),
         }
     }
