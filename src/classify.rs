@@ -22,6 +22,9 @@ use crate::orthography::{Scripts, readings_kind, script};
 pub enum Kind {
     /// Whitespace and line breaks.
     Layout,
+    /// The same paragraph or line break written another way: one line break against a blank
+    /// line (`⏎`/`⏎⏎`), `\r\n` against `\n`. Text reports fold them into one line.
+    Separator,
     /// Canonically equivalent spellings (`é` as one code point or two).
     Normalization,
     /// The same character in another width (`，` and `,`, `１` and `1`).
@@ -90,8 +93,9 @@ pub enum Severity {
 impl Kind {
     /// The cosmetic kinds, in report order: the kinds `witness diff --substantive` can make
     /// count as substantive.
-    pub const COSMETIC: [Kind; 10] = [
+    pub const COSMETIC: [Kind; 11] = [
         Kind::Layout,
+        Kind::Separator,
         Kind::Normalization,
         Kind::Width,
         Kind::Dash,
@@ -107,6 +111,7 @@ impl Kind {
     pub fn class(self) -> Class {
         match self {
             Kind::Layout
+            | Kind::Separator
             | Kind::Normalization
             | Kind::Width
             | Kind::Dash
@@ -130,6 +135,7 @@ impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::Layout => "layout",
+            Kind::Separator => "separator",
             Kind::Normalization => "normalization",
             Kind::Width => "width",
             Kind::Dash => "dash",
@@ -304,7 +310,13 @@ pub fn classify(site: &Site) -> Classification {
         }
     };
     if a == b {
-        return cosmetic(Kind::Layout);
+        let line_break = |r: &str| r.chars().all(char::is_whitespace) && r.contains(['\n', '\r']);
+        let kind = if line_break(ra) && line_break(rb) {
+            Kind::Separator
+        } else {
+            Kind::Layout
+        };
+        return cosmetic(kind);
     }
     let (na, nb): (Vec<char>, Vec<char>) = (
         a.iter().copied().nfc().collect(),
@@ -758,6 +770,18 @@ mod tests {
         let strip = |s: &str| s.replace(['[', ']'], "");
         let (ta, tb) = (strip(a), strip(b));
         classify(&Site::new(&ta, range(a), &tb, range(b)))
+    }
+
+    /// A line break written another way is a separator; a break added, dropped or read as a
+    /// space is layout.
+    #[test]
+    fn separators_and_layout() {
+        assert_eq!(kind("发展[\n]合作", "发展[\n\n]合作"), Kind::Separator);
+        assert_eq!(kind("spirit.[\n]Thank", "spirit.[\r\n]Thank"), Kind::Separator);
+        assert_eq!(kind("发展[\n \n]合作", "发展[\n]合作"), Kind::Separator);
+        assert_eq!(kind("发展[]合作", "发展[\n]合作"), Kind::Layout);
+        assert_eq!(kind("ready[ ]to", "ready[\n]to"), Kind::Layout);
+        assert_eq!(kind("ready[ ]to", "ready[  ]to"), Kind::Layout);
     }
 
     /// Patterns met on real OCR ground truth and editions (dinglehopper's test data, two

@@ -625,7 +625,8 @@ fn merge(edits: Vec<Edit>, a: &str, b: &str) -> Vec<Edit> {
         {
             // The nearest change before this one, past layout edits.
             let mut i = out.len();
-            while i > 0 && matches!(out[i - 1].change, Change::Variant(c) if c.kind == Kind::Layout)
+            while i > 0
+                && matches!(out[i - 1].change, Change::Variant(c) if matches!(c.kind, Kind::Layout | Kind::Separator))
             {
                 i -= 1;
             }

@@ -10,7 +10,7 @@ use super::{
     Contexts, ProfileJson, TOOL, Tool, VariantJson, WitnessJson, at, cause_counts, count_causes,
     describe, inline, kind_label, md, painter, to_json, visible,
 };
-use crate::classify::{Class, Kind};
+use crate::classify::{Class, Classification, Kind};
 use crate::diff::{Diff, Edit};
 use crate::source::{Document, Position};
 
@@ -224,11 +224,19 @@ pub fn text(d: &Diff, opts: TextOptions) -> String {
         &d.profile.sha256()[..16]
     );
     out.push('\n');
+    let separators = folded_separators(d, opts.all);
     for (e, c) in d.variants() {
-        if !c.listed(opts.all) {
+        let folded = separators.len() > 1 && folds(&c);
+        if !c.listed(opts.all) || (folded && !std::ptr::eq(e, separators[0])) {
             continue;
         }
-        let inline = inline(d.a, d.b, e, &contexts, &paint);
+        let mut inline = inline(d.a, d.b, e, &contexts, &paint);
+        if folded {
+            inline = format!(
+                "{} line breaks written another way (each in the JSON report), the first: {inline}",
+                separators.len()
+            );
+        }
         let head = format!(
             "a {:<7} b {:<7} {:<13} {:<6}",
             at(d.a.position(e.a.start)),
@@ -264,6 +272,21 @@ pub fn text(d: &Diff, opts: TextOptions) -> String {
     }
     out.push('\n');
     out + &text_summary(d, opts.all)
+}
+
+/// True for a variant that human reports fold with the others of its kind: a separator
+/// (`⏎`/`⏎⏎`) still counted as cosmetic.
+fn folds(c: &Classification) -> bool {
+    c.kind == Kind::Separator && c.class == Class::Cosmetic
+}
+
+/// The separators a human report lists (`all`): folded into one line, where the first
+/// stands, when there are more than one.
+fn folded_separators<'d>(d: &'d Diff, all: bool) -> Vec<&'d Edit> {
+    d.variants()
+        .filter(|(_, c)| c.listed(all) && folds(c))
+        .map(|(e, _)| e)
+        .collect()
 }
 
 /// The closing lines of the text report: counts by class and kind, blocks, CER.
@@ -385,17 +408,27 @@ pub fn markdown(d: &Diff, all: bool) -> String {
         out += "Substantive variants; cosmetic ones are counted above (`--all` lists them).\n\n";
     }
     out += "| a | b | kind | severity | a reads | b reads | context in a |\n|---|---|---|---|---|---|---|\n";
+    let separators = folded_separators(d, all);
     for (e, c) in d.variants() {
-        if !c.listed(all) {
+        let folded = separators.len() > 1 && folds(&c);
+        if !c.listed(all) || (folded && !std::ptr::eq(e, separators[0])) {
             continue;
         }
+        let kind = if folded {
+            format!(
+                "separator (the first of {}, each in the JSON report)",
+                separators.len()
+            )
+        } else {
+            kind_label(c.kind.name(), c.causes)
+        };
         let ctx = contexts.around(&d.a.text, &e.a);
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {}**{}**{} |",
             at(d.a.position(e.a.start)),
             at(d.b.position(e.b_reading().start)),
-            kind_label(c.kind.name(), c.causes),
+            kind,
             c.severity.name(),
             md(&d.a.text[e.a.clone()]),
             md(&d.b.text[e.b_reading()]),
