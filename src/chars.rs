@@ -113,7 +113,7 @@ pub const CLOSERS: &[char] = &['”', '’', '」', '』', '）', ')', '】', '�
 pub const PARAGRAPH_ENDERS: &[char] = &['：', ':', '…', '.'];
 
 /// Chinese numerals, including the financial forms.
-pub const CJK_NUMERALS: &str = "〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟萬億";
+pub const CJK_NUMERALS: &str = include_str!("chars/cjk_numerals.txt");
 
 fn in_ranges(c: char, ranges: &[(char, char)]) -> bool {
     ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))

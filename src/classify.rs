@@ -777,7 +777,10 @@ mod tests {
     #[test]
     fn separators_and_layout() {
         assert_eq!(kind("发展[\n]合作", "发展[\n\n]合作"), Kind::Separator);
-        assert_eq!(kind("spirit.[\n]Thank", "spirit.[\r\n]Thank"), Kind::Separator);
+        assert_eq!(
+            kind("spirit.[\n]Thank", "spirit.[\r\n]Thank"),
+            Kind::Separator
+        );
         assert_eq!(kind("发展[\n \n]合作", "发展[\n]合作"), Kind::Separator);
         assert_eq!(kind("发展[]合作", "发展[\n]合作"), Kind::Layout);
         assert_eq!(kind("ready[ ]to", "ready[\n]to"), Kind::Layout);
