@@ -112,7 +112,8 @@ pub const CLOSERS: &[char] = &['”', '’', '」', '』', '）', ')', '】', '�
 /// Characters besides sentence enders and closers that may end a paragraph.
 pub const PARAGRAPH_ENDERS: &[char] = &['：', ':', '…', '.'];
 
-/// Chinese numerals, including the financial forms.
+/// Chinese numerals, including the financial forms (the file is shared with `build.rs`; it
+/// has no line break: a test checks it).
 pub const CJK_NUMERALS: &str = include_str!("chars/cjk_numerals.txt");
 
 fn in_ranges(c: char, ranges: &[(char, char)]) -> bool {
@@ -589,6 +590,12 @@ mod tests {
         assert_eq!(fold_loose('—'), '-');
         assert_eq!(fold_loose('“'), '"');
         assert_eq!(fold_loose('，'), ',');
+    }
+
+    #[test]
+    fn cjk_numerals_are_numerals_only() {
+        assert_eq!(CJK_NUMERALS.chars().count(), 31);
+        assert!(CJK_NUMERALS.chars().all(|c| !c.is_whitespace() && !c.is_ascii()));
     }
 
     #[test]
