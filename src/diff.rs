@@ -356,12 +356,11 @@ pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d
 /// Compares two texts under a profile: the engine behind [`diff`], usable on any pair of
 /// strings (two paragraphs, two passages).
 pub fn compare(a: &str, b: &str, profile: Profile) -> Comparison {
-    compare_tokenized(
-        a,
-        &Tokenized::new(a, profile),
-        b,
-        &Tokenized::new(b, profile),
-    )
+    let (ta, tb) = rayon::join(
+        || Tokenized::new(a, profile),
+        || Tokenized::new(b, profile),
+    );
+    compare_tokenized(a, &ta, b, &tb)
 }
 
 /// Compares two texts already read under one profile (a [`crate::Corpus`] keeps them).

@@ -163,6 +163,8 @@ pub struct Document {
     /// File offsets of the text's character checkpoints (legacy encodings only), built on
     /// first use.
     file_offsets: OnceLock<Vec<usize>>,
+    /// The script of the text, computed on first use (every report header shows it).
+    script: OnceLock<crate::orthography::Script>,
 }
 
 /// A point in the original text, as reports print it.
@@ -219,7 +221,16 @@ impl Document {
             bom_len,
             replacements,
             file_offsets: OnceLock::new(),
+            script: OnceLock::new(),
         })
+    }
+
+    /// The script the text is written in (simplified, traditional, mixed; see
+    /// [`crate::orthography::script`]), computed once.
+    pub fn script(&self) -> crate::orthography::Script {
+        *self
+            .script
+            .get_or_init(|| crate::orthography::script(&self.text))
     }
 
     /// The position of a byte offset of the decoded text (clamped to the text).

@@ -16,7 +16,7 @@ use crate::cause::{Cause, Causes};
 use crate::chars::{is_control, is_noncharacter, is_word_char, marker_name, needs_marker};
 use crate::classify::{Class, Classification, Kind, Severity};
 use crate::diff::Edit;
-use crate::orthography::{Script, script};
+use crate::orthography::Script;
 use crate::segment;
 use crate::source::{Document, EncodingSource, Position};
 
@@ -75,7 +75,7 @@ impl<'d> WitnessJson<'d> {
             encoding_source: d.encoding_source,
             bytes: d.byte_len,
             replaced: d.replaced,
-            script: script(&d.text),
+            script: d.script(),
         }
     }
 }
@@ -316,7 +316,7 @@ pub(crate) fn describe(doc: &Document) -> String {
     if doc.replaced > 0 {
         let _ = write!(s, ", {} malformed sequences replaced", doc.replaced);
     }
-    let script = script(&doc.text);
+    let script = doc.script();
     if script != Script::None {
         let _ = write!(s, ", {}", script.name());
     }
