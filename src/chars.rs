@@ -595,7 +595,11 @@ mod tests {
     #[test]
     fn cjk_numerals_are_numerals_only() {
         assert_eq!(CJK_NUMERALS.chars().count(), 31);
-        assert!(CJK_NUMERALS.chars().all(|c| !c.is_whitespace() && !c.is_ascii()));
+        assert!(
+            CJK_NUMERALS
+                .chars()
+                .all(|c| !c.is_whitespace() && !c.is_ascii())
+        );
     }
 
     #[test]

@@ -356,10 +356,7 @@ pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d
 /// Compares two texts under a profile: the engine behind [`diff`], usable on any pair of
 /// strings (two paragraphs, two passages).
 pub fn compare(a: &str, b: &str, profile: Profile) -> Comparison {
-    let (ta, tb) = rayon::join(
-        || Tokenized::new(a, profile),
-        || Tokenized::new(b, profile),
-    );
+    let (ta, tb) = rayon::join(|| Tokenized::new(a, profile), || Tokenized::new(b, profile));
     compare_tokenized(a, &ta, b, &tb)
 }
 

@@ -203,3 +203,78 @@ fn positions_are_offsets_in_the_file_as_stored() {
         (3.into(), 3.into())
     );
 }
+
+/// B rebuilt from A with the JSON report alone: each variant and block replaces A's reading
+/// by B's, and a move deletes its reading in A and inserts B's text where it `arrives_in_a`.
+fn rebuild(a: &str, report: &Value) -> String {
+    let byte = |p: &Value| p["text_byte"].as_u64().unwrap() as usize;
+    // (position in A, order at that position, bytes of A to drop, text to insert)
+    let mut ops: Vec<(usize, u8, usize, String)> = Vec::new();
+    for v in report["variants"].as_array().unwrap() {
+        let (start, end) = (byte(&v["a"]["start"]), byte(&v["a"]["end"]));
+        let text = v["b"]["text"].as_str().unwrap().to_string();
+        if v["kind"] == "move" {
+            ops.push((start, 1, end - start, String::new()));
+            ops.push((byte(&v["arrives_in_a"]), 0, 0, text));
+        } else {
+            ops.push((start, 1, end - start, text));
+        }
+    }
+    for bl in report["blocks"].as_array().unwrap() {
+        let (start, end) = (byte(&bl["start"]), byte(&bl["end"]));
+        // A block of B sits at `at` in A; a block of A is dropped.
+        if bl["side"] == "a" {
+            ops.push((start, 1, end - start, String::new()));
+        } else {
+            panic!("no B-side blocks in this test");
+        }
+    }
+    ops.sort_by_key(|o| (o.0, o.1));
+    let (mut out, mut at) = (String::new(), 0);
+    for (pos, _, drop, insert) in ops {
+        out.push_str(&a[at..pos]);
+        out.push_str(&insert);
+        at = pos + drop;
+    }
+    out + &a[at..]
+}
+
+/// A paragraph carried further down is one `move` variant with both places, and the JSON
+/// report still rebuilds B from A.
+#[test]
+fn a_moved_paragraph_is_one_variant_that_rebuilds_b() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = [
+        "中方愿同各方一道，推动构建命运共同体。",
+        "两年来，贸易额增长百分之三十五，合作成果丰硕。",
+        "我们要坚持睦邻友好，深化全方位合作。",
+        "谢谢大家。",
+    ];
+    let a = format!("{}\n\n{}\n\n{}\n\n{}\n", p[0], p[1], p[2], p[3]);
+    let b = format!("{}\n\n{}\n\n{}\n\n{}\n", p[0], p[2], p[1], p[3]);
+    let (fa, fb) = (
+        file(dir.path(), "a.txt", a.as_bytes()),
+        file(dir.path(), "b.txt", b.as_bytes()),
+    );
+    let report: Value = serde_json::from_str(&run(&[
+        "diff",
+        "--format",
+        "json",
+        fa.to_str().unwrap(),
+        fb.to_str().unwrap(),
+    ]))
+    .unwrap();
+    let moves: Vec<&Value> = report["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["kind"] == "move")
+        .collect();
+    assert_eq!(moves.len(), 1, "{report}");
+    assert_eq!(report["summary"]["by_kind"]["move"], 1);
+    assert_eq!(report["summary"]["by_class"]["substantive"], 1);
+    let moved = moves[0]["a"]["text"].as_str().unwrap();
+    assert!(moved == p[1] || moved == p[2], "{moved}");
+    assert_eq!(moves[0]["b"]["text"], moved);
+    assert_eq!(rebuild(&a, &report), b);
+}

@@ -166,7 +166,16 @@ pub(crate) fn tree<'d>(d: &Diff<'d>) -> DiffJson<'d> {
     let contexts = Contexts::new(d.a);
     let variants = d
         .variants()
-        .map(|(e, c)| VariantJson::of(e, c, d.a, d.b, &contexts))
+        .map(|(e, c)| {
+            let arrival = d
+                .edits
+                .iter()
+                .find(|x| {
+                    x.is_move_arrival() && e.moved.is_some() && x.moved.as_ref() == Some(&e.a)
+                })
+                .map(|x| d.a.position(x.a.start));
+            VariantJson::of(e, c, d.a, d.b, &contexts).arriving(arrival)
+        })
         .collect();
     let blocks = d
         .blocks()

@@ -103,6 +103,10 @@ pub(crate) struct VariantJson {
     causes: Option<Causes>,
     a: Reading,
     b: Reading,
+    /// Moves only: where in A the passage arrives (B's copy stands there), so that deleting
+    /// `a` and inserting `b.text` here, in A's order with the other variants, gives B.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    arrives_in_a: Option<Position>,
     context: Context,
 }
 
@@ -351,8 +355,15 @@ impl VariantJson {
             causes: (c.kind == Kind::Substitution).then_some(c.causes),
             a: reading(a, &e.a),
             b: reading(b, &e.b_reading()),
+            arrives_in_a: None,
             context: contexts.around(&a.text, &e.a),
         }
+    }
+
+    /// The same variant, a move, with the place in A where it arrives.
+    pub(crate) fn arriving(mut self, at: Option<Position>) -> Self {
+        self.arrives_in_a = at;
+        self
     }
 }
 

@@ -119,6 +119,7 @@ fn variants(
     Some(
         c.edits
             .iter()
+            .filter(|e| !e.is_move_arrival())
             .filter_map(|e| e.variant().map(|v| VariantJson::of(e, v, a, b, ctx)))
             .collect(),
     )
