@@ -2,8 +2,8 @@
 //! variant forms of one character (異體字, `variant_form`), and radicals written for the
 //! ideograph they stand for (`radical`).
 //!
-//! The tables are the data files of `src/orthography/`, embedded verbatim (see the README
-//! there for sources, versions and licences) and parsed once, on first use:
+//! The tables are the data files of `src/orthography/` (see the README there for sources,
+//! versions and licences), turned into sorted static arrays by `build.rs`:
 //!
 //! - OpenCC `STCharacters.txt` and `TSCharacters.txt`: simplified → traditional and
 //!   traditional → simplified, one character to one or more;
