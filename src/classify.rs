@@ -440,10 +440,10 @@ fn counts_something(reading: &str, after: &str) -> bool {
 /// True when a reading that is only `.` or `,` sits between two digits of its text (a decimal
 /// point or a thousands separator), or an empty reading sits between two digits.
 fn splits_digits(site: &Site) -> bool {
+    // Written tight: `27.⏎28.` is two list numbers, not 27.28.
     let between = |text: &str, (s, e): (usize, usize)| {
-        let keep = |c: &char| !is_layout_space(*c);
-        let before = text[..s].chars().rev().find(keep);
-        let after = text[e..].chars().find(keep);
+        let before = text[..s].chars().next_back();
+        let after = text[e..].chars().next();
         before.is_some_and(crate::chars::is_digit) && after.is_some_and(crate::chars::is_digit)
     };
     between(site.a_text, site.a) || between(site.b_text, site.b)
@@ -468,13 +468,14 @@ fn changes_a_number(site: &Site) -> bool {
     // A number where the other reading has none changes a value when it counts something
     // (`有三个问题`/`有个问题`); otherwise it was added or dropped (a footnote mark `[22]`,
     // OCR debris, the article `一` of `这是一个`/`这是个`): an addition or omission.
+    // A number read as letters (`l. [-9-]{+a+}.`, OCR) is a substitution.
     if x.values.is_empty() || y.values.is_empty() {
-        let (text, (s, e)) = if x.values.is_empty() {
-            (site.b_text, site.b)
+        let (without, text, (s, e)) = if x.values.is_empty() {
+            (&x, site.b_text, site.b)
         } else {
-            (site.a_text, site.a)
+            (&y, site.a_text, site.a)
         };
-        return counts_something(&text[s..e], &text[e..]);
+        return without.rest.is_empty() && counts_something(&text[s..e], &text[e..]);
     }
     let strip = |r: &[char]| -> Vec<char> {
         r.iter()
@@ -810,6 +811,10 @@ mod tests {
             // A number where the other text has none: added, unless it counts something.
             ("澹兮[]，其若海", "澹兮[22]，其若海", Kind::Addition),
             ("有[三]个问题", "有[]个问题", Kind::Numeral),
+            // A number read as a letter, a list number's point dropped at a line end.
+            ("l. [9]. ſo", "l. [a]. ſo", Kind::Substitution),
+            ("18. [19]. ſo", "18. [9]. ſo", Kind::Numeral),
+            ("27[.]\n28.)", "27[]\n28.)", Kind::Punctuation),
             // A letter in another case is not a copy of the word before it.
             ("l. 1. C. [c]. de", "l. 1. C. [C]. de", Kind::Substitution),
         ];
