@@ -9,7 +9,7 @@ use crate::collate::{Collation, collate_compared};
 use crate::corpus::{Corpus, DocId};
 use crate::diff::{Change, Comparison, Diff};
 use crate::errata::{Errata, Reference, errata};
-use crate::scan::{Scan, ScanOptions, scan};
+use crate::scan::{FindingKind, Scan, ScanOptions, scan};
 
 /// Two files are witnesses of one text when the text they share is at least this share of
 /// either of them…
@@ -28,6 +28,47 @@ pub struct Pair {
     pub comparison: Comparison,
 }
 
+/// How the base of a group of witnesses was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaseChoice {
+    /// Named by the user: the ledger's `official` role or `--base`.
+    Designated,
+    /// Chosen by evidence; the sentence says which.
+    Inferred(String),
+    /// Nothing told the witnesses apart: the first by name; the sentence says so.
+    Undecided(String),
+}
+
+impl BaseChoice {
+    /// `designated`, `inferred` or `undecided`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            BaseChoice::Designated => "designated",
+            BaseChoice::Inferred(_) => "inferred",
+            BaseChoice::Undecided(_) => "undecided",
+        }
+    }
+
+    /// Why, for every report: empty when the user named the base.
+    pub fn reason(&self) -> &str {
+        match self {
+            BaseChoice::Designated => "",
+            BaseChoice::Inferred(why) | BaseChoice::Undecided(why) => why,
+        }
+    }
+}
+
+/// Witnesses of one text and the one the others are compared with.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The base.
+    pub base: DocId,
+    /// Every witness, the base included, in corpus order.
+    pub members: Vec<DocId>,
+    /// How the base was chosen.
+    pub choice: BaseChoice,
+}
+
 /// The result of an audit of a corpus. Document ids index `scan.docs` (the corpus's).
 #[derive(Debug)]
 pub struct Audit<'c> {
@@ -35,6 +76,8 @@ pub struct Audit<'c> {
     pub corpus: &'c Corpus,
     /// Its scan: the one scan of the audit, which grouping and errata read too.
     pub scan: Scan<'c>,
+    /// The groups of witnesses of one text, each with its base.
+    pub groups: Vec<Group>,
     /// Each witness compared with the base of its group.
     pub pairs: Vec<Pair>,
     /// Collations of groups of three or more related witnesses.
@@ -88,23 +131,39 @@ fn groups(s: &Scan, n: usize) -> Vec<Vec<DocId>> {
 }
 
 /// Audits a corpus: one scan; each witness of a group compared once with the group's base
-/// (the first document `official` marks, else the first by order); groups of three or more
-/// collated from those comparisons; errata of each transcription from the same scan and
-/// comparison. `step` is told what runs next (for progress bars).
-pub fn audit<'c>(corpus: &'c Corpus, official: &[bool], step: &dyn Fn(&str)) -> Audit<'c> {
+/// (the first document `designated` marks — the ledger's official text, `--base` — else the
+/// one the evidence favours, see [`infer_base`]); groups of three or more collated from those
+/// comparisons; errata of each transcription from the same scan and comparison. `step` is
+/// told what runs next (for progress bars).
+pub fn audit<'c>(corpus: &'c Corpus, designated: &[bool], step: &dyn Fn(&str)) -> Audit<'c> {
     step("scanning");
     let s = scan(corpus, &ScanOptions::default());
-    let groups: Vec<(DocId, Vec<DocId>)> = groups(&s, corpus.len())
+    let chosen: Vec<Group> = groups(&s, corpus.len())
         .into_iter()
-        .map(|group| {
-            let base = group
+        .map(|members| {
+            match members
                 .iter()
                 .copied()
-                .find(|&d| official.get(d) == Some(&true))
-                .unwrap_or(group[0]);
-            (base, group)
+                .find(|&d| designated.get(d) == Some(&true))
+            {
+                Some(base) => Group {
+                    base,
+                    members,
+                    choice: BaseChoice::Designated,
+                },
+                None => {
+                    let (base, choice) = infer_base(corpus, &s, &members);
+                    Group {
+                        base,
+                        members,
+                        choice,
+                    }
+                }
+            }
         })
         .collect();
+    let groups: Vec<(DocId, Vec<DocId>)> =
+        chosen.iter().map(|g| (g.base, g.members.clone())).collect();
     step("comparing witnesses");
     let pairs: Vec<Pair> = groups
         .iter()
@@ -146,9 +205,13 @@ pub fn audit<'c>(corpus: &'c Corpus, official: &[bool], step: &dyn Fn(&str)) -> 
             pairs
                 .par_iter()
                 .map(|p| {
+                    let designated = chosen
+                        .iter()
+                        .any(|g| g.base == p.base && g.choice == BaseChoice::Designated);
                     let reference = Reference {
                         doc: p.base,
                         comparison: &p.comparison,
+                        designated,
                     };
                     (p.other, errata(corpus, &s, p.other, &[reference]))
                 })
@@ -169,6 +232,7 @@ pub fn audit<'c>(corpus: &'c Corpus, official: &[bool], step: &dyn Fn(&str)) -> 
     Audit {
         corpus,
         scan: s,
+        groups: chosen,
         pairs,
         collations,
         errata: errata_of,
@@ -244,4 +308,149 @@ impl Audit<'_> {
             FailOn::Never => false,
         }
     }
+}
+
+/// What speaks for a witness as the base of its group: disagreements with the corpus's
+/// quotations of it (substantive variants in the passages it shares with documents outside
+/// the group) and its internal problems (doubled phrases and blocks, OCR-like words such as
+/// `1ocal`, malformed bytes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Evidence {
+    quote_disagreements: usize,
+    internal_problems: usize,
+}
+
+/// Chooses the base of a group nobody named: the witness that disagrees least with the
+/// corpus's quotations, then the one with the fewest internal problems; the first by name
+/// when nothing tells them apart. The sentence says which evidence decided.
+pub fn infer_base(corpus: &Corpus, s: &Scan, members: &[DocId]) -> (DocId, BaseChoice) {
+    let label = |d: DocId| corpus.doc(d).label.clone();
+    let substantive = |c: &Option<Comparison>| {
+        c.as_ref().map_or(0, |c| {
+            c.edits
+                .iter()
+                .filter(|x| x.variant().is_some_and(|v| v.class == Class::Substantive))
+                .count()
+        })
+    };
+    // Each member's passages shared with a document outside the group: (that document, its
+    // range there, substantive variants).
+    let quotes: Vec<Vec<(DocId, std::ops::Range<usize>, usize)>> = members
+        .iter()
+        .map(|&d| {
+            s.findings
+                .iter()
+                .filter(|f| {
+                    matches!(
+                        f.kind,
+                        FindingKind::SharedPassage
+                            | FindingKind::NearDuplicate
+                            | FindingKind::DuplicateParagraph
+                    ) && f.locations.len() == 2
+                })
+                .filter_map(|f| {
+                    let (x, y) = (&f.locations[0], &f.locations[1]);
+                    let q = if x.doc == d { y } else if y.doc == d { x } else { return None };
+                    (!members.contains(&q.doc))
+                        .then(|| (q.doc, q.range.clone(), substantive(&f.comparison)))
+                })
+                .collect()
+        })
+        .collect();
+    // Only quotations every member shares count: the same passage of the same document.
+    let shared = |i: usize, (q, r, _): &(DocId, std::ops::Range<usize>, usize)| {
+        (0..members.len()).filter(|&j| j != i).all(|j| {
+            quotes[j]
+                .iter()
+                .any(|(q2, r2, _)| q2 == q && r2.start < r.end && r.start < r2.end)
+        })
+    };
+    let mut quoted = vec![0usize; members.len()];
+    let evidence: Vec<Evidence> = members
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| {
+            let mut e = Evidence::default();
+            for quote in quotes[i].iter().filter(|x| shared(i, x)) {
+                quoted[i] += 1;
+                e.quote_disagreements += quote.2;
+            }
+            for f in &s.findings {
+                let here = f.locations.iter().filter(|l| l.doc == d).count();
+                match f.kind {
+                    FindingKind::RepeatedPhrase if here > 0 => e.internal_problems += 1,
+                    FindingKind::DuplicateBlock if here == f.locations.len() => {
+                        e.internal_problems += 1
+                    }
+                    _ => {}
+                }
+            }
+            let doc = corpus.doc(d);
+            e.internal_problems += ocr_like_words(&doc.text) + doc.replaced;
+            e
+        })
+        .collect();
+    let best = (0..members.len())
+        .min_by_key(|&i| (evidence[i], i))
+        .unwrap_or(0);
+    let runner = (0..members.len())
+        .filter(|&i| i != best)
+        .min_by_key(|&i| (evidence[i], i));
+    let base = members[best];
+    // Groups have two witnesses or more; a group of one has nothing to choose.
+    let Some(r) = runner else {
+        return (base, BaseChoice::Undecided("a single witness".into()));
+    };
+    let (b, o) = (evidence[best], evidence[r]);
+    let why = if b.quote_disagreements < o.quote_disagreements {
+        format!(
+            "inferred: {} agrees best with the corpus's quotations of this text ({} substantive variants against them in {} passages, against {} for {})",
+            label(base),
+            b.quote_disagreements,
+            quoted[best],
+            o.quote_disagreements,
+            label(members[r])
+        )
+    } else if b.internal_problems < o.internal_problems {
+        format!(
+            "inferred: {} has the fewest internal problems ({} doubled phrases or blocks, OCR-like words such as `1ocal`, malformed bytes, against {} for {}); no quotation in the corpus tells the witnesses apart",
+            label(base),
+            b.internal_problems,
+            o.internal_problems,
+            label(members[r])
+        )
+    } else {
+        return (
+            base,
+            BaseChoice::Undecided(format!(
+                "undecided: no evidence tells {} and {} apart (quotations, internal problems); {} is the first by name. Name the authoritative text with --base or the ledger's official role",
+                label(base),
+                label(members[r]),
+                label(base)
+            )),
+        );
+    };
+    (base, BaseChoice::Inferred(why))
+}
+
+/// Latin words in which a digit stands where a letter belongs, as OCR writes them (`1ocal`,
+/// `Pa1ace`, `0ECD`): letters on both sides of the digit, or a digit at the start of a word
+/// of at least three letters. Codes such as `G20`, `5G` or `COVID-19` are not counted.
+fn ocr_like_words(text: &str) -> usize {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| {
+            let b = w.as_bytes();
+            let letters = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
+            let inner = (1..b.len().saturating_sub(1)).any(|i| {
+                b[i].is_ascii_digit()
+                    && b[i - 1].is_ascii_alphabetic()
+                    && b[i + 1].is_ascii_alphabetic()
+            });
+            let leading = b.len() >= 4
+                && b[0].is_ascii_digit()
+                && b[1..].iter().all(u8::is_ascii_alphabetic)
+                && b[1].is_ascii_lowercase();
+            letters >= 3 && (inner || leading)
+        })
+        .count()
 }

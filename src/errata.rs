@@ -66,7 +66,8 @@ pub enum Supports {
 /// One piece of evidence.
 #[derive(Debug, Clone)]
 pub struct Evidence {
-    /// `witness` (对校), `quotation` (他校), `attestation`, or `internal` (本校/理校).
+    /// `witness` (对校), `quotation` (他校), `attestation`, `internal` (本校/理校), or
+    /// `target`: the target's own reading, a vote when its reference was only inferred.
     pub method: &'static str,
     /// Index into [`Errata::docs`].
     pub doc: usize,
@@ -131,6 +132,10 @@ pub struct Reference<'a> {
     pub doc: DocId,
     /// Edits from the reference to the target ([`Corpus::compare`]`(doc, target)`).
     pub comparison: &'a Comparison,
+    /// True when the user named this reference as the authority (the ledger's `official`
+    /// role, `--base`, `errata --against`). When it was only inferred, the target is a
+    /// witness too: where nothing else speaks, one reading against the other is uncertain.
+    pub designated: bool,
 }
 
 /// Builds the errata of `target` against `references`, with every other document of the
@@ -210,7 +215,11 @@ pub fn errata_of<'c>(corpus: &'c Corpus, target: DocId, references: &[DocId]) ->
     let refs: Vec<Reference> = references
         .iter()
         .zip(&comparisons)
-        .map(|(&doc, comparison)| Reference { doc, comparison })
+        .map(|(&doc, comparison)| Reference {
+            doc,
+            comparison,
+            designated: true,
+        })
         .collect();
     errata(corpus, &s, target, &refs)
 }
@@ -233,7 +242,10 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 fn collation_entries(cx: &Context) -> Vec<Entry> {
     let target = cx.corpus.doc(cx.target);
     let mut entries: Vec<Entry> = Vec::new();
-    for &Reference { doc: r, comparison } in cx.references {
+    for &Reference {
+        doc: r, comparison, ..
+    } in cx.references
+    {
         let reference = cx.corpus.doc(r);
         for e in &comparison.edits {
             let (kind, causes) = match e.change {
@@ -265,8 +277,19 @@ fn collation_entries(cx: &Context) -> Vec<Entry> {
             }
         }
     }
-    // A reference with no variant at an entry reads what the target reads.
+    // A reference with no variant at an entry reads what the target reads; a target whose
+    // references were only inferred is a witness of its own reading.
+    let inferred = cx.references.iter().any(|r| !r.designated);
     for e in &mut entries {
+        if inferred {
+            e.evidence.push(Evidence {
+                method: "target",
+                doc: cx.target,
+                range: e.range.clone(),
+                text: e.found.clone(),
+                supports: Supports::Found,
+            });
+        }
         for r in cx.references.iter().map(|r| r.doc) {
             if !e.evidence.iter().any(|x| x.doc == r) {
                 e.evidence.push(Evidence {

@@ -179,3 +179,107 @@ fn a_ledger_named_with_ledger_must_exist() {
             .stderr(predicate::str::contains("no .witness ledger in"));
     }
 }
+
+/// The official readings at the four misread words, in text order.
+const EXPECTED_PROPOSED: [&str; 4] = ["cooperation", "people", "million", "development"];
+
+/// The English translation of the keynote (000's second half), and an OCR copy of it with
+/// four misread words.
+fn english_pair() -> (String, String) {
+    let official: String = std::fs::read_to_string("corpus/000_3eb5e8de57179c45.txt")
+        .unwrap()
+        .lines()
+        .skip(45)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let ocr = official
+        .replacen("development", "deve1opment", 1)
+        .replacen("million", "rnillion", 1)
+        .replacen("people", "peop1e", 1)
+        .replacen("cooperation", "cooperatiou", 1);
+    assert_ne!(official, ocr);
+    (official, ocr)
+}
+
+fn audit_json(dir: &Path, extra: &[&str]) -> (String, Value, String) {
+    let out = dir.join("report");
+    let o = witness()
+        .current_dir(dir)
+        .args(["audit", ".", "--no-record", "--out", "report"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(o.stderr).unwrap();
+    let r = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap())
+        .unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let errata = std::fs::read_to_string(out.join("errata.md")).unwrap();
+    (stderr, r, errata)
+}
+
+/// Issue 14: an OCR copy whose name sorts first is not the base; nobody named one, so the
+/// base is inferred from the evidence and every output says why; corrections go towards the
+/// official reading, never towards the OCR's.
+#[test]
+fn the_base_is_inferred_from_evidence_and_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (official, ocr) = english_pair();
+    std::fs::write(dir.path().join("en-ocr.txt"), &ocr).unwrap();
+    std::fs::write(dir.path().join("en-official.txt"), &official).unwrap();
+    let (stderr, r, errata) = audit_json(dir.path(), &[]);
+    let why = "inferred: en-official has the fewest internal problems (0 doubled phrases or blocks, OCR-like words such as `1ocal`, malformed bytes, against 2 for en-ocr); no quotation in the corpus tells the witnesses apart";
+    assert!(stderr.contains(&format!("base of en-official: {why}")), "{stderr}");
+    assert_eq!(r["groups"][0]["base"], "./en-official.txt");
+    assert_eq!(r["groups"][0]["base_choice"], "inferred");
+    assert_eq!(r["groups"][0]["reason"], why);
+    assert_eq!(r["diffs"][0]["witnesses"]["a"]["path"], "./en-official.txt");
+    assert!(errata.starts_with("> The base, en-official, was not named"), "{errata}");
+    // Every entry proposes the official reading; with no other evidence, one witness against
+    // the other is uncertain.
+    let entries = r["errata"][0]["entries"].as_array().unwrap();
+    let proposed: Vec<&str> = entries
+        .iter()
+        .map(|e| e["proposed"].as_str().unwrap())
+        .collect();
+    assert_eq!(proposed, EXPECTED_PROPOSED, "{entries:?}");
+    assert!(entries.iter().all(|e| e["verdict"] == "uncertain"));
+}
+
+/// `--base` names the authority: no notice, and the errata correct towards it (here, on
+/// purpose, the OCR copy).
+#[test]
+fn base_names_the_authority() {
+    let dir = tempfile::tempdir().unwrap();
+    let (official, ocr) = english_pair();
+    std::fs::write(dir.path().join("en-ocr.txt"), &ocr).unwrap();
+    std::fs::write(dir.path().join("en-official.txt"), &official).unwrap();
+    let (stderr, r, errata) = audit_json(dir.path(), &["--base", "en-ocr.txt"]);
+    assert!(!stderr.contains("base of"), "{stderr}");
+    assert_eq!(r["groups"][0]["base_choice"], "designated");
+    assert!(r["groups"][0].get("reason").is_none());
+    assert!(!errata.contains("was not named"));
+    let entries = r["errata"][0]["entries"].as_array().unwrap();
+    assert_eq!(entries[0]["proposed"], "cooperatiou");
+    assert_eq!(entries[0]["verdict"], "correct");
+    // A --base that is not one of the audited files is a usage error.
+    witness()
+        .current_dir(dir.path())
+        .args(["audit", ".", "--no-record", "--out", "report", "--base", "nope.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--base nope.txt: not one of the audited files; give the path of one of them",
+        ));
+}
+
+/// Two witnesses that nothing tells apart: the first by name, said to be undecided.
+#[test]
+fn an_undecided_base_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (official, _) = english_pair();
+    let other = official.replacen("summit", "meeting", 1);
+    std::fs::write(dir.path().join("a.txt"), &official).unwrap();
+    std::fs::write(dir.path().join("b.txt"), &other).unwrap();
+    let (stderr, r, _) = audit_json(dir.path(), &[]);
+    assert_eq!(r["groups"][0]["base_choice"], "undecided", "{stderr}");
+    assert!(stderr.contains("base of a: undecided: no evidence tells a and b apart"), "{stderr}");
+}

@@ -67,10 +67,15 @@ fn browse_logged(browser: &Path, page: &Path, action: &[String]) -> (String, Str
 const VIOLATION: &str = "Content Security Policy";
 
 fn audit(corpus: &Path, out: &Path) {
+    audit_with(corpus, out, &[]);
+}
+
+fn audit_with(corpus: &Path, out: &Path, extra: &[&std::ffi::OsStr]) {
     let status = witness()
         .args(["audit", "--quiet", "--no-record", "--out"])
         .arg(out)
         .arg(corpus)
+        .args(extra)
         .output()
         .unwrap()
         .status;
@@ -324,7 +329,9 @@ fn a_right_to_left_override_shows_as_a_badge_in_byte_order_under_the_policy() {
     let b = line.repeat(2) + &line.replace("001", "\u{202E}001\u{202C}") + &line.repeat(2);
     file(corpus.path(), "b.txt", b.as_bytes());
     let out = tempfile::tempdir().unwrap();
-    audit(corpus.path(), out.path());
+    // a.txt is the base: the override is an insertion in b.
+    let base = corpus.path().join("a.txt");
+    audit_with(corpus.path(), out.path(), &["--base".as_ref(), base.as_os_str()]);
     let page = out.path().join("index.html");
     let html = std::fs::read_to_string(&page).unwrap();
     check_policy(&html, true);

@@ -118,6 +118,11 @@ struct AuditArgs {
     /// What makes the exit status 1.
     #[arg(long, value_parser = choice::<FailOn>(), default_value = "any")]
     fail_on: FailOn,
+    /// The authoritative text of its group (repeatable): the others are compared with it and
+    /// corrected towards it. Without it (and without the ledger's `official` role) the base is
+    /// inferred from the evidence, and every output says so.
+    #[arg(long, value_name = "FILE")]
+    base: Vec<PathBuf>,
     /// Do not record versions and the audit in the ledger, even when there is one.
     #[arg(long)]
     no_record: bool,
@@ -576,11 +581,20 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError>
     };
     step("reading");
     let (corpus, skipped) = read_corpus(&args.walk.files(&args.paths), &args.input, args.profile)?;
-    let official = match &ledger {
+    let mut designated = match &ledger {
         Some(l) => ledger::official(l, corpus.docs())?,
         None => vec![false; corpus.len()],
     };
-    let audit = witness::audit(&corpus, &official, &step);
+    for base in &args.base {
+        let i = find_document(&corpus, base).ok_or_else(|| {
+            CliError::Usage(format!(
+                "--base {}: not one of the audited files; give the path of one of them",
+                base.display()
+            ))
+        })?;
+        designated[i] = true;
+    }
+    let audit = witness::audit(&corpus, &designated, &step);
     step("writing the report");
     let report_json = report::audit::write(&audit, &skipped, &args.out)?;
     if let Some(b) = &bar {
@@ -604,6 +618,15 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError>
         );
     }
     Ok(Outcome::of(audit.fails(args.fail_on)))
+}
+
+/// The document of `corpus` read from `path`: the same path as given, or the same file.
+fn find_document(corpus: &Corpus, path: &std::path::Path) -> Option<usize> {
+    let wanted = std::fs::canonicalize(path).ok();
+    corpus.docs().iter().position(|d| {
+        std::path::Path::new(&d.path) == path
+            || wanted.is_some() && std::fs::canonicalize(&d.path).ok() == wanted
+    })
 }
 
 fn run_errata(args: ErrataArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {

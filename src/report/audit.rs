@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::{
-    TOOL, Tool, at, csp_hash, escape_markup as escape, html_quote, html_text, kind_label, visible,
+    TOOL, Tool, at, csp_hash, escape_markup as escape, html_quote, html_text, kind_label, md,
+    visible,
 };
-use crate::audit::{Audit, totals};
+use crate::audit::{Audit, BaseChoice, totals};
 use crate::classify::Class;
 use crate::corpus::Skipped;
 use crate::diff::Change;
@@ -20,17 +21,41 @@ use crate::scan::FindingKind;
 struct AuditJson<'a> {
     schema: &'static str,
     tool: Tool,
+    groups: Vec<GroupJson<'a>>,
     scan: super::scan::ScanJson<'a>,
     diffs: Vec<super::diff::DiffJson<'a>>,
     collations: Vec<super::collate::CollateJson<'a>>,
     errata: Vec<super::errata::ErrataJson<'a>>,
 }
 
+/// A group of witnesses of one text, and how its base was chosen.
+#[derive(serde::Serialize)]
+struct GroupJson<'a> {
+    base: &'a str,
+    members: Vec<&'a str>,
+    /// `designated` (ledger role, `--base`), `inferred` or `undecided`.
+    base_choice: &'static str,
+    /// Why, when the base was not designated.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    reason: &'a str,
+}
+
 /// `report.json`.
 pub fn json(a: &Audit, skipped: &[Skipped]) -> String {
+    let path = |d: usize| a.scan.docs[d].path.as_str();
     super::to_json(&AuditJson {
         schema: "witness/audit/1",
         tool: TOOL,
+        groups: a
+            .groups
+            .iter()
+            .map(|g| GroupJson {
+                base: path(g.base),
+                members: g.members.iter().map(|&d| path(d)).collect(),
+                base_choice: g.choice.name(),
+                reason: g.choice.reason(),
+            })
+            .collect(),
         scan: super::scan::tree(&a.scan, skipped),
         diffs: a
             .pairs
@@ -57,11 +82,29 @@ pub struct WriteError {
     pub source: std::io::Error,
 }
 
-/// `errata.md`: the errata of every transcription, one after the other.
+/// The notice of a transcription whose base nobody named: which base, and why.
+fn base_notice(a: &Audit, target: usize) -> Option<String> {
+    let g = a.groups.iter().find(|g| g.members.contains(&target))?;
+    (g.choice != BaseChoice::Designated).then(|| {
+        format!(
+            "The base, {}, was not named (no --base, no official role in a ledger): {}.",
+            a.scan.docs[g.base].label,
+            g.choice.reason()
+        )
+    })
+}
+
+/// `errata.md`: the errata of every transcription, one after the other, each after the
+/// notice of an inferred base.
 pub fn errata_markdown(a: &Audit) -> String {
     a.errata
         .iter()
-        .map(|(_, x)| super::errata::markdown(x) + "\n")
+        .map(|(t, x)| {
+            let notice = base_notice(a, *t)
+                .map(|n| format!("> {}\n\n", md(&n)))
+                .unwrap_or_default();
+            notice + &super::errata::markdown(x) + "\n"
+        })
         .collect()
 }
 
@@ -130,6 +173,16 @@ pub fn summary(a: &Audit, out_dir: &str) -> String {
             listed.join(", ")
         }
     );
+    for g in &a.groups {
+        if g.choice != BaseChoice::Designated {
+            let _ = writeln!(
+                s,
+                "base of {}: {}",
+                visible(&a.scan.docs[g.base].label),
+                visible(g.choice.reason())
+            );
+        }
+    }
     for p in &a.pairs {
         let d = a.diff(p);
         let _ = writeln!(
@@ -167,7 +220,7 @@ pub fn summary(a: &Audit, out_dir: &str) -> String {
 const STYLE: &str = r#"
 body{font:15px/1.6 "Noto Sans CJK SC","Source Han Sans SC","PingFang SC",system-ui,sans-serif;margin:0;color:#1d1d1f;background:#fafaf7}
 header{background:#243447;color:#fff;padding:18px 32px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.8}
-main{padding:8px 32px 48px;max-width:1200px}h2{border-bottom:2px solid #243447;padding-bottom:4px;margin-top:36px}
+main{padding:8px 32px 48px;max-width:1200px}.notice{background:#fff4d6;border-left:4px solid #c98a00;padding:8px 12px}h2{border-bottom:2px solid #243447;padding-bottom:4px;margin-top:36px}
 table{border-collapse:collapse;width:100%;margin:12px 0;background:#fff}th,td{border:1px solid #ddd;padding:5px 8px;text-align:left;vertical-align:top}th{background:#eef1f4}
 code{font-size:13px}.num{text-align:right}.cards{display:flex;gap:12px;flex-wrap:wrap}.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 16px;min-width:140px}.card b{font-size:24px;display:block}
 .text{background:#fff;border:1px solid #ddd;padding:14px 18px;white-space:pre-wrap;word-break:break-all;max-height:560px;overflow:auto}
@@ -226,6 +279,18 @@ pub fn html(a: &Audit) -> String {
         env!("CARGO_PKG_VERSION")
     );
     overview(&mut h, a);
+    for g in a
+        .groups
+        .iter()
+        .filter(|g| g.choice != BaseChoice::Designated)
+    {
+        let _ = write!(
+            h,
+            "<p class=\"notice\">Base of {}: {}</p>",
+            html_text(&docs[g.base].path),
+            html_text(g.choice.reason())
+        );
+    }
     // Places that findings and errata link to in the documents below.
     let mut anchors: BTreeSet<(usize, usize)> = BTreeSet::new();
     // Errata.

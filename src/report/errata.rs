@@ -127,6 +127,10 @@ fn evidence_sentence(x: &Errata, e: &Entry) -> String {
         let name = &d.label;
         let part = match v.method {
             "witness" => format!("{name} reads {}", short(&v.text, 20)),
+            "target" => format!(
+                "{name} reads {} (the base was inferred, so the target counts as a witness)",
+                short(&v.text, 20)
+            ),
             "quotation" => format!(
                 "{name} quotes the passage reading {} ({})",
                 short(&v.text, 20),
