@@ -350,7 +350,13 @@ pub fn infer_base(corpus: &Corpus, s: &Scan, members: &[DocId]) -> (DocId, BaseC
                 })
                 .filter_map(|f| {
                     let (x, y) = (&f.locations[0], &f.locations[1]);
-                    let q = if x.doc == d { y } else if y.doc == d { x } else { return None };
+                    let q = if x.doc == d {
+                        y
+                    } else if y.doc == d {
+                        x
+                    } else {
+                        return None;
+                    };
                     (!members.contains(&q.doc))
                         .then(|| (q.doc, q.range.clone(), substantive(&f.comparison)))
                 })

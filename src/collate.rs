@@ -31,7 +31,8 @@ pub struct Site {
     pub readings: Vec<(String, Range<usize>)>,
     /// Readings grouped, largest group first (ties: in witness order).
     pub groups: Vec<Group>,
-    /// The reading of more than half of the witnesses, if one has it.
+    /// The reading of more than half of the witnesses that have text here (two or more), if
+    /// one has it.
     pub majority: Option<usize>,
     /// Substantive when any witness differs substantively from the base here.
     pub class: Class,
@@ -39,6 +40,10 @@ pub struct Site {
     pub kinds: Vec<crate::classify::Kind>,
     /// Material that only some witnesses carry (a block of the diff engine).
     pub block: bool,
+    /// Witnesses (indices) that have no text here: a lacuna of a partial witness (a
+    /// quotation, an excerpt) or the witness that lacks a block. Their reading is empty and
+    /// in no group: absence is not a reading.
+    pub absent: Vec<usize>,
 }
 
 /// The collation of witnesses.
@@ -81,11 +86,16 @@ pub fn collate_compared<'c>(
     comparisons: &[Option<&Comparison>],
 ) -> Collation<'c> {
     let docs: Vec<&Document> = witnesses.iter().map(|&d| corpus.doc(d)).collect();
-    // Every edit's base range; sites are their unions (touching ranges merge too).
+    // Every variant's base range; sites are their unions (touching ranges merge too). Blocks
+    // stay out of the union: a witness that lacks a long stretch (a quotation has only
+    // parts of the text) has a lacuna there, which must not swallow the variants of the
+    // witnesses that have the text. Each block is a site of its own.
     let mut ranges: Vec<Range<usize>> = comparisons
         .iter()
         .flatten()
-        .flat_map(|c| c.edits.iter().map(|e| e.a.clone()))
+        .flat_map(|c| c.edits.iter())
+        .filter(|e| e.change != Change::Block)
+        .map(|e| e.a.clone())
         .collect();
     ranges.sort_by_key(|r| (r.start, r.end));
     let mut merged: Vec<Range<usize>> = Vec::new();
@@ -95,10 +105,26 @@ pub fn collate_compared<'c>(
             _ => merged.push(r),
         }
     }
-    let sites = merged
-        .into_iter()
-        .map(|range| site(&docs, base, comparisons, range))
+    let mut blocks: Vec<Range<usize>> = comparisons
+        .iter()
+        .flatten()
+        .flat_map(|c| c.edits.iter())
+        .filter(|e| e.change == Change::Block)
+        .map(|e| e.a.clone())
         .collect();
+    blocks.sort_by_key(|r| (r.start, r.end));
+    blocks.dedup();
+    let mut sites: Vec<Site> = merged
+        .into_iter()
+        .map(|range| site(&docs, base, comparisons, range, false))
+        .chain(
+            blocks
+                .into_iter()
+                .map(|range| site(&docs, base, comparisons, range, true)),
+        )
+        .collect();
+    // In base order; a block before the variants that lie inside it.
+    sites.sort_by_key(|s| (s.base.start, !s.block, s.base.end));
     Collation {
         docs,
         base,
@@ -107,10 +133,14 @@ pub fn collate_compared<'c>(
     }
 }
 
-/// Identical readings grouped, largest group first (ties: in witness order).
-fn groups(readings: &[(String, Range<usize>)]) -> Vec<Group> {
+/// Identical readings grouped, largest group first (ties: in witness order); the absent
+/// witnesses in none.
+fn groups(readings: &[(String, Range<usize>)], absent: &[usize]) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     for (w, (r, _)) in readings.iter().enumerate() {
+        if absent.contains(&w) {
+            continue;
+        }
         match groups.iter_mut().find(|g| &g.text == r) {
             Some(g) => g.witnesses.push(w),
             None => groups.push(Group {
@@ -134,23 +164,45 @@ fn site(
     base: usize,
     comparisons: &[Option<&Comparison>],
     range: Range<usize>,
+    block_site: bool,
 ) -> Site {
     let bt = &docs[base].text;
     let mut readings = Vec::with_capacity(docs.len());
     let mut class = Class::Cosmetic;
     let mut kinds = Vec::new();
     let mut block = false;
+    let mut absent = Vec::new();
     for (w, c) in comparisons.iter().enumerate() {
         let Some(c) = c else {
             readings.push((bt[range.clone()].to_string(), range.clone()));
             continue;
         };
         let text = &docs[w].text;
-        // The witness's text over the site: base text, with this witness's edits applied.
+        // A witness with a block over this site (or part of it) has no text of it: a lacuna.
+        let lacuna = c.edits.iter().find(|e| {
+            e.change == Change::Block
+                && if range.is_empty() {
+                    e.a.start < range.start && range.start < e.a.end
+                } else {
+                    e.a.start < range.end && range.start < e.a.end
+                }
+        });
+        if let Some(e) = lacuna {
+            absent.push(w);
+            if block_site {
+                block = true;
+                class = Class::Substantive;
+            }
+            readings.push((String::new(), e.b.start..e.b.start));
+            continue;
+        }
+        // The witness's text over the site: base text, with this witness's edits applied
+        // (its blocks are sites of their own).
         let inside: Vec<_> = c
             .edits
             .iter()
             .filter(|e| e.a.start >= range.start && e.a.end <= range.end)
+            .filter(|e| block_site || e.change != Change::Block)
             .collect();
         // Where the site starts in the witness: mapped through the edits before it.
         let before = c
@@ -193,8 +245,13 @@ fn site(
         readings.push((out, start_in_w.min(end_in_w)..end_in_w));
     }
     kinds.sort();
-    let groups = groups(&readings);
-    let majority = (groups[0].witnesses.len() * 2 > docs.len()).then_some(0);
+    let groups = groups(&readings, &absent);
+    // A majority of the witnesses that have text here.
+    let present = docs.len() - absent.len();
+    let majority = groups
+        .first()
+        .is_some_and(|g| present >= 2 && g.witnesses.len() * 2 > present)
+        .then_some(0);
     Site {
         base: range,
         readings,
@@ -203,6 +260,7 @@ fn site(
         class,
         kinds,
         block,
+        absent,
     }
 }
 

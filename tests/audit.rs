@@ -227,12 +227,18 @@ fn the_base_is_inferred_from_evidence_and_said_so() {
     std::fs::write(dir.path().join("en-official.txt"), &official).unwrap();
     let (stderr, r, errata) = audit_json(dir.path(), &[]);
     let why = "inferred: en-official has the fewest internal problems (0 doubled phrases or blocks, OCR-like words such as `1ocal`, malformed bytes, against 2 for en-ocr); no quotation in the corpus tells the witnesses apart";
-    assert!(stderr.contains(&format!("base of en-official: {why}")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("base of en-official: {why}")),
+        "{stderr}"
+    );
     assert_eq!(r["groups"][0]["base"], "./en-official.txt");
     assert_eq!(r["groups"][0]["base_choice"], "inferred");
     assert_eq!(r["groups"][0]["reason"], why);
     assert_eq!(r["diffs"][0]["witnesses"]["a"]["path"], "./en-official.txt");
-    assert!(errata.starts_with("> The base, en-official, was not named"), "{errata}");
+    assert!(
+        errata.starts_with("> The base, en-official, was not named"),
+        "{errata}"
+    );
     // Every entry proposes the official reading; with no other evidence, one witness against
     // the other is uncertain.
     let entries = r["errata"][0]["entries"].as_array().unwrap();
@@ -263,7 +269,15 @@ fn base_names_the_authority() {
     // A --base that is not one of the audited files is a usage error.
     witness()
         .current_dir(dir.path())
-        .args(["audit", ".", "--no-record", "--out", "report", "--base", "nope.txt"])
+        .args([
+            "audit",
+            ".",
+            "--no-record",
+            "--out",
+            "report",
+            "--base",
+            "nope.txt",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
@@ -281,5 +295,8 @@ fn an_undecided_base_says_so() {
     std::fs::write(dir.path().join("b.txt"), &other).unwrap();
     let (stderr, r, _) = audit_json(dir.path(), &[]);
     assert_eq!(r["groups"][0]["base_choice"], "undecided", "{stderr}");
-    assert!(stderr.contains("base of a: undecided: no evidence tells a and b apart"), "{stderr}");
+    assert!(
+        stderr.contains("base of a: undecided: no evidence tells a and b apart"),
+        "{stderr}"
+    );
 }

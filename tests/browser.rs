@@ -331,7 +331,11 @@ fn a_right_to_left_override_shows_as_a_badge_in_byte_order_under_the_policy() {
     let out = tempfile::tempdir().unwrap();
     // a.txt is the base: the override is an insertion in b.
     let base = corpus.path().join("a.txt");
-    audit_with(corpus.path(), out.path(), &["--base".as_ref(), base.as_os_str()]);
+    audit_with(
+        corpus.path(),
+        out.path(),
+        &["--base".as_ref(), base.as_os_str()],
+    );
     let page = out.path().join("index.html");
     let html = std::fs::read_to_string(&page).unwrap();
     check_policy(&html, true);

@@ -6,6 +6,7 @@ mod common;
 
 use common::{NEWSPAPER, OFFICIAL, Rng, file, run, snapshots, witness};
 use proptest::prelude::*;
+use serde_json::Value;
 use witness::errata::{Confidence, Verdict};
 use witness::{Corpus, Document, Profile, ReadOptions, errata_of};
 
@@ -112,8 +113,13 @@ fn collate_three_witnesses_and_tei_parses() {
             Err(e) => panic!("TEI is not well-formed: {e}"),
         }
     }
-    // The 14 substantive variants of `witness diff`, and the two blocks at one site.
-    assert_eq!(apps, 14 + 1);
+    // The 14 substantive variants of `witness diff`; the blocks are lacunae of the witness
+    // that lacks them, milestones rather than apparatus entries.
+    assert_eq!(apps, 14);
+    assert!(
+        tei.contains("<lacunaStart wit=\"#W2\"/>Championing"),
+        "{tei}"
+    );
     // Two witnesses: no majority, so no <lem>.
     assert!(tei.contains("<app><rdg wit=\"#W1\">里</rdg><rdg wit=\"#W2\"/></app>"));
 }
@@ -226,4 +232,48 @@ proptest! {
         prop_assert_eq!(x.entries.len(), 1);
         prop_assert_eq!(x.entries[0].verdict, Verdict::TargetRight);
     }
+}
+
+/// Issue 14: a witness that quotes only parts of the text (002) is absent elsewhere; its
+/// lacunae never swallow the variants of the full witnesses. Every substantive site of
+/// `collate 000 004` is still there, with the same readings, when 002 joins.
+#[test]
+fn a_partial_witness_keeps_every_site_of_the_full_ones() {
+    let sites = |args: &[&str]| -> Vec<Value> {
+        let mut all = vec!["collate", "--format", "json"];
+        all.extend_from_slice(args);
+        let j: Value = serde_json::from_str(&run(&all)).unwrap();
+        j["sites"].as_array().unwrap().clone()
+    };
+    let key = |s: &Value| {
+        (
+            s["base"]["start"]["text_byte"].as_u64().unwrap(),
+            s["base"]["end"]["text_byte"].as_u64().unwrap(),
+            s["readings"][1]["text"].as_str().unwrap().to_string(),
+        )
+    };
+    let two = sites(&[OFFICIAL, NEWSPAPER]);
+    let three = sites(&[OFFICIAL, NEWSPAPER, "corpus/002_7da9f2bcc27cfedd.txt"]);
+    let substantive: Vec<_> = two
+        .iter()
+        .filter(|s| s["class"] == "substantive" && s["block"] == false)
+        .map(key)
+        .collect();
+    assert_eq!(substantive.len(), 14);
+    let kept: Vec<_> = three.iter().map(key).collect();
+    for s in &substantive {
+        assert!(kept.contains(s), "lost {s:?}");
+    }
+    // 跨[里]海: 002 does not quote it, so it has no text there.
+    let kua = three
+        .iter()
+        .find(|s| s["base"]["text"] == "里")
+        .expect("the 跨[里]海 site");
+    assert_eq!(kua["absent"], serde_json::json!(["W3"]));
+    assert_eq!(kua["groups"].as_array().unwrap().len(), 2);
+    // Blocks show their extent in the base.
+    let block = three.iter().find(|s| s["block"] == true).unwrap();
+    assert!(
+        block["base"]["end"]["text_byte"].as_u64() > block["base"]["start"]["text_byte"].as_u64()
+    );
 }

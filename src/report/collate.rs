@@ -48,6 +48,8 @@ struct SiteJson<'c> {
     readings: Vec<ReadingJson<'c>>,
     groups: Vec<GroupJson<'c>>,
     majority: Option<&'c str>,
+    /// Witnesses with no text here (a lacuna of a partial witness, or the side of a block).
+    absent: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -123,6 +125,7 @@ pub(crate) fn tree<'c>(c: &'c Collation) -> CollateJson<'c> {
                 })
                 .collect(),
             majority: s.majority.map(|g| s.groups[g].text.as_str()),
+            absent: s.absent.iter().map(|&w| siglum(w)).collect(),
         })
         .collect();
     CollateJson {
@@ -199,11 +202,20 @@ pub fn text(c: &Collation, all: bool) -> String {
         } else {
             kinds.join(", ")
         };
+        // A block's extent in the base: where it starts and ends.
+        let place = if s.block {
+            format!(
+                "{}–{}",
+                at(base.position(s.base.start)),
+                at(base.position(s.base.end))
+            )
+        } else {
+            at(base.position(s.base.start))
+        };
         let _ = writeln!(
             out,
-            "\n{} {}  {}  …{before}[{}]{after}…",
+            "\n{} {place}  {}  …{before}[{}]{after}…",
             siglum(c.base),
-            at(base.position(s.base.start)),
             what,
             reading_or_empty(&base.text[s.base.clone()])
                 .chars()
@@ -219,6 +231,10 @@ pub fn text(c: &Collation, all: bool) -> String {
             };
             let text: String = reading_or_empty(&g.text).chars().take(60).collect();
             let _ = writeln!(out, "    {text}  {}{mark}", wits.join(" "));
+        }
+        if !s.absent.is_empty() {
+            let wits: Vec<String> = s.absent.iter().map(|&w| siglum(w)).collect();
+            let _ = writeln!(out, "    (no text here)  {}", wits.join(" "));
         }
     }
     let sum = summary(c);
@@ -265,6 +281,10 @@ pub fn markdown(c: &Collation, all: bool) -> String {
                 let text: String = reading_or_empty(&g.text).chars().take(60).collect();
                 format!("{} ({})", md(&text), wits.join(" "))
             })
+            .chain((!s.absent.is_empty()).then(|| {
+                let wits: Vec<String> = s.absent.iter().map(|&w| siglum(w)).collect();
+                format!("no text here ({})", wits.join(" "))
+            }))
             .collect();
         let majority = s.majority.map_or("—".to_string(), |g| {
             md(&reading_or_empty(&s.groups[g].text))
@@ -272,7 +292,15 @@ pub fn markdown(c: &Collation, all: bool) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
-            at(base.position(s.base.start)),
+            if s.block {
+                format!(
+                    "{}–{}",
+                    at(base.position(s.base.start)),
+                    at(base.position(s.base.end))
+                )
+            } else {
+                at(base.position(s.base.start))
+            },
             if s.block {
                 "block".to_string()
             } else {
@@ -304,8 +332,34 @@ pub fn tei(c: &Collation, all: bool) -> String {
     }
     out += "</listWit></sourceDesc></fileDesc></teiHeader>\n<text><body><p>";
     let base = &c.docs[c.base].text;
+    // A block is the lacuna of the witnesses that lack it: milestones around its extent
+    // (`lacunaStart`/`lacunaEnd`), with the variant sites inside it as apparatus entries.
+    let mut marks: Vec<(usize, bool, String)> = Vec::new();
+    for s in c.sites.iter().filter(|s| s.block && !s.absent.is_empty()) {
+        let wits: Vec<String> = s
+            .absent
+            .iter()
+            .map(|&w| format!("#{}", siglum(w)))
+            .collect();
+        marks.push((s.base.start, true, wits.join(" ")));
+        marks.push((s.base.end, false, wits.join(" ")));
+    }
+    marks.sort_by_key(|m| (m.0, m.1));
+    let mut marks = marks.into_iter().peekable();
     let mut at = 0;
-    for s in shown_sites(c, all) {
+    let mut milestones = |out: &mut String, at: &mut usize, upto: usize| {
+        while let Some((pos, start, wits)) = marks.next_if(|m| m.0 <= upto) {
+            *out += &xml(&base[*at..pos.max(*at)]);
+            *at = pos.max(*at);
+            let tag = if start { "lacunaStart" } else { "lacunaEnd" };
+            let _ = write!(out, "<{tag} wit=\"{wits}\"/>");
+        }
+    };
+    for s in shown_sites(c, all).filter(|s| !s.block) {
+        if s.base.start < at {
+            continue; // inside the previous entry
+        }
+        milestones(&mut out, &mut at, s.base.start);
         out += &xml(&base[at..s.base.start]);
         out += "<app>";
         for (n, g) in s.groups.iter().enumerate() {
@@ -326,9 +380,17 @@ pub fn tei(c: &Collation, all: bool) -> String {
                 );
             }
         }
+        for &w in &s.absent {
+            let _ = write!(
+                out,
+                "<rdg wit=\"#{}\"><gap reason=\"lacuna\"/></rdg>",
+                siglum(w)
+            );
+        }
         out += "</app>";
         at = s.base.end;
     }
+    milestones(&mut out, &mut at, base.len());
     out += &xml(&base[at..]);
     out += "</p></body></text>\n</TEI>\n";
     out
