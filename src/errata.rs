@@ -515,15 +515,21 @@ fn repeat_entries(cx: &Context, scanned: &Scan) -> Vec<Entry> {
         if f.locations.iter().any(|l| l.doc != cx.target) {
             continue;
         }
+        // The first copy, and the last (a phrase or a block may be repeated many times).
         let (first, second) = (&f.locations[0].range, &f.locations[1].range);
+        let last = &f.locations[f.locations.len() - 1].range;
+        let times = match f.locations.len() {
+            2 => "twice".to_string(),
+            n => format!("{n} times"),
+        };
         match f.kind {
             FindingKind::RepeatedPhrase => {
-                // The second copy and what separates it from the first.
-                let range = first.end..second.end;
+                // The copies after the first, and what separates them from it.
+                let range = first.end..last.end;
                 out.push(Entry {
-                    found: target.text[first.start..second.end].to_string(),
+                    found: target.text[first.start..last.end].to_string(),
                     proposed: Some(target.text[first.clone()].to_string()),
-                    range: first.start..second.end,
+                    range: first.start..last.end,
                     kind: Kind::Dittography.name().to_string(),
                     causes: Causes::NONE,
                     verdict: Verdict::Correct,
@@ -531,15 +537,15 @@ fn repeat_entries(cx: &Context, scanned: &Scan) -> Vec<Entry> {
                     evidence: vec![internal(
                         cx,
                         range,
-                        "the same words written twice in place".into(),
+                        format!("the same words written {times} in place"),
                     )],
                 });
             }
             FindingKind::DuplicateBlock => {
                 out.push(Entry {
-                    found: target.text[second.clone()].to_string(),
+                    found: target.text[second.start..last.end].to_string(),
                     proposed: Some(String::new()),
-                    range: second.clone(),
+                    range: second.start..last.end,
                     kind: "repeated_block".into(),
                     causes: Causes::NONE,
                     verdict: Verdict::Correct,

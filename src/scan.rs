@@ -33,7 +33,11 @@ use crate::source::Document;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
-    /// Two or more paragraphs in a row found again elsewhere (a block pasted twice).
+    /// Two or more files with the same text (NFC, line endings aside): one finding with every
+    /// file; the other findings are reported for the first of them only.
+    Identical,
+    /// Two or more paragraphs in a row found again elsewhere (a block pasted twice), or
+    /// repeated in place (one finding with a location per copy).
     DuplicateBlock,
     /// A paragraph found again, whole and identical.
     DuplicateParagraph,
@@ -49,7 +53,8 @@ pub enum FindingKind {
 
 impl FindingKind {
     /// Every kind, in report order.
-    pub const ALL: [FindingKind; 6] = [
+    pub const ALL: [FindingKind; 7] = [
+        FindingKind::Identical,
         FindingKind::DuplicateBlock,
         FindingKind::DuplicateParagraph,
         FindingKind::NearDuplicate,
@@ -61,6 +66,7 @@ impl FindingKind {
     /// The kind's name in reports and on the command line.
     pub fn name(self) -> &'static str {
         match self {
+            FindingKind::Identical => "identical",
             FindingKind::DuplicateBlock => "duplicate_block",
             FindingKind::DuplicateParagraph => "duplicate_paragraph",
             FindingKind::NearDuplicate => "near_duplicate",
@@ -344,6 +350,9 @@ pub fn scan<'c>(corpus: &'c Corpus, opts: &ScanOptions) -> Scan<'c> {
         let new = new_passages(&findings, passages);
         findings.extend(new);
     }
+    if wants(FindingKind::Identical) {
+        identical(docs, &mut findings);
+    }
     findings.sort_by_key(|f| {
         let second = f.locations.get(1).map(Location::key);
         (f.kind, f.locations[0].key(), second)
@@ -414,10 +423,10 @@ fn paragraph_findings(
     }
     let (blocks, in_block) = duplicate_blocks(prepared, duplicates);
     if wants(FindingKind::DuplicateBlock) {
-        findings.extend(blocks.into_iter().map(|(lx, ly)| Finding {
+        findings.extend(blocks.into_iter().map(|locations| Finding {
             kind: FindingKind::DuplicateBlock,
             similarity: 1.0,
-            locations: vec![lx, ly],
+            locations,
             comparison: None,
         }));
     }
@@ -438,13 +447,42 @@ fn paragraph_findings(
 fn duplicate_blocks(
     prepared: &[Prepared],
     duplicates: &[Occurrences],
-) -> (Vec<Run<Location>>, HashSet<(usize, usize)>) {
+) -> (Vec<Vec<Location>>, HashSet<(usize, usize)>) {
     let duplicate_of: HashSet<(usize, usize)> = duplicates.iter().flatten().copied().collect();
     let key = |(d, i): (usize, usize)| prepared[d].paras.get(i).map(|p| p.key.as_str());
     let equal = |x: (usize, usize), y: (usize, usize)| key(x).is_some() && key(x) == key(y);
     let mut in_block: HashSet<(usize, usize)> = HashSet::new();
     let mut blocks = Vec::new();
+    // Text repeated in place (an article pasted 1,395 times, a paragraph 30,000 times) is one
+    // finding with a location per copy: only a run's first copy takes part in the pairwise
+    // search below, which would otherwise pair every copy with every other.
+    let tandems = tandem_runs(prepared, &duplicate_of);
+    let mut later_copy: HashSet<(usize, usize)> = HashSet::new();
+    for t in &tandems {
+        for k in t.period..t.len {
+            later_copy.insert((t.doc, t.start + k));
+        }
+        if t.period >= 2 {
+            for k in 0..t.len {
+                in_block.insert((t.doc, t.start + k));
+            }
+            let paras = &prepared[t.doc].paras;
+            blocks.push(
+                t.copies()
+                    .map(|c| Location {
+                        doc: t.doc,
+                        range: paras[c.start].range.start..paras[c.end - 1].range.end,
+                    })
+                    .collect(),
+            );
+        }
+    }
     for occ in duplicates {
+        let occ: Vec<(usize, usize)> = occ
+            .iter()
+            .copied()
+            .filter(|o| !later_copy.contains(o))
+            .collect();
         for (n, &x) in occ.iter().enumerate() {
             for &y in &occ[n + 1..] {
                 if x.1 > 0 && y.1 > 0 && equal((x.0, x.1 - 1), (y.0, y.1 - 1)) {
@@ -462,13 +500,110 @@ fn duplicate_blocks(
                         in_block.insert((x.0, x.1 + k));
                         in_block.insert((y.0, y.1 + k));
                     }
-                    blocks.push(widen_block(prepared, x, y, len));
+                    let (lx, ly) = widen_block(prepared, x, y, len);
+                    blocks.push(vec![lx, ly]);
                 }
             }
         }
     }
     (blocks, in_block)
 }
+
+/// Files with the same text are one `identical` finding; what is found between them, or
+/// with a third file through any but the first of them, repeats what the first says.
+fn identical(docs: &[Document], findings: &mut Vec<Finding>) {
+    let mut by_text: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (d, doc) in docs.iter().enumerate() {
+        if !doc.text.is_empty() {
+            by_text.entry(doc.text_sha256.as_str()).or_default().push(d);
+        }
+    }
+    let groups: Vec<Vec<usize>> = by_text.into_values().filter(|g| g.len() >= 2).collect();
+    if groups.is_empty() {
+        return;
+    }
+    let copy: HashSet<usize> = groups.iter().flat_map(|g| g[1..].iter().copied()).collect();
+    findings.retain(|f| !f.locations.iter().any(|l| copy.contains(&l.doc)));
+    findings.extend(groups.into_iter().map(|g| {
+        Finding {
+            kind: FindingKind::Identical,
+            similarity: 1.0,
+            locations: g
+                .into_iter()
+                .map(|d| Location {
+                    doc: d,
+                    range: 0..docs[d].text.len(),
+                })
+                .collect(),
+            comparison: None,
+        }
+    }));
+}
+
+/// Paragraphs repeated in place: from paragraph `start` of document `doc`, `len` paragraphs
+/// that repeat every `period` paragraphs (copies of `period` paragraphs, the last one maybe
+/// partial).
+struct Tandem {
+    doc: usize,
+    start: usize,
+    period: usize,
+    len: usize,
+}
+
+impl Tandem {
+    /// Each copy as a range of paragraph indices.
+    fn copies(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        (self.start..self.start + self.len)
+            .step_by(self.period)
+            .map(|c| c..(c + self.period).min(self.start + self.len))
+    }
+}
+
+/// The runs of each document where a sequence of up to [`TANDEM_PERIOD_MAX`] paragraphs,
+/// starting with a duplicate one, repeats right after itself, each as long as it goes (the shortest period at a
+/// place wins). Linear in the paragraphs for text that does not repeat (a mismatch ends each
+/// try at once).
+fn tandem_runs(prepared: &[Prepared], duplicate_of: &HashSet<(usize, usize)>) -> Vec<Tandem> {
+    let mut runs = Vec::new();
+    for (d, p) in prepared.iter().enumerate() {
+        let keys: Vec<&str> = p.paras.iter().map(|x| x.key.as_str()).collect();
+        let m = keys.len();
+        let same = |x: usize, y: usize, len: usize| (0..len).all(|k| keys[x + k] == keys[y + k]);
+        let (mut i, mut floor) = (0, 0);
+        while i < m {
+            let period = (1..=TANDEM_PERIOD_MAX.min((m - i) / 2)).find(|&per| {
+                keys[i] == keys[i + per] && duplicate_of.contains(&(d, i)) && same(i, i + per, per)
+            });
+            let Some(period) = period else {
+                i += 1;
+                continue;
+            };
+            // As far as the repetition goes on both sides, a part of a copy included: the run
+            // ends inside the last copy, or began inside the first (its opening paragraphs
+            // are too short to be duplicates).
+            let mut end = i + 2 * period;
+            while end < m && keys[end] == keys[end - period] {
+                end += 1;
+            }
+            let mut start = i;
+            while start > floor && keys[start - 1] == keys[start - 1 + period] {
+                start -= 1;
+            }
+            runs.push(Tandem {
+                doc: d,
+                start,
+                period,
+                len: end - start,
+            });
+            floor = end;
+            i = end;
+        }
+    }
+    runs
+}
+
+/// The longest sequence of paragraphs [`tandem_runs`] looks for as a repeated unit.
+const TANDEM_PERIOD_MAX: usize = 64;
 
 /// Shared passages that are not inside a duplicate or near duplicate already reported.
 fn new_passages(findings: &[Finding], passages: Vec<Finding>) -> Vec<Finding> {
@@ -477,25 +612,31 @@ fn new_passages(findings: &[Finding], passages: Vec<Finding>) -> Vec<Finding> {
         FindingKind::DuplicateParagraph,
         FindingKind::NearDuplicate,
     ];
-    let known: Vec<(&Location, &Location)> = findings
+    let known: Vec<&Finding> = findings
         .iter()
         .filter(|f| reported.contains(&f.kind))
-        .flat_map(|f| {
-            let locs = &f.locations;
-            (0..locs.len())
-                .flat_map(move |i| (i + 1..locs.len()).map(move |j| (&locs[i], &locs[j])))
-        })
         .collect();
     let within = |outer: &Location, inner: &Location| {
         outer.doc == inner.doc
             && outer.range.start <= inner.range.start
             && inner.range.end <= outer.range.end
     };
+    // Inside two different locations of one finding (a finding may have thousands: checked
+    // location by location, not pair by pair).
+    let covered = |f: &Finding, x: &Location, y: &Location| {
+        let i = f.locations.iter().position(|l| within(l, x));
+        i.is_some_and(|i| {
+            f.locations
+                .iter()
+                .enumerate()
+                .any(|(j, l)| j != i && within(l, y))
+        })
+    };
     passages
         .into_iter()
         .filter(|f| {
             let (x, y) = (&f.locations[0], &f.locations[1]);
-            !known.iter().any(|(kx, ky)| within(kx, x) && within(ky, y))
+            !known.iter().any(|k| covered(k, x, y) || covered(k, y, x))
         })
         .collect()
 }
@@ -803,24 +944,36 @@ fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
         }
         match found {
             Some((l, gap)) => {
-                let second = i + l + gap;
                 let span = |r: Range<usize>| p.spans[r.start].start..p.spans[r.end - 1].end;
+                // Every further copy in the same pattern belongs to the same finding: a run
+                // of 300,000 `长` is one phrase written 100,000 times, not 50,000 findings.
+                let same = |at: usize| {
+                    at + l <= stop[i]
+                        && (gap == 0 || separator[at - 1])
+                        && (0..l).all(|k| {
+                            p.hashes[i + k] == p.hashes[at + k]
+                                && p.view[p.tokens[i + k].view()] == p.view[p.tokens[at + k].view()]
+                        })
+                };
+                let mut copies = vec![i];
+                let mut next = i + l + gap;
+                while same(next) {
+                    copies.push(next);
+                    next += l + gap;
+                }
                 out.push(Finding {
                     kind: FindingKind::RepeatedPhrase,
                     similarity: 1.0,
-                    locations: vec![
-                        Location {
+                    locations: copies
+                        .iter()
+                        .map(|&c| Location {
                             doc: d,
-                            range: span(i..i + l),
-                        },
-                        Location {
-                            doc: d,
-                            range: span(second..second + l),
-                        },
-                    ],
+                            range: span(c..c + l),
+                        })
+                        .collect(),
                     comparison: None,
                 });
-                i = second + l;
+                i = copies[copies.len() - 1] + l;
             }
             None => i += 1,
         }

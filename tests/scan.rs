@@ -332,3 +332,93 @@ fn corpus_scan_snapshots() {
         common::snapshots().bind(|| insta::assert_snapshot!(name, text));
     }
 }
+
+/// Every finding of a scan as (kind, number of places).
+fn kinds_and_places(docs: Vec<Document>) -> Vec<(FindingKind, usize)> {
+    let corpus = Corpus::new(docs, Profile::Loose);
+    let s = scan(&corpus, &ScanOptions::default());
+    s.findings
+        .iter()
+        .map(|f| (f.kind, f.locations.len()))
+        .collect()
+}
+
+/// Issue 14: output grows with what is distinct, not with repetitions. A paragraph repeated
+/// 1,000 times in place is one finding with 1,000 places; an article of several paragraphs
+/// repeated 50 times, the last copy cut short, one block with 51 places (the first copies
+/// start at the article's first line, which is too short to be a duplicate itself).
+#[test]
+fn text_repeated_in_place_is_one_finding() {
+    let paragraph = prose(7, 1).replace('\n', "\n\n");
+    let text = paragraph.repeat(1000);
+    assert_eq!(
+        kinds_and_places(vec![doc("p.txt", &text)]),
+        [(FindingKind::DuplicateParagraph, 1000)]
+    );
+    let article = format!("标题\n\n{}", prose(8, 6).replace('\n', "\n\n"));
+    let cut = article.len() / 2;
+    let cut = (cut..).find(|&i| article.is_char_boundary(i)).unwrap();
+    let text = article.repeat(50) + &article[..cut];
+    let found = kinds_and_places(vec![doc("a.txt", &text)]);
+    assert_eq!(found, [(FindingKind::DuplicateBlock, 51)], "{found:?}");
+    // The text report lists the first places and counts the rest.
+    let dir = tempfile::tempdir().unwrap();
+    file(dir.path(), "a.txt", text.as_bytes());
+    let out = witness()
+        .current_dir(dir.path())
+        .args(["scan", "a.txt"])
+        .output()
+        .unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        report.contains("… and 31 more places (all in --format json)"),
+        "{report}"
+    );
+    assert!(report.lines().count() < 40, "{report}");
+    // A run of one character: one phrase of three written 1,000 times.
+    let run = format!("开始。{}。结束。\n", "长".repeat(3000));
+    assert_eq!(
+        kinds_and_places(vec![doc("c.txt", &run)]),
+        [(FindingKind::RepeatedPhrase, 1000)]
+    );
+}
+
+/// Two files with the same text are one `identical` finding, not a block plus paragraphs and
+/// boilerplate; what a third file shares with them is reported once.
+#[test]
+fn identical_files_are_one_finding() {
+    let text = prose(9, 12);
+    let third = format!(
+        "{}{}",
+        prose(10, 3),
+        text.lines().take(4).collect::<Vec<_>>().join("\n")
+    );
+    let found = kinds_and_places(vec![
+        doc("x.txt", &text),
+        doc("y.txt", &text),
+        doc("z.txt", &third),
+    ]);
+    assert_eq!(found[0], (FindingKind::Identical, 2), "{found:?}");
+    let corpus = Corpus::new(
+        vec![
+            doc("x.txt", &text),
+            doc("y.txt", &text),
+            doc("z.txt", &third),
+        ],
+        Profile::Loose,
+    );
+    let s = scan(&corpus, &ScanOptions::default());
+    assert!(
+        s.findings
+            .iter()
+            .skip(1)
+            .all(|f| f.locations.iter().all(|l| l.doc != 1)),
+        "y.txt is reported only as identical to x.txt"
+    );
+    assert!(
+        s.findings
+            .iter()
+            .skip(1)
+            .any(|f| f.locations.iter().any(|l| l.doc == 2))
+    );
+}

@@ -194,10 +194,24 @@ fn chars(s: &Scan, l: &Location) -> usize {
     s.docs[l.doc].text[l.range.clone()].chars().count()
 }
 
+/// The places of one finding the text report lists.
+const LOCATIONS_SHOWN: usize = 20;
+
 /// One line saying what a finding is.
 fn headline(s: &Scan, f: &Finding) -> String {
     let first = &f.locations[0];
     match f.kind {
+        FindingKind::Identical => format!(
+            "identical: {} files with the same text ({} chars)",
+            f.locations.len(),
+            chars(s, first)
+        ),
+        FindingKind::DuplicateBlock if f.locations.len() > 2 => format!(
+            "duplicate_block: {} chars, {} times {}",
+            chars(s, first),
+            f.locations.len(),
+            quote(s, first)
+        ),
         FindingKind::DuplicateBlock => format!(
             "duplicate_block: {} chars repeated {}",
             chars(s, first),
@@ -212,6 +226,11 @@ fn headline(s: &Scan, f: &Finding) -> String {
             "boilerplate: {} times {}",
             f.locations.len(),
             quote(s, first)
+        ),
+        FindingKind::RepeatedPhrase if f.locations.len() > 2 => format!(
+            "repeated_phrase: {} written {} times",
+            quote(s, first),
+            f.locations.len()
         ),
         FindingKind::RepeatedPhrase => {
             format!("repeated_phrase: {} written twice", quote(s, first))
@@ -247,8 +266,16 @@ pub fn text(s: &Scan, skipped: &[Skipped], color: bool) -> String {
     for f in &s.findings {
         out.push('\n');
         let _ = writeln!(out, "{}", headline(s, f));
-        for l in &f.locations {
+        // A text repeated thousands of times: the first places, then a count (JSON has all).
+        for l in f.locations.iter().take(LOCATIONS_SHOWN) {
             let _ = writeln!(out, "  {}", span(s, l));
+        }
+        if f.locations.len() > LOCATIONS_SHOWN {
+            let _ = writeln!(
+                out,
+                "  … and {} more places (all in --format json)",
+                f.locations.len() - LOCATIONS_SHOWN
+            );
         }
         if let Some(c) = &f.comparison {
             let ctx = contexts
@@ -353,7 +380,18 @@ pub fn markdown(s: &Scan, skipped: &[Skipped]) -> String {
     }
     out += "\n| kind | similarity | locations | text |\n|---|---|---|---|\n";
     for f in &s.findings {
-        let locations: Vec<String> = f.locations.iter().map(|l| md(&span(s, l))).collect();
+        let mut locations: Vec<String> = f
+            .locations
+            .iter()
+            .take(LOCATIONS_SHOWN)
+            .map(|l| md(&span(s, l)))
+            .collect();
+        if f.locations.len() > LOCATIONS_SHOWN {
+            locations.push(format!(
+                "… and {} more (all in JSON)",
+                f.locations.len() - LOCATIONS_SHOWN
+            ));
+        }
         let _ = writeln!(
             out,
             "| {} | {:.3} | {} | {} |",
