@@ -350,6 +350,7 @@ pub fn scan<'c>(corpus: &'c Corpus, opts: &ScanOptions) -> Scan<'c> {
         let new = new_passages(&findings, passages);
         findings.extend(new);
     }
+    drop_repeats_in_copies(&mut findings);
     if wants(FindingKind::Identical) {
         identical(docs, &mut findings);
     }
@@ -507,6 +508,30 @@ fn duplicate_blocks(
         }
     }
     (blocks, in_block)
+}
+
+/// A phrase doubled inside an article that is itself repeated in place is reported in the
+/// first copy only: the other copies repeat it with the article.
+fn drop_repeats_in_copies(findings: &mut Vec<Finding>) {
+    let copies: Vec<&Location> = findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::DuplicateBlock && f.locations.len() > 2)
+        .flat_map(|f| f.locations[1..].iter())
+        .collect();
+    if copies.is_empty() {
+        return;
+    }
+    let inside = |l: &Location| {
+        copies
+            .iter()
+            .any(|c| c.doc == l.doc && c.range.start <= l.range.start && l.range.end <= c.range.end)
+    };
+    let drop: Vec<bool> = findings
+        .iter()
+        .map(|f| f.kind == FindingKind::RepeatedPhrase && inside(&f.locations[0]))
+        .collect();
+    let mut keep = drop.iter().map(|d| !d);
+    findings.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Files with the same text are one `identical` finding; what is found between them, or

@@ -26,7 +26,10 @@ struct LocationJson<'s> {
     path: &'s str,
     start: Position,
     end: Position,
-    text: &'s str,
+    /// The text there; left out when it is the first location's text (a block repeated 1,446
+    /// times would write it 1,446 times).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'s str>,
 }
 
 #[derive(Serialize)]
@@ -142,13 +145,17 @@ pub(crate) fn tree<'s>(s: &'s Scan<'s>, skipped: &'s [Skipped]) -> ScanJson<'s> 
             locations: f
                 .locations
                 .iter()
-                .map(|l| {
+                .enumerate()
+                .map(|(i, l)| {
                     let d = &s.docs[l.doc];
+                    let text = &d.text[l.range.clone()];
+                    let first = &f.locations[0];
+                    let same = i > 0 && text == &s.docs[first.doc].text[first.range.clone()];
                     LocationJson {
                         path: &d.path,
                         start: d.position(l.range.start),
                         end: d.position(l.range.end),
-                        text: &d.text[l.range.clone()],
+                        text: (!same).then_some(text),
                     }
                 })
                 .collect(),
