@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use crate::classify::Class;
 use crate::collate::{Collation, collate_compared};
 use crate::corpus::{Corpus, DocId};
-use crate::diff::{Change, Comparison, Diff};
+use crate::diff::{Comparison, Diff};
 use crate::errata::{Errata, Reference, errata};
 use crate::scan::{FindingKind, Scan, ScanOptions, scan};
 
@@ -242,32 +242,43 @@ pub fn audit<'c>(corpus: &'c Corpus, designated: &[bool], step: &dyn Fn(&str)) -
 /// Counts for the summary and the exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Totals {
-    /// Scan findings other than boilerplate.
-    pub notable_findings: usize,
-    /// Substantive variants and blocks of all pairs.
+    /// Scan findings, boilerplate included.
+    pub findings: usize,
+    /// …of which boilerplate (short recurring lines: datelines, salutations).
+    pub boilerplate: usize,
+    /// Substantive variants of all pairs (a move counts once), as `witness diff` counts them.
     pub substantive: usize,
+    /// Blocks of all pairs: material only one witness carries.
+    pub blocks: usize,
     /// Cosmetic variants of all pairs.
     pub cosmetic: usize,
     /// Errata entries of all transcriptions.
     pub errata: usize,
 }
 
-/// Counts what the audit found.
+impl Totals {
+    /// Findings other than boilerplate.
+    pub fn notable_findings(&self) -> usize {
+        self.findings - self.boilerplate
+    }
+}
+
+/// Counts what the audit found: the one computation behind every number the terminal, the
+/// HTML page and `report.json` print.
 pub fn totals(a: &Audit) -> Totals {
-    let count = |class| {
-        a.pairs
-            .iter()
-            .flat_map(|p| &p.comparison.edits)
-            .filter(|e| match e.change {
-                Change::Variant(v) => v.class == class,
-                Change::Block => class == Class::Substantive,
-            })
-            .count()
-    };
+    let diffs: Vec<Diff> = a.pairs.iter().map(|p| a.diff(p)).collect();
+    let boilerplate = a
+        .scan
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Boilerplate)
+        .count();
     Totals {
-        notable_findings: a.scan.notable(),
-        substantive: count(Class::Substantive),
-        cosmetic: count(Class::Cosmetic),
+        findings: a.scan.findings.len(),
+        boilerplate,
+        substantive: diffs.iter().map(|d| d.count(Class::Substantive)).sum(),
+        blocks: diffs.iter().map(|d| d.blocks().count()).sum(),
+        cosmetic: diffs.iter().map(|d| d.count(Class::Cosmetic)).sum(),
         errata: a.errata.iter().map(|(_, x)| x.entries.len()).sum(),
     }
 }
@@ -303,8 +314,10 @@ impl Audit<'_> {
     pub fn fails(&self, policy: FailOn) -> bool {
         let t = totals(self);
         match policy {
-            FailOn::Any => t.notable_findings + t.substantive + t.cosmetic + t.errata > 0,
-            FailOn::Substantive => t.substantive + t.errata > 0,
+            FailOn::Any => {
+                t.notable_findings() + t.substantive + t.blocks + t.cosmetic + t.errata > 0
+            }
+            FailOn::Substantive => t.substantive + t.blocks + t.errata > 0,
             FailOn::Never => false,
         }
     }

@@ -300,3 +300,54 @@ fn an_undecided_base_says_so() {
         "{stderr}"
     );
 }
+
+/// Issue 14: one set of numbers. The terminal summary, `report.json`'s totals and the HTML
+/// cards print the same counts, and they are what the stand-alone reports count.
+#[test]
+fn every_view_prints_the_same_numbers() {
+    let out = tempfile::tempdir().unwrap();
+    let o = witness()
+        .args(["audit", "corpus", "--no-record", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(o.stderr).unwrap();
+    let r: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("report.json")).unwrap())
+            .unwrap();
+    let t = &r["totals"];
+    let n = |k: &str| t[k].as_u64().unwrap();
+    assert_eq!(
+        (
+            n("findings"),
+            n("boilerplate"),
+            n("substantive"),
+            n("blocks"),
+            n("cosmetic"),
+            n("errata")
+        ),
+        (109, 4, 14, 1, 190, 14)
+    );
+    assert_eq!(
+        n("findings"),
+        r["scan"]["findings"].as_array().unwrap().len() as u64
+    );
+    assert_eq!(
+        n("substantive"),
+        r["diffs"][0]["summary"]["by_class"]["substantive"]
+    );
+    assert!(stderr.contains(
+        "totals: 109 findings (4 of them boilerplate), 14 substantive variants, 1 blocks, 190 cosmetic variants, 14 errata entries"
+    ), "{stderr}");
+    let html = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    for card in [
+        "<b>109</b>findings",
+        "<b>4</b>of them boilerplate",
+        "<b>14</b>substantive variants",
+        "<b>1</b>blocks",
+        "<b>190</b>cosmetic variants",
+        "<b>14</b>errata entries",
+    ] {
+        assert!(html.contains(card), "{card}");
+    }
+}

@@ -21,11 +21,23 @@ use crate::scan::FindingKind;
 struct AuditJson<'a> {
     schema: &'static str,
     tool: Tool,
+    /// The counts every view prints (terminal, HTML cards).
+    totals: TotalsJson,
     groups: Vec<GroupJson<'a>>,
     scan: super::scan::ScanJson<'a>,
     diffs: Vec<super::diff::DiffJson<'a>>,
     collations: Vec<super::collate::CollateJson<'a>>,
     errata: Vec<super::errata::ErrataJson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct TotalsJson {
+    findings: usize,
+    boilerplate: usize,
+    substantive: usize,
+    blocks: usize,
+    cosmetic: usize,
+    errata: usize,
 }
 
 /// A group of witnesses of one text, and how its base was chosen.
@@ -43,9 +55,18 @@ struct GroupJson<'a> {
 /// `report.json`.
 pub fn json(a: &Audit, skipped: &[Skipped]) -> String {
     let path = |d: usize| a.scan.docs[d].path.as_str();
+    let t = totals(a);
     super::to_json(&AuditJson {
         schema: "witness/audit/1",
         tool: TOOL,
+        totals: TotalsJson {
+            findings: t.findings,
+            boilerplate: t.boilerplate,
+            substantive: t.substantive,
+            blocks: t.blocks,
+            cosmetic: t.cosmetic,
+            errata: t.errata,
+        },
         groups: a
             .groups
             .iter()
@@ -209,6 +230,12 @@ pub fn summary(a: &Audit, out_dir: &str) -> String {
             x.entries.len() - sure
         );
     }
+    let t = totals(a);
+    let _ = writeln!(
+        s,
+        "totals: {} findings ({} of them boilerplate), {} substantive variants, {} blocks, {} cosmetic variants, {} errata entries",
+        t.findings, t.boilerplate, t.substantive, t.blocks, t.cosmetic, t.errata
+    );
     let _ = writeln!(
         s,
         "report: {}/index.html, report.json, errata.md, errata.csv",
@@ -337,8 +364,10 @@ fn overview(h: &mut String, a: &Audit) {
     *h += "<h2 id=\"overview\">Overview</h2><div class=\"cards\">";
     for (label, n) in [
         ("files", docs.len()),
-        ("findings", t.notable_findings),
+        ("findings", t.findings),
+        ("of them boilerplate", t.boilerplate),
         ("substantive variants", t.substantive),
+        ("blocks", t.blocks),
         ("cosmetic variants", t.cosmetic),
         ("errata entries", t.errata),
     ] {
