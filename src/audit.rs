@@ -98,6 +98,14 @@ impl Audit<'_> {
     }
 }
 
+/// True when the shared text makes two documents witnesses of one text: at least
+/// [`RELATED_SHARE`] of either and [`RELATED_MIN_CHARS`] characters.
+pub(crate) fn related(c: &crate::scan::Coverage) -> bool {
+    let share = |part: usize, whole: usize| part as f64 / whole.max(1) as f64;
+    (share(c.a_shared, c.a_chars) >= RELATED_SHARE || share(c.b_shared, c.b_chars) >= RELATED_SHARE)
+        && c.a_shared.min(c.b_shared) >= RELATED_MIN_CHARS
+}
+
 /// Groups of related documents (connected by coverage), each sorted.
 fn groups(s: &Scan, n: usize) -> Vec<Vec<DocId>> {
     let mut parent: Vec<usize> = (0..n).collect();
@@ -109,11 +117,7 @@ fn groups(s: &Scan, n: usize) -> Vec<Vec<DocId>> {
         x
     }
     for c in &s.coverage {
-        let share = |part: usize, whole: usize| part as f64 / whole.max(1) as f64;
-        let related = (share(c.a_shared, c.a_chars) >= RELATED_SHARE
-            || share(c.b_shared, c.b_chars) >= RELATED_SHARE)
-            && c.a_shared.min(c.b_shared) >= RELATED_MIN_CHARS;
-        if related {
+        if related(c) {
             let (x, y) = (root(&mut parent, c.a), root(&mut parent, c.b));
             parent[x.max(y)] = x.min(y);
         }

@@ -109,6 +109,9 @@ pub struct Errata<'c> {
     pub docs: Vec<&'c Document>,
     /// How many references follow the target in `docs`.
     pub references: usize,
+    /// True when the references were found in the corpus rather than named (`--against`,
+    /// `--base`, the ledger): they are witnesses like the target, not authorities.
+    pub references_inferred: bool,
     /// Entries in the order of their place in the target.
     pub entries: Vec<Entry>,
 }
@@ -174,12 +177,16 @@ pub fn errata<'c>(
         decide(e);
     }
     for internal in internal_entries(&cx, scan) {
-        // An internal finding at a variant already listed is more evidence for it.
+        // An internal finding at a variant already listed is more evidence for it: weighed
+        // again with it (it decides where the reference was only inferred).
         match entries
             .iter_mut()
             .find(|e| overlaps(&e.range, &internal.range))
         {
-            Some(e) => e.evidence.extend(internal.evidence),
+            Some(e) => {
+                e.evidence.extend(internal.evidence);
+                decide(e);
+            }
             None => entries.push(internal),
         }
     }
@@ -195,6 +202,7 @@ pub fn errata<'c>(
     Errata {
         docs: order.iter().map(|&d| corpus.doc(d)).collect(),
         references: references.len(),
+        references_inferred: references.iter().any(|r| !r.designated),
         entries,
     }
 }
@@ -208,6 +216,20 @@ pub fn errata_of<'c>(corpus: &'c Corpus, target: DocId, references: &[DocId]) ->
         ..ScanOptions::default()
     };
     let s = scan(corpus, &opts);
+    // Named references, or else the target's other witnesses in the corpus, as the audit
+    // groups them (not named, so not authorities: see `Reference::designated`).
+    let designated = !references.is_empty();
+    let references: Vec<DocId> = if designated {
+        references.to_vec()
+    } else {
+        let digest = &corpus.doc(target).sha256;
+        s.coverage
+            .iter()
+            .filter(|c| (c.a == target || c.b == target) && crate::audit::related(c))
+            .map(|c| if c.a == target { c.b } else { c.a })
+            .filter(|&d| &corpus.doc(d).sha256 != digest)
+            .collect()
+    };
     let comparisons: Vec<Comparison> = references
         .iter()
         .map(|&r| corpus.compare(r, target))
@@ -218,7 +240,7 @@ pub fn errata_of<'c>(corpus: &'c Corpus, target: DocId, references: &[DocId]) ->
         .map(|(&doc, comparison)| Reference {
             doc,
             comparison,
-            designated: true,
+            designated,
         })
         .collect();
     errata(corpus, &s, target, &refs)

@@ -277,3 +277,39 @@ fn a_partial_witness_keeps_every_site_of_the_full_ones() {
         block["base"]["end"]["text_byte"].as_u64() > block["base"]["start"]["text_byte"].as_u64()
     );
 }
+
+/// Issue 14: `errata TARGET --corpus DIR` finds the target's other witnesses in the corpus
+/// itself (as the audit groups them) and says they were not named; what the corpus's
+/// quotations, attestations and the target's own text corroborate is a correction, the rest
+/// uncertain. Before, 004 against the corpus alone gave 2 entries.
+#[test]
+fn errata_find_their_references_in_the_corpus() {
+    let x: Value = serde_json::from_str(&run(&[
+        "errata", NEWSPAPER, "--corpus", "corpus", "--format", "json",
+    ]))
+    .unwrap();
+    assert_eq!(x["references_inferred"], true);
+    assert_eq!(x["references"][0]["path"], OFFICIAL);
+    let entries = x["entries"].as_array().unwrap();
+    let verdicts = |v: &str| entries.iter().filter(|e| e["verdict"] == v).count();
+    assert_eq!(
+        (
+            entries.len(),
+            verdicts("correct"),
+            verdicts("uncertain"),
+            verdicts("target_right")
+        ),
+        (14, 9, 4, 1)
+    );
+    // 新[模式]新业态: the official text and the doubling inside 004 agree.
+    let doubled = entries.iter().find(|e| e["found"] == "业态").unwrap();
+    assert_eq!(
+        (doubled["verdict"].as_str(), doubled["proposed"].as_str()),
+        (Some("correct"), Some("模式"))
+    );
+    let md = run(&["errata", NEWSPAPER, "--corpus", "corpus"]);
+    assert!(
+        md.contains("The references were found in the corpus, not named"),
+        "{md}"
+    );
+}

@@ -43,6 +43,8 @@ pub(crate) struct ErrataJson<'e> {
     tool: Tool,
     target: WitnessJson<'e>,
     references: Vec<WitnessJson<'e>>,
+    /// True when the references were found in the corpus rather than named.
+    references_inferred: bool,
     corpus: Vec<WitnessJson<'e>>,
     entries: Vec<EntryJson<'e>>,
 }
@@ -77,6 +79,7 @@ pub(crate) fn tree<'e>(x: &'e Errata) -> ErrataJson<'e> {
             .iter()
             .map(|d| WitnessJson::of(d))
             .collect(),
+        references_inferred: x.references_inferred,
         corpus: x.docs[1 + x.references..]
             .iter()
             .map(|d| WitnessJson::of(d))
@@ -191,6 +194,9 @@ pub fn markdown(x: &Errata) -> String {
             .map(|d| md(&d.path))
             .collect();
         let _ = writeln!(out, "Against: {}.", refs.join(", "));
+        if x.references_inferred {
+            out += "The references were found in the corpus, not named (`--against`, `--base`, the ledger): they count as witnesses like the target, so where nothing else speaks an entry is uncertain.\n";
+        }
     }
     let _ = writeln!(
         out,
