@@ -228,6 +228,28 @@ pub fn audit<'c>(corpus: &'c Corpus, designated: &[bool], step: &dyn Fn(&str)) -
                 .collect()
         },
     );
+    // 本校: every other document with a problem inside it (a doubled phrase, a repeated
+    // block) gets errata too, from its own text — a base or a lone file included.
+    let mut errata_of = errata_of;
+    let internal: Vec<DocId> = (0..corpus.len())
+        .filter(|d| !errata_of.iter().any(|(t, _)| t == d))
+        .filter(|&d| {
+            s.findings.iter().any(|f| {
+                matches!(
+                    f.kind,
+                    FindingKind::RepeatedPhrase | FindingKind::DuplicateBlock
+                ) && f.locations.iter().all(|l| l.doc == d)
+            })
+        })
+        .collect();
+    errata_of.extend(
+        internal
+            .par_iter()
+            .map(|&d| (d, errata(corpus, &s, d, &[])))
+            .collect::<Vec<_>>(),
+    );
+    errata_of.retain(|(_, x)| !x.entries.is_empty() || x.references > 0);
+    errata_of.sort_by_key(|(t, _)| *t);
     let mut pairs = pairs;
     for (p, (whole, aligned)) in pairs.iter_mut().zip(exact) {
         p.comparison.exact_distance = whole;

@@ -31,10 +31,17 @@ fn writes_the_four_files_and_embeds_the_reports() {
         "corpus/004_74678af65d43f56c.txt"
     );
     assert_eq!(r["errata"][0]["schema"], "witness/errata/1");
-    assert_eq!(r["errata"][0]["entries"].as_array().unwrap().len(), 14);
+    // 003's errata from its own text, then 004's against 000.
+    assert_eq!(
+        r["errata"][0]["target"]["path"],
+        "corpus/003_a7c0d866165e138d.txt"
+    );
+    assert_eq!(r["errata"][0]["entries"].as_array().unwrap().len(), 5);
+    assert_eq!(r["errata"][1]["entries"].as_array().unwrap().len(), 14);
     let csv = std::fs::read_to_string(out.path().join("errata.csv")).unwrap();
     assert_eq!(csv.matches("path,line,column").count(), 1);
-    assert_eq!(csv.lines().count(), 15);
+    // One record per entry (a repeated block's text spans lines inside its quoted field).
+    assert_eq!(csv.lines().filter(|l| l.starts_with("corpus/")).count(), 5 + 14);
 }
 
 #[test]
@@ -128,7 +135,8 @@ fn each_piece_of_work_is_done_once() {
     assert!(skipped.is_empty());
     let a = witness::audit(&corpus, &vec![false; corpus.len()], &|_| {});
     assert_eq!(a.pairs.len(), 1);
-    assert_eq!(a.errata.len(), 1);
+    // 004 against 000, and 003 from its own text (a doubled phrase, a repeated block).
+    assert_eq!(a.errata.iter().map(|(t, _)| *t).collect::<Vec<_>>(), [3, 4]);
     let work = corpus.work();
     // Five documents read under the profile once each, one scan, one comparison (000↔004),
     // although the errata of 004 needed a scan and that comparison too.
@@ -326,7 +334,7 @@ fn every_view_prints_the_same_numbers() {
             n("cosmetic"),
             n("errata")
         ),
-        (109, 4, 14, 1, 190, 14)
+        (109, 4, 14, 1, 190, 19)
     );
     assert_eq!(
         n("findings"),
@@ -337,7 +345,7 @@ fn every_view_prints_the_same_numbers() {
         r["diffs"][0]["summary"]["by_class"]["substantive"]
     );
     assert!(stderr.contains(
-        "totals: 109 findings (4 of them boilerplate), 14 substantive variants, 1 blocks, 190 cosmetic variants, 14 errata entries"
+        "totals: 109 findings (4 of them boilerplate), 14 substantive variants, 1 blocks, 190 cosmetic variants, 19 errata entries"
     ), "{stderr}");
     let html = std::fs::read_to_string(out.path().join("index.html")).unwrap();
     for card in [
@@ -346,7 +354,7 @@ fn every_view_prints_the_same_numbers() {
         "<b>14</b>substantive variants",
         "<b>1</b>blocks",
         "<b>190</b>cosmetic variants",
-        "<b>14</b>errata entries",
+        "<b>19</b>errata entries",
     ] {
         assert!(html.contains(card), "{card}");
     }

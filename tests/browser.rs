@@ -104,8 +104,9 @@ fn the_report_shows_the_variants_and_findings() {
         "dittography"
     );
     assert!(dom.contains("<del>五</del><ins>二是</ins>"), "numeral");
-    // The errata table: 14 rows, each linking to its place in the text.
-    assert_eq!(dom.matches("<table class=\"errata\">").count(), 1);
+    // The errata tables (003 from its own text, 004 against 000), each row linking to its
+    // place in the text.
+    assert_eq!(dom.matches("<table class=\"errata\">").count(), 2);
     assert!(dom.contains("003_a7c0d866165e138d has 跨里海国际运"));
     assert!(dom.contains("<a href=\"#d4-1210\">19:71 (byte 1210)</a>"));
     assert!(dom.contains("<a id=\"d4-1210\"></a>"));
