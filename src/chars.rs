@@ -274,8 +274,8 @@ pub const NUMBER_UNITS: &str = "年月日号时点分秒天周岁个名位人家
 
 /// Characters after which a lone numeral character is a number: ordinals (`第三`), days
 /// (`初五`, `周一`, `星期五`), fractions and "one of" (`三分之一`, `之一`), an opening
-/// bracket of an enumeration (`（一）`).
-pub const NUMBER_PREFIXES: &str = "第初周期之（(";
+/// bracket of an enumeration (`（一）`), the ordinal of a poem in a series (`其十`).
+pub const NUMBER_PREFIXES: &str = "第初周期之其（(";
 
 /// Numeral characters that are numbers wherever they stand: zero, `两`, the financial forms.
 const ALWAYS_NUMBERS: &str = "〇零两壹贰叁肆伍陆柒捌玖拾佰仟";

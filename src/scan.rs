@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::chars::{ends_sentence, is_cjk, is_word_char};
+use crate::classify::{Class, Kind};
 use crate::corpus::Corpus;
 use crate::diff::{Comparison, compare_for_similarity};
 use crate::normalize::{Profile, Token, Tokenized};
@@ -864,6 +865,9 @@ fn near_duplicates(
     found.into_iter().flatten().collect()
 }
 
+/// The longest line (in clusters) read as the title of a numbered series.
+const SERIES_TITLE_MAX: usize = 40;
+
 /// Compares candidate paragraphs `x` and `y` exactly; a near duplicate if similar enough.
 /// `shared` is (k-grams they share, k-grams of the one with fewer): each edit destroys at
 /// most k k-grams, so too few shared ones rule a pair out before comparing.
@@ -895,6 +899,23 @@ fn verify_near_duplicate(
     )
     .shifted(pa.range.start, pb.range.start);
     let similarity = c.similarity();
+    // Titles of a numbered series (`…十（易靜）` and `…十六（易靜）`, `Part 3` and `Part 4`):
+    // short lines whose only substantive difference is the number are members of a series,
+    // not copies of each other. (A long paragraph that differs in a number is reported: that
+    // is what a transcription error looks like.)
+    let substantive: Vec<Kind> = c
+        .edits
+        .iter()
+        .filter_map(|e| e.variant())
+        .filter(|v| v.class == Class::Substantive)
+        .map(|v| v.kind)
+        .collect();
+    if pa.clusters.max(pb.clusters) <= SERIES_TITLE_MAX
+        && !substantive.is_empty()
+        && substantive.iter().all(|&k| k == Kind::Numeral)
+    {
+        return None;
+    }
     (similarity >= opts.threshold).then(|| Finding {
         kind: FindingKind::NearDuplicate,
         similarity,

@@ -41,7 +41,10 @@ fn writes_the_four_files_and_embeds_the_reports() {
     let csv = std::fs::read_to_string(out.path().join("errata.csv")).unwrap();
     assert_eq!(csv.matches("path,line,column").count(), 1);
     // One record per entry (a repeated block's text spans lines inside its quoted field).
-    assert_eq!(csv.lines().filter(|l| l.starts_with("corpus/")).count(), 5 + 14);
+    assert_eq!(
+        csv.lines().filter(|l| l.starts_with("corpus/")).count(),
+        5 + 14
+    );
 }
 
 #[test]

@@ -422,3 +422,22 @@ fn identical_files_are_one_finding() {
             .any(|f| f.locations.iter().any(|l| l.doc == 2))
     );
 }
+
+/// Issue 14: titles of a numbered series are not near-duplicates of each other; a long
+/// paragraph that differs in a number is (that is how a transcription error looks).
+#[test]
+fn a_numbered_series_is_not_a_near_duplicate() {
+    let title = |n: &str| format!("秋日登高寄懷故園諸友兼呈同社諸公其{n}（易靜）\n\n");
+    let body = prose(11, 1).replace('\n', "\n\n");
+    let series = format!("{}{body}{}{}", title("十"), title("十六"), prose(12, 1));
+    let near = found(vec![doc("s.txt", &series)], FindingKind::NearDuplicate);
+    assert!(near.is_empty(), "{near:?}");
+    let long = "两年来，中国同中亚国家共建一带一路走深走实，贸易额增长百分之三十五，合作成果丰硕，人民获得感不断增强。";
+    let a = format!("{long}\n");
+    let b = format!("{}\n", long.replace("三十五", "二十五"));
+    let near = found(
+        vec![doc("a.txt", &a), doc("b.txt", &b)],
+        FindingKind::NearDuplicate,
+    );
+    assert_eq!(near.len(), 1, "{near:?}");
+}
