@@ -22,7 +22,7 @@ use crate::classify::{Class, Kind};
 use crate::corpus::{Corpus, DocId};
 use crate::diff::{Change, Comparison};
 use crate::normalize::{Profile, view};
-use crate::scan::{FindingKind, Scan, ScanOptions, scan};
+use crate::scan::{FindingKind, Repetition, Scan, ScanOptions, repetition, scan};
 use crate::source::Document;
 
 /// How sure an entry is.
@@ -546,20 +546,30 @@ fn repeat_entries(cx: &Context, scanned: &Scan) -> Vec<Entry> {
         };
         match f.kind {
             FindingKind::RepeatedPhrase => {
-                // The copies after the first, and what separates them from it.
+                // The copies after the first, and what separates them from it. A repetition
+                // that looks meant (a refrain, a heading and its text) stays listed, but
+                // uncertain.
                 let range = first.end..last.end;
+                let (verdict, confidence, note) = match repetition(cx.corpus.docs(), f) {
+                    Some((Repetition::Deliberate, why)) => (
+                        Verdict::Uncertain,
+                        Confidence::Uncertain,
+                        format!("; it looks deliberate: {why}"),
+                    ),
+                    _ => (Verdict::Correct, Confidence::Medium, String::new()),
+                };
                 out.push(Entry {
                     found: target.text[first.start..last.end].to_string(),
                     proposed: Some(target.text[first.clone()].to_string()),
                     range: first.start..last.end,
                     kind: Kind::Dittography.name().to_string(),
                     causes: Causes::NONE,
-                    verdict: Verdict::Correct,
-                    confidence: Confidence::Medium,
+                    verdict,
+                    confidence,
                     evidence: vec![internal(
                         cx,
                         range,
-                        format!("the same words written {times} in place"),
+                        format!("the same words written {times} in place{note}"),
                     )],
                 });
             }

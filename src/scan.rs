@@ -1027,6 +1027,83 @@ fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
     out
 }
 
+/// What a phrase written twice in place looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Repetition {
+    /// Inside a clause, where the sentence needs the words once (`新业态新业态`,
+    /// `进一步、进一步加强`): a copying error, most likely.
+    LikelyError,
+    /// A whole clause said again (a refrain `X，X，`, an emphasis `Y！Y！`) or a heading
+    /// followed by a text that begins with its words: most likely meant.
+    Deliberate,
+}
+
+impl Repetition {
+    /// `likely_error` or `deliberate`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Repetition::LikelyError => "likely_error",
+            Repetition::Deliberate => "deliberate",
+        }
+    }
+}
+
+/// The verdict on a `repeated_phrase` finding, with the reason (`None` for other kinds).
+/// Read from the text around the copies: whether each copy is a whole clause (clause
+/// punctuation or a line break on both sides of every copy), or the first copy a line of its
+/// own (a heading) followed by the rest.
+pub fn repetition(docs: &[Document], f: &Finding) -> Option<(Repetition, &'static str)> {
+    if f.kind != FindingKind::RepeatedPhrase {
+        return None;
+    }
+    let text = &docs[f.locations[0].doc].text;
+    let (first, last) = (
+        &f.locations[0].range,
+        &f.locations[f.locations.len() - 1].range,
+    );
+    let clause_mark = |c: char| "，、；：！？。,;:!?.\n".contains(c);
+    let before = text[..first.start]
+        .chars()
+        .rev()
+        .find(|c| *c != ' ' && *c != '\u{3000}');
+    // A copy may end with its own mark (`欢迎你！欢迎你！`).
+    let ends_marked =
+        |r: &Range<usize>| text[r.clone()].chars().next_back().is_some_and(clause_mark);
+    let after = if ends_marked(last) {
+        Some('。')
+    } else {
+        text[last.end..]
+            .chars()
+            .find(|c| *c != ' ' && *c != '\u{3000}')
+    };
+    let bounded = |c: Option<char>| c.is_none_or(clause_mark);
+    let between_marks = f.locations.windows(2).all(|w| {
+        ends_marked(&w[0].range)
+            || text[w[0].range.end..w[1].range.start]
+                .chars()
+                .any(clause_mark)
+    });
+    if text[first.end..f.locations[1].range.start].contains('\n')
+        && before.is_none_or(|c| c == '\n')
+    {
+        return Some((
+            Repetition::Deliberate,
+            "a heading followed by a text that begins with its words",
+        ));
+    }
+    if bounded(before) && bounded(after) && between_marks {
+        return Some((
+            Repetition::Deliberate,
+            "a whole clause said again (a refrain, an emphasis)",
+        ));
+    }
+    Some((
+        Repetition::LikelyError,
+        "inside a clause, where the sentence needs the words once",
+    ))
+}
+
 /// Verified shared passages between documents (and far apart inside one).
 fn shared_passages(
     docs: &[Document],

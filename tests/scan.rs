@@ -441,3 +441,36 @@ fn a_numbered_series_is_not_a_near_duplicate() {
     );
     assert_eq!(near.len(), 1, "{near:?}");
 }
+
+/// Issue 14: each doubled phrase says whether it looks like a copying error or a repetition
+/// that is meant, and why.
+#[test]
+fn repeated_phrases_carry_a_verdict() {
+    use witness::scan::{Repetition, repetition};
+    let cases = [
+        (
+            "天涯何处无芳草，天涯何处无芳草，此情可待。\n",
+            Repetition::Deliberate,
+        ),
+        ("大家说：欢迎你！欢迎你！\n", Repetition::Deliberate),
+        ("我们要进一步、进一步加强合作。\n", Repetition::LikelyError),
+        (
+            "跨境电商等新业态新业态惠及各国。\n",
+            Repetition::LikelyError,
+        ),
+    ];
+    for (text, want) in cases {
+        let corpus = Corpus::new(vec![doc("t.txt", text)], Profile::Loose);
+        let s = scan(&corpus, &ScanOptions::default());
+        let f = s
+            .findings
+            .iter()
+            .find(|f| f.kind == FindingKind::RepeatedPhrase)
+            .unwrap_or_else(|| panic!("no repeated phrase in {text}"));
+        assert_eq!(
+            repetition(corpus.docs(), f).map(|r| r.0),
+            Some(want),
+            "{text}"
+        );
+    }
+}

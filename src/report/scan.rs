@@ -11,7 +11,7 @@ use super::{
 };
 use crate::classify::Class;
 use crate::diff::Comparison;
-use crate::scan::{Finding, FindingKind, Location, Scan};
+use crate::scan::{Finding, FindingKind, Location, Repetition, Scan, repetition};
 use crate::source::Position;
 
 /// Characters of a location's text quoted in the text and Markdown reports.
@@ -40,6 +40,12 @@ struct FindingJson<'s> {
     /// Variants from the first location to the second (near duplicates, shared passages).
     #[serde(skip_serializing_if = "Option::is_none")]
     variants: Option<Vec<VariantJson>>,
+    /// Repeated phrases: `likely_error` or `deliberate` ([`crate::scan::repetition`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<Repetition>,
+    /// Why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -140,6 +146,8 @@ pub(crate) fn tree<'s>(s: &'s Scan<'s>, skipped: &'s [Skipped]) -> ScanJson<'s> 
         .findings
         .iter()
         .map(|f| FindingJson {
+            verdict: repetition(s.docs, f).map(|r| r.0),
+            reason: repetition(s.docs, f).map(|r| r.1),
             kind: f.kind,
             similarity: f.similarity,
             locations: f
@@ -234,13 +242,18 @@ fn headline(s: &Scan, f: &Finding) -> String {
             f.locations.len(),
             quote(s, first)
         ),
-        FindingKind::RepeatedPhrase if f.locations.len() > 2 => format!(
-            "repeated_phrase: {} written {} times",
-            quote(s, first),
-            f.locations.len()
-        ),
         FindingKind::RepeatedPhrase => {
-            format!("repeated_phrase: {} written twice", quote(s, first))
+            let times = match f.locations.len() {
+                2 => "twice".to_string(),
+                n => format!("{n} times"),
+            };
+            let verdict = repetition(s.docs, f)
+                .map(|(v, why)| format!(" — {}: {why}", v.name().replace('_', " ")))
+                .unwrap_or_default();
+            format!(
+                "repeated_phrase: {} written {times}{verdict}",
+                quote(s, first)
+            )
         }
         FindingKind::NearDuplicate | FindingKind::SharedPassage => format!(
             "{}: similarity {:.3}, {} and {} chars",
