@@ -216,14 +216,19 @@ fn errata_in_every_format() {
     assert_eq!(
         lines_starting(&md, "| ").split_off(1),
         [
-            "| 3:4 (byte 88) | ⟨U+001B⟩\\[31m | ∅ | addition | medium | a reads ∅ |",
-            "| 4:3 (byte 106) | =cmd\\|'/c calc'!A1 | ∅ | addition | medium | a reads ∅ |",
-            "| 4:24 (byte 135) | ⟨U+FFFE⟩ | ∅ | addition | medium | a reads ∅ |",
+            "| 3:4 (byte 88) | 备注：\\[⟨U+001B⟩\\[31m\\]无。 | ∅ | addition | medium | a reads ∅ |",
+            "| 4:3 (byte 106) | 合作\\[=cmd\\|'/c calc'!A1\\]提质扩容⟨U+FFFE⟩。 | ∅ | addition | medium | a reads ∅ |",
+            "| 4:24 (byte 135) | A1提质扩容\\[⟨U+FFFE⟩\\]。 | ∅ | addition | medium | a reads ∅ |",
         ]
     );
     let text = errata("b.txt", "a.txt", "text");
     assert_no_raw(&text);
-    assert!(text.starts_with("3:4 addition      medium    ⟨U+001B⟩[31m → ∅\n    a reads ∅\n"));
+    assert!(
+        text.starts_with(
+            "3:4 addition      medium    备注：[⟨U+001B⟩[31m]无。 → ∅\n    a reads ∅\n"
+        ),
+        "{text}"
+    );
     let csv = errata("b.txt", "a.txt", "csv");
     assert_no_raw(&csv);
     assert_eq!(
@@ -256,11 +261,11 @@ fn errata_in_every_format() {
     assert_eq!(proposed, ADDED[4..]);
     let html = errata("b.txt", "a.txt", "html");
     assert_no_raw(&html);
-    assert!(
-        html.contains("<td><span class=\"cp\" title=\"ESCAPE\">U+001B</span>[31m</td><td>∅</td>")
-    );
-    assert!(html.contains("<td>=cmd|&#39;/c calc&#39;!A1</td>"));
-    assert!(html.contains("<td><span class=\"cp\" title=\"NONCHARACTER\">U+FFFE</span></td>"));
+    assert!(html.contains(
+        "<td>备注：[<span class=\"cp\" title=\"ESCAPE\">U+001B</span>[31m]无。</td><td>∅</td>"
+    ));
+    assert!(html.contains("[=cmd|&#39;/c calc&#39;!A1]"));
+    assert!(html.contains("[<span class=\"cp\" title=\"NONCHARACTER\">U+FFFE</span>]"));
     // The text below the table: the override is a badge, so 001 reads 001.
     assert!(html.contains(
         "编号<span class=\"cp\" title=\"RIGHT-TO-LEFT OVERRIDE\">U+202E</span>001<span class=\"cp\" title=\"POP DIRECTIONAL FORMATTING\">U+202C</span>号"
@@ -499,7 +504,7 @@ fn audit_report_files_carry_no_raw_hostile_text() {
     assert!(csv.contains(",'=cmd|'/c calc'!A1,"), "{csv}");
     let md = read("errata.md");
     assert_no_raw(&md);
-    assert!(md.contains("| =cmd\\|'/c calc'!A1 |"), "{md}");
+    assert!(md.contains("\\[=cmd\\|'/c calc'!A1\\]"), "{md}");
     let html = read("index.html");
     assert_no_raw(&html);
     // The pair view: each invisible variant marked and shown, with a badge in place of the

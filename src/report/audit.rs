@@ -488,10 +488,11 @@ fn findings_table(h: &mut String, a: &Audit, anchors: &mut BTreeSet<(usize, usiz
 
 /// The errata of document `target` as a table whose locations link to anchors in the text.
 fn errata_table(h: &mut String, target: usize, x: &Errata, anchors: &mut BTreeSet<(usize, usize)>) {
-    *h += "<table class=\"errata\"><tr><th>location</th><th>found</th><th>should read</th><th>kind</th><th>confidence</th><th>evidence</th></tr>";
+    *h += "<table class=\"errata\"><tr><th>location</th><th>found (in context)</th><th>should read</th><th>kind</th><th>confidence</th><th>evidence</th></tr>";
+    let contexts = super::Contexts::new(x.docs[0]);
     for e in &x.entries {
         anchors.insert((target, e.range.start));
-        let [location, rest @ ..] = super::errata::cells(x, e);
+        let [location, rest @ ..] = super::errata::cells(x, e, &contexts);
         let _ = write!(
             h,
             "<tr><td><a href=\"#d{target}-{}\">{}</a></td>{}</tr>",

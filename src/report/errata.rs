@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{TOOL, Tool, WitnessJson, at, csv_field, kind_label, line_marks, md, to_json, visible};
+use super::{
+    Contexts, TOOL, Tool, WitnessJson, at, csv_field, kind_label, line_marks, md, to_json, visible,
+};
 use crate::cause::Causes;
 use crate::errata::{Confidence, Entry, Errata, Evidence, Supports, Verdict};
 use crate::source::Position;
@@ -26,6 +28,9 @@ struct EntryJson<'e> {
     start: Position,
     end: Position,
     found: &'e str,
+    /// The target's text around the reading (its sentence, and the next or previous one at
+    /// a sentence edge), as `witness/diff/1` contexts.
+    context: super::Context,
     proposed: Option<&'e str>,
     kind: &'e str,
     /// Substitutions only: why it may have happened (`[]`: no known cause).
@@ -71,6 +76,7 @@ pub fn json(x: &Errata) -> String {
 /// The `witness/errata/1` tree.
 pub(crate) fn tree<'e>(x: &'e Errata) -> ErrataJson<'e> {
     let t = x.docs[0];
+    let contexts = Contexts::new(t);
     ErrataJson {
         schema: "witness/errata/1",
         tool: TOOL,
@@ -92,6 +98,7 @@ pub(crate) fn tree<'e>(x: &'e Errata) -> ErrataJson<'e> {
                 start: t.position(e.range.start),
                 end: t.position(e.range.end),
                 found: &e.found,
+                context: contexts.around(&t.text, &e.range),
                 proposed: e.proposed.as_deref(),
                 kind: &e.kind,
                 causes: (e.kind == "substitution").then_some(e.causes),
@@ -172,16 +179,29 @@ fn confidence(c: Confidence) -> &'static str {
 /// The cells of an entry's row, as plain text: location, found, should read, kind,
 /// confidence, evidence. Line breaks are shown; invisible characters and controls are not yet
 /// marked.
-pub(crate) fn cells(x: &Errata, e: &Entry) -> [String; 6] {
+pub(crate) fn cells(x: &Errata, e: &Entry, contexts: &Contexts) -> [String; 6] {
     let p = x.docs[0].position(e.range.start);
     [
         format!("{}:{} (byte {})", p.line, p.column, p.byte),
-        short(&e.found, 40),
+        in_context(x, e, contexts),
         should_read(e),
         kind_label(&e.kind, e.causes),
         confidence(e.confidence).to_string(),
         evidence_sentence(x, e),
     ]
+}
+
+/// What the target reads at an entry, in its context: `办好自己[的]事情` (the reading
+/// bracketed; `[]` where something is missing), a few characters on each side.
+fn in_context(x: &Errata, e: &Entry, contexts: &Contexts) -> String {
+    const SIDE: usize = 6;
+    let c = contexts.around(&x.docs[0].text, &e.range);
+    let before: String = {
+        let v: Vec<char> = c.before.chars().collect();
+        v[v.len().saturating_sub(SIDE)..].iter().collect()
+    };
+    let after: String = c.after.chars().take(SIDE).collect();
+    format!("{before}[{}]{after}", short(&e.found, 40))
 }
 
 /// The errata table: location | found | should read | kind | confidence | evidence.
@@ -203,9 +223,10 @@ pub fn markdown(x: &Errata) -> String {
         "Corpus: {} further documents.\n",
         x.docs.len() - 1 - x.references
     );
-    out += "| location | found | should read | kind | confidence | evidence |\n|---|---|---|---|---|---|\n";
+    out += "| location | found (in context) | should read | kind | confidence | evidence |\n|---|---|---|---|---|---|\n";
+    let contexts = Contexts::new(t);
     for e in &x.entries {
-        let c = cells(x, e);
+        let c = cells(x, e, &contexts);
         // The location stays as it is: it is digits, colons and words.
         let _ = writeln!(
             out,
@@ -224,6 +245,7 @@ pub fn markdown(x: &Errata) -> String {
 /// One line per entry.
 pub fn text(x: &Errata) -> String {
     let t = &x.docs[0];
+    let contexts = Contexts::new(t);
     let mut out = String::new();
     for e in &x.entries {
         let _ = writeln!(
@@ -232,7 +254,7 @@ pub fn text(x: &Errata) -> String {
             at(t.position(e.range.start)),
             kind_label(&e.kind, e.causes),
             confidence(e.confidence),
-            visible(&short(&e.found, 40)),
+            visible(&in_context(x, e, &contexts)),
             visible(&should_read(e)),
             visible(&evidence_sentence(x, e))
         );
