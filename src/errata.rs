@@ -328,6 +328,28 @@ fn collation_entries(cx: &Context) -> Vec<Entry> {
     entries
 }
 
+/// Bytes of the quoting document around its passage that a window is looked up in.
+const WINDOW_BYTES: usize = 24;
+/// Characters of the target on each side of an entry that a quotation is compared over,
+/// widest first.
+const WINDOW_CHARS: [usize; 3] = [8, 4, 2];
+
+/// The nearest char boundary of `text` at or before `at`.
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The nearest char boundary of `text` at or after `at` (`at` ≤ its length).
+fn ceil_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
 /// 他校: documents that quote the passage of an entry, and what they read there.
 fn add_quotations(cx: &Context, scanned: &Scan, entries: &mut [Entry]) {
     let text = |d: DocId| cx.corpus.doc(d).text.as_str();
@@ -387,12 +409,48 @@ fn add_quotations(cx: &Context, scanned: &Scan, entries: &mut [Entry]) {
             if at < e.range.end {
                 reading += &text(cx.target)[at..e.range.end];
             }
-            let supports = if same(&reading, &e.found) {
-                Supports::Found
-            } else if e.proposed.as_deref().is_some_and(|p| same(&reading, p)) {
-                Supports::Proposed
-            } else {
-                Supports::Neither
+            // The same question over a few characters around the entry, looked up in the
+            // quoting document around its passage: where the aligner put an edit among equal
+            // characters (a doubled `茫茫` read `茫`: which `茫` is missing?), or a passage that
+            // starts inside the doubling, must not decide which reading the quotation
+            // supports.
+            let t_text = text(cx.target);
+            let o_text = text(o.doc);
+            let olo = floor_boundary(o_text, o.range.start.saturating_sub(2 * WINDOW_BYTES));
+            let ohi = ceil_boundary(o_text, (o.range.end + 2 * WINDOW_BYTES).min(o_text.len()));
+            let region = &o_text[olo..ohi];
+            // Widest window first; a window reaching text the two do not share matches
+            // neither reading, and a narrower one is tried.
+            let (has_found, has_proposed) = WINDOW_CHARS
+                .iter()
+                .map(|&n| {
+                    let lo = t_text[..e.range.start]
+                        .char_indices()
+                        .rev()
+                        .nth(n - 1)
+                        .map_or(0, |(i, _)| i);
+                    let hi = t_text[e.range.end..]
+                        .char_indices()
+                        .nth(n)
+                        .map_or(t_text.len(), |(i, _)| e.range.end + i);
+                    let found = region.contains(&t_text[lo..hi]);
+                    let proposed = e.proposed.as_deref().is_some_and(|p| {
+                        region.contains(&format!(
+                            "{}{p}{}",
+                            &t_text[lo..e.range.start],
+                            &t_text[e.range.end..hi]
+                        ))
+                    });
+                    (found, proposed)
+                })
+                .find(|&(f, p)| f != p)
+                .unwrap_or((false, false));
+            let supports = match (has_found, has_proposed) {
+                (true, false) => Supports::Found,
+                (false, true) => Supports::Proposed,
+                _ if same(&reading, &e.found) => Supports::Found,
+                _ if e.proposed.as_deref().is_some_and(|p| same(&reading, p)) => Supports::Proposed,
+                _ => Supports::Neither,
             };
             e.evidence.push(Evidence {
                 method: "quotation",

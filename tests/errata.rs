@@ -313,3 +313,43 @@ fn errata_find_their_references_in_the_corpus() {
         "{md}"
     );
 }
+
+/// Issue 14: a doubled character dropped (`茫茫` read `茫`) and a quotation that has both:
+/// the quotation supports the doubled reading, wherever the aligner put the missing `茫`.
+#[test]
+fn a_quotation_of_a_doubled_character_supports_the_doubling() {
+    for seed in 0..8u64 {
+        let official = format!(
+            "{}烟波茫茫的湖面上，渔船往来穿梭，一片繁忙景象。\n{}",
+            prose(seed, 3),
+            prose(seed ^ 7, 3)
+        );
+        let target = official.replacen("茫茫", "茫", 1);
+        let news = format!(
+            "{}“烟波茫茫的湖面上，渔船往来穿梭，一片繁忙景象。”{}",
+            prose(seed ^ 1, 2),
+            prose(seed ^ 2, 2)
+        );
+        let (c, refs) = corpus(
+            doc("target", &target),
+            vec![doc("official", &official)],
+            vec![doc("news", &news)],
+        );
+        let x = errata_of(&c, 0, &refs);
+        let e = x
+            .entries
+            .iter()
+            .find(|e| e.proposed.as_deref() == Some("茫"))
+            .unwrap_or_else(|| panic!("no entry for 茫: {:?}", x.entries));
+        let quote = e
+            .evidence
+            .iter()
+            .find(|v| v.method == "quotation")
+            .unwrap_or_else(|| panic!("no quotation: {e:?}"));
+        assert_eq!(quote.supports, witness::errata::Supports::Proposed, "{e:?}");
+        assert_eq!(
+            (e.verdict, e.confidence),
+            (Verdict::Correct, Confidence::High)
+        );
+    }
+}
