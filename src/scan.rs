@@ -350,6 +350,7 @@ pub fn scan<'c>(corpus: &'c Corpus, opts: &ScanOptions) -> Scan<'c> {
     if wants(FindingKind::SharedPassage) {
         let new = new_passages(&findings, passages);
         findings.extend(new);
+        drop_inside_passages(&mut findings);
     }
     drop_repeats_in_copies(&mut findings);
     if wants(FindingKind::Identical) {
@@ -509,6 +510,42 @@ fn duplicate_blocks(
         }
     }
     (blocks, in_block)
+}
+
+/// One finding per relation: a pair of paragraphs (near or exact duplicates, a block) that
+/// lies inside a shared passage between the same two places is part of that passage — a
+/// transcription is one passage with its variants, not also each of its paragraphs.
+fn drop_inside_passages(findings: &mut Vec<Finding>) {
+    let passages: Vec<(Location, Location)> = findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::SharedPassage)
+        .map(|f| (f.locations[0].clone(), f.locations[1].clone()))
+        .collect();
+    if passages.is_empty() {
+        return;
+    }
+    let within = |outer: &Location, inner: &Location| {
+        outer.doc == inner.doc
+            && outer.range.start <= inner.range.start
+            && inner.range.end <= outer.range.end
+    };
+    findings.retain(|f| {
+        let pairwise = matches!(
+            f.kind,
+            FindingKind::NearDuplicate
+                | FindingKind::DuplicateParagraph
+                | FindingKind::DuplicateBlock
+        ) && f.locations.len() == 2;
+        // A passage of about the same extent as an exact duplicate says less than it; one
+        // at least twice its size is the relation, and the duplicate a part of it.
+        let larger = |p: &Location, x: &Location| p.range.len() >= 2 * x.range.len();
+        !pairwise
+            || !passages.iter().any(|(p, q)| {
+                let (x, y) = (&f.locations[0], &f.locations[1]);
+                (within(p, x) && within(q, y) && larger(p, x))
+                    || (within(p, y) && within(q, x) && larger(p, y))
+            })
+    });
 }
 
 /// A phrase doubled inside an article that is itself repeated in place is reported in the
