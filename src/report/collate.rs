@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{ProfileJson, TOOL, Tool, WitnessJson, at, escape_markup as xml, md, to_json, visible};
 use crate::classify::{Class, Kind};
 use crate::collate::{Collation, Site};
-use crate::source::Position;
+use crate::source::{Document, Position};
 
 /// Characters of base context shown around a site.
 const CONTEXT: usize = 8;
@@ -186,6 +186,19 @@ fn reading_or_empty(t: &str) -> String {
     }
 }
 
+/// Where a site is in the base: its start, or a block's extent (start–end).
+fn place(base: &Document, s: &Site) -> String {
+    if s.block {
+        format!(
+            "{}–{}",
+            at(base.position(s.base.start)),
+            at(base.position(s.base.end))
+        )
+    } else {
+        at(base.position(s.base.start))
+    }
+}
+
 /// The human apparatus: each substantive site (all with `all`) with its groups of readings.
 pub fn text(c: &Collation, all: bool) -> String {
     let mut out = String::from("witnesses:\n");
@@ -202,16 +215,7 @@ pub fn text(c: &Collation, all: bool) -> String {
         } else {
             kinds.join(", ")
         };
-        // A block's extent in the base: where it starts and ends.
-        let place = if s.block {
-            format!(
-                "{}–{}",
-                at(base.position(s.base.start)),
-                at(base.position(s.base.end))
-            )
-        } else {
-            at(base.position(s.base.start))
-        };
+        let place = place(base, s);
         let _ = writeln!(
             out,
             "\n{} {place}  {}  …{before}[{}]{after}…",
@@ -292,15 +296,7 @@ pub fn markdown(c: &Collation, all: bool) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
-            if s.block {
-                format!(
-                    "{}–{}",
-                    at(base.position(s.base.start)),
-                    at(base.position(s.base.end))
-                )
-            } else {
-                at(base.position(s.base.start))
-            },
+            place(base, s),
             if s.block {
                 "block".to_string()
             } else {
