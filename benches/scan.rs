@@ -1,7 +1,8 @@
 //! `cargo bench --bench scan`: `witness scan` on a generated corpus of 10,000 documents
 //! (~20 MB of Chinese prose) with 200 planted duplicates, near duplicates, quotations and
 //! stutters each. Prints the recall of each planted kind, then times the scan (target: under
-//! 30 s on 2 cores).
+//! 30 s on 2 cores). Also scans text repeated in place (a paragraph 10,000 times, an article
+//! repeated to 3 MB) and prints its findings and report sizes, then times those scans.
 
 use divan::Bencher;
 use witness::scan::{FindingKind, Scan, ScanOptions, scan};
@@ -78,7 +79,71 @@ fn main() {
         stutters as f64 / planted.stutters.len().max(1) as f64,
         s.findings.len()
     );
+    // Repetition (issue 14): findings and report size grow with what is distinct.
+    for (name, text) in repeated_inputs() {
+        let corpus = Corpus::new(vec![doc(&name, &text)], Profile::Loose);
+        let s = scan(&corpus, &ScanOptions::default());
+        let report = witness::report::scan::text(&s, &[], false);
+        let json = witness::report::scan::json(&s, &[]);
+        println!(
+            "{name}: {:.1} MB; {} findings ({}), text report {} bytes, JSON {} bytes",
+            text.len() as f64 / 1e6,
+            s.findings.len(),
+            s.findings
+                .iter()
+                .map(|f| format!("{} ×{}", f.kind.name(), f.locations.len()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            report.len(),
+            json.len()
+        );
+    }
     divan::main();
+}
+
+fn doc(name: &str, text: &str) -> Document {
+    Document::from_bytes(name, name, text.as_bytes(), &ReadOptions::default()).unwrap()
+}
+
+/// A paragraph repeated 10,000 times in place, and an article of the corpus repeated to
+/// 3 MB (its last copy cut short).
+fn repeated_inputs() -> Vec<(String, String)> {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let article = inputs::article(&corpus, 20_000, 3);
+    let paragraph = article
+        .lines()
+        // A line with an unclosed quotation mark, or that stops mid-sentence, runs on into
+        // the next paragraph (the paragraph rules join them): its copies would make one
+        // paragraph (see the README's limits).
+        .find(|p| p.chars().count() >= 40 && p.ends_with('。') && !p.contains(['“', '”', '"']))
+        .unwrap_or(&article)
+        .to_string();
+    let mut repeated = article.repeat(3_000_000 / article.len() + 1);
+    let mut cut = 3_000_000;
+    while !repeated.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    repeated.truncate(cut);
+    vec![
+        (
+            "paragraph ×10,000".to_string(),
+            format!("{paragraph}\n\n").repeat(10_000),
+        ),
+        ("article repeated to 3 MB".to_string(), repeated),
+    ]
+}
+
+#[divan::bench(sample_count = 5)]
+fn scan_repeated_in_place(bencher: Bencher) {
+    bencher.with_inputs(repeated_inputs).bench_values(|inputs| {
+        inputs
+            .iter()
+            .map(|(name, text)| {
+                let corpus = Corpus::new(vec![doc(name, text)], Profile::Loose);
+                scan(&corpus, &ScanOptions::default()).findings.len()
+            })
+            .sum::<usize>()
+    });
 }
 
 #[divan::bench(sample_count = 3)]
