@@ -231,17 +231,21 @@ pub fn audit<'c>(corpus: &'c Corpus, designated: &[bool], step: &dyn Fn(&str)) -
     // 本校: every other document with a problem inside it (a doubled phrase, a repeated
     // block) gets errata too, from its own text — a base or a lone file included.
     let mut errata_of = errata_of;
-    let internal: Vec<DocId> = (0..corpus.len())
-        .filter(|d| !errata_of.iter().any(|(t, _)| t == d))
-        .filter(|&d| {
-            s.findings.iter().any(|f| {
-                matches!(
-                    f.kind,
-                    FindingKind::RepeatedPhrase | FindingKind::DuplicateBlock
-                ) && f.locations.iter().all(|l| l.doc == d)
-            })
+    // One pass over the findings, not one per document.
+    let mut internal: Vec<DocId> = s
+        .findings
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.kind,
+                FindingKind::RepeatedPhrase | FindingKind::DuplicateBlock
+            ) && f.locations.iter().all(|l| l.doc == f.locations[0].doc)
         })
+        .map(|f| f.locations[0].doc)
+        .filter(|d| !errata_of.iter().any(|(t, _)| t == d))
         .collect();
+    internal.sort_unstable();
+    internal.dedup();
     errata_of.extend(
         internal
             .par_iter()

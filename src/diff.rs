@@ -680,7 +680,7 @@ fn merge(edits: Vec<Edit>, a: &str, b: &str) -> Vec<Edit> {
 /// to start a paragraph. A passage moved and edited stays an omission and an addition.
 fn find_moves(mut edits: Vec<Edit>, a: &str, b: &str) -> Vec<Edit> {
     const CANDIDATES_MAX: usize = 256;
-    let key = |s: &str| -> Option<Vec<char>> {
+    let key = |s: &str| -> Option<String> {
         (crate::classify::weight(s) >= crate::classify::LONG_VARIANT).then(|| {
             s.chars()
                 .filter(|&c| !c.is_whitespace() && !crate::chars::is_punctuation(c))
@@ -702,7 +702,7 @@ fn find_moves(mut edits: Vec<Edit>, a: &str, b: &str) -> Vec<Edit> {
                 Change::Variant(c) => c.kind == kind,
             }
     };
-    let halves = |side_a: bool| -> Vec<(usize, Vec<char>)> {
+    let halves = |side_a: bool| -> Vec<(usize, String)> {
         let text = if side_a { a } else { b };
         edits
             .iter()
@@ -718,10 +718,8 @@ fn find_moves(mut edits: Vec<Edit>, a: &str, b: &str) -> Vec<Edit> {
     if gone.is_empty() || came.is_empty() {
         return edits;
     }
-    let rotated = |x: &[char], y: &[char]| {
-        x.len() == y.len()
-            && (0..x.len()).any(|r| x[r..] == y[..x.len() - r] && x[..r] == y[x.len() - r..])
-    };
+    // y is a rotation of x when it occurs in xx: one linear substring search.
+    let rotated = |x: &str, y: &str| x.len() == y.len() && format!("{x}{x}").contains(y);
     let mut used = vec![false; came.len()];
     for (i, kx) in gone {
         let Some(n) =

@@ -145,29 +145,32 @@ pub(crate) fn tree<'s>(s: &'s Scan<'s>, skipped: &'s [Skipped]) -> ScanJson<'s> 
     let findings = s
         .findings
         .iter()
-        .map(|f| FindingJson {
-            verdict: repetition(s.docs, f).map(|r| r.0),
-            reason: repetition(s.docs, f).map(|r| r.1),
-            kind: f.kind,
-            similarity: f.similarity,
-            locations: f
-                .locations
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let d = &s.docs[l.doc];
-                    let text = &d.text[l.range.clone()];
-                    let first = &f.locations[0];
-                    let same = i > 0 && text == &s.docs[first.doc].text[first.range.clone()];
-                    LocationJson {
-                        path: &d.path,
-                        start: d.position(l.range.start),
-                        end: d.position(l.range.end),
-                        text: (!same).then_some(text),
-                    }
-                })
-                .collect(),
-            variants: variants(s, f, &mut contexts),
+        .map(|f| {
+            let repeated = repetition(s.docs, f);
+            FindingJson {
+                verdict: repeated.map(|r| r.0),
+                reason: repeated.map(|r| r.1),
+                kind: f.kind,
+                similarity: f.similarity,
+                locations: f
+                    .locations
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        let d = &s.docs[l.doc];
+                        let text = &d.text[l.range.clone()];
+                        let first = &f.locations[0];
+                        let same = i > 0 && text == &s.docs[first.doc].text[first.range.clone()];
+                        LocationJson {
+                            path: &d.path,
+                            start: d.position(l.range.start),
+                            end: d.position(l.range.end),
+                            text: (!same).then_some(text),
+                        }
+                    })
+                    .collect(),
+                variants: variants(s, f, &mut contexts),
+            }
         })
         .collect();
     ScanJson {
