@@ -228,6 +228,19 @@ fn main() {
     };
     set("SIMPLIFIED_ONLY", &simplified_only);
     set("TRADITIONAL_ONLY", &traditional_only);
+    // The same two sets as one byte per code point of the basic CJK blocks (U+3400..U+9FFF):
+    // 1 simplified only, 2 traditional only, 0 neither; read for every character of a text.
+    let basic: String = (0x3400u32..0xA000)
+        .map(|code| match char::from_u32(code) {
+            Some(c) if simplified_only.contains(&c) => "\\x01",
+            Some(c) if traditional_only.contains(&c) => "\\x02",
+            _ => "\\0",
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "pub(crate) static SCRIPT_ONLY_BASIC: &[u8; 0x6C00] = b\"{basic}\";"
+    );
     let mut pairs = |name: &str, p: &mut dyn Iterator<Item = (char, char)>| {
         let _ = write!(out, "pub(crate) static {name}: &[(char, char)] = &[");
         for (x, y) in p {

@@ -105,22 +105,34 @@ impl std::ops::Deref for Diff<'_> {
 
 /// Ids of the tokens for the aligner: the code point for one-character tokens (most of
 /// them), and numbers past the last code point for the rest, interned per comparison.
-fn token_ids<'t>(t: &'t Tokenized, interner: &mut HashMap<&'t str, u32>) -> Vec<u32> {
-    const FIRST_INTERNED: u32 = 0x11_0000;
+fn token_ids<'t>(t: &'t Tokenized, ids: &mut UnitIds<'t>) -> Vec<u32> {
     t.tokens
         .iter()
-        .map(|tok| {
-            let g = &t.view[tok.view()];
-            let mut chars = g.chars();
-            match (chars.next(), chars.next()) {
-                (Some(c), None) => c as u32,
-                _ => {
-                    let next = FIRST_INTERNED + interner.len() as u32;
-                    *interner.entry(g).or_insert(next)
-                }
-            }
-        })
+        .map(|tok| ids.id(&t.view[tok.view()]))
         .collect()
+}
+
+/// Ids of units (tokens, clusters) for the aligner and the Levenshtein engine. A unit of one
+/// character is its code point, with no hashing (nearly every unit of CJK text); longer units
+/// are interned, first into the surrogate range (no character has those code points, and the
+/// engine's tables, indexed by id, stay small), then past the last code point.
+#[derive(Default)]
+struct UnitIds<'t> {
+    interned: HashMap<&'t str, u32>,
+}
+
+impl<'t> UnitIds<'t> {
+    fn id(&mut self, unit: &'t str) -> u32 {
+        let mut chars = unit.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => c as u32,
+            _ => {
+                let n = self.interned.len() as u32;
+                let next = if n < 0x800 { 0xD800 + n } else { 0x11_0000 + n };
+                *self.interned.entry(unit).or_insert(next)
+            }
+        }
+    }
 }
 
 fn clusters(t: &Tokenized, r: &Range<usize>) -> usize {
@@ -315,7 +327,7 @@ fn rate(distance: usize, len: usize) -> f64 {
 fn cer_units<'t>(
     t: &'t Tokenized,
     blocks: &[Range<usize>],
-    ids: &mut HashMap<&'t str, u32>,
+    ids: &mut UnitIds<'t>,
 ) -> (Vec<u32>, Vec<u32>) {
     let mut all = Vec::with_capacity(t.tokens.len());
     let mut outside = Vec::with_capacity(t.tokens.len());
@@ -327,8 +339,7 @@ fn cer_units<'t>(
         let in_block = blocks.get(next_block).is_some_and(|b| b.start <= i);
         let text = &t.view[tok.view()];
         let mut push = |u: &'t str| {
-            let next = ids.len() as u32;
-            let id = *ids.entry(u).or_insert(next);
+            let id = ids.id(u);
             all.push(id);
             if !in_block {
                 outside.push(id);
@@ -387,58 +398,62 @@ pub(crate) fn compare_with(
     tb: &Tokenized,
     exact: bool,
 ) -> Comparison {
-    let mut interner = HashMap::new();
-    let ids_a = token_ids(ta, &mut interner);
-    let ids_b = token_ids(tb, &mut interner);
+    let mut ids = UnitIds::default();
+    let ids_a = token_ids(ta, &mut ids);
+    let ids_b = token_ids(tb, &mut ids);
     let ops = align::align(&ids_a, &ids_b);
-    let mut w = Walker {
-        a,
-        b,
-        ca: 0,
-        cb: 0,
-        edits: Vec::new(),
-        scripts: Scripts::new(),
-    };
     let mut distance = 0;
     // Block changes: (byte range in A, in B, token range in A, in B).
     let mut block_ops = Vec::new();
     for op in &ops {
-        match op {
-            Op::Equal { a: ia, b: ib, len } => {
-                let (sa, sb) = (&ta.spans[*ia..ia + len], &tb.spans[*ib..ib + len]);
-                w.equal_run(sa, sb);
-            }
-            Op::Change {
-                a: ra,
-                b: rb,
-                block,
-            } => {
-                let start = |t: &Tokenized, r: &Range<usize>, len: usize| {
-                    t.spans.get(r.start).map_or(len, |s| s.start)
-                };
-                let end = |t: &Tokenized, r: &Range<usize>, s: usize| {
-                    if r.is_empty() {
-                        s
-                    } else {
-                        t.spans[r.end - 1].end
-                    }
-                };
-                let sa = start(ta, ra, a.len());
-                let sb = start(tb, rb, b.len());
-                w.gap(sa, sb);
-                let (ea, eb) = (end(ta, ra, sa), end(tb, rb, sb));
-                w.edit(sa..ea, sb..eb, *block);
-                if *block {
-                    block_ops.push((sa..ea, sb..eb, ra.clone(), rb.clone()));
-                    distance += clusters(ta, ra).max(clusters(tb, rb));
-                } else {
-                    distance += cluster_distance(ta.view_text(ra), tb.view_text(rb));
-                }
+        if let Op::Change {
+            a: ra,
+            b: rb,
+            block,
+        } = op
+        {
+            if *block {
+                let (bytes_a, bytes_b) = change_bytes((a, ta, ra), (b, tb, rb));
+                block_ops.push((bytes_a, bytes_b, ra.clone(), rb.clone()));
+                distance += clusters(ta, ra).max(clusters(tb, rb));
+            } else {
+                distance += cluster_distance(ta.view_text(ra), tb.view_text(rb));
             }
         }
     }
-    w.gap(a.len(), b.len());
-    let edits = find_moves(merge(w.edits, a, b), a, b);
+    let cer_blocks = |kept: &dyn Fn(&Range<usize>, &Range<usize>) -> bool| {
+        let (mut blocks_a, mut blocks_b) = (Vec::new(), Vec::new());
+        for (bytes_a, bytes_b, ra, rb) in &block_ops {
+            if kept(bytes_a, bytes_b) {
+                blocks_a.push(ra.clone());
+                blocks_b.push(rb.clone());
+            }
+        }
+        (blocks_a, blocks_b)
+    };
+    let exact_for = |(blocks_a, blocks_b): &(Vec<Range<usize>>, Vec<Range<usize>>)| {
+        let block_distance: usize = blocks_a
+            .iter()
+            .zip(blocks_b)
+            .map(|(ra, rb)| clusters(ta, ra).max(clusters(tb, rb)))
+            .sum();
+        let aligned_bound = distance - block_distance;
+        if exact {
+            exact_distances(ta, tb, (blocks_a, blocks_b), distance, aligned_bound)
+        } else {
+            (None, aligned_bound)
+        }
+    };
+    // The CERs' exact distances need only the alignment's blocks and costs: they are computed
+    // on the second core while the first turns the alignment into classified edits, for the
+    // blocks as aligned (a block found to be a moved passage, rare, means computing again).
+    let all_blocks = cer_blocks(&|_, _| true);
+    let edits = || find_moves(walk(&ops, (a, ta), (b, tb)), a, b);
+    let (edits, speculative) = if exact {
+        rayon::join(edits, || exact_for(&all_blocks))
+    } else {
+        (edits(), exact_for(&all_blocks))
+    };
     // A block that turned out to be a moved passage is a variant: the CERs count it outside
     // blocks.
     let moved = |bytes: &Range<usize>, side_a: bool| {
@@ -448,24 +463,20 @@ pub(crate) fn compare_with(
             e.moved.is_some() && !r.is_empty() && r.start < bytes.end && bytes.start < r.end
         })
     };
-    let (mut blocks_a, mut blocks_b) = (Vec::new(), Vec::new());
-    let (mut block_distance, mut a_block_units) = (0, 0);
-    for (bytes_a, bytes_b, ra, rb) in block_ops {
-        if moved(&bytes_a, true) || moved(&bytes_b, false) {
-            continue;
-        }
-        let (ca, cb) = (clusters(ta, &ra), clusters(tb, &rb));
-        block_distance += ca.max(cb);
-        a_block_units += ca;
-        blocks_a.push(ra);
-        blocks_b.push(rb);
-    }
-    let aligned_bound = distance - block_distance;
-    let (exact_distance, exact_aligned_distance) = if exact {
-        exact_distances(ta, tb, (&blocks_a, &blocks_b), distance, aligned_bound)
+    let (blocks_a, blocks_b) =
+        cer_blocks(&|bytes_a, bytes_b| !moved(bytes_a, true) && !moved(bytes_b, false));
+    let (exact_distance, exact_aligned_distance) = if blocks_a.len() == all_blocks.0.len() {
+        speculative
     } else {
-        (None, aligned_bound)
+        exact_for(&(blocks_a.clone(), blocks_b.clone()))
     };
+    let (ca, cb): (Vec<usize>, Vec<usize>) = blocks_a
+        .iter()
+        .zip(&blocks_b)
+        .map(|(ra, rb)| (clusters(ta, ra), clusters(tb, rb)))
+        .unzip();
+    let block_distance = ca.iter().zip(&cb).map(|(x, y)| *x.max(y)).sum();
+    let a_block_units = ca.iter().sum();
     Comparison {
         edits,
         a_units: ta.clusters(),
@@ -479,6 +490,54 @@ pub(crate) fn compare_with(
     }
 }
 
+/// The byte ranges in A and B of a change between token ranges `ra` and `rb` (an empty
+/// range sits where the next token starts).
+fn change_bytes(
+    (a, ta, ra): (&str, &Tokenized, &Range<usize>),
+    (b, tb, rb): (&str, &Tokenized, &Range<usize>),
+) -> (Range<usize>, Range<usize>) {
+    let bytes = |text: &str, t: &Tokenized, r: &Range<usize>| {
+        let start = t.spans.get(r.start).map_or(text.len(), |s| s.start);
+        let end = if r.is_empty() {
+            start
+        } else {
+            t.spans[r.end - 1].end
+        };
+        start..end
+    };
+    (bytes(a, ta, ra), bytes(b, tb, rb))
+}
+
+/// The edits of an alignment, in order, with the text between them as layout or nothing.
+fn walk(ops: &[Op], (a, ta): (&str, &Tokenized), (b, tb): (&str, &Tokenized)) -> Vec<Edit> {
+    let mut w = Walker {
+        a,
+        b,
+        ca: 0,
+        cb: 0,
+        edits: Vec::new(),
+        scripts: Scripts::new(),
+    };
+    for op in ops {
+        match op {
+            Op::Equal { a: ia, b: ib, len } => {
+                w.equal_run(&ta.spans[*ia..ia + len], &tb.spans[*ib..ib + len]);
+            }
+            Op::Change {
+                a: ra,
+                b: rb,
+                block,
+            } => {
+                let (bytes_a, bytes_b) = change_bytes((a, ta, ra), (b, tb, rb));
+                w.gap(bytes_a.start, bytes_b.start);
+                w.edit(bytes_a, bytes_b, *block);
+            }
+        }
+    }
+    w.gap(a.len(), b.len());
+    merge(w.edits, a, b)
+}
+
 /// The CERs' distances: exact Levenshtein distances over clusters, as `witness cer` computes
 /// them, on the whole views (`None` past `EXACT_CELLS_MAX`) and outside blocks. The
 /// alignment's costs are (nearly always) upper bounds, so one banded pass each is usually
@@ -490,7 +549,7 @@ fn exact_distances(
     distance: usize,
     aligned_bound: usize,
 ) -> (Option<usize>, usize) {
-    let mut ids = HashMap::new();
+    let mut ids = UnitIds::default();
     let (all_a, outside_a) = cer_units(ta, blocks_a, &mut ids);
     let (all_b, outside_b) = cer_units(tb, blocks_b, &mut ids);
     if blocks_a.is_empty() && blocks_b.is_empty() {

@@ -71,24 +71,46 @@ impl<'a> Pattern<'a> {
         }
     }
 
-    /// Match bits of symbol `c` for blocks `first..=last` into `eq`.
-    fn fill(&self, c: u32, first: usize, last: usize, eq: &mut Vec<u64>) {
-        eq.clear();
-        eq.resize(last + 1 - first, 0);
+    /// The dense id of symbol `c`, if A has it.
+    fn id(&self, c: u32) -> Option<usize> {
         let c = match &self.renumber {
             None => c as usize,
-            Some(map) => match map.get(&c) {
-                Some(&id) => id as usize,
-                None => return,
-            },
+            Some(map) => *map.get(&c)? as usize,
         };
-        if c + 1 >= self.starts.len() {
+        (c + 1 < self.starts.len()).then_some(c)
+    }
+}
+
+/// The match bit-vectors of a band that only moves down A: for each symbol, the first of its
+/// positions not above the band, so that each lookup is a step forward, not a search.
+struct MatchBits<'p, 'a> {
+    pattern: &'p Pattern<'a>,
+    next: Vec<u32>,
+}
+
+impl<'p, 'a> MatchBits<'p, 'a> {
+    fn new(pattern: &'p Pattern<'a>) -> Self {
+        let next = pattern.starts[..pattern.starts.len() - 1].to_vec();
+        MatchBits { pattern, next }
+    }
+
+    /// Match bits of symbol `c` for blocks `first..=last` into `eq`; `first` never decreases
+    /// from one call to the next.
+    fn fill(&mut self, c: u32, first: usize, last: usize, eq: &mut Vec<u64>) {
+        eq.clear();
+        eq.resize(last + 1 - first, 0);
+        let Some(s) = self.pattern.id(c) else {
             return;
-        }
-        let pos = &self.positions[self.starts[c] as usize..self.starts[c + 1] as usize];
+        };
         let (lo, hi) = ((first * 64) as u32, ((last + 1) * 64) as u32);
-        let start = pos.partition_point(|&p| p < lo);
-        for &p in pos[start..].iter().take_while(|&&p| p < hi) {
+        let end = self.pattern.starts[s + 1] as usize;
+        let positions = &self.pattern.positions;
+        let mut at = self.next[s] as usize;
+        while at < end && positions[at] < lo {
+            at += 1;
+        }
+        self.next[s] = at as u32;
+        for &p in positions[at..end].iter().take_while(|&&p| p < hi) {
             let rel = (p - lo) as usize;
             eq[rel / 64] |= 1 << (rel % 64);
         }
@@ -99,38 +121,29 @@ impl<'a> Pattern<'a> {
 /// given the match bits and the horizontal delta entering at the top; returns the horizontal
 /// delta leaving at the bottom.
 fn advance(pv: &mut u64, mv: &mut u64, eq: u64, hin: i32) -> i32 {
-    let mut eq = eq;
+    let (h_plus, h_minus) = (u64::from(hin > 0), u64::from(hin < 0));
     let xv = eq | *mv;
-    if hin < 0 {
-        eq |= 1;
-    }
+    let eq = eq | h_minus;
     let xh = ((eq & *pv).wrapping_add(*pv) ^ *pv) | eq;
-    let mut ph = *mv | !(xh | *pv);
-    let mut mh = *pv & xh;
-    let hout = if ph >> 63 == 1 {
-        1
-    } else if mh >> 63 == 1 {
-        -1
-    } else {
-        0
-    };
-    ph <<= 1;
-    mh <<= 1;
-    if hin < 0 {
-        mh |= 1;
-    } else if hin > 0 {
-        ph |= 1;
-    }
+    let ph = *mv | !(xh | *pv);
+    let mh = *pv & xh;
+    let hout = (ph >> 63) as i32 - (mh >> 63) as i32;
+    let (ph, mh) = ((ph << 1) | h_plus, (mh << 1) | h_minus);
     *pv = mh | !(xv | ph);
     *mv = ph & xv;
     hout
 }
 
-/// Scores of the last column, for the rows the band holds there: `(first_row, scores)`.
-/// Rows outside the band cost more than `k`.
+/// Scores of the last column, for the rows the band holds there: `(first_row, scores)`
+/// (no rows when every path costs more than `k`). Rows outside the band cost more than `k`.
 /// `columns`: the width of the whole problem this pass is part of (Hirschberg passes run over
 /// half of it), which shapes the band: a path costing at most `k` through cell (i, j) has
 /// |i − j| + |(n − i) − (columns − j)| ≤ k.
+///
+/// The band is Ukkonen's, trimmed as the pass goes (as Edlib does): a block of rows leaves it
+/// when each of its cells' score plus that lower bound of the rest exceeds `k`. Scores are
+/// upper bounds that are exact on any path costing ≤ `k`, so such a path never leaves the
+/// band; on similar texts the band narrows from `k` rows to a few blocks along the pass.
 fn last_column(p: &Pattern, b: &[u32], k: usize, columns: usize) -> (usize, Vec<usize>) {
     let n = p.a.len();
     let blocks = n.div_ceil(64).max(1);
@@ -141,41 +154,69 @@ fn last_column(p: &Pattern, b: &[u32], k: usize, columns: usize) -> (usize, Vec<
     let (lo_t, hi_t) = (-(k64 - delta).div_euclid(2), (delta + k64).div_euclid(2));
     let band_hi = |col: usize| (col as i64 + hi_t).clamp(0, n64) as usize;
     let band_lo = |col: usize| (col as i64 + lo_t).clamp(1, n64.max(1)) as usize;
+    // The least cost of the rest of a path from a row of block `blk` at column `col`
+    // (|(n − i) − (columns − col)|, least over the block's rows), plus the least score in
+    // the block (its bottom score minus 63: scores change by at most one per row).
+    let over_budget = |blk: usize, bottom: i64, col: usize| {
+        let target = n64 - (columns as i64 - col as i64); // the row where the rest is diagonal
+        let (top, last_row) = (blk as i64 * 64 + 1, (blk as i64 * 64 + 64).min(n64));
+        let rest = if target < top {
+            top - target
+        } else if target > last_row {
+            target - last_row
+        } else {
+            0
+        };
+        bottom - 63 + rest > k64
+    };
     let mut pv = vec![!0u64; blocks];
     let mut mv = vec![0u64; blocks];
+    // The score at the bottom row of each block of the band (padded rows past n never match).
+    let mut score = vec![0i64; blocks];
     let mut first = 0;
     let mut last = block_of(band_hi(0)).min(blocks - 1);
-    // Score at the bottom row of block `last` (padded rows past n never match).
-    let mut bottom = (last + 1) * 64;
+    for (blk, s) in score.iter_mut().enumerate().take(last + 1) {
+        *s = (blk as i64 + 1) * 64;
+    }
+    let mut bits = MatchBits::new(p);
     let mut eq = Vec::new();
     for (j, &c) in b.iter().enumerate() {
         let col = j + 1;
-        let new_last = block_of(band_hi(col)).min(blocks - 1);
-        while last < new_last {
+        // The band may gain a block below, one per column at most (it gains a row each). A
+        // path enters it from the block above, diagonally at best: its cells score at least
+        // the bottom score of that block in the previous column.
+        if last + 1 < blocks
+            && last < block_of(band_hi(col))
+            && !over_budget(last + 1, score[last] + 63, col)
+        {
             last += 1;
             pv[last] = !0;
             mv[last] = 0;
-            bottom += 64;
+            score[last] = score[last - 1] + 64;
         }
-        p.fill(c, first, last, &mut eq);
+        bits.fill(c, first, last, &mut eq);
         let mut h = 1; // row 0 is D[0][j] = j; above the band, +1 is assumed
         for blk in first..=last {
             h = advance(&mut pv[blk], &mut mv[blk], eq[blk - first], h);
+            score[blk] += i64::from(h);
         }
-        bottom = (bottom as i64 + i64::from(h)) as usize;
-        // Drop blocks wholly above the band of the next column.
-        let new_first = block_of(band_lo(col + 1));
-        while first < new_first.min(last) {
-            // Keep the bottom score: it belongs to `last`, untouched.
+        while last > first && over_budget(last, score[last], col) {
+            last -= 1;
+        }
+        let ukkonen_first = block_of(band_lo(col + 1));
+        while first < last && (first < ukkonen_first || over_budget(first, score[first], col)) {
             first += 1;
+        }
+        if first == last && over_budget(first, score[first], col) {
+            return (0, Vec::new());
         }
     }
     // Walk up from the bottom row of `last` to the first row of `first` (or row 0).
     let top_row = first * 64; // the row just above the band (0 when first == 0)
     let bottom_row = (last + 1) * 64;
     let mut scores = vec![0usize; bottom_row - top_row + 1];
-    let mut s = bottom as i64;
-    scores[bottom_row - top_row] = bottom;
+    let mut s = score[last];
+    scores[bottom_row - top_row] = s.max(0) as usize;
     for row in (top_row + 1..=bottom_row).rev() {
         let blk = (row - 1) / 64;
         let bit = (row - 1) % 64;
@@ -474,5 +515,38 @@ mod tests {
         assert_eq!(distance(&[], &[1, 2]), 2);
         assert_eq!(edit_ops(&[1], &[]), vec![EditOp::Delete]);
         assert_eq!(distance(&[], &[]), 0);
+    }
+
+    /// The trimmed band is exact when `k` is the distance, and never reports a distance ≤ `k`
+    /// that is wrong when `k` is too small: on repetitive sequences (small alphabets), where
+    /// many paths are nearly optimal.
+    #[test]
+    fn a_band_as_wide_as_the_distance_is_exact() {
+        for seed in 1..400u64 {
+            let n = 100 + (seed * 7919 % 900) as usize;
+            let alphabet = 2 + seed % 40;
+            let a = seq(seed, n, alphabet);
+            let mut b = a.clone();
+            let noise = seq(seed * 3, 200, 1 << 20);
+            for e in 0..(seed % 40) as usize {
+                let at = noise[e * 3] as usize % (b.len() + 1);
+                let symbol = noise[e * 3 + 1] % alphabet as u32;
+                match noise[e * 3 + 2] % 3 {
+                    0 => b.insert(at, symbol),
+                    1 if at < b.len() => {
+                        b.remove(at);
+                    }
+                    _ if at < b.len() => b[at] = symbol,
+                    _ => {}
+                }
+            }
+            let d = naive(&a, &b);
+            let p = Pattern::new(&a);
+            let floor = a.len().abs_diff(b.len());
+            assert_eq!(banded_distance(&p, &b, d.max(floor)), d, "seed {seed}");
+            if d > floor {
+                assert!(banded_distance(&p, &b, d - 1) > d - 1, "seed {seed}");
+            }
+        }
     }
 }

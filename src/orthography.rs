@@ -123,16 +123,34 @@ impl ScriptCounts {
 pub fn script_counts(text: &str) -> ScriptCounts {
     let mut counts = ScriptCounts::default();
     for c in text.chars() {
-        if (c as u32) < 0x3400 {
-            continue;
-        }
-        if has(data::SIMPLIFIED_ONLY, c) {
-            counts.simplified += 1;
-        } else if has(data::TRADITIONAL_ONLY, c) {
-            counts.traditional += 1;
+        match script_only(c) {
+            Some(Script::Simplified) => counts.simplified += 1,
+            Some(_) => counts.traditional += 1,
+            None => {}
         }
     }
     counts
+}
+
+/// `Simplified` or `Traditional` for a character that exists in only that script: a table
+/// indexed by code point for the basic CJK blocks (U+3400..U+9FFF), where nearly every
+/// ideograph of a text is, the sorted arrays elsewhere.
+fn script_only(c: char) -> Option<Script> {
+    let code = c as u32;
+    if code < 0x3400 {
+        return None;
+    }
+    let byte = match data::SCRIPT_ONLY_BASIC.get((code - 0x3400) as usize) {
+        Some(&byte) => byte,
+        None if has(data::SIMPLIFIED_ONLY, c) => 1,
+        None if has(data::TRADITIONAL_ONLY, c) => 2,
+        None => 0,
+    };
+    match byte {
+        1 => Some(Script::Simplified),
+        2 => Some(Script::Traditional),
+        _ => None,
+    }
 }
 
 /// The script `text` is written in.

@@ -523,8 +523,11 @@ fn read_corpus(
 fn run_diff(args: DiffArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
     let read = args.input.read_options();
-    let a = ledger::load(&args.a, &read, at)?;
-    let b = ledger::load(&args.b, &read, at)?;
+    let (a, b) = rayon::join(
+        || ledger::load(&args.a, &read, at),
+        || ledger::load(&args.b, &read, at),
+    );
+    let (a, b) = (a?, b?);
     let mut d = diff(
         &a,
         &b,
