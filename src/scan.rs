@@ -546,14 +546,16 @@ fn drop_inside_passages(findings: &mut Vec<Finding>) {
                 | FindingKind::DuplicateParagraph
                 | FindingKind::DuplicateBlock
         ) && f.locations.len() == 2;
-        // A passage of about the same extent as an exact duplicate says less than it; one
-        // at least twice its size is the relation, and the duplicate a part of it.
-        let larger = |p: &Location, x: &Location| p.range.len() >= 2 * x.range.len();
+        // A passage larger than a duplicate it holds is the relation, and the duplicate a part
+        // of it (a passage's edges never spill into a neighbouring paragraph by a few
+        // characters: `off_paragraph_edges`); one of the same extent was dropped for the
+        // duplicate, which says more (`new_passages`).
         !pairwise
             || !passages.iter().any(|(p, q)| {
                 let (x, y) = (&f.locations[0], &f.locations[1]);
-                (within(p, x) && within(q, y) && larger(p, x))
-                    || (within(p, y) && within(q, x) && larger(p, y))
+                let larger = |p: &Location, x: &Location| p.range.len() > x.range.len();
+                (within(p, x) && within(q, y) && (larger(p, x) || larger(q, y)))
+                    || (within(p, y) && within(q, x) && (larger(p, y) || larger(q, x)))
             })
     });
 }
@@ -1193,13 +1195,13 @@ fn shared_passages(
             seeds.sort_unstable();
             let mut out = Vec::new();
             for (b, runs) in diagonal_runs(&seeds) {
-                for (ra, rb) in merge_runs(runs) {
-                    if let Some(f) =
+                let verified: Vec<Finding> = merge_runs(runs)
+                    .into_iter()
+                    .filter_map(|(ra, rb)| {
                         verify_passage(docs, prepared, (opts, profile), (a, ra), (b, rb))
-                    {
-                        out.push(f);
-                    }
-                }
+                    })
+                    .collect();
+                out.extend(join_split_passages(docs, (opts, profile), verified));
             }
             out
         })
@@ -1268,6 +1270,110 @@ fn merge_runs(mut runs: Vec<Run>) -> Vec<Run> {
     out
 }
 
+/// Joins the passages of one pair of documents (in order on the first side) that are pieces
+/// of one copy: the next starts before the last ends on either side (overlapping pieces,
+/// where a repetition inside the copy seeded another diagonal), or after a gap on each side
+/// no longer than the shorter piece (an insertion or a rewritten sentence inside the copy,
+/// beyond the seeds' reach). The joined span is compared again and kept if it is still
+/// similar enough: then it is one passage whose variants include what lay between.
+fn join_split_passages(
+    docs: &[Document],
+    (opts, profile): (&ScanOptions, Profile),
+    passages: Vec<Finding>,
+) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(passages.len());
+    for next in passages {
+        let joined = out.last().and_then(|prev| {
+            let (pa, pb) = (&prev.locations[0], &prev.locations[1]);
+            let (na, nb) = (&next.locations[0], &next.locations[1]);
+            if nb.range.start < pb.range.start || na.range.start < pa.range.start {
+                return None; // crossing pieces: a transposition, two passages
+            }
+            let shorter = |x: &Location, y: &Location| x.range.len().min(y.range.len());
+            let gap = |x: &Location, y: &Location| y.range.start.saturating_sub(x.range.end);
+            let reach = shorter(pa, na).min(shorter(pb, nb));
+            if gap(pa, na) > reach || gap(pb, nb) > reach {
+                return None;
+            }
+            let ra = pa.range.start..pa.range.end.max(na.range.end);
+            let rb = pb.range.start..pb.range.end.max(nb.range.end);
+            if pa.doc == pb.doc && ra.end > rb.start {
+                return None;
+            }
+            let (xa, xb) = (
+                &docs[pa.doc].text[ra.clone()],
+                &docs[pb.doc].text[rb.clone()],
+            );
+            let c = compare_for_similarity(xa, xb, profile).shifted(ra.start, rb.start);
+            let similarity = c.similarity();
+            (similarity >= opts.threshold).then(|| Finding {
+                kind: FindingKind::SharedPassage,
+                similarity,
+                locations: vec![
+                    Location {
+                        doc: pa.doc,
+                        range: ra,
+                    },
+                    Location {
+                        doc: pb.doc,
+                        range: rb,
+                    },
+                ],
+                comparison: Some(c),
+            })
+        });
+        if let Some(j) = joined {
+            out.pop();
+            out.push(j);
+        } else {
+            out.push(next);
+        }
+    }
+    out
+}
+
+/// A candidate passage whose first (or last) paragraph it touches by fewer than `PASSAGE_K`
+/// tokens on both sides starts at the next paragraph (ends at the previous one): a seed that
+/// ran across a paragraph break brought a closing bracket of a title (`（李世民）` against
+/// `（無名氏）`) or the first character of the next heading, not shared text. The passage
+/// then starts and ends where the copy does, and one that is a whole duplicate paragraph is
+/// that duplicate, not a second finding.
+fn off_paragraph_edges(
+    prepared: &[Prepared],
+    (a, ta): (usize, Range<usize>),
+    (b, tb): (usize, Range<usize>),
+) -> (Range<usize>, Range<usize>) {
+    // The start of the first paragraph that begins inside a range, and the end of the
+    // paragraph before the last one that begins inside it.
+    let next_start = |d: usize, t: &Range<usize>| {
+        let paras = &prepared[d].paras;
+        let i = paras.partition_point(|p| p.tokens.start <= t.start);
+        paras.get(i).map(|p| p.tokens.start).filter(|&s| s < t.end)
+    };
+    let previous_end = |d: usize, t: &Range<usize>| {
+        let paras = &prepared[d].paras;
+        let i = paras.partition_point(|p| p.tokens.start < t.end);
+        let last = paras.get(i.checked_sub(1)?)?;
+        let before = paras.get(i.checked_sub(2)?)?;
+        (last.tokens.start > t.start && before.tokens.end > t.start)
+            .then_some((last.tokens.start, before.tokens.end))
+    };
+    let (mut ta, mut tb) = (ta, tb);
+    if let (Some(sa), Some(sb)) = (next_start(a, &ta), next_start(b, &tb))
+        && sa - ta.start < PASSAGE_K
+        && sb - tb.start < PASSAGE_K
+    {
+        (ta.start, tb.start) = (sa, sb);
+    }
+    if let (Some((la, ea)), Some((lb, eb))) = (previous_end(a, &ta), previous_end(b, &tb))
+        && ta.end - la < PASSAGE_K
+        && tb.end - lb < PASSAGE_K
+    {
+        (ta.end, tb.end) = (ea, eb);
+    }
+    (ta, tb)
+}
+
 /// Compares a candidate passage exactly; keeps it if long and similar enough.
 fn verify_passage(
     docs: &[Document],
@@ -1276,6 +1382,7 @@ fn verify_passage(
     (a, ta): (usize, Range<usize>),
     (b, tb): (usize, Range<usize>),
 ) -> Option<Finding> {
+    let (ta, tb) = off_paragraph_edges(prepared, (a, ta), (b, tb));
     // Passages start and end on text, not on the spaces or line breaks around it.
     let trimmed = |d: usize, t: Range<usize>| {
         let p = &prepared[d];

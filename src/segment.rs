@@ -8,6 +8,8 @@
 //! is cut when it does not end with closing punctuation, is at least three quarters of the
 //! median length of the lines around it (headings and signature lines are short), and the
 //! next line starts with a letter, digit or ideograph. In a one-paragraph-per-line layout every line stands alone.
+//! A heading at the top of a block (a short first line, not ending on punctuation, clearly
+//! shorter than the line after it) is not joined to the block.
 
 use std::ops::Range;
 
@@ -24,12 +26,14 @@ const REACH: usize = 5;
 /// A spaced-script wrap width counts only when at least this many nearby lines are filled to
 /// 85% of it.
 const WRAP_FILLED_LINES: usize = 3;
+/// A heading line has at most this many characters.
+const HEADING_MAX: usize = 40;
 /// Marks that continue a paragraph when a line starts with them (besides closers).
 const CONTINUATIONS: &[char] = &[
     '，', '。', '、', '；', '：', '？', '！', '…', ',', ';', ':', '?', '!',
 ];
 /// Bump when the paragraph heuristic changes in a way its constants do not show.
-const PARAGRAPH_RULES_VERSION: u32 = 2;
+const PARAGRAPH_RULES_VERSION: u32 = 3;
 
 /// The paragraph heuristic written out canonically: part of the digest of every profile that
 /// folds layout, since it decides which line breaks are folded.
@@ -41,8 +45,10 @@ pub(crate) fn paragraph_rules() -> String {
          {WRAP_FILLED_LINES} nearby lines fill 85% of the width\n\
          wrapped: median >= {WRAP_MIN_MEDIAN}, upper quartile * {} <= median * {}\n\
          cut: last char not a paragraph ender, next starts alphanumeric, \
-         chars * {} >= local median * {} (reach {REACH})\n",
-        WRAP_SPREAD.1, WRAP_SPREAD.0, CUT_SHARE.1, CUT_SHARE.0
+         chars * {} >= local median * {} (reach {REACH})\n\
+         heading (not joined to the rest of its blank-line block): first line of a block, at most {HEADING_MAX} chars, chars * {} < next line's * {}, \
+         last char before closers alphanumeric\n",
+        WRAP_SPREAD.1, WRAP_SPREAD.0, CUT_SHARE.1, CUT_SHARE.0, CUT_SHARE.1, CUT_SHARE.0
     ) + &crate::chars::table("continuation marks", CONTINUATIONS)
         + &crate::chars::rules()
 }
@@ -109,10 +115,11 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     let mut prev: Option<&Line> = None;
     for (i, (blanks, line)) in lines.iter().enumerate() {
         let joins = prev.is_some_and(|p| {
-            (blank_separated && *blanks == 0)
-                // A paragraph never starts with a comma or a closing mark: the break before
-                // one is a wrap, whatever the layout.
-                || ((blank_separated || *blanks == 0) && opens_inside(text, line))
+            // A paragraph never starts with a comma or a closing mark: the break before one
+            // is a wrap, whatever the layout.
+            ((blank_separated || *blanks == 0) && opens_inside(text, line))
+                // Lines of a block belong together, but for a heading at its top.
+                || (blank_separated && *blanks == 0 && !is_heading(text, &lines, i - 1))
                 || ((blank_separated || (wrapped && *blanks == 0))
                     && is_cut(text, p, line, local_median(&lengths, i - 1)))
                 || (wrapped && *blanks == 0 && is_spaced_wrap(text, p, line, &lengths, i - 1))
@@ -124,6 +131,28 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
         prev = Some(line);
     }
     out
+}
+
+/// True when line `i` heads a block of lines: the first line of the block (after a blank
+/// line or at the start), short (at most `HEADING_MAX` characters and under three quarters
+/// of the next line, so not the first line of a wrapped paragraph, nor a cut one: those are
+/// long), ending on a letter, digit or ideograph (a closing bracket after one, as in
+/// `…十（易靜）`), not on punctuation. It is not joined to the block: a title glued to its
+/// poem or a heading to its text would make one paragraph of them, and the same poem under
+/// two titles would never be a duplicate.
+fn is_heading(text: &str, lines: &[(usize, Line)], i: usize) -> bool {
+    let (blanks, line) = &lines[i];
+    let Some((_, next)) = lines.get(i + 1) else {
+        return false;
+    };
+    let last = text[line.content.clone()]
+        .trim_end_matches(is_closer)
+        .chars()
+        .next_back();
+    (i == 0 || *blanks > 0)
+        && line.chars <= HEADING_MAX
+        && line.chars * CUT_SHARE.1 < next.chars * CUT_SHARE.0
+        && last.is_some_and(char::is_alphanumeric)
 }
 
 /// Median length of the lines around line `i`: pages mix columns of different widths, so a

@@ -474,3 +474,97 @@ fn repeated_phrases_carry_a_verdict() {
         );
     }
 }
+
+// Seeds below are odd and distinct: `Rng::new` sets the lowest bit.
+
+/// Issue 14: one copy is one passage. A copy of three paragraphs with a sentence inserted in
+/// the middle one (beyond the seeds' reach) is one shared passage from the copy's first
+/// character to its last, whose one variant is the insertion — not two passages plus the two
+/// untouched paragraphs as duplicates.
+#[test]
+fn a_copy_with_an_insertion_is_one_passage() {
+    let copy = prose(103, 3);
+    let lines: Vec<&str> = copy.lines().collect();
+    let inserted = "（本报记者注：以上内容根据现场录音整理，略有删节，文字未经本人审阅。）";
+    let half = lines[1]
+        .char_indices()
+        .nth(lines[1].chars().count() / 2)
+        .unwrap()
+        .0;
+    let edited = format!(
+        "{}\n{}{inserted}{}\n{}\n",
+        lines[0],
+        &lines[1][..half],
+        &lines[1][half..],
+        lines[2]
+    );
+    let a = format!("{}{copy}{}", prose(101, 1), prose(105, 1));
+    let b = format!("{}{edited}{}", prose(107, 1), prose(109, 1));
+    let corpus = Corpus::new(vec![doc("a.txt", &a), doc("b.txt", &b)], Profile::Loose);
+    let s = scan(&corpus, &ScanOptions::default());
+    let kinds: Vec<FindingKind> = s.findings.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds, [FindingKind::SharedPassage], "{:?}", s.findings);
+    let f = &s.findings[0];
+    let start_a = a.find(lines[0]).unwrap();
+    let start_b = b.find(lines[0]).unwrap();
+    assert_eq!(
+        (f.locations[0].range.clone(), f.locations[1].range.clone()),
+        (
+            start_a..start_a + copy.trim_end().len(),
+            start_b..start_b + edited.trim_end().len()
+        )
+    );
+    let c = f.comparison.as_ref().unwrap();
+    let variants: Vec<&str> = c.variants().map(|(e, _)| &b[e.b.clone()]).collect();
+    assert_eq!(variants, [inserted]);
+}
+
+/// Issue 14: the same poem under two titles is one duplicate paragraph, not also a shared
+/// passage that starts on the closing bracket of the title above it.
+#[test]
+fn a_poem_under_two_titles_is_one_finding() {
+    let poem = |seed: u64| prose(seed, 1).trim_end().to_string();
+    let a = format!(
+        "卷一 甲篇（李世民）\n\n{}\n\n卷二 乙篇（李世民）\n\n{}\n",
+        poem(111),
+        poem(113)
+    );
+    let b = format!(
+        "卷九 丙篇（無名氏）\n\n{}\n\n卷十 丁篇（無名氏）\n\n{}\n",
+        poem(115),
+        poem(111)
+    );
+    let found = kinds_and_places(vec![doc("a.txt", &a), doc("b.txt", &b)]);
+    assert_eq!(found, [(FindingKind::DuplicateParagraph, 2)]);
+}
+
+/// Issue 14: a copy inside a larger paragraph is a passage at the copy's extent, not a
+/// paragraph near-duplicate whose variants are the text around it.
+#[test]
+fn a_copy_inside_a_paragraph_is_a_passage() {
+    let q = prose(117, 1).trim_end().to_string();
+    let around = prose(119, 2);
+    let (before, after) = around.split_once('\n').unwrap();
+    let a = format!("{}{q}\n{}", prose(121, 1), prose(123, 1));
+    let b = format!("{}{before}{q}{after}{}", prose(125, 1), prose(127, 1));
+    let corpus = Corpus::new(vec![doc("a.txt", &a), doc("b.txt", &b)], Profile::Loose);
+    let s = scan(&corpus, &ScanOptions::default());
+    let got: Vec<(FindingKind, Vec<std::ops::Range<usize>>)> = s
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.kind,
+                f.locations.iter().map(|l| l.range.clone()).collect(),
+            )
+        })
+        .collect();
+    let (qa, qb) = (a.find(&q).unwrap(), b.find(&q).unwrap());
+    assert_eq!(
+        got,
+        [(
+            FindingKind::SharedPassage,
+            vec![qa..qa + q.len(), qb..qb + q.len()]
+        )]
+    );
+}

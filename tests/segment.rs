@@ -61,6 +61,34 @@ fn a_line_opening_with_a_comma_continues_the_paragraph() {
     );
 }
 
+/// Issue 14: a heading at the top of a block of lines is its own paragraph (a title glued to
+/// its text would hide a duplicate of the text); a first line that introduces the rest (ending
+/// on a colon) or that is as long as a wrapped line stays with its block; in the corpus, only
+/// 002's jump line `（下转第3版）` leaves the headline below it.
+#[test]
+fn a_heading_is_not_joined_to_its_block() {
+    let t = "前言第一段，内容很长很长很长很长很长很长很长很长很长很长。\n\n\
+             一、总体要求\n\
+             坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局。\n\n\
+             他在讲话中指出：\n\
+             要坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局。\n\n\
+             第三段也很长，内容很长很长很长很长很长很长很长很长很长。\n";
+    let p: Vec<&str> = paragraphs(t).into_iter().map(|r| &t[r]).collect();
+    assert_eq!(
+        p,
+        [
+            "前言第一段，内容很长很长很长很长很长很长很长很长很长很长。",
+            "一、总体要求",
+            "坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局。",
+            "他在讲话中指出：\n要坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局。",
+            "第三段也很长，内容很长很长很长很长很长很长很长很长很长。",
+        ]
+    );
+    let t = corpus("002_7da9f2bcc27cfedd.txt");
+    assert_eq!(paragraph_with(&t, "下转第3版"), "（下转第3版）");
+    assert!(paragraph_with(&t, "圆满结束出席第二届").ends_with("习近平回到北京"));
+}
+
 /// Prose filled to `width` columns, as an editor wraps it.
 fn fill(paragraph: &str, width: usize) -> String {
     let mut lines: Vec<String> = vec![String::new()];
