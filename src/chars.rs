@@ -221,7 +221,10 @@ pub fn is_unseen(c: char) -> bool {
 
 /// Letters and digits of scripts that separate words with spaces.
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk(c) && !in_ranges(c, UNSPACED)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    !is_cjk(c) && !in_ranges(c, UNSPACED) && c.is_alphanumeric()
 }
 
 /// Punctuation and symbols (Unicode general categories P and S).
@@ -232,7 +235,7 @@ pub fn is_punctuation(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_punctuation();
     }
-    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+    if is_unified_ideograph(c) {
         return false;
     }
     matches!(
@@ -247,7 +250,13 @@ pub fn is_numeral(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_digit();
     }
-    CJK_NUMERALS.contains(c) || c.is_numeric()
+    // The unified ideographs are letters: only the Chinese numerals among them count.
+    CJK_NUMERALS.contains(c) || (!is_unified_ideograph(c) && c.is_numeric())
+}
+
+/// U+4E00..U+9FFF, the unified ideographs of the basic block.
+fn is_unified_ideograph(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 /// Words that contain a numeral character but are not numbers (`一定` "certainly", `统一`
@@ -286,7 +295,7 @@ pub fn is_digit(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_digit();
     }
-    c.is_numeric() && !CJK_NUMERALS.contains(c)
+    !is_unified_ideograph(c) && c.is_numeric() && !CJK_NUMERALS.contains(c)
 }
 
 /// The value of a run of numeral characters, as a canonical string: `一百二十` `120` and

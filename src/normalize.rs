@@ -174,7 +174,7 @@ pub fn view_of_paragraphs(text: &str, profile: Profile, paragraphs: &[Range<usiz
     };
     match profile {
         Profile::Exact => {
-            for (o, g) in text.grapheme_indices(true) {
+            for (o, g) in clusters(text) {
                 v.unit(|v| {
                     for (i, c) in g.char_indices() {
                         v.push(c, o + i..o + i + c.len_utf8());
@@ -197,10 +197,47 @@ pub fn view_of_paragraphs(text: &str, profile: Profile, paragraphs: &[Range<usiz
     v
 }
 
+/// The extended grapheme clusters of `text` with their offsets, as
+/// `grapheme_indices(true)` gives them, without consulting the segmentation tables between
+/// two characters that are each `is_simple`: no rule of UAX #29 keeps such a pair together
+/// (the rules that do need a control, a prepended, extending, joining, Hangul or
+/// regional-indicator character, or a pictograph after a joiner), so each is a cluster.
+/// Most of a text is such characters; the rest goes through `unicode-segmentation`, from a
+/// cluster boundary.
+pub(crate) fn clusters(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let rest = &text[at..];
+        let mut chars = rest.chars();
+        let c = chars.next()?;
+        let len = if is_simple(c) && chars.next().is_none_or(is_simple) {
+            c.len_utf8()
+        } else {
+            rest.graphemes(true).next().map_or(rest.len(), str::len)
+        };
+        let start = at;
+        at += len;
+        Some((start, &text[start..at]))
+    })
+}
+
+/// Printable ASCII, CJK punctuation, the unified ideographs, general punctuation (dashes,
+/// quotation marks, the ellipsis) and full-width forms: characters with no grapheme-break
+/// property of their own (`Other`), in NFC.
+fn is_simple(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\u{2010}'..='\u{2027}'
+        | '\u{3000}'..='\u{3029}'
+        | '\u{3030}'..='\u{303F}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{FF01}'..='\u{FF5E}')
+}
+
 /// Pushes `text[range]` in NFC, cluster by cluster.
 fn push_nfc(v: &mut View, text: &str, range: Range<usize>, profile: Profile) {
     let base = range.start;
-    for (o, g) in text[range].grapheme_indices(true) {
+    for (o, g) in clusters(&text[range]) {
         push_cluster(v, g, base + o, profile);
     }
 }
@@ -210,7 +247,13 @@ fn push_nfc(v: &mut View, text: &str, range: Range<usize>, profile: Profile) {
 /// (Canonical composition does not cross cluster boundaries in practice.)
 fn push_cluster(v: &mut View, g: &str, start: usize, profile: Profile) {
     v.unit(|v| {
-        if g == "\r\n" || g == "\r" {
+        let mut chars = g.chars();
+        if let (Some(c), None) = (chars.next(), chars.next())
+            && is_simple(c)
+        {
+            // Already NFC: no decomposition, no combining class.
+            v.push(profile.fold(c), start..start + g.len());
+        } else if g == "\r\n" || g == "\r" {
             v.push('\n', start..start + g.len());
         } else if is_nfc_quick(g.chars()) == IsNormalized::Yes {
             for (i, c) in g.char_indices() {
@@ -230,7 +273,7 @@ fn push_paragraph(v: &mut View, text: &str, para: Range<usize>, profile: Profile
     let mut pending: Option<Range<usize>> = None;
     let mut prev: Option<char> = None;
     let base = para.start;
-    for (o, g) in text[para.clone()].grapheme_indices(true) {
+    for (o, g) in clusters(&text[para.clone()]) {
         let start = base + o;
         if g.chars().all(is_layout_space) {
             pending = Some(pending.map_or(start, |p| p.start)..start + g.len());
@@ -344,6 +387,26 @@ impl Tokenized {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The fast cluster walk gives exactly the clusters of `unicode-segmentation`, on
+        /// strings that mix its simple characters with everything that joins: CR LF,
+        /// combining marks, a prepended mark, joiners, emoji, regional indicators, Hangul
+        /// jamo, Indic conjuncts, a wavy dash (a pictograph) and ideographic tone marks.
+        #[test]
+        fn clusters_are_unicode_clusters(picks in proptest::collection::vec(0usize..40, 0..60)) {
+            const PARTS: [&str; 40] = [
+                "a", "Z", " ", "~", "中", "國", "，", "。", "「", "」", "—", "“", "…", "Ａ", "〇",
+                "\r", "\n", "\r\n", "\t", "\u{301}", "\u{308}", "\u{600}", "\u{200D}",
+                "\u{200C}", "👍", "\u{1F3FB}", "🇨", "🇳", "\u{1100}", "\u{1161}", "\u{11A8}",
+                "क", "\u{94D}", "ष", "\u{3030}", "\u{302A}", "\u{FE0F}", "\u{E0020}", "é", "\u{0903}",
+            ];
+            let text: String = picks.iter().map(|&i| PARTS[i]).collect();
+            let fast: Vec<(usize, &str)> = clusters(&text).collect();
+            let slow: Vec<(usize, &str)> = text.grapheme_indices(true).collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
+    }
 
     fn originals<'t>(text: &'t str, v: &View) -> Vec<&'t str> {
         v.spans.iter().map(|s| &text[s.clone()]).collect()
