@@ -641,19 +641,21 @@ fn unique_kgrams(s: &[u32], range: Range<usize>, k: usize) -> Vec<(u64, usize)> 
     // Grouped by hash (the order among equal hashes does not matter: they are dropped). A
     // radix sort: this is most of an alignment's time on long texts.
     radsort::sort_by_key(&mut grams, |g| g.0);
-    let mut unique = Vec::with_capacity(grams.len());
-    let mut i = 0;
+    // Kept in place: the unique ones move to the front.
+    let (mut i, mut kept) = (0, 0);
     while i < grams.len() {
         let mut j = i + 1;
         while j < grams.len() && grams[j].0 == grams[i].0 {
             j += 1;
         }
         if j == i + 1 {
-            unique.push(grams[i]);
+            grams[kept] = grams[i];
+            kept += 1;
         }
         i = j;
     }
-    unique
+    grams.truncate(kept);
+    grams
 }
 
 /// Longest subsequence of `pairs` (sorted by `.0`, all `.0` distinct) increasing in `.1`.
