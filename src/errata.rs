@@ -372,10 +372,13 @@ fn add_quotations(cx: &Context, scanned: &Scan, entries: &mut [Entry]) {
             continue;
         }
         for e in entries.iter_mut() {
-            if e.range.start < t.range.start || e.range.end > t.range.end {
-                continue;
-            }
-            if e.evidence.iter().any(|v| v.doc == o.doc) {
+            // A passage may start or end inside the entry's context (a doubled `茫茫` read
+            // `茫`: the shared text starts after the doubling); entries that close to it are
+            // decided by the windows below only.
+            let inside = e.range.start >= t.range.start && e.range.end <= t.range.end;
+            let near = e.range.end + WINDOW_BYTES >= t.range.start
+                && e.range.start <= t.range.end + WINDOW_BYTES;
+            if !near || e.evidence.iter().any(|v| v.doc == o.doc) {
                 continue;
             }
             // The other document's reading over the entry's range.
@@ -448,15 +451,23 @@ fn add_quotations(cx: &Context, scanned: &Scan, entries: &mut [Entry]) {
             let supports = match (has_found, has_proposed) {
                 (true, false) => Supports::Found,
                 (false, true) => Supports::Proposed,
+                _ if !inside => continue,
                 _ if same(&reading, &e.found) => Supports::Found,
                 _ if e.proposed.as_deref().is_some_and(|p| same(&reading, p)) => Supports::Proposed,
                 _ => Supports::Neither,
+            };
+            // What the quotation reads at the entry: the reading it supports (the edit walk
+            // gives nothing where the passage starts after the entry).
+            let text = match supports {
+                Supports::Found => e.found.clone(),
+                Supports::Proposed => e.proposed.clone().unwrap_or_default(),
+                Supports::Neither => reading,
             };
             e.evidence.push(Evidence {
                 method: "quotation",
                 doc: o.doc,
                 range: range_in_o.unwrap_or(o.range.clone()),
-                text: reading,
+                text,
                 supports,
             });
         }

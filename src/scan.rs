@@ -1,9 +1,11 @@
 //! Finding what is duplicated and reused in a collection: inside one file and across files.
 //!
 //! Every document is read once into its view and tokens (in parallel). Then:
-//! - paragraphs are keyed by their normalized text: short keys found in several documents are
-//!   *boilerplate* (datelines, salutations) and kept out of everything else; other keys seen
-//!   twice are *duplicate paragraphs*, and runs of them on one diagonal *duplicate blocks*;
+//! - paragraphs are keyed by their normalized text: keys below the minimum size found in
+//!   several documents are *boilerplate* (datelines, salutations) and kept out of everything
+//!   else; keys of at least the minimum size seen twice are *duplicate paragraphs* with all
+//!   their places (a poem under three authors is what a scholar looks for, not boilerplate),
+//!   and runs of them on one diagonal *duplicate blocks*;
 //! - paragraphs that share enough token k-grams are compared exactly with the diff engine:
 //!   above the threshold and not identical, a *near duplicate*, with its variants;
 //! - tokens are scanned for a phrase written twice in place: a *repeated phrase*;
@@ -134,10 +136,6 @@ impl ScanOptions {
 pub const MIN_CHARS_CJK: usize = 20;
 /// …and for other scripts (about ten words).
 pub const MIN_CHARS_OTHER: usize = 60;
-/// Paragraphs up to this many characters found in this many documents are boilerplate (and
-/// shorter than the minimum size, in two).
-const BOILERPLATE_MAX: usize = 40;
-const BOILERPLATE_DOCS: usize = 3;
 /// Tokens per k-gram for near duplicates (paragraph candidates) and shared passages (seeds).
 const PARAGRAPH_K: usize = 4;
 const PASSAGE_K: usize = 8;
@@ -368,8 +366,8 @@ pub fn scan<'c>(corpus: &'c Corpus, opts: &ScanOptions) -> Scan<'c> {
     }
 }
 
-/// Paragraph keys seen in several places: boilerplate (short lines in many documents, or
-/// lines too short to be a duplicate in several) and duplicate groups, each in document order.
+/// Paragraph keys seen in several places: boilerplate (lines too short to be a duplicate, in
+/// several documents) and duplicate groups, each in document order.
 fn paragraph_groups(
     prepared: &[Prepared],
     opts: &ScanOptions,
@@ -387,9 +385,7 @@ fn paragraph_groups(
         let mut docs_with: Vec<usize> = occ.iter().map(|o| o.0).collect();
         docs_with.dedup();
         let min = min_chars(key, opts);
-        if (para.clusters <= BOILERPLATE_MAX && docs_with.len() >= BOILERPLATE_DOCS)
-            || (para.clusters < min && docs_with.len() >= 2)
-        {
+        if para.clusters < min && docs_with.len() >= 2 {
             boilerplate.push(occ);
         } else if occ.len() >= 2 && para.clusters >= min {
             duplicates.push(occ);
@@ -1195,10 +1191,17 @@ fn shared_passages(
             seeds.sort_unstable();
             let mut out = Vec::new();
             for (b, runs) in diagonal_runs(&seeds) {
+                let verify = |(ra, rb): Run| {
+                    verify_passage(docs, prepared, (opts, profile), (a, ra), (b, rb))
+                };
+                // Runs merged across a difference that turns out too large (a paragraph
+                // on one side only) are verified one by one.
                 let verified: Vec<Finding> = merge_runs(runs)
                     .into_iter()
-                    .filter_map(|(ra, rb)| {
-                        verify_passage(docs, prepared, (opts, profile), (a, ra), (b, rb))
+                    .flat_map(|(merged, parts)| match verify(merged) {
+                        Some(f) => vec![f],
+                        None if parts.len() > 1 => parts.into_iter().filter_map(verify).collect(),
+                        None => Vec::new(),
                     })
                     .collect();
                 out.extend(join_split_passages(docs, (opts, profile), verified));
@@ -1238,8 +1241,9 @@ fn diagonal_runs(seeds: &[(u32, i64, u32)]) -> Vec<(usize, Vec<Run>)> {
 
 /// Merges runs that follow each other closely on both sides (across small differences). A
 /// run may continue any passage still open (ending within reach of it), so a stray match
-/// elsewhere does not cut a long passage in two.
-fn merge_runs(mut runs: Vec<Run>) -> Vec<Run> {
+/// elsewhere does not cut a long passage in two. Each merged run comes with the runs it was
+/// made of.
+fn merge_runs(mut runs: Vec<Run>) -> Vec<(Run, Vec<Run>)> {
     runs.sort_by_key(|(a, b)| (a.start, b.start));
     let follows = |prev: &Range<usize>, next: &Range<usize>| {
         next.start + PASSAGE_K >= prev.end && next.start <= prev.end + MERGE_GAP
@@ -1247,24 +1251,25 @@ fn merge_runs(mut runs: Vec<Run>) -> Vec<Run> {
     let inside = |outer: &Range<usize>, inner: &Range<usize>| {
         inner.start >= outer.start && inner.end <= outer.end
     };
-    let mut out: Vec<Run> = Vec::new();
+    let mut out: Vec<(Run, Vec<Run>)> = Vec::new();
     // Passages that a later run (starting no earlier on side a) can still continue.
     let mut open: Vec<usize> = Vec::new();
     for (ra, rb) in runs {
-        open.retain(|&i| out[i].0.end + MERGE_GAP >= ra.start);
+        open.retain(|&i| out[i].0.0.end + MERGE_GAP >= ra.start);
         if let Some(&i) = open
             .iter()
-            .find(|&&i| follows(&out[i].0, &ra) && follows(&out[i].1, &rb))
+            .find(|&&i| follows(&out[i].0.0, &ra) && follows(&out[i].0.1, &rb))
         {
-            let (pa, pb) = &mut out[i];
+            let ((pa, pb), parts) = &mut out[i];
             pa.end = pa.end.max(ra.end);
             pb.end = pb.end.max(rb.end);
+            parts.push((ra, rb));
         } else if !open
             .iter()
-            .any(|&i| inside(&out[i].0, &ra) && inside(&out[i].1, &rb))
+            .any(|&i| inside(&out[i].0.0, &ra) && inside(&out[i].0.1, &rb))
         {
             open.push(out.len());
-            out.push((ra, rb));
+            out.push(((ra.clone(), rb.clone()), vec![(ra, rb)]));
         }
     }
     out
@@ -1374,6 +1379,129 @@ fn off_paragraph_edges(
     (ta, tb)
 }
 
+/// Characters either side of a passage that `across_edge_differences` looks at…
+const EDGE_MARGIN: usize = 12;
+/// …and how far below its best the running score may fall before it stops.
+const EDGE_DROP: i64 = 3;
+
+/// Extends a passage over small differences at its edges, within its paragraphs: the seeds
+/// are exact runs, so a copy whose text differs a few characters from its start (`烟波茫茫的…`
+/// quoted, `烟波茫的…` transcribed) would start after the difference — too short to be found,
+/// or found without the error it carries. From each edge outwards, equal characters score one
+/// each and a differing stretch costs its length (as in X-drop extension): the passage grows
+/// to where the score is best, so it takes in `烟波茫` across the missing `茫` and never a
+/// lone character that happens to agree after a difference.
+fn across_edge_differences(
+    docs: &[Document],
+    prepared: &[Prepared],
+    profile: Profile,
+    (a, ra): (usize, Range<usize>),
+    (b, rb): (usize, Range<usize>),
+) -> (Range<usize>, Range<usize>) {
+    // The paragraph around a byte, and the margin of at most EDGE_MARGIN characters in it.
+    let paragraph = |d: usize, at: usize| {
+        let paras = &prepared[d].paras;
+        let i = paras.partition_point(|p| p.range.end < at);
+        paras.get(i).map_or(at..at, |p| p.range.clone())
+    };
+    let before = |d: usize, r: &Range<usize>| {
+        let text = &docs[d].text;
+        let floor = paragraph(d, r.start).start.min(r.start);
+        let lo = text[floor..r.start]
+            .char_indices()
+            .rev()
+            .nth(EDGE_MARGIN - 1)
+            .map_or(floor, |(i, _)| floor + i);
+        lo..r.start
+    };
+    let after = |d: usize, r: &Range<usize>| {
+        let text = &docs[d].text;
+        let ceil = paragraph(d, r.end.saturating_sub(1)).end.max(r.end);
+        let hi = text[r.end..ceil]
+            .char_indices()
+            .nth(EDGE_MARGIN)
+            .map_or(ceil, |(i, _)| r.end + i);
+        r.end..hi
+    };
+    let (ba, bb) = (before(a, &ra), before(b, &rb));
+    let (aa, ab) = (after(a, &ra), after(b, &rb));
+    let start = best_extension(docs, profile, (a, ba), (b, bb), true);
+    let end = best_extension(docs, profile, (a, aa), (b, ab), false);
+    let (sa, sb) = start.unwrap_or((ra.start, rb.start));
+    let (ea, eb) = end.unwrap_or((ra.end, rb.end));
+    // Still starting and ending on text: a space that agreed is not part of the passage.
+    let on_text = |d: usize, r: Range<usize>| {
+        let s = &docs[d].text[r.clone()];
+        let lead = s.len() - s.trim_start().len();
+        r.start + lead..r.start + lead + s.trim().len()
+    };
+    (on_text(a, sa..ea), on_text(b, sb..eb))
+}
+
+/// The best point to extend a passage to within two margins (`backwards`: the margins end
+/// at the passage's start; else they start at its end), or `None` to leave it.
+fn best_extension(
+    docs: &[Document],
+    profile: Profile,
+    (a, ma): (usize, Range<usize>),
+    (b, mb): (usize, Range<usize>),
+    backwards: bool,
+) -> Option<(usize, usize)> {
+    if ma.is_empty() || mb.is_empty() {
+        return None;
+    }
+    let (ta, tb) = (&docs[a].text, &docs[b].text);
+    let c = compare_for_similarity(&ta[ma.clone()], &tb[mb.clone()], profile)
+        .shifted(ma.start, mb.start);
+    let chars = |t: &str, r: Range<usize>| t[r].chars().count() as i64;
+    // Stretches from the passage outwards: (equal, next point) then (differing, next point).
+    let mut steps: Vec<(i64, (usize, usize))> = Vec::new();
+    let edits: Vec<&crate::diff::Edit> = c.edits.iter().collect();
+    let order: Box<dyn Iterator<Item = &&crate::diff::Edit>> = if backwards {
+        Box::new(edits.iter().rev())
+    } else {
+        Box::new(edits.iter())
+    };
+    let mut pa = if backwards { ma.end } else { ma.start };
+    for e in order {
+        let (near_a, near_b, far_a, far_b) = if backwards {
+            (e.a.end, e.b.end, e.a.start, e.b.start)
+        } else {
+            (e.a.start, e.b.start, e.a.end, e.b.end)
+        };
+        let equal = if backwards {
+            chars(ta, near_a..pa)
+        } else {
+            chars(ta, pa..near_a)
+        };
+        steps.push((equal, (near_a, near_b)));
+        let cost = chars(ta, e.a.clone()).max(chars(tb, e.b.clone()));
+        steps.push((-cost, (far_a, far_b)));
+        pa = far_a;
+    }
+    let rest = if backwards {
+        chars(ta, ma.start..pa)
+    } else {
+        chars(ta, pa..ma.end)
+    };
+    let edge = if backwards {
+        (ma.start, mb.start)
+    } else {
+        (ma.end, mb.end)
+    };
+    steps.push((rest, edge));
+    let (mut score, mut best, mut at) = (0i64, 0i64, None);
+    for (gain, point) in steps {
+        score += gain;
+        if score > best {
+            (best, at) = (score, Some(point));
+        } else if score < best - EDGE_DROP {
+            break;
+        }
+    }
+    at
+}
+
 /// Compares a candidate passage exactly; keeps it if long and similar enough.
 fn verify_passage(
     docs: &[Document],
@@ -1392,6 +1520,7 @@ fn verify_passage(
         Some(p.spans[start].start..p.spans[end - 1].end)
     };
     let (ra, rb) = (trimmed(a, ta)?, trimmed(b, tb)?);
+    let (ra, rb) = across_edge_differences(docs, prepared, profile, (a, ra), (b, rb));
     if a == b && ra.end > rb.start {
         return None; // overlapping copies inside one document are a repeated phrase, not a quote
     }

@@ -568,3 +568,63 @@ fn a_copy_inside_a_paragraph_is_a_passage() {
         )]
     );
 }
+
+/// Issue 14: boilerplate is what is too short to be a duplicate (a dateline); a quatrain of at
+/// least the minimum size in three files is a duplicate paragraph with its three places.
+#[test]
+fn a_poem_in_three_files_is_a_duplicate_not_boilerplate() {
+    let poem = "白日依山尽，黄河入海流。欲穷千里目，更上一层楼。";
+    let dateline = "新华社北京6月18日电";
+    let docs: Vec<Document> = [(131u64, "a.txt"), (133, "b.txt"), (135, "c.txt")]
+        .iter()
+        .map(|&(seed, name)| {
+            doc(
+                name,
+                &format!(
+                    "{dateline}\n{}{poem}\n{}",
+                    prose(seed, 1),
+                    prose(seed + 10, 1)
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds_and_places(docs),
+        [
+            (FindingKind::DuplicateParagraph, 3),
+            (FindingKind::Boilerplate, 3)
+        ]
+    );
+}
+
+/// Issue 14: a passage extends over a small difference at its edge. A quotation that keeps a
+/// doubled character the transcription lost (`烟波茫茫` / `烟波茫`) right at its start is one
+/// passage from `烟` on both sides with the difference as its variant — not a passage that
+/// starts after it (19 characters: too short to be found at all).
+#[test]
+fn a_passage_starts_where_the_copy_does_across_a_difference() {
+    let a = format!(
+        "{}烟波茫的湖面上，渔船往来穿梭，一片繁忙景象。\n{}",
+        prose(141, 1),
+        prose(143, 1)
+    );
+    let b = format!(
+        "{}他写道：“烟波茫茫的湖面上，渔船往来穿梭，一片繁忙景象。”{}",
+        prose(145, 1),
+        prose(147, 1)
+    );
+    let corpus = Corpus::new(vec![doc("a.txt", &a), doc("b.txt", &b)], Profile::Loose);
+    let s = scan(&corpus, &ScanOptions::default());
+    assert_eq!(s.findings.len(), 1, "{:?}", s.findings);
+    let f = &s.findings[0];
+    assert_eq!(f.kind, FindingKind::SharedPassage);
+    let (ra, rb) = (f.locations[0].range.clone(), f.locations[1].range.clone());
+    assert_eq!(&a[ra], "烟波茫的湖面上，渔船往来穿梭，一片繁忙景象。");
+    assert_eq!(&b[rb], "烟波茫茫的湖面上，渔船往来穿梭，一片繁忙景象。");
+    let c = f.comparison.as_ref().unwrap();
+    let variants: Vec<(&str, &str)> = c
+        .variants()
+        .map(|(e, _)| (&a[e.a.clone()], &b[e.b.clone()]))
+        .collect();
+    assert_eq!(variants, [("", "茫")]);
+}
