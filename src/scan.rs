@@ -28,6 +28,7 @@ use crate::chars::{ends_sentence, is_cjk, is_word_char};
 use crate::classify::{Class, Kind};
 use crate::corpus::Corpus;
 use crate::diff::{Comparison, compare_for_similarity};
+use crate::levenshtein::EditOp;
 use crate::normalize::{Profile, Token, Tokenized};
 
 use crate::source::Document;
@@ -1439,7 +1440,9 @@ fn across_edge_differences(
 }
 
 /// The best point to extend a passage to within two margins (`backwards`: the margins end
-/// at the passage's start; else they start at its end), or `None` to leave it.
+/// at the passage's start; else they start at its end), or `None` to leave it. The margins'
+/// tokens under the profile are aligned by exact Levenshtein (a dozen characters: no diff
+/// engine needed) and walked from the passage outwards, each weighing its clusters.
 fn best_extension(
     docs: &[Document],
     profile: Profile,
@@ -1450,56 +1453,59 @@ fn best_extension(
     if ma.is_empty() || mb.is_empty() {
         return None;
     }
-    let (ta, tb) = (&docs[a].text, &docs[b].text);
-    let c = compare_for_similarity(&ta[ma.clone()], &tb[mb.clone()], profile)
-        .shifted(ma.start, mb.start);
-    let chars = |t: &str, r: Range<usize>| t[r].chars().count() as i64;
-    // Stretches from the passage outwards: (equal, next point) then (differing, next point).
-    let mut steps: Vec<(i64, (usize, usize))> = Vec::new();
-    let edits: Vec<&crate::diff::Edit> = c.edits.iter().collect();
-    let order: Box<dyn Iterator<Item = &&crate::diff::Edit>> = if backwards {
-        Box::new(edits.iter().rev())
-    } else {
-        Box::new(edits.iter())
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    // Each token's id, length in clusters and original byte range, from the passage outwards
+    // (tokens: words of spaced scripts, so that `practical`/`pragmatic` differ as words).
+    let mut tokens = |d: usize, m: &Range<usize>| {
+        let v = crate::normalize::view(&docs[d].text[m.clone()], profile);
+        let mut ci = 0;
+        let mut out: Vec<(u32, i64, Range<usize>)> = Vec::new();
+        for t in crate::normalize::tokens(&v) {
+            let text = &v.text[t.view()];
+            let n = text.chars().count();
+            let next = ids.len() as u32;
+            let id = *ids.entry(text.to_string()).or_insert(next);
+            let range = m.start + v.spans[ci].start..m.start + v.spans[ci + n - 1].end;
+            out.push((id, i64::from(t.clusters), range));
+            ci += n;
+        }
+        if backwards {
+            out.reverse();
+        }
+        out
     };
-    let mut pa = if backwards { ma.end } else { ma.start };
-    for e in order {
-        let (near_a, near_b, far_a, far_b) = if backwards {
-            (e.a.end, e.b.end, e.a.start, e.b.start)
-        } else {
-            (e.a.start, e.b.start, e.a.end, e.b.end)
+    let (ua, ub) = (tokens(a, &ma), tokens(b, &mb));
+    let ids_of = |u: &[(u32, i64, Range<usize>)]| u.iter().map(|x| x.0).collect::<Vec<u32>>();
+    let (mut i, mut j, mut score, mut best) = (0, 0, 0i64, 0i64);
+    let mut at = None;
+    for op in crate::levenshtein::edit_ops(&ids_of(&ua), &ids_of(&ub)) {
+        let gain = match op {
+            EditOp::Match => ua[i].1,
+            EditOp::Substitute => -ua[i].1.max(ub[j].1),
+            EditOp::Delete => -ua[i].1,
+            EditOp::Insert => -ub[j].1,
         };
-        let equal = if backwards {
-            chars(ta, near_a..pa)
-        } else {
-            chars(ta, pa..near_a)
-        };
-        steps.push((equal, (near_a, near_b)));
-        let cost = chars(ta, e.a.clone()).max(chars(tb, e.b.clone()));
-        steps.push((-cost, (far_a, far_b)));
-        pa = far_a;
-    }
-    let rest = if backwards {
-        chars(ta, ma.start..pa)
-    } else {
-        chars(ta, pa..ma.end)
-    };
-    let edge = if backwards {
-        (ma.start, mb.start)
-    } else {
-        (ma.end, mb.end)
-    };
-    steps.push((rest, edge));
-    let (mut score, mut best, mut at) = (0i64, 0i64, None);
-    for (gain, point) in steps {
+        if !matches!(op, EditOp::Insert) {
+            i += 1;
+        }
+        if !matches!(op, EditOp::Delete) {
+            j += 1;
+        }
         score += gain;
         if score > best {
-            (best, at) = (score, Some(point));
+            best = score;
+            at = Some((i, j));
         } else if score < best - EDGE_DROP {
             break;
         }
     }
-    at
+    let (i, j) = at?;
+    let (ra, rb) = (&ua[i - 1].2, &ub[j - 1].2);
+    Some(if backwards {
+        (ra.start, rb.start)
+    } else {
+        (ra.end, rb.end)
+    })
 }
 
 /// Compares a candidate passage exactly; keeps it if long and similar enough.
