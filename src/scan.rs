@@ -355,9 +355,13 @@ pub fn scan<'c>(corpus: &'c Corpus, opts: &ScanOptions) -> Scan<'c> {
     if wants(FindingKind::Identical) {
         identical(docs, &mut findings);
     }
-    findings.sort_by_key(|f| {
+    // By kind, then position; doubled phrases that look like copying errors before the ones
+    // that look meant.
+    findings.sort_by_cached_key(|f| {
         let second = f.locations.get(1).map(Location::key);
-        (f.kind, f.locations[0].key(), second)
+        let meant = f.kind == FindingKind::RepeatedPhrase
+            && matches!(repetition(docs, f), Some((Repetition::Deliberate, _)));
+        (f.kind, meant, f.locations[0].key(), second)
     });
     Scan {
         docs,

@@ -628,3 +628,27 @@ fn a_passage_starts_where_the_copy_does_across_a_difference() {
         .collect();
     assert_eq!(variants, [("", "茫")]);
 }
+
+/// Issue 14: the report lists doubled phrases that look like copying errors before the ones
+/// that look meant, whatever their order in the text.
+#[test]
+fn likely_errors_come_before_deliberate_repetitions() {
+    use witness::scan::{Repetition, repetition};
+    let text = "天涯何处无芳草，天涯何处无芳草，此情可待。\n我们要进一步、进一步加强合作。\n";
+    let corpus = Corpus::new(vec![doc("t.txt", text)], Profile::Loose);
+    let s = scan(&corpus, &ScanOptions::default());
+    let order: Vec<(Repetition, usize)> = s
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::RepeatedPhrase)
+        .map(|f| (repetition(s.docs, f).unwrap().0, f.locations[0].range.start))
+        .collect();
+    let error_at = text.find("进一步").unwrap();
+    assert_eq!(
+        order,
+        [
+            (Repetition::LikelyError, error_at),
+            (Repetition::Deliberate, 0)
+        ]
+    );
+}
