@@ -9,7 +9,8 @@
 //! median length of the lines around it (headings and signature lines are short), and the
 //! next line starts with a letter, digit or ideograph. In a one-paragraph-per-line layout every line stands alone.
 //! A heading at the top of a block (a short first line, not ending on punctuation, clearly
-//! shorter than the line after it) is not joined to the block.
+//! shorter than the line after it or above lines that all end on punctuation) is not joined
+//! to the block.
 
 use std::ops::Range;
 
@@ -33,7 +34,7 @@ const CONTINUATIONS: &[char] = &[
     '，', '。', '、', '；', '：', '？', '！', '…', ',', ';', ':', '?', '!',
 ];
 /// Bump when the paragraph heuristic changes in a way its constants do not show.
-const PARAGRAPH_RULES_VERSION: u32 = 3;
+const PARAGRAPH_RULES_VERSION: u32 = 4;
 
 /// The paragraph heuristic written out canonically: part of the digest of every profile that
 /// folds layout, since it decides which line breaks are folded.
@@ -46,8 +47,10 @@ pub(crate) fn paragraph_rules() -> String {
          wrapped: median >= {WRAP_MIN_MEDIAN}, upper quartile * {} <= median * {}\n\
          cut: last char not a paragraph ender, next starts alphanumeric, \
          chars * {} >= local median * {} (reach {REACH})\n\
-         heading (not joined to the rest of its blank-line block): first line of a block, at most {HEADING_MAX} chars, chars * {} < next line's * {}, \
-         last char before closers alphanumeric\n",
+         heading (not joined to the rest of its blank-line block): first line of a block, \
+         at most {HEADING_MAX} chars, last char before closers alphanumeric, and \
+         chars * {} < next line's * {} or every other line of the block ending on \
+         punctuation\n",
         WRAP_SPREAD.1, WRAP_SPREAD.0, CUT_SHARE.1, CUT_SHARE.0, CUT_SHARE.1, CUT_SHARE.0
     ) + &crate::chars::table("continuation marks", CONTINUATIONS)
         + &crate::chars::rules()
@@ -134,10 +137,10 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
 }
 
 /// True when line `i` heads a block of lines: the first line of the block (after a blank
-/// line or at the start), short (at most `HEADING_MAX` characters and under three quarters
-/// of the next line, so not the first line of a wrapped paragraph, nor a cut one: those are
-/// long), ending on a letter, digit or ideograph (a closing bracket after one, as in
-/// `…十（易靜）`), not on punctuation. It is not joined to the block: a title glued to its
+/// line or at the start), at most `HEADING_MAX` characters, ending on a letter, digit or
+/// ideograph (a closing bracket after one, as in `…十（易靜）`), not on punctuation, and not
+/// the first line of a wrapped paragraph: under three quarters of the next line (a wrapped
+/// first line is full), or followed by lines that all end on punctuation (a poem's). It is not joined to the block: a title glued to its
 /// poem or a heading to its text would make one paragraph of them, and the same poem under
 /// two titles would never be a duplicate.
 fn is_heading(text: &str, lines: &[(usize, Line)], i: usize) -> bool {
@@ -149,9 +152,20 @@ fn is_heading(text: &str, lines: &[(usize, Line)], i: usize) -> bool {
         .trim_end_matches(is_closer)
         .chars()
         .next_back();
+    // The rest of the block: every line of it ending on punctuation (a poem's lines, a list)
+    // says its first line is not the start of a wrapped sentence, however long.
+    let rest_punctuated = lines[i + 1..]
+        .iter()
+        .take_while(|(b, _)| *b == 0)
+        .all(|(_, l)| {
+            text[l.content.clone()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| !c.is_alphanumeric())
+        });
     (i == 0 || *blanks > 0)
         && line.chars <= HEADING_MAX
-        && line.chars * CUT_SHARE.1 < next.chars * CUT_SHARE.0
+        && (line.chars * CUT_SHARE.1 < next.chars * CUT_SHARE.0 || rest_punctuated)
         && last.is_some_and(char::is_alphanumeric)
 }
 

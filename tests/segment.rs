@@ -84,6 +84,17 @@ fn a_heading_is_not_joined_to_its_block() {
             "第三段也很长，内容很长很长很长很长很长很长很长很长很长。",
         ]
     );
+    // A long title above a poem of short lines, in a file of blank-separated blocks.
+    let t = "第一段很長，內容很長很長很長很長很長很長很長很長。\n\n\
+             第二段很長，內容很長很長很長很長很長很長很長很長。\n\n\
+             第三段很長，內容很長很長很長很長很長很長很長很長。\n\n\
+             春日登樂遊原寄長安諸友兼呈同社諸公\n白日依山盡，\n黃河入海流。\n\n\
+             第四段很長，內容很長很長很長很長很長很長很長很長。\n\n\
+             第五段很長，內容很長很長很長很長很長很長很長很長。\n";
+    let p: Vec<&str> = paragraphs(t).into_iter().map(|r| &t[r]).collect();
+    assert_eq!(p[3], "春日登樂遊原寄長安諸友兼呈同社諸公");
+    assert_eq!(p[4], "白日依山盡，\n黃河入海流。");
+    assert_eq!(p.len(), 7, "{p:?}");
     let t = corpus("002_7da9f2bcc27cfedd.txt");
     assert_eq!(paragraph_with(&t, "下转第3版"), "（下转第3版）");
     assert!(paragraph_with(&t, "圆满结束出席第二届").ends_with("习近平回到北京"));
