@@ -421,13 +421,14 @@ fn anchors(
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                pairs.push((ua[i].1, ub[j].1));
+                pairs.push((ua[i].1 as usize, ub[j].1 as usize));
                 i += 1;
                 j += 1;
             }
         }
     }
-    pairs.sort_unstable();
+    // In A's order (each start in A occurs once: its k-gram is unique there).
+    radsort::sort_by_key(&mut pairs, |p| p.0);
     let chain = verified(longest_increasing(&pairs), a, b, k);
 
     let mut runs: Vec<(usize, usize, usize)> = Vec::new();
@@ -621,8 +622,11 @@ fn verified(chain: Vec<(usize, usize)>, a: &[u32], b: &[u32], k: usize) -> Vec<(
     out
 }
 
-/// `(hash, start)` of the k-grams of `s[range]` that occur once there, sorted by hash.
-fn unique_kgrams(s: &[u32], range: Range<usize>, k: usize) -> Vec<(u64, usize)> {
+/// `(hash, start)` of the k-grams of `s[range]` that occur once there, sorted by hash. The
+/// hash is the top half of a 64-bit rolling hash: 32 bits halve the radix sort, and a
+/// collision costs at most an anchor (two k-grams that collide look repeated; a pair that
+/// collides across the texts is dropped when the chain is verified).
+fn unique_kgrams(s: &[u32], range: Range<usize>, k: usize) -> Vec<(u32, u32)> {
     if range.len() < k {
         return Vec::new();
     }
@@ -634,7 +638,7 @@ fn unique_kgrams(s: &[u32], range: Range<usize>, k: usize) -> Vec<(u64, usize)> 
         h = h.wrapping_mul(BASE).wrapping_add(u64::from(s[i]) + 1);
         if i + 1 >= range.start + k {
             let start = i + 1 - k;
-            grams.push((h, start));
+            grams.push(((h >> 32) as u32, start as u32));
             h = h.wrapping_sub((u64::from(s[start]) + 1).wrapping_mul(top));
         }
     }
