@@ -808,6 +808,26 @@ mod tests {
         assert_eq!(distance(&[], &[]), 0);
     }
 
+    /// `a` with `edits` random insertions, deletions and substitutions of symbols below
+    /// `alphabet`, drawn from `seed`.
+    fn edited(a: &[u32], seed: u64, edits: usize, alphabet: u64) -> Vec<u32> {
+        let noise = seq(seed, 3 * edits, 1 << 20);
+        let mut b = a.to_vec();
+        for e in 0..edits {
+            let at = noise[e * 3] as usize % (b.len() + 1);
+            let symbol = noise[e * 3 + 1] % alphabet as u32;
+            match noise[e * 3 + 2] % 3 {
+                0 => b.insert(at, symbol),
+                1 if at < b.len() => {
+                    b.remove(at);
+                }
+                _ if at < b.len() => b[at] = symbol,
+                _ => {}
+            }
+        }
+        b
+    }
+
     /// The trimmed band is exact when `k` is the distance, and fails (never reports a wrong
     /// distance) when `k` is one less: on repetitive sequences (small alphabets), where
     /// many paths are nearly optimal.
@@ -817,20 +837,7 @@ mod tests {
             let n = 100 + (seed * 7919 % 900) as usize;
             let alphabet = 2 + seed % 40;
             let a = seq(seed, n, alphabet);
-            let mut b = a.clone();
-            let noise = seq(seed * 3, 200, 1 << 20);
-            for e in 0..(seed % 40) as usize {
-                let at = noise[e * 3] as usize % (b.len() + 1);
-                let symbol = noise[e * 3 + 1] % alphabet as u32;
-                match noise[e * 3 + 2] % 3 {
-                    0 => b.insert(at, symbol),
-                    1 if at < b.len() => {
-                        b.remove(at);
-                    }
-                    _ if at < b.len() => b[at] = symbol,
-                    _ => {}
-                }
-            }
+            let b = edited(&a, seed * 3, (seed % 40) as usize, alphabet);
             let d = naive(&a, &b);
             let p = Pattern::new(&a);
             let floor = a.len().abs_diff(b.len());
@@ -860,20 +867,7 @@ mod tests {
         ] {
             for alphabet in [2, 5, 40] {
                 let a = seq(seed * alphabet, n, alphabet);
-                let noise = seq(seed + 99, 3 * n, 1 << 20);
-                let mut b = a.clone();
-                for e in 0..n / 12 {
-                    let at = noise[e * 3] as usize % (b.len() + 1);
-                    let symbol = noise[e * 3 + 1] % alphabet as u32;
-                    match noise[e * 3 + 2] % 3 {
-                        0 => b.insert(at, symbol),
-                        1 if at < b.len() => {
-                            b.remove(at);
-                        }
-                        _ if at < b.len() => b[at] = symbol,
-                        _ => {}
-                    }
-                }
+                let b = edited(&a, seed + 99, n / 12, alphabet);
                 let d = naive(&a, &b);
                 let ops = traced(&a, &b, d.max(a.len().abs_diff(b.len()))).unwrap();
                 replay(&a, &b, &ops);

@@ -1310,27 +1310,7 @@ fn join_split_passages(
             if pa.doc == pb.doc && ra.end > rb.start {
                 return None;
             }
-            let (xa, xb) = (
-                &docs[pa.doc].text[ra.clone()],
-                &docs[pb.doc].text[rb.clone()],
-            );
-            let c = compare_for_similarity(xa, xb, profile).shifted(ra.start, rb.start);
-            let similarity = c.similarity();
-            (similarity >= opts.threshold).then(|| Finding {
-                kind: FindingKind::SharedPassage,
-                similarity,
-                locations: vec![
-                    Location {
-                        doc: pa.doc,
-                        range: ra,
-                    },
-                    Location {
-                        doc: pb.doc,
-                        range: rb,
-                    },
-                ],
-                comparison: Some(c),
-            })
+            passage_if_similar(docs, (opts, profile), (pa.doc, ra), (pb.doc, rb))
         });
         if let Some(j) = joined {
             out.pop();
@@ -1539,6 +1519,17 @@ fn verify_passage(
     if chars < min_chars(xa, opts) {
         return None;
     }
+    passage_if_similar(docs, (opts, profile), (a, ra), (b, rb))
+}
+
+/// The shared passage between two spans, compared exactly, if similar enough.
+fn passage_if_similar(
+    docs: &[Document],
+    (opts, profile): (&ScanOptions, Profile),
+    (a, ra): (usize, Range<usize>),
+    (b, rb): (usize, Range<usize>),
+) -> Option<Finding> {
+    let (xa, xb) = (&docs[a].text[ra.clone()], &docs[b].text[rb.clone()]);
     let c = compare_for_similarity(xa, xb, profile).shifted(ra.start, rb.start);
     let similarity = c.similarity();
     (similarity >= opts.threshold).then(|| Finding {
