@@ -4,6 +4,7 @@
 
 use rayon::prelude::*;
 
+use crate::chars::is_cjk;
 use crate::classify::Class;
 use crate::collate::{Collation, collate_compared};
 use crate::corpus::{Corpus, DocId};
@@ -364,8 +365,9 @@ struct Evidence {
 }
 
 /// Chooses the base of a group nobody named: the witness that disagrees least with the
-/// corpus's quotations, then the one with the fewest internal problems; the first by name
-/// when nothing tells them apart. The sentence says which evidence decided.
+/// corpus's quotations, then the one with the fewest internal problems, then (a pair) the one
+/// whose readings are found elsewhere in the texts; the first by name when nothing tells them
+/// apart. The sentence says which evidence decided.
 pub fn infer_base(corpus: &Corpus, s: &Scan, members: &[DocId]) -> (DocId, BaseChoice) {
     let label = |d: DocId| corpus.doc(d).label.clone();
     let substantive = |c: &Option<Comparison>| {
@@ -468,11 +470,26 @@ pub fn infer_base(corpus: &Corpus, s: &Scan, members: &[DocId]) -> (DocId, BaseC
             o.internal_problems,
             label(members[r])
         )
+    } else if let Some((better, wins, losses)) = attested_readings(corpus, s, members) {
+        let (base, other) = if better == members[0] {
+            (members[0], members[1])
+        } else {
+            (members[1], members[0])
+        };
+        return (
+            base,
+            BaseChoice::Inferred(format!(
+                "inferred: at {wins} of the {} substitutions that tell them apart, {}'s reading is the word or character found more often in the two texts (against {losses} for {}: a misreading is rarely found elsewhere); no quotation or internal problem tells the witnesses apart",
+                wins + losses,
+                label(base),
+                label(other)
+            )),
+        );
     } else {
         return (
             base,
             BaseChoice::Undecided(format!(
-                "undecided: no evidence tells {} and {} apart (quotations, internal problems); {} is the first by name. Name the authoritative text with --base or the ledger's official role",
+                "undecided: no evidence tells {} and {} apart (quotations, internal problems, readings found elsewhere); {} is the first by name. Name the authoritative text with --base or the ledger's official role",
                 label(base),
                 label(members[r]),
                 label(base)
@@ -480,6 +497,69 @@ pub fn infer_base(corpus: &Corpus, s: &Scan, members: &[DocId]) -> (DocId, BaseC
         );
     };
     (base, BaseChoice::Inferred(why))
+}
+
+/// For a pair of witnesses, the one whose readings are found elsewhere in the two texts:
+/// at each substantive substitution of one word or one character (from the scan's comparisons
+/// between them), the reading that occurs more often in both texts together wins the site (a
+/// misreading such as `tbe` or `Stabt` is rarely found anywhere else). `(winner, its sites,
+/// the other's sites)` when one side wins at least 3 sites and twice as many as the other.
+fn attested_readings(
+    corpus: &Corpus,
+    s: &Scan,
+    members: &[DocId],
+) -> Option<(DocId, usize, usize)> {
+    let [x, y] = members else { return None };
+    let (tx, ty) = (&corpus.doc(*x).text, &corpus.doc(*y).text);
+    // Words of spaced scripts and single CJK characters, counted over both texts.
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for text in [tx.as_str(), ty.as_str()] {
+        for w in text.split(|c: char| !c.is_alphanumeric() || is_cjk(c)) {
+            *counts.entry(w).or_default() += 1;
+        }
+        for (i, c) in text.char_indices().filter(|(_, c)| is_cjk(*c)) {
+            *counts.entry(&text[i..i + c.len_utf8()]).or_default() += 1;
+        }
+    }
+    fn single(t: &str) -> Option<&str> {
+        let t = t.trim();
+        let mut chars = t.chars();
+        let one_cjk = matches!((chars.next(), chars.next()), (Some(c), None) if is_cjk(c));
+        let word = !t.is_empty() && t.chars().all(|c| c.is_alphanumeric() && !is_cjk(c));
+        (one_cjk || word).then_some(t)
+    }
+    let (mut wins_x, mut wins_y) = (0, 0);
+    for f in &s.findings {
+        let Some(c) = &f.comparison else { continue };
+        let (a, b) = (f.locations[0].doc, f.locations[1].doc);
+        let (ta, tb) = (&corpus.doc(a).text, &corpus.doc(b).text);
+        if !((a == *x && b == *y) || (a == *y && b == *x)) {
+            continue;
+        }
+        for (e, v) in c.variants() {
+            if v.kind != crate::classify::Kind::Substitution {
+                continue;
+            }
+            let (Some(ra), Some(rb)) = (single(&ta[e.a.clone()]), single(&tb[e.b.clone()])) else {
+                continue;
+            };
+            let (na, nb) = (counts.get(ra).copied(), counts.get(rb).copied());
+            let a_wins = na > nb;
+            let b_wins = nb > na;
+            if (a == *x && a_wins) || (b == *x && b_wins) {
+                wins_x += 1;
+            } else if a_wins || b_wins {
+                wins_y += 1;
+            }
+        }
+    }
+    if wins_x >= 3 && wins_x >= 2 * wins_y {
+        Some((*x, wins_x, wins_y))
+    } else if wins_y >= 3 && wins_y >= 2 * wins_x {
+        Some((*y, wins_y, wins_x))
+    } else {
+        None
+    }
 }
 
 /// Latin words in which a digit stands where a letter belongs, as OCR writes them (`1ocal`,
