@@ -423,27 +423,35 @@ fn add_quotations(cx: &Context, scanned: &Scan, entries: &mut [Entry]) {
             let ohi = ceil_boundary(o_text, (o.range.end + 2 * WINDOW_BYTES).min(o_text.len()));
             let region = &o_text[olo..ohi];
             // Widest window first; a window reaching text the two do not share matches
-            // neither reading, and a narrower one is tried.
-            let (has_found, has_proposed) = WINDOW_CHARS
+            // neither reading, and a narrower one is tried: around the entry, then after it
+            // only, then before it only (a quotation mark or a line break next to the entry
+            // on one side).
+            let windows = WINDOW_CHARS
                 .iter()
-                .map(|&n| {
-                    let lo = t_text[..e.range.start]
-                        .char_indices()
-                        .rev()
-                        .nth(n - 1)
-                        .map_or(0, |(i, _)| i);
+                .map(|&n| (n, n))
+                .chain(WINDOW_CHARS.iter().flat_map(|&n| [(0, n), (n, 0)]));
+            let (has_found, has_proposed) = windows
+                .map(|(before, after)| {
+                    let lo = match before {
+                        0 => e.range.start,
+                        n => t_text[..e.range.start]
+                            .char_indices()
+                            .rev()
+                            .nth(n - 1)
+                            .map_or(0, |(i, _)| i),
+                    };
                     let hi = t_text[e.range.end..]
                         .char_indices()
-                        .nth(n)
+                        .nth(after)
                         .map_or(t_text.len(), |(i, _)| e.range.end + i);
-                    let found = region.contains(&t_text[lo..hi]);
-                    let proposed = e.proposed.as_deref().is_some_and(|p| {
-                        region.contains(&format!(
-                            "{}{p}{}",
-                            &t_text[lo..e.range.start],
-                            &t_text[e.range.end..hi]
-                        ))
-                    });
+                    let (head, tail) = (&t_text[lo..e.range.start], &t_text[e.range.end..hi]);
+                    // One-sided windows need some text on their side.
+                    let enough = head.chars().count() + tail.chars().count() >= 2;
+                    let found = enough && region.contains(&t_text[lo..hi]);
+                    let proposed = enough
+                        && e.proposed
+                            .as_deref()
+                            .is_some_and(|p| region.contains(&format!("{head}{p}{tail}")));
                     (found, proposed)
                 })
                 .find(|&(f, p)| f != p)

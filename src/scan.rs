@@ -25,7 +25,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::chars::{ends_sentence, is_cjk, is_word_char};
-use crate::classify::{Class, Kind};
 use crate::corpus::Corpus;
 use crate::diff::{Comparison, compare_for_similarity};
 use crate::levenshtein::EditOp;
@@ -916,7 +915,25 @@ fn near_duplicates(
 }
 
 /// The longest line (in clusters) read as the title of a numbered series.
-const SERIES_TITLE_MAX: usize = 40;
+const SERIES_TITLE_MAX: usize = 60;
+
+/// Titles of a numbered series (`…十（易靜）` and `…十六（易靜）`, `…二十五首 六` and `…二十五首
+/// 十七`, `Part 3` and `Part 4`): short lines (at most `SERIES_TITLE_MAX` characters, not
+/// ending a sentence) that are the same once their numerals are left out are members of a
+/// series, not copies of each other. (A long paragraph that differs in a number is reported: that is what a
+/// transcription error looks like.)
+fn numbered_series(x: &str, y: &str) -> bool {
+    let without = |t: &str| -> Option<String> {
+        let t = t.trim();
+        let sentence = t.chars().next_back().is_some_and(ends_sentence);
+        (t.chars().count() <= SERIES_TITLE_MAX && !sentence).then(|| {
+            t.chars()
+                .filter(|&c| !crate::chars::is_numeral(c))
+                .collect()
+        })
+    };
+    x != y && without(x).is_some_and(|wx| Some(wx) == without(y))
+}
 
 /// Compares candidate paragraphs `x` and `y` exactly; a near duplicate if similar enough.
 /// `shared` is (k-grams they share, k-grams of the one with fewer): each edit destroys at
@@ -949,21 +966,10 @@ fn verify_near_duplicate(
     )
     .shifted(pa.range.start, pb.range.start);
     let similarity = c.similarity();
-    // Titles of a numbered series (`…十（易靜）` and `…十六（易靜）`, `Part 3` and `Part 4`):
-    // short lines whose only substantive difference is the number are members of a series,
-    // not copies of each other. (A long paragraph that differs in a number is reported: that
-    // is what a transcription error looks like.)
-    let substantive: Vec<Kind> = c
-        .edits
-        .iter()
-        .filter_map(|e| e.variant())
-        .filter(|v| v.class == Class::Substantive)
-        .map(|v| v.kind)
-        .collect();
-    if pa.clusters.max(pb.clusters) <= SERIES_TITLE_MAX
-        && !substantive.is_empty()
-        && substantive.iter().all(|&k| k == Kind::Numeral)
-    {
+    if numbered_series(
+        &docs[d].text[pa.range.clone()],
+        &docs[e].text[pb.range.clone()],
+    ) {
         return None;
     }
     (similarity >= opts.threshold).then(|| Finding {
@@ -1517,6 +1523,20 @@ fn verify_passage(
     let (xa, xb) = (&docs[a].text[ra.clone()], &docs[b].text[rb.clone()]);
     let chars = xa.chars().count().min(xb.chars().count());
     if chars < min_chars(xa, opts) {
+        return None;
+    }
+    // Inside two title lines of a numbered series: not a passage either.
+    let paragraph = |d: usize, r: &Range<usize>| {
+        let paras = &prepared[d].paras;
+        let i = paras.partition_point(|p| p.range.end < r.start);
+        paras
+            .get(i)
+            .filter(|p| p.range.start <= r.start && r.end <= p.range.end)
+            .map(|p| &docs[d].text[p.range.clone()])
+    };
+    if let (Some(x), Some(y)) = (paragraph(a, &ra), paragraph(b, &rb))
+        && numbered_series(x, y)
+    {
         return None;
     }
     passage_if_similar(docs, (opts, profile), (a, ra), (b, rb))
