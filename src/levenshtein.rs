@@ -387,15 +387,8 @@ fn distance_from_band(a: &[u32], b: &[u32], mut k: usize) -> usize {
 /// over long texts), Hirschberg's recursion finds the same cost in linear memory.
 pub fn edit_ops(a: &[u32], b: &[u32]) -> Vec<EditOp> {
     let mut ops = Vec::with_capacity(a.len().max(b.len()));
-    let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let (a, b) = (&a[pre..], &b[pre..]);
-    let suf = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (a, b) = (&a[..a.len() - suf], &b[..b.len() - suf]);
+    let (pre, suf) = common_ends(a, b);
+    let (a, b) = (&a[pre..a.len() - suf], &b[pre..b.len() - suf]);
     ops.extend(std::iter::repeat_n(EditOp::Match, pre));
     if a.is_empty() || b.is_empty() || a.len() * b.len() <= SMALL {
         hirschberg(a, b, None, &mut ops);
@@ -422,6 +415,18 @@ pub fn edit_ops(a: &[u32], b: &[u32]) -> Vec<EditOp> {
     }
     ops.extend(std::iter::repeat_n(EditOp::Match, suf));
     ops
+}
+
+/// The lengths of the common prefix and of the common suffix of what follows it.
+fn common_ends(a: &[u32], b: &[u32]) -> (usize, usize) {
+    let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suf = a[pre..]
+        .iter()
+        .rev()
+        .zip(b[pre..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    (pre, suf)
 }
 
 /// Columns between the checkpoints of a traceback.
@@ -579,16 +584,9 @@ fn first_band(a: &[u32], b: &[u32]) -> usize {
 /// `known`: the distance of this piece when the level above found it (the band to use).
 fn hirschberg(a: &[u32], b: &[u32], known: Option<usize>, ops: &mut Vec<EditOp>) {
     // Common prefix and suffix are matches: peel them off first.
-    let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (pre, suf) = common_ends(a, b);
     ops.extend(std::iter::repeat_n(EditOp::Match, pre));
-    let (a, b) = (&a[pre..], &b[pre..]);
-    let suf = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (a, b) = (&a[..a.len() - suf], &b[..b.len() - suf]);
+    let (a, b) = (&a[pre..a.len() - suf], &b[pre..b.len() - suf]);
     if a.is_empty() || b.is_empty() {
         ops.extend(std::iter::repeat_n(EditOp::Delete, a.len()));
         ops.extend(std::iter::repeat_n(EditOp::Insert, b.len()));
