@@ -431,13 +431,18 @@ pub(crate) fn compare_with(
         }
         (blocks_a, blocks_b)
     };
-    let exact_for = |(blocks_a, blocks_b): &(Vec<Range<usize>>, Vec<Range<usize>>)| {
-        let block_distance: usize = blocks_a
+    // The blocks' cost (the longer side of each) and A's clusters in them.
+    let block_costs = |blocks_a: &[Range<usize>], blocks_b: &[Range<usize>]| {
+        blocks_a
             .iter()
             .zip(blocks_b)
-            .map(|(ra, rb)| clusters(ta, ra).max(clusters(tb, rb)))
-            .sum();
-        let aligned_bound = distance - block_distance;
+            .fold((0, 0), |(cost, units), (ra, rb)| {
+                let (ca, cb) = (clusters(ta, ra), clusters(tb, rb));
+                (cost + ca.max(cb), units + ca)
+            })
+    };
+    let exact_for = |blocks_a: &[Range<usize>], blocks_b: &[Range<usize>]| {
+        let aligned_bound = distance - block_costs(blocks_a, blocks_b).0;
         if exact {
             exact_distances(ta, tb, (blocks_a, blocks_b), distance, aligned_bound)
         } else {
@@ -450,9 +455,9 @@ pub(crate) fn compare_with(
     let all_blocks = cer_blocks(&|_, _| true);
     let edits = || find_moves(walk(&ops, (a, ta), (b, tb)), a, b);
     let (edits, speculative) = if exact {
-        rayon::join(edits, || exact_for(&all_blocks))
+        rayon::join(edits, || exact_for(&all_blocks.0, &all_blocks.1))
     } else {
-        (edits(), exact_for(&all_blocks))
+        (edits(), exact_for(&all_blocks.0, &all_blocks.1))
     };
     // A block that turned out to be a moved passage is a variant: the CERs count it outside
     // blocks.
@@ -468,15 +473,9 @@ pub(crate) fn compare_with(
     let (exact_distance, exact_aligned_distance) = if blocks_a.len() == all_blocks.0.len() {
         speculative
     } else {
-        exact_for(&(blocks_a.clone(), blocks_b.clone()))
+        exact_for(&blocks_a, &blocks_b)
     };
-    let (ca, cb): (Vec<usize>, Vec<usize>) = blocks_a
-        .iter()
-        .zip(&blocks_b)
-        .map(|(ra, rb)| (clusters(ta, ra), clusters(tb, rb)))
-        .unzip();
-    let block_distance = ca.iter().zip(&cb).map(|(x, y)| *x.max(y)).sum();
-    let a_block_units = ca.iter().sum();
+    let (block_distance, a_block_units) = block_costs(&blocks_a, &blocks_b);
     Comparison {
         edits,
         a_units: ta.clusters(),
