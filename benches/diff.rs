@@ -75,6 +75,29 @@ fn levenshtein_200k_5_percent(bencher: Bencher) {
     });
 }
 
+/// Exact Levenshtein distance alone of the 200,000-cluster pair with 5% errors: a narrow band.
+#[divan::bench(sample_count = 10)]
+fn levenshtein_200k_5_percent_distance(bencher: Bencher) {
+    let text = inputs::chinese_text(corpus(), 600_000, 4);
+    let a: Vec<u32> = text.chars().take(200_000).map(|c| c as u32).collect();
+    let edited = inputs::scattered_edits(&text.chars().take(200_000).collect::<String>(), 50, 5);
+    let b: Vec<u32> = edited.chars().map(|c| c as u32).collect();
+    bencher.bench(|| witness::unstable::levenshtein::distance(&a, &b));
+}
+
+/// Exact Levenshtein distance of the corpus pair 000/004 as characters: a wide band (the
+/// distance is 83% of A, mostly a block), the pass `witness diff`'s CER with blocks makes.
+#[divan::bench]
+fn levenshtein_000_004_distance(bencher: Bencher) {
+    let read = |name: &str| -> Vec<u32> {
+        let text = std::fs::read_to_string(corpus().join(name)).unwrap();
+        text.chars().map(|c| c as u32).collect()
+    };
+    let a = read("000_3eb5e8de57179c45.txt");
+    let b = read("004_74678af65d43f56c.txt");
+    bencher.bench(|| witness::unstable::levenshtein::distance(&a, &b));
+}
+
 /// Diffs a repeated article against its edited copy once, prints how many planted edits were
 /// found at their exact place (and how many blocks were reported), then times read + diff.
 fn bench_repeated(bencher: Bencher, bytes: usize, edits: usize) {

@@ -5,10 +5,16 @@
 //! dynamic-programming matrix per machine word), restricted to Ukkonen's band |i − j| ≤ k:
 //! a path through a cell off that band costs more than k, so when the distance found is ≤ k it
 //! is exact; otherwise k grows. The band also narrows as the pass goes, to the rows whose
-//! score plus the least cost of the rest is ≤ k. The edit operations are recovered in linear memory with
-//! Hirschberg's divide and conquer: the banded pass gives one column's scores from the front
-//! and from the back, the best crossing row splits the problem, and small pieces are solved
-//! by plain dynamic programming with traceback.
+//! score plus the least cost of the rest is ≤ k. A pass that needs only the last column (the
+//! distance, Hirschberg's crossings) sweeps strips of eight blocks in vector lanes (module
+//! `strips`); the traceback's passes go column by column (`Band`), keeping the band every
+//! `SEGMENT` columns and computing each segment again as the traceback reaches it.
+//! Hirschberg's divide and conquer (the best crossing row of two half passes splits the
+//! problem) stands in when those checkpoints would not fit in memory.
+
+mod strips;
+
+use strips::last_column;
 
 /// One edit operation, in order along both sequences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,6 +276,12 @@ impl Band {
             );
             self.score[blk] += i64::from(h);
         }
+        self.trim(col)
+    }
+
+    /// After column `col`: drops the blocks at either end that no path costing ≤ k can use;
+    /// false when none is left.
+    fn trim(&mut self, col: usize) -> bool {
         while self.last > self.first && self.over_budget(self.last, self.score[self.last], col) {
             self.last -= 1;
         }
@@ -282,43 +294,6 @@ impl Band {
         }
         !(self.first == self.last && self.over_budget(self.first, self.score[self.first], col))
     }
-
-    /// The scores of the band's rows, from the row above it (row 0 when it starts there):
-    /// `(first_row, scores)`, rows past n left out.
-    fn scores(&self) -> (usize, Vec<usize>) {
-        let top_row = self.first * 64;
-        let bottom_row = (self.last + 1) * 64;
-        let mut scores = vec![0usize; bottom_row - top_row + 1];
-        let mut s = self.score[self.last];
-        scores[bottom_row - top_row] = s.max(0) as usize;
-        for row in (top_row + 1..=bottom_row).rev() {
-            let (blk, bit) = ((row - 1) / 64, (row - 1) % 64);
-            s -= ((self.pv[blk] >> bit) & 1) as i64 - ((self.mv[blk] >> bit) & 1) as i64;
-            scores[row - 1 - top_row] = s.max(0) as usize;
-        }
-        scores.truncate(self.n + 1 - top_row);
-        (top_row, scores)
-    }
-}
-
-/// Scores of the last column, for the rows the band holds there: `(first_row, scores)`, or
-/// the column where the band emptied (every path costs more than `k`). Rows outside the band
-/// cost more than `k`.
-fn last_column(
-    p: &Pattern,
-    b: &[u32],
-    k: usize,
-    columns: usize,
-) -> Result<(usize, Vec<usize>), Emptied> {
-    let mut band = Band::new(p.a.len(), k, columns);
-    let mut bits = MatchBits::new(p);
-    let mut eq = Vec::new();
-    for (j, &c) in b.iter().enumerate() {
-        if !band.step(j + 1, |f, l, eq| bits.fill(c, f, l, eq), &mut eq) {
-            return Err(Emptied { column: j + 1 });
-        }
-    }
-    Ok(band.scores())
 }
 
 /// Every path through the band cost more than its bound by this column.
@@ -846,6 +821,83 @@ mod tests {
             );
             if d > floor {
                 assert!(banded_distance(&p, &b, d - 1).is_err(), "seed {seed}");
+            }
+        }
+    }
+
+    /// The last column of the full dynamic-programming matrix.
+    fn naive_last_column(a: &[u32], b: &[u32]) -> Vec<usize> {
+        let mut col: Vec<usize> = (0..=a.len()).collect();
+        for (j, &c) in b.iter().enumerate() {
+            let mut diag = col[0];
+            col[0] = j + 1;
+            for i in 1..=a.len() {
+                let up = col[i];
+                col[i] = (diag + usize::from(a[i - 1] != c))
+                    .min(up + 1)
+                    .min(col[i - 1] + 1);
+                diag = up;
+            }
+        }
+        col
+    }
+
+    /// The strip pass (several strips, sweeps narrower and wider than a strip's lanes,
+    /// bands cut on both sides) gives every cell of the last column that a path costing ≤ k
+    /// can use exactly, and never less than the true score elsewhere: whole problems and
+    /// halves of wider ones (as Hirschberg's recursion asks), against plain dynamic
+    /// programming.
+    #[test]
+    fn the_strips_give_the_last_column_within_the_bound() {
+        for seed in 1..60u64 {
+            let n = 1 + (seed * 7919 % 1700) as usize;
+            let alphabet = 2 + seed % 30;
+            let a = seq(seed, n, alphabet);
+            let b = edited(&a, seed * 5, (seed * 13 % 200) as usize, alphabet);
+            let extra = if seed % 3 == 0 {
+                (seed * 31 % 400) as usize
+            } else {
+                0
+            };
+            let columns = b.len() + extra;
+            let truth = naive_last_column(&a, &b);
+            let floor = a.len().abs_diff(columns);
+            let d = truth[n] + extra;
+            for k in [floor.max(d.saturating_sub(3)), d, d + 40] {
+                let p = Pattern::new(&a);
+                let Ok((top, scores)) = last_column(&p, &b, k, columns) else {
+                    assert!(k < d, "seed {seed}: the pass emptied at k = {k} ≥ {d}");
+                    continue;
+                };
+                assert_eq!(top + scores.len(), n + 1, "seed {seed}");
+                for (i, &t) in truth.iter().enumerate() {
+                    let rest = (n - i).abs_diff(columns - b.len());
+                    let got = i.checked_sub(top).map(|r| scores[r]);
+                    if t + rest <= k {
+                        assert_eq!(got, Some(t), "seed {seed}, k {k}, row {i}");
+                    } else if let Some(got) = got {
+                        assert!(got >= t, "seed {seed}, k {k}, row {i}: {got} < {t}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Hirschberg's recursion, which the strip pass serves, finds an optimal alignment.
+    #[test]
+    fn hirschberg_is_optimal() {
+        for (seed, n) in [(11u64, 700), (12, 1300), (13, 2100)] {
+            for alphabet in [3, 50] {
+                let a = seq(seed * alphabet, n, alphabet);
+                let b = edited(&a, seed + 7, n / 6, alphabet);
+                let mut ops = Vec::new();
+                hirschberg(&a, &b, None, &mut ops);
+                replay(&a, &b, &ops);
+                assert_eq!(
+                    cost(&ops),
+                    naive(&a, &b),
+                    "seed {seed}, alphabet {alphabet}"
+                );
             }
         }
     }

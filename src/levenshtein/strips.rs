@@ -1,0 +1,342 @@
+//! The banded distance pass by strips of rows: eight 64-row blocks at once, one per lane of a
+//! vector.
+//!
+//! Column by column, each block waits for the horizontal delta leaving the block above, so a
+//! column's blocks form one dependency chain and the processor runs them one at a time. A
+//! strip of `LANES` blocks is swept instead with its blocks skewed by one column each: at
+//! step t, lane w advances block w to column t − w, whose horizontal delta lane w − 1
+//! produced at step t − 1. The lanes are independent within a step, so one step is a few
+//! vector instructions for `LANES` blocks. Strips are taken from the top; the row between two
+//! strips (its scores) is the only state passed down.
+//!
+//! Banding is by columns: a strip covers the columns of Ukkonen's band for its rows, trimmed
+//! from the row above it. On the left, a cell is reached only through that row at its own
+//! column or before, so the columns before the first crossing whose score plus the least
+//! cost of the rest is ≤ k are left out; on the right, a crossing at column j with score d
+//! reaches the strip's rows within j + rows + (k − d) columns at cost ≤ k. Cells left of a
+//! strip are assumed one more per row than the row above (an upper bound), cells right of the
+//! row above one more per column: every score is an upper bound, exact on any path costing
+//! ≤ k, as in the column-wise band.
+
+use super::{Emptied, Pattern, advance};
+
+use multiversion::multiversion;
+
+/// Blocks per strip.
+const LANES: usize = 8;
+/// Rows per strip.
+const ROWS: usize = 64 * LANES;
+
+/// Scores of the last column for the rows of the strips that reach it: `(first_row,
+/// scores)` (rows of a strip in between that stops short score `UNREACHED`), or where the band
+/// emptied. Same contract as the column-wise pass it replaces.
+pub(super) fn last_column(
+    p: &Pattern,
+    b: &[u32],
+    k: usize,
+    columns: usize,
+) -> Result<(usize, Vec<usize>), Emptied> {
+    let (n, m) = (p.a.len(), b.len());
+    let delta = columns as i64 - n as i64;
+    let k = k as i64;
+    if k < delta.abs() {
+        return Err(Emptied { column: 1 });
+    }
+    // Ukkonen: cell (i, j) is on a path costing ≤ k only if j − i lies in this range.
+    let slack = (k - delta.abs()) / 2;
+    let (t_lo, t_hi) = (delta.min(0) - slack, delta.max(0) + slack);
+
+    let symbols = StripSymbols::new(p, b);
+    let mut row: Vec<i32> = (0..=m as i32).collect(); // D[0][j] = j
+    let mut valid_hi = m; // the row's scores are computed up to this column
+    let (mut trim_lo, mut trim_hi) = (1usize, m);
+    let mut last = LastColumn::default();
+    let mut masks = Masks::new(&symbols);
+    for r0 in (0..n).step_by(ROWS) {
+        let r1 = r0 + ROWS;
+        let lo = (r0 as i64 + 1 + t_lo).max(1) as usize;
+        let hi = (r1.min(n) as i64 + t_hi).clamp(0, m as i64) as usize;
+        let (lo, hi) = (lo.max(trim_lo), hi.min(trim_hi));
+        if lo > hi {
+            return Err(emptied_at(r0, n, m));
+        }
+        // Columns past those the row above computed: one more per column.
+        for j in valid_hi + 1..=hi {
+            row[j] = row[j - 1] + 1;
+        }
+        valid_hi = hi;
+        masks.load(&symbols, r0, (lo, hi));
+        let top_at_m = row[m];
+        let lanes = sweep(&masks, &mut row, lo, hi);
+        if hi == m {
+            last.push(r0, top_at_m, &lanes, n);
+        } else {
+            last.skip(r0, n);
+        }
+        if r1 >= n {
+            break;
+        }
+        // Trim the next strip's columns from this strip's bottom row.
+        let rest = |j: usize| ((n - r1) as i64 - (columns as i64 - j as i64)).abs();
+        let mut good = (lo - 1..=hi).filter(|&j| i64::from(row[j]) + rest(j) <= k);
+        let Some(first) = good.next() else {
+            return Err(emptied_at(r1, n, m));
+        };
+        trim_lo = first.max(1);
+        trim_hi = std::iter::once(first)
+            .chain(good)
+            .map(|j| j as i64 + ROWS as i64 + k - i64::from(row[j]))
+            .max()
+            .map_or(0, |r| r.clamp(0, m as i64) as usize);
+    }
+    last.finish()
+}
+
+/// A pass that emptied at row `row` of `n`, as the column it would have reached at that
+/// rate (the caller's estimate of the distance scales with it).
+fn emptied_at(row: usize, n: usize, m: usize) -> Emptied {
+    Emptied {
+        column: (row * m / n.max(1)).max(1),
+    }
+}
+
+/// A row's score beyond the band: more than any bound a caller uses.
+const UNREACHED: usize = usize::MAX / 4;
+
+/// The last column's scores, strip by strip from the first strip that reaches it.
+#[derive(Default)]
+struct LastColumn {
+    top: Option<usize>,
+    scores: Vec<usize>,
+}
+
+impl LastColumn {
+    /// A strip that reaches the last column: its rows' scores from the one above it.
+    fn push(&mut self, r0: usize, top: i32, lanes: &Lanes, n: usize) {
+        if self.top.is_none() {
+            self.top = Some(r0);
+            self.scores.push(top.max(0) as usize);
+        }
+        let mut s = top;
+        for row in r0 + 1..=(r0 + ROWS).min(n) {
+            let (w, bit) = ((row - r0 - 1) / 64, (row - r0 - 1) % 64);
+            s += ((lanes.pv[w] >> bit) & 1) as i32 - ((lanes.mv[w] >> bit) & 1) as i32;
+            self.scores.push(s.max(0) as usize);
+        }
+    }
+
+    /// A strip that stops short of the last column (after one that reached it).
+    fn skip(&mut self, r0: usize, n: usize) {
+        if self.top.is_some() {
+            let rows = (r0 + ROWS).min(n) - r0;
+            self.scores.extend(std::iter::repeat_n(UNREACHED, rows));
+        }
+    }
+
+    fn finish(self) -> Result<(usize, Vec<usize>), Emptied> {
+        match self.top {
+            Some(top) => Ok((top, self.scores)),
+            None => Err(Emptied { column: 1 }),
+        }
+    }
+}
+
+/// A's and B's symbols as small ids of A's alphabet; a symbol A lacks is `alphabet`, whose
+/// slot never matches.
+struct StripSymbols {
+    rows: Vec<u32>,
+    columns: Vec<u32>,
+    alphabet: usize,
+}
+
+impl StripSymbols {
+    fn new(p: &Pattern, b: &[u32]) -> Self {
+        let alphabet = p.starts.len() - 1;
+        let id = |c: u32| p.id(c).unwrap_or(alphabet) as u32;
+        StripSymbols {
+            rows: p.a.iter().map(|&c| id(c)).collect(),
+            columns: b.iter().map(|&c| id(c)).collect(),
+            alphabet,
+        }
+    }
+}
+
+/// Slots of match bits per strip: a power of two above the most symbols a strip's rows hold
+/// (`ROWS`, and slot 0 that never matches), so a masked index needs no bounds check.
+const SLOTS: usize = (ROWS + 1).next_power_of_two();
+
+/// The match bits of one strip: for each symbol of its rows, one word per lane; slot 0 never
+/// matches.
+struct Masks {
+    slot: Vec<u16>,
+    bits: Box<[[u64; LANES]; SLOTS]>,
+    /// The symbols given a slot, to clear them for the next strip.
+    used: Vec<u32>,
+    /// The match bits of the columns a sweep reads, from `LANES` columns before its first:
+    /// copied in column order so that a step's words (one per lane, each from another
+    /// column) lie at fixed offsets from one place.
+    columns: Vec<[u64; LANES]>,
+}
+
+impl Masks {
+    fn new(symbols: &StripSymbols) -> Self {
+        Masks {
+            slot: vec![0; symbols.alphabet + 1],
+            bits: Box::new([[0; LANES]; SLOTS]),
+            used: Vec::with_capacity(ROWS),
+            columns: Vec::new(),
+        }
+    }
+
+    /// The strip of rows from `r0`, over columns `lo..=hi`.
+    fn load(&mut self, symbols: &StripSymbols, r0: usize, (lo, hi): (usize, usize)) {
+        for (i, s) in self.used.drain(..).enumerate() {
+            self.slot[s as usize] = 0;
+            self.bits[i + 1] = [0; LANES];
+        }
+        let end = (r0 + ROWS).min(symbols.rows.len());
+        for (i, &s) in symbols.rows[r0..end].iter().enumerate() {
+            let slot = &mut self.slot[s as usize];
+            if *slot == 0 {
+                self.used.push(s);
+                *slot = self.used.len() as u16;
+            }
+            self.bits[*slot as usize][i / 64] |= 1 << (i % 64);
+        }
+        self.columns.clear();
+        self.columns.extend(std::iter::repeat_n([0; LANES], LANES));
+        let (slot, bits) = (&self.slot, &self.bits);
+        self.columns.extend(
+            symbols.columns[lo - 1..hi]
+                .iter()
+                .map(|&s| bits[slot[s as usize] as usize % SLOTS]),
+        );
+    }
+
+    /// Lane `w`'s match bits at column `j` of the sweep from column `lo`.
+    fn eq(&self, lo: usize, j: usize, w: usize) -> u64 {
+        self.columns[j + LANES - lo][w]
+    }
+}
+
+/// A strip in the making: its blocks' vertical deltas (at the column each lane reached), the
+/// horizontal delta entering each lane at the next step, and the score of its bottom row at
+/// the last column the bottom lane reached.
+struct Lanes {
+    pv: [u64; LANES],
+    mv: [u64; LANES],
+    h: [i32; LANES],
+    bottom: i32,
+}
+
+/// Sweeps the strip over columns `lo..=hi`: `row` holds the scores of the row above the strip
+/// on `lo − 1..=hi` and is overwritten with those of its bottom row. Returns the blocks'
+/// deltas at column `hi`.
+fn sweep(masks: &Masks, row: &mut [i32], lo: usize, hi: usize) -> Lanes {
+    let mut lanes = Lanes {
+        pv: [!0; LANES],
+        mv: [0; LANES],
+        h: [0; LANES],
+        bottom: row[lo - 1] + ROWS as i32, // left of the strip: one more per row
+    };
+    // Steps where every lane is active; before and after them, lane by lane.
+    let full = (lo + LANES - 1).min(hi + 1)..hi + 1;
+    for t in lo..full.start {
+        edge_step(masks, row, (lo, hi), t, &mut lanes);
+    }
+    full_steps(masks, row, lo, full.clone(), &mut lanes);
+    for t in full.end.max(full.start)..hi + LANES {
+        edge_step(masks, row, (lo, hi), t, &mut lanes);
+    }
+    row[lo - 1] += ROWS as i32;
+    lanes
+}
+
+/// Step `t` of a sweep over columns `lo..=hi`, lanes outside them keeping their state.
+fn edge_step(
+    masks: &Masks,
+    row: &mut [i32],
+    (lo, hi): (usize, usize),
+    t: usize,
+    lanes: &mut Lanes,
+) {
+    lanes.h[0] = if t <= hi { row[t] - row[t - 1] } else { 0 };
+    let mut out = [0i32; LANES];
+    for (w, out) in out.iter_mut().enumerate() {
+        if let Some(j) = t.checked_sub(w).filter(|&j| j >= lo && j <= hi) {
+            let eq = masks.eq(lo, j, w);
+            *out = advance(&mut lanes.pv[w], &mut lanes.mv[w], eq, lanes.h[w]);
+        }
+    }
+    if let Some(j) = (t + 1).checked_sub(LANES).filter(|&j| j >= lo) {
+        lanes.bottom += out[LANES - 1];
+        row[j] = lanes.bottom;
+    }
+    lanes.h[1..].copy_from_slice(&out[..LANES - 1]);
+}
+
+/// Steps `steps` of a sweep, every lane active: the recurrence of [`advance`] on all lanes at
+/// once, horizontal deltas as +1 and −1 bits. Compiled for the vector extensions the processor
+/// has, chosen when first called.
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512bw+avx512dq",
+    "x86_64+avx2",
+    "aarch64+neon"
+))]
+fn full_steps(
+    masks: &Masks,
+    row: &mut [i32],
+    lo: usize,
+    steps: std::ops::Range<usize>,
+    lanes: &mut Lanes,
+) {
+    let (mut pv, mut mv) = (lanes.pv, lanes.mv);
+    let mut hp = lanes.h.map(|d| u64::from(d > 0));
+    let mut hm = lanes.h.map(|d| u64::from(d < 0));
+    let mut bottom = lanes.bottom;
+    for t in steps {
+        let d = row[t] - row[t - 1];
+        (hp[0], hm[0]) = (u64::from(d > 0), u64::from(d < 0));
+        // Columns t − 7 ..= t, the last lane's first.
+        let window: &[V; LANES] = masks.columns[t + 1 - lo..t + 1 - lo + LANES]
+            .try_into()
+            .expect("a window of LANES columns");
+        let eq: V = std::array::from_fn(|w| window[LANES - 1 - w][w]);
+        let xv = lanewise(eq, mv, |e, m| e | m);
+        let e = lanewise(eq, hm, |e, h| e | h);
+        let xh = lanewise(
+            lanewise(e, pv, |e, p| ((e & p).wrapping_add(p) ^ p) | e),
+            e,
+            |x, e| x | e,
+        );
+        let ph = lanewise(mv, lanewise(xh, pv, |x, p| !(x | p)), |m, x| m | x);
+        let mh = lanewise(pv, xh, |p, x| p & x);
+        let (out_p, out_m) = (ph.map(|x| x >> 63), mh.map(|x| x >> 63));
+        let ph = lanewise(ph, hp, |x, h| (x << 1) | h);
+        let mh = lanewise(mh, hm, |x, h| (x << 1) | h);
+        pv = lanewise(mh, lanewise(xv, ph, |x, p| !(x | p)), |m, x| m | x);
+        mv = lanewise(ph, xv, |p, x| p & x);
+        bottom += out_p[LANES - 1] as i32 - out_m[LANES - 1] as i32;
+        row[t + 1 - LANES] = bottom;
+        hp = shifted(out_p);
+        hm = shifted(out_m);
+    }
+    lanes.pv = pv;
+    lanes.mv = mv;
+    lanes.h = std::array::from_fn(|w| hp[w] as i32 - hm[w] as i32);
+    lanes.bottom = bottom;
+}
+
+/// One word per lane.
+type V = [u64; LANES];
+
+#[inline(always)]
+fn lanewise(a: V, b: V, f: impl Fn(u64, u64) -> u64) -> V {
+    std::array::from_fn(|w| f(a[w], b[w]))
+}
+
+/// Each lane takes the word of the lane before it; lane 0 gets 0 (set by the caller).
+#[inline(always)]
+fn shifted(a: V) -> V {
+    std::array::from_fn(|w| if w == 0 { 0 } else { a[w - 1] })
+}
