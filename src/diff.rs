@@ -319,39 +319,29 @@ fn rate(distance: usize, len: usize) -> f64 {
 }
 
 /// The units of a view that CER counts (the view of one grapheme cluster of the original, a
-/// collapsed space, a paragraph break), as ids interned in `ids`: all of them, and those
-/// outside the `blocks` (ranges of tokens, in order). A word token is cut into its clusters
-/// again: each of its units starts with a letter or digit of a spaced script (a unit starting
-/// with a mark is a token of its own), so the cut falls where the units meet — the same
-/// units as [`crate::normalize::view`]'s, which `witness cer` counts (a property test checks).
-fn cer_units<'t>(
-    t: &'t Tokenized,
-    blocks: &[Range<usize>],
-    ids: &mut UnitIds<'t>,
-) -> (Vec<u32>, Vec<u32>) {
-    let mut all = Vec::with_capacity(t.tokens.len());
-    let mut outside = Vec::with_capacity(t.tokens.len());
+/// collapsed space, a paragraph break) outside the `blocks` (ranges of tokens, in order), as
+/// ids interned in `ids`. A word token is cut into its clusters again: each of its units
+/// starts with a letter or digit of a spaced script (a unit starting with a mark is a token
+/// of its own), so the cut falls where the units meet — the same units as
+/// [`crate::normalize::view`]'s, which `witness cer` counts (a property test checks).
+fn cer_units<'t>(t: &'t Tokenized, blocks: &[Range<usize>], ids: &mut UnitIds<'t>) -> Vec<u32> {
+    let mut units = Vec::with_capacity(t.tokens.len());
     let mut next_block = 0;
     for (i, tok) in t.tokens.iter().enumerate() {
         while blocks.get(next_block).is_some_and(|b| b.end <= i) {
             next_block += 1;
         }
-        let in_block = blocks.get(next_block).is_some_and(|b| b.start <= i);
+        if blocks.get(next_block).is_some_and(|b| b.start <= i) {
+            continue;
+        }
         let text = &t.view[tok.view()];
-        let mut push = |u: &'t str| {
-            let id = ids.id(u);
-            all.push(id);
-            if !in_block {
-                outside.push(id);
-            }
-        };
         if tok.clusters == 1 {
-            push(text);
+            units.push(ids.id(text));
         } else {
-            text.graphemes(true).for_each(push);
+            units.extend(crate::normalize::clusters(text).map(|(_, u)| ids.id(u)));
         }
     }
-    (all, outside)
+    units
 }
 
 /// Compares two witnesses.
@@ -390,7 +380,9 @@ pub fn compare_for_similarity(a: &str, b: &str, profile: Profile) -> Comparison 
 }
 
 /// Compares two texts already read; `exact` computes the exact distances of the CERs too
-/// (else [`Comparison::exact_distances`] can, later).
+/// (else [`Comparison::exact_distances`] can, later). The distance between the whole views
+/// needs no alignment: it runs on the second core from the start, beside aligning and
+/// classifying.
 pub(crate) fn compare_with(
     a: &str,
     ta: &Tokenized,
@@ -398,6 +390,28 @@ pub(crate) fn compare_with(
     tb: &Tokenized,
     exact: bool,
 ) -> Comparison {
+    let aligned = || compare_aligned(a, ta, b, tb);
+    if !exact {
+        return aligned();
+    }
+    let (mut c, whole) = rayon::join(aligned, || whole_distance(ta, tb, 0));
+    let blocks = (&c.block_tokens.0[..], &c.block_tokens.1[..]);
+    let aligned_bound = c.distance - c.block_distance;
+    let outside = match whole {
+        Some(d) if blocks.0.is_empty() && blocks.1.is_empty() => d,
+        _ => outside_distance(ta, tb, blocks, aligned_bound),
+    };
+    c.exact_aligned_distance = outside;
+    c.exact_distance = match whole {
+        None if blocks.0.is_empty() && blocks.1.is_empty() => Some(outside),
+        whole => whole,
+    };
+    c
+}
+
+/// The comparison without the exact distances (`exact_aligned_distance` holds the
+/// alignment's cost outside blocks).
+fn compare_aligned(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Comparison {
     let mut ids = UnitIds::default();
     let ids_a = token_ids(ta, &mut ids);
     let ids_b = token_ids(tb, &mut ids);
@@ -421,44 +435,7 @@ pub(crate) fn compare_with(
             }
         }
     }
-    let cer_blocks = |kept: &dyn Fn(&Range<usize>, &Range<usize>) -> bool| {
-        let (mut blocks_a, mut blocks_b) = (Vec::new(), Vec::new());
-        for (bytes_a, bytes_b, ra, rb) in &block_ops {
-            if kept(bytes_a, bytes_b) {
-                blocks_a.push(ra.clone());
-                blocks_b.push(rb.clone());
-            }
-        }
-        (blocks_a, blocks_b)
-    };
-    // The blocks' cost (the longer side of each) and A's clusters in them.
-    let block_costs = |blocks_a: &[Range<usize>], blocks_b: &[Range<usize>]| {
-        blocks_a
-            .iter()
-            .zip(blocks_b)
-            .fold((0, 0), |(cost, units), (ra, rb)| {
-                let (ca, cb) = (clusters(ta, ra), clusters(tb, rb));
-                (cost + ca.max(cb), units + ca)
-            })
-    };
-    let exact_for = |blocks_a: &[Range<usize>], blocks_b: &[Range<usize>]| {
-        let aligned_bound = distance - block_costs(blocks_a, blocks_b).0;
-        if exact {
-            exact_distances(ta, tb, (blocks_a, blocks_b), distance, aligned_bound)
-        } else {
-            (None, aligned_bound)
-        }
-    };
-    // The CERs' exact distances need only the alignment's blocks and costs: they are computed
-    // on the second core while the first turns the alignment into classified edits, for the
-    // blocks as aligned (a block found to be a moved passage, rare, means computing again).
-    let all_blocks = cer_blocks(&|_, _| true);
-    let edits = || find_moves(walk(&ops, (a, ta), (b, tb)), a, b);
-    let (edits, speculative) = if exact {
-        rayon::join(edits, || exact_for(&all_blocks.0, &all_blocks.1))
-    } else {
-        (edits(), exact_for(&all_blocks.0, &all_blocks.1))
-    };
+    let edits = find_moves(walk(&ops, (a, ta), (b, tb)), a, b);
     // A block that turned out to be a moved passage is a variant: the CERs count it outside
     // blocks.
     let moved = |bytes: &Range<usize>, side_a: bool| {
@@ -468,14 +445,18 @@ pub(crate) fn compare_with(
             e.moved.is_some() && !r.is_empty() && r.start < bytes.end && bytes.start < r.end
         })
     };
-    let (blocks_a, blocks_b) =
-        cer_blocks(&|bytes_a, bytes_b| !moved(bytes_a, true) && !moved(bytes_b, false));
-    let (exact_distance, exact_aligned_distance) = if blocks_a.len() == all_blocks.0.len() {
-        speculative
-    } else {
-        exact_for(&blocks_a, &blocks_b)
-    };
-    let (block_distance, a_block_units) = block_costs(&blocks_a, &blocks_b);
+    let (mut blocks_a, mut blocks_b) = (Vec::new(), Vec::new());
+    let (mut block_distance, mut a_block_units) = (0, 0);
+    for (bytes_a, bytes_b, ra, rb) in &block_ops {
+        if !moved(bytes_a, true) && !moved(bytes_b, false) {
+            // A block costs its longer side.
+            let (ca, cb) = (clusters(ta, ra), clusters(tb, rb));
+            block_distance += ca.max(cb);
+            a_block_units += ca;
+            blocks_a.push(ra.clone());
+            blocks_b.push(rb.clone());
+        }
+    }
     Comparison {
         edits,
         a_units: ta.clusters(),
@@ -483,8 +464,8 @@ pub(crate) fn compare_with(
         distance,
         block_distance,
         a_block_units,
-        exact_distance,
-        exact_aligned_distance,
+        exact_distance: None,
+        exact_aligned_distance: distance - block_distance,
         block_tokens: (blocks_a, blocks_b),
     }
 }
@@ -538,32 +519,47 @@ fn walk(ops: &[Op], (a, ta): (&str, &Tokenized), (b, tb): (&str, &Tokenized)) ->
 }
 
 /// The CERs' distances: exact Levenshtein distances over clusters, as `witness cer` computes
-/// them, on the whole views (`None` past `EXACT_CELLS_MAX`) and outside blocks. The
+/// them, on the whole views ([`whole_distance`]) and outside blocks, side by side. The
 /// alignment's costs are (nearly always) upper bounds, so one banded pass each is usually
-/// enough, and the band doubles when not.
+/// enough.
 fn exact_distances(
     ta: &Tokenized,
     tb: &Tokenized,
-    (blocks_a, blocks_b): (&[Range<usize>], &[Range<usize>]),
+    blocks: (&[Range<usize>], &[Range<usize>]),
     distance: usize,
     aligned_bound: usize,
 ) -> (Option<usize>, usize) {
-    let mut ids = UnitIds::default();
-    let (all_a, outside_a) = cer_units(ta, blocks_a, &mut ids);
-    let (all_b, outside_b) = cer_units(tb, blocks_b, &mut ids);
-    if blocks_a.is_empty() && blocks_b.is_empty() {
+    if blocks.0.is_empty() && blocks.1.is_empty() {
         // No blocks: the material outside them is everything.
-        let d = levenshtein::distance_within(&outside_a, &outside_b, aligned_bound);
+        let d = outside_distance(ta, tb, blocks, aligned_bound);
         return (Some(d), d);
     }
-    let band = all_b.len().saturating_mul(distance.min(all_a.len()));
     rayon::join(
-        || {
-            (band <= EXACT_CELLS_MAX)
-                .then(|| levenshtein::distance_within(&all_a, &all_b, distance))
-        },
-        || levenshtein::distance_within(&outside_a, &outside_b, aligned_bound),
+        || whole_distance(ta, tb, distance),
+        || outside_distance(ta, tb, blocks, aligned_bound),
     )
+}
+
+/// The exact distance between the whole views, starting from `guess`; `None` rather than a
+/// band of more than [`EXACT_CELLS_MAX`] cells.
+fn whole_distance(ta: &Tokenized, tb: &Tokenized, guess: usize) -> Option<usize> {
+    let mut ids = UnitIds::default();
+    let a = cer_units(ta, &[], &mut ids);
+    let b = cer_units(tb, &[], &mut ids);
+    levenshtein::distance_capped(&a, &b, guess, EXACT_CELLS_MAX)
+}
+
+/// The exact distance between the material outside blocks, starting from `guess`.
+fn outside_distance(
+    ta: &Tokenized,
+    tb: &Tokenized,
+    (blocks_a, blocks_b): (&[Range<usize>], &[Range<usize>]),
+    guess: usize,
+) -> usize {
+    let mut ids = UnitIds::default();
+    let a = cer_units(ta, blocks_a, &mut ids);
+    let b = cer_units(tb, blocks_b, &mut ids);
+    levenshtein::distance_within(&a, &b, guess)
 }
 
 /// Walks both original texts in step, turning aligned units into edits.

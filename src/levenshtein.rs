@@ -78,6 +78,26 @@ impl<'a> Pattern<'a> {
         }
     }
 
+    /// The bag distance between A and `b`: the larger of the number of A's symbols `b`
+    /// lacks and of `b`'s symbols A lacks, counted with multiplicity. Each edit operation
+    /// changes each count by at most one, so it is a lower bound of the distance (and at
+    /// least the difference of the lengths).
+    fn bag_distance(&self, b: &[u32]) -> usize {
+        let mut left: Vec<u32> = self.starts.windows(2).map(|w| w[1] - w[0]).collect();
+        let only_in_b = b
+            .iter()
+            .filter(|&&c| match self.id(c) {
+                Some(s) if left[s] > 0 => {
+                    left[s] -= 1;
+                    false
+                }
+                _ => true,
+            })
+            .count();
+        let only_in_a = self.a.len() - (b.len() - only_in_b);
+        only_in_a.max(only_in_b)
+    }
+
     /// The dense id of symbol `c`, if A has it.
     fn id(&self, c: u32) -> Option<usize> {
         let c = match &self.renumber {
@@ -313,20 +333,26 @@ fn banded_distance(p: &Pattern, b: &[u32], k: usize) -> Result<usize, Emptied> {
 /// Levenshtein distance between `a` and `b` (unit costs). Symbols are ids: small integers
 /// or code points (the match table is indexed by them).
 pub fn distance(a: &[u32], b: &[u32]) -> usize {
-    if a.is_empty() || b.is_empty() {
-        return a.len().max(b.len());
-    }
-    distance_from_band(a, b, a.len().abs_diff(b.len()).max(64))
+    distance_within(a, b, 0)
 }
 
 /// [`distance`], given a guess of it to start the band from (an upper bound makes one
 /// banded pass enough: the diff engine's alignment cost is one). The result is exact
-/// whatever the guess: the band doubles while the distance found exceeds it.
+/// whatever the guess: the band grows while the distance found exceeds it.
 pub fn distance_within(a: &[u32], b: &[u32], guess: usize) -> usize {
+    distance_capped(a, b, guess, usize::MAX).expect("no cap on the band")
+}
+
+/// [`distance_within`], or `None` rather than a pass whose band would hold more than
+/// `max_cells` cells (its rows times B's length): for callers that bound the time a distance
+/// may take (two long unrelated texts).
+pub fn distance_capped(a: &[u32], b: &[u32], guess: usize, max_cells: usize) -> Option<usize> {
+    let (pre, suf) = common_ends(a, b);
+    let (a, b) = (&a[pre..a.len() - suf], &b[pre..b.len() - suf]);
     if a.is_empty() || b.is_empty() {
-        return a.len().max(b.len());
+        return Some(a.len().max(b.len()));
     }
-    distance_from_band(a, b, guess.max(a.len().abs_diff(b.len())).max(64))
+    distance_from_band(a, b, guess, max_cells)
 }
 
 /// The band grows until it holds an optimal path. A pass that fails tells where the cost
@@ -335,12 +361,21 @@ pub fn distance_within(a: &[u32], b: &[u32], guess: usize) -> usize {
 /// so an estimate from a short stretch is first refined by a pass at half of it (which fails
 /// about halfway, at an eighth of a full pass's cost); an estimate from a quarter of the
 /// columns or more gets a pass at 6% above it.
-fn distance_from_band(a: &[u32], b: &[u32], mut k: usize) -> usize {
+///
+/// The first band is the larger of the guess and 6% above the bag distance (a lower bound,
+/// [`Pattern::bag_distance`]): on texts that differ by whole passages the bag distance is
+/// close to the distance, and one pass is enough without a guess.
+fn distance_from_band(a: &[u32], b: &[u32], guess: usize, max_cells: usize) -> Option<usize> {
     let p = Pattern::new(a);
     let longest = a.len().max(b.len());
+    let bag = p.bag_distance(b);
+    let mut k = guess.max(bag + bag / 16).max(64).min(longest);
     loop {
+        if (k + 1).min(a.len()).saturating_mul(b.len()) > max_cells {
+            return None;
+        }
         match banded_distance(&p, b, k) {
-            Ok(d) => return d,
+            Ok(d) => return Some(d),
             Err(Emptied { column }) => {
                 let estimate = k.saturating_mul(b.len()) / column.max(1);
                 let next = if column * 4 < b.len() {
@@ -823,6 +858,25 @@ mod tests {
                 assert!(banded_distance(&p, &b, d - 1).is_err(), "seed {seed}");
             }
         }
+    }
+
+    /// The bag distance is a lower bound (and exact on a pair that differs by symbols
+    /// unshared); a capped distance is exact or `None`, never a bound.
+    #[test]
+    fn bag_distance_bounds_and_the_cap() {
+        let p = Pattern::new(&[1, 2, 2, 3]);
+        assert_eq!(p.bag_distance(&[2, 9, 9]), 3); // 1, 2, 3 lack; 9, 9 extra
+        for seed in 1..80u64 {
+            let a = seq(seed, 50 + (seed * 31 % 400) as usize, 2 + seed % 20);
+            let b = edited(&a, seed + 3, (seed % 60) as usize, 2 + seed % 20);
+            let d = naive(&a, &b);
+            assert!(Pattern::new(&a).bag_distance(&b) <= d, "seed {seed}");
+            assert_eq!(distance_capped(&a, &b, 0, usize::MAX), Some(d), "seed {seed}");
+        }
+        let a = seq(5, 3000, 4);
+        let b = seq(6, 3000, 4);
+        assert_eq!(distance_capped(&a, &b, 0, 1000), None);
+        assert_eq!(distance_capped(&a, &a, 0, 1000), Some(0));
     }
 
     /// The last column of the full dynamic-programming matrix.

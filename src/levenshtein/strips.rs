@@ -293,14 +293,18 @@ fn full_steps(
     let (mut pv, mut mv) = (lanes.pv, lanes.mv);
     let mut hp = lanes.h.map(|d| u64::from(d > 0));
     let mut hm = lanes.h.map(|d| u64::from(d < 0));
-    let mut bottom = lanes.bottom;
-    for t in steps {
-        let d = row[t] - row[t - 1];
-        (hp[0], hm[0]) = (u64::from(d > 0), u64::from(d < 0));
-        // Columns t − 7 ..= t, the last lane's first.
-        let window: &[V; LANES] = masks.columns[t + 1 - lo..t + 1 - lo + LANES]
-            .try_into()
-            .expect("a window of LANES columns");
+    // What lane 0 takes from the row above, and what the bottom lane gives the row below,
+    // kept apart from `row` so that the loop reads and writes in step with no index checks.
+    let tops: Vec<(u64, u64)> = row[steps.start - 1..steps.end]
+        .windows(2)
+        .map(|w| (u64::from(w[1] > w[0]), u64::from(w[1] < w[0])))
+        .collect();
+    let mut bottoms = vec![0i32; steps.len()];
+    // Columns t − 7 ..= t for each step t, the last lane's first.
+    let windows = masks.columns[steps.start + 1 - lo..].windows(LANES);
+    for ((window, &(top_p, top_m)), bottom) in windows.zip(&tops).zip(&mut bottoms) {
+        let window: &[V; LANES] = window.try_into().expect("a window of LANES columns");
+        (hp[0], hm[0]) = (top_p, top_m);
         let eq: V = std::array::from_fn(|w| window[LANES - 1 - w][w]);
         let xv = lanewise(eq, mv, |e, m| e | m);
         let e = lanewise(eq, hm, |e, h| e | h);
@@ -311,20 +315,23 @@ fn full_steps(
         );
         let ph = lanewise(mv, lanewise(xh, pv, |x, p| !(x | p)), |m, x| m | x);
         let mh = lanewise(pv, xh, |p, x| p & x);
-        let (out_p, out_m) = (ph.map(|x| x >> 63), mh.map(|x| x >> 63));
+        // Each lane's carry goes to the lane below; the bottom lane's comes round to lane 0,
+        // read out there and then replaced by the row above's at the next step.
+        let (out_p, out_m) = (rotated(ph.map(|x| x >> 63)), rotated(mh.map(|x| x >> 63)));
         let ph = lanewise(ph, hp, |x, h| (x << 1) | h);
         let mh = lanewise(mh, hm, |x, h| (x << 1) | h);
         pv = lanewise(mh, lanewise(xv, ph, |x, p| !(x | p)), |m, x| m | x);
         mv = lanewise(ph, xv, |p, x| p & x);
-        bottom += out_p[LANES - 1] as i32 - out_m[LANES - 1] as i32;
-        row[t + 1 - LANES] = bottom;
-        hp = shifted(out_p);
-        hm = shifted(out_m);
+        *bottom = out_p[0] as i32 - out_m[0] as i32;
+        (hp, hm) = (out_p, out_m);
+    }
+    for (t, h) in steps.zip(bottoms) {
+        lanes.bottom += h;
+        row[t + 1 - LANES] = lanes.bottom;
     }
     lanes.pv = pv;
     lanes.mv = mv;
     lanes.h = std::array::from_fn(|w| hp[w] as i32 - hm[w] as i32);
-    lanes.bottom = bottom;
 }
 
 /// One word per lane.
@@ -335,8 +342,8 @@ fn lanewise(a: V, b: V, f: impl Fn(u64, u64) -> u64) -> V {
     std::array::from_fn(|w| f(a[w], b[w]))
 }
 
-/// Each lane takes the word of the lane before it; lane 0 gets 0 (set by the caller).
+/// Each lane takes the word of the lane before it; lane 0 the last lane's.
 #[inline(always)]
-fn shifted(a: V) -> V {
-    std::array::from_fn(|w| if w == 0 { 0 } else { a[w - 1] })
+fn rotated(a: V) -> V {
+    std::array::from_fn(|w| a[(w + LANES - 1) % LANES])
 }
