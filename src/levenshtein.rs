@@ -871,7 +871,11 @@ mod tests {
             let b = edited(&a, seed + 3, (seed % 60) as usize, 2 + seed % 20);
             let d = naive(&a, &b);
             assert!(Pattern::new(&a).bag_distance(&b) <= d, "seed {seed}");
-            assert_eq!(distance_capped(&a, &b, 0, usize::MAX), Some(d), "seed {seed}");
+            assert_eq!(
+                distance_capped(&a, &b, 0, usize::MAX),
+                Some(d),
+                "seed {seed}"
+            );
         }
         let a = seq(5, 3000, 4);
         let b = seq(6, 3000, 4);
