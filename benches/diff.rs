@@ -61,14 +61,20 @@ fn unrelated_1mb(bencher: Bencher) {
     bench_pair(bencher, a, b);
 }
 
+/// A 200,000-character Chinese text and a copy with 5% errors, as code points.
+fn pair_200k_5_percent() -> (Vec<u32>, Vec<u32>) {
+    let text = inputs::chinese_text(corpus(), 600_000, 4);
+    let a: String = text.chars().take(200_000).collect();
+    let b = inputs::scattered_edits(&a, 50, 5);
+    let ids = |s: &str| s.chars().map(|c| c as u32).collect();
+    (ids(&a), ids(&b))
+}
+
 /// Exact Levenshtein distance and edit operations of a 200,000-cluster pair with 5% errors
 /// (target: under 0.5 s).
 #[divan::bench(sample_count = 5)]
 fn levenshtein_200k_5_percent(bencher: Bencher) {
-    let text = inputs::chinese_text(corpus(), 600_000, 4);
-    let a: Vec<u32> = text.chars().take(200_000).map(|c| c as u32).collect();
-    let edited = inputs::scattered_edits(&text.chars().take(200_000).collect::<String>(), 50, 5);
-    let b: Vec<u32> = edited.chars().map(|c| c as u32).collect();
+    let (a, b) = pair_200k_5_percent();
     bencher.bench(|| {
         let ops = witness::unstable::levenshtein::edit_ops(&a, &b);
         witness::unstable::levenshtein::cost(&ops)
@@ -78,10 +84,7 @@ fn levenshtein_200k_5_percent(bencher: Bencher) {
 /// Exact Levenshtein distance alone of the 200,000-cluster pair with 5% errors: a narrow band.
 #[divan::bench(sample_count = 10)]
 fn levenshtein_200k_5_percent_distance(bencher: Bencher) {
-    let text = inputs::chinese_text(corpus(), 600_000, 4);
-    let a: Vec<u32> = text.chars().take(200_000).map(|c| c as u32).collect();
-    let edited = inputs::scattered_edits(&text.chars().take(200_000).collect::<String>(), 50, 5);
-    let b: Vec<u32> = edited.chars().map(|c| c as u32).collect();
+    let (a, b) = pair_200k_5_percent();
     bencher.bench(|| witness::unstable::levenshtein::distance(&a, &b));
 }
 
