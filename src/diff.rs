@@ -390,22 +390,26 @@ pub(crate) fn compare_with(
     tb: &Tokenized,
     exact: bool,
 ) -> Comparison {
-    let aligned = || compare_aligned(a, ta, b, tb);
     if !exact {
-        return aligned();
+        return compare_aligned(a, ta, b, tb);
     }
-    let (mut c, whole) = rayon::join(aligned, || whole_distance(ta, tb, 0));
-    let blocks = (&c.block_tokens.0[..], &c.block_tokens.1[..]);
-    let aligned_bound = c.distance - c.block_distance;
-    let outside = match whole {
-        Some(d) if blocks.0.is_empty() && blocks.1.is_empty() => d,
-        _ => outside_distance(ta, tb, blocks, aligned_bound),
+    // With blocks (their token ranges go in pairs), the distance outside them follows on the
+    // first core; without, it is the whole distance.
+    let aligned = || {
+        let c = compare_aligned(a, ta, b, tb);
+        let blocks = (&c.block_tokens.0[..], &c.block_tokens.1[..]);
+        let outside = (!c.block_tokens.0.is_empty())
+            .then(|| outside_distance(ta, tb, blocks, c.exact_aligned_distance));
+        (c, outside)
     };
+    let ((mut c, outside), whole) = rayon::join(aligned, || whole_distance(ta, tb, 0));
+    // No blocks, and a whole distance too long to compute (two long unrelated texts are
+    // nearly always blocks): the outside distance has no bound.
+    let outside = outside
+        .or(whole)
+        .unwrap_or_else(|| outside_distance(ta, tb, (&[], &[]), c.exact_aligned_distance));
     c.exact_aligned_distance = outside;
-    c.exact_distance = match whole {
-        None if blocks.0.is_empty() && blocks.1.is_empty() => Some(outside),
-        whole => whole,
-    };
+    c.exact_distance = whole.or(c.block_tokens.0.is_empty().then_some(outside));
     c
 }
 

@@ -6,7 +6,7 @@
 //! a path through a cell off that band costs more than k, so when the distance found is ≤ k it
 //! is exact; otherwise k grows. The band also narrows as the pass goes, to the rows whose
 //! score plus the least cost of the rest is ≤ k. A pass that needs only the last column (the
-//! distance, Hirschberg's crossings) sweeps strips of eight blocks in vector lanes (module
+//! distance, Hirschberg's crossings) sweeps strips of sixteen blocks in vector lanes (module
 //! `strips`); the traceback's passes go column by column (`Band`), keeping the band every
 //! `SEGMENT` columns and computing each segment again as the traceback reaches it.
 //! Hirschberg's divide and conquer (the best crossing row of two half passes splits the
@@ -908,7 +908,7 @@ mod tests {
     #[test]
     fn the_strips_give_the_last_column_within_the_bound() {
         for seed in 1..60u64 {
-            let n = 1 + (seed * 7919 % 1700) as usize;
+            let n = 1 + (seed * 7919 % 3300) as usize;
             let alphabet = 2 + seed % 30;
             let a = seq(seed, n, alphabet);
             let b = edited(&a, seed * 5, (seed * 13 % 200) as usize, alphabet);

@@ -1,5 +1,5 @@
-//! The banded distance pass by strips of rows: eight 64-row blocks at once, one per lane of a
-//! vector.
+//! The banded distance pass by strips of rows: sixteen 64-row blocks at once, one per lane of
+//! two 512-bit vectors.
 //!
 //! Column by column, each block waits for the horizontal delta leaving the block above, so a
 //! column's blocks form one dependency chain and the processor runs them one at a time. A
@@ -8,6 +8,12 @@
 //! produced at step t − 1. The lanes are independent within a step, so one step is a few
 //! vector instructions for `LANES` blocks. Strips are taken from the top; the row between two
 //! strips (its scores) is the only state passed down.
+//!
+//! The step is written twice: once with AVX-512 intrinsics (`avx512`, used where the
+//! processor has it, the one `unsafe` call of the crate behind the feature check), once
+//! portably ([`full_steps`]), which `multiversion` compiles for AVX2 and NEON; the compiler's
+//! vectorization of the portable one splits the lane rotation of the carries into scalar
+//! moves, hence the first. A test holds the two equal word for word.
 //!
 //! Banding is by columns: a strip covers the columns of Ukkonen's band for its rows, trimmed
 //! from the row above it. On the left, a cell is reached only through that row at its own
@@ -23,7 +29,7 @@ use super::{Emptied, Pattern, advance};
 use multiversion::multiversion;
 
 /// Blocks per strip.
-const LANES: usize = 8;
+const LANES: usize = 16;
 /// Rows per strip.
 const ROWS: usize = 64 * LANES;
 
@@ -77,19 +83,37 @@ pub(super) fn last_column(
             break;
         }
         // Trim the next strip's columns from this strip's bottom row.
-        let rest = |j: usize| ((n - r1) as i64 - (columns as i64 - j as i64)).abs();
-        let mut good = (lo - 1..=hi).filter(|&j| i64::from(row[j]) + rest(j) <= k);
-        let Some(first) = good.next() else {
+        let Some((first, reach)) = crossings(&row[lo - 1..=hi], lo - 1, n - r1, columns, k) else {
             return Err(emptied_at(r1, n, m));
         };
         trim_lo = first.max(1);
-        trim_hi = std::iter::once(first)
-            .chain(good)
-            .map(|j| j as i64 + ROWS as i64 + k - i64::from(row[j]))
-            .max()
-            .map_or(0, |r| r.clamp(0, m as i64) as usize);
+        trim_hi = (reach + ROWS as i64 + k).clamp(0, m as i64) as usize;
     }
     last.finish()
+}
+
+/// The crossings of a strip's bottom row (`scores`, from column `first_column`; `rows_left`
+/// rows of A below it) through which a path can cost ≤ k: the first one's column, and the
+/// largest column minus score among them (how far right they reach). `None` when there is
+/// none. Branch-free, so that it compiles to vector instructions.
+#[multiversion(targets("x86_64+avx512f+avx512vl+avx512bw", "x86_64+avx2", "aarch64+neon"))]
+fn crossings(
+    scores: &[i32],
+    first_column: usize,
+    rows_left: usize,
+    columns: usize,
+    k: i64,
+) -> Option<(usize, i64)> {
+    // The least cost of the rest from (row, j): |rows_left − (columns − j)|.
+    let offset = rows_left as i64 - columns as i64 + first_column as i64;
+    let (mut first, mut reach) = (i64::MAX, i64::MIN);
+    for (i, &score) in scores.iter().enumerate() {
+        let (i, score) = (i as i64, i64::from(score));
+        let good = score + (offset + i).abs() <= k;
+        first = first.min(if good { i } else { i64::MAX });
+        reach = reach.max(if good { i - score } else { i64::MIN });
+    }
+    (first != i64::MAX).then(|| (first as usize + first_column, reach + first_column as i64))
 }
 
 /// A pass that emptied at row `row` of `n`, as the column it would have reached at that
@@ -205,11 +229,11 @@ impl Masks {
         }
         self.columns.clear();
         self.columns.extend(std::iter::repeat_n([0; LANES], LANES));
-        let (slot, bits) = (&self.slot, &self.bits);
-        self.columns.extend(
-            symbols.columns[lo - 1..hi]
-                .iter()
-                .map(|&s| bits[slot[s as usize] as usize % SLOTS]),
+        copy_columns(
+            &mut self.columns,
+            &symbols.columns[lo - 1..hi],
+            &self.slot,
+            &self.bits,
         );
     }
 
@@ -219,9 +243,21 @@ impl Masks {
     }
 }
 
+/// Appends the match words of each column's symbol (a vector copy each, where the processor
+/// has vectors that wide).
+#[multiversion(targets("x86_64+avx512f+avx512vl+avx512bw", "x86_64+avx2", "aarch64+neon"))]
+fn copy_columns(out: &mut Vec<V>, columns: &[u32], slot: &[u16], bits: &[V; SLOTS]) {
+    out.extend(
+        columns
+            .iter()
+            .map(|&s| bits[slot[s as usize] as usize % SLOTS]),
+    );
+}
+
 /// A strip in the making: its blocks' vertical deltas (at the column each lane reached), the
 /// horizontal delta entering each lane at the next step, and the score of its bottom row at
 /// the last column the bottom lane reached.
+#[derive(Clone, Debug, PartialEq)]
 struct Lanes {
     pv: [u64; LANES],
     mv: [u64; LANES],
@@ -244,7 +280,7 @@ fn sweep(masks: &Masks, row: &mut [i32], lo: usize, hi: usize) -> Lanes {
     for t in lo..full.start {
         edge_step(masks, row, (lo, hi), t, &mut lanes);
     }
-    full_steps(masks, row, lo, full.clone(), &mut lanes);
+    full_steps_here(masks, row, lo, full.clone(), &mut lanes);
     for t in full.end.max(full.start)..hi + LANES {
         edge_step(masks, row, (lo, hi), t, &mut lanes);
     }
@@ -275,6 +311,152 @@ fn edge_step(
     lanes.h[1..].copy_from_slice(&out[..LANES - 1]);
 }
 
+/// [`full_steps`], with AVX-512 written out where the processor has it: the compiler's
+/// vectorization of the portable step keeps splitting the lane rotation of the carries into
+/// scalar moves.
+fn full_steps_here(
+    masks: &Masks,
+    row: &mut [i32],
+    lo: usize,
+    steps: std::ops::Range<usize>,
+    lanes: &mut Lanes,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the processor has AVX-512F, the only feature the function enables.
+        unsafe { avx512::full_steps(masks, row, lo, steps, lanes) };
+        return;
+    }
+    full_steps(masks, row, lo, steps, lanes);
+}
+
+/// What lane 0 takes from the row above at each step of `steps` (+1 and −1 bits), read
+/// apart from `row` so that the step loop reads and writes in step with no index checks.
+fn tops(row: &[i32], steps: &std::ops::Range<usize>) -> Vec<(u64, u64)> {
+    row[steps.start - 1..steps.end]
+        .windows(2)
+        .map(|w| (u64::from(w[1] > w[0]), u64::from(w[1] < w[0])))
+        .collect()
+}
+
+/// The bottom row from the bottom lane's horizontal deltas, one per step of `steps`.
+fn write_bottom(
+    row: &mut [i32],
+    steps: std::ops::Range<usize>,
+    bottoms: &[i32],
+    lanes: &mut Lanes,
+) {
+    for (t, h) in steps.zip(bottoms) {
+        lanes.bottom += h;
+        row[t + 1 - LANES] = lanes.bottom;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    use super::{LANES, Lanes, Masks, V, tops, write_bottom};
+
+    // A strip's lanes are two vectors of eight words: `lo` for lanes 0..8, `hi` for 8..16.
+    const _: () = assert!(LANES == 16);
+
+    /// Two vectors: lanes 0..8 and 8..16 of `a`.
+    #[target_feature(enable = "avx512f")]
+    fn vectors(a: V) -> (__m512i, __m512i) {
+        let a = a.map(|x| x as i64);
+        let v = |h: &[i64]| _mm512_set_epi64(h[7], h[6], h[5], h[4], h[3], h[2], h[1], h[0]);
+        (v(&a[..8]), v(&a[8..]))
+    }
+
+    #[target_feature(enable = "avx512f")]
+    fn words((lo, hi): (__m512i, __m512i)) -> V {
+        let mut out = [0; LANES];
+        for (half, x) in [lo, hi].into_iter().enumerate() {
+            let (a, b) = (_mm512_castsi512_si256(x), _mm512_extracti64x4_epi64::<1>(x));
+            let q = [
+                _mm256_extract_epi64::<0>(a),
+                _mm256_extract_epi64::<1>(a),
+                _mm256_extract_epi64::<2>(a),
+                _mm256_extract_epi64::<3>(a),
+                _mm256_extract_epi64::<0>(b),
+                _mm256_extract_epi64::<1>(b),
+                _mm256_extract_epi64::<2>(b),
+                _mm256_extract_epi64::<3>(b),
+            ];
+            for (o, q) in out[half * 8..].iter_mut().zip(q) {
+                *o = q as u64;
+            }
+        }
+        out
+    }
+
+    /// One step of eight lanes (see [`super::full_steps`]): returns the carries out of them.
+    #[target_feature(enable = "avx512f")]
+    fn advance8(
+        pv: &mut __m512i,
+        mv: &mut __m512i,
+        eq: __m512i,
+        (hp, hm): (__m512i, __m512i),
+    ) -> (__m512i, __m512i) {
+        let ones = _mm512_set1_epi64(-1);
+        let xv = _mm512_or_si512(eq, *mv);
+        let e = _mm512_or_si512(eq, hm);
+        let sum = _mm512_add_epi64(_mm512_and_si512(e, *pv), *pv);
+        let xh = _mm512_or_si512(_mm512_xor_si512(sum, *pv), e);
+        let ph = _mm512_or_si512(*mv, _mm512_andnot_si512(_mm512_or_si512(xh, *pv), ones));
+        let mh = _mm512_and_si512(*pv, xh);
+        let out = (_mm512_srli_epi64::<63>(ph), _mm512_srli_epi64::<63>(mh));
+        let ph = _mm512_or_si512(_mm512_slli_epi64::<1>(ph), hp);
+        let mh = _mm512_or_si512(_mm512_slli_epi64::<1>(mh), hm);
+        *pv = _mm512_or_si512(mh, _mm512_andnot_si512(_mm512_or_si512(xv, ph), ones));
+        *mv = _mm512_and_si512(ph, xv);
+        out
+    }
+
+    /// [`super::full_steps`] in AVX-512 instructions, step for step.
+    #[target_feature(enable = "avx512f")]
+    pub(super) fn full_steps(
+        masks: &Masks,
+        row: &mut [i32],
+        lo: usize,
+        steps: std::ops::Range<usize>,
+        lanes: &mut Lanes,
+    ) {
+        let (mut pv_lo, mut pv_hi) = vectors(lanes.pv);
+        let (mut mv_lo, mut mv_hi) = vectors(lanes.mv);
+        let (mut hp_lo, mut hp_hi) = vectors(lanes.h.map(|d| u64::from(d > 0)));
+        let (mut hm_lo, mut hm_hi) = vectors(lanes.h.map(|d| u64::from(d < 0)));
+        let tops = tops(row, &steps);
+        let mut bottoms = vec![0i32; steps.len()];
+        let windows = masks.columns[steps.start + 1 - lo..].windows(LANES);
+        for ((window, &(top_p, top_m)), bottom) in windows.zip(&tops).zip(&mut bottoms) {
+            let w = |lane: usize| window[LANES - 1 - lane][lane] as i64;
+            let eq_lo = _mm512_set_epi64(w(7), w(6), w(5), w(4), w(3), w(2), w(1), w(0));
+            let eq_hi = _mm512_set_epi64(w(15), w(14), w(13), w(12), w(11), w(10), w(9), w(8));
+            hp_lo = _mm512_mask_mov_epi64(hp_lo, 1, _mm512_set1_epi64(top_p as i64));
+            hm_lo = _mm512_mask_mov_epi64(hm_lo, 1, _mm512_set1_epi64(top_m as i64));
+            let (p_lo, m_lo) = advance8(&mut pv_lo, &mut mv_lo, eq_lo, (hp_lo, hm_lo));
+            let (p_hi, m_hi) = advance8(&mut pv_hi, &mut mv_hi, eq_hi, (hp_hi, hm_hi));
+            // The bottom lane's carry leaves the strip; the others go one lane down.
+            let out = _mm512_sub_epi64(p_hi, m_hi);
+            *bottom = _mm256_extract_epi64::<3>(_mm512_extracti64x4_epi64::<1>(out)) as i32;
+            (hp_lo, hp_hi) = (
+                _mm512_alignr_epi64::<7>(p_lo, p_hi),
+                _mm512_alignr_epi64::<7>(p_hi, p_lo),
+            );
+            (hm_lo, hm_hi) = (
+                _mm512_alignr_epi64::<7>(m_lo, m_hi),
+                _mm512_alignr_epi64::<7>(m_hi, m_lo),
+            );
+        }
+        write_bottom(row, steps, &bottoms, lanes);
+        (lanes.pv, lanes.mv) = (words((pv_lo, pv_hi)), words((mv_lo, mv_hi)));
+        let (hp, hm) = (words((hp_lo, hp_hi)), words((hm_lo, hm_hi)));
+        lanes.h = std::array::from_fn(|w| hp[w] as i32 - hm[w] as i32);
+    }
+}
+
 /// Steps `steps` of a sweep, every lane active: the recurrence of [`advance`] on all lanes at
 /// once, horizontal deltas as +1 and −1 bits. Compiled for the vector extensions the processor
 /// has, chosen when first called.
@@ -293,12 +475,7 @@ fn full_steps(
     let (mut pv, mut mv) = (lanes.pv, lanes.mv);
     let mut hp = lanes.h.map(|d| u64::from(d > 0));
     let mut hm = lanes.h.map(|d| u64::from(d < 0));
-    // What lane 0 takes from the row above, and what the bottom lane gives the row below,
-    // kept apart from `row` so that the loop reads and writes in step with no index checks.
-    let tops: Vec<(u64, u64)> = row[steps.start - 1..steps.end]
-        .windows(2)
-        .map(|w| (u64::from(w[1] > w[0]), u64::from(w[1] < w[0])))
-        .collect();
+    let tops = tops(row, &steps);
     let mut bottoms = vec![0i32; steps.len()];
     // Columns t − 7 ..= t for each step t, the last lane's first.
     let windows = masks.columns[steps.start + 1 - lo..].windows(LANES);
@@ -325,10 +502,7 @@ fn full_steps(
         *bottom = out_p[0] as i32 - out_m[0] as i32;
         (hp, hm) = (out_p, out_m);
     }
-    for (t, h) in steps.zip(bottoms) {
-        lanes.bottom += h;
-        row[t + 1 - LANES] = lanes.bottom;
-    }
+    write_bottom(row, steps, &bottoms, lanes);
     lanes.pv = pv;
     lanes.mv = mv;
     lanes.h = std::array::from_fn(|w| hp[w] as i32 - hm[w] as i32);
@@ -346,4 +520,52 @@ fn lanewise(a: V, b: V, f: impl Fn(u64, u64) -> u64) -> V {
 #[inline(always)]
 fn rotated(a: V) -> V {
     std::array::from_fn(|w| a[(w + LANES - 1) % LANES])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The AVX-512 step and the portable one agree word for word (where the processor has
+    /// AVX-512; the portable one is what the others run).
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn the_vector_step_matches_the_portable_one() {
+        if !std::arch::is_x86_feature_detected!("avx512f") {
+            return;
+        }
+        let mut x = 12345u64;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m) as u32
+        };
+        for alphabet in [2, 5, 60] {
+            let a: Vec<u32> = (0..ROWS + 300).map(|_| next(alphabet)).collect();
+            let b: Vec<u32> = (0..900).map(|_| next(alphabet)).collect();
+            let p = Pattern::new(&a);
+            let symbols = StripSymbols::new(&p, &b);
+            let mut masks = Masks::new(&symbols);
+            let (lo, hi) = (1, b.len());
+            masks.load(&symbols, 0, (lo, hi));
+            let mut row: Vec<i32> = (0..=b.len() as i32).collect();
+            let mut lanes = Lanes {
+                pv: [!0; LANES],
+                mv: [0; LANES],
+                h: [0; LANES],
+                bottom: ROWS as i32,
+            };
+            for t in lo..lo + LANES - 1 {
+                edge_step(&masks, &mut row, (lo, hi), t, &mut lanes);
+            }
+            let steps = lo + LANES - 1..hi + 1;
+            let (mut row2, mut lanes2) = (row.clone(), lanes.clone());
+            full_steps(&masks, &mut row, lo, steps.clone(), &mut lanes);
+            // SAFETY: the processor has AVX-512F (checked above).
+            unsafe { avx512::full_steps(&masks, &mut row2, lo, steps, &mut lanes2) };
+            assert_eq!(lanes, lanes2, "alphabet {alphabet}");
+            assert_eq!(row, row2, "alphabet {alphabet}");
+        }
+    }
 }
