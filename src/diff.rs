@@ -344,13 +344,30 @@ fn cer_units<'t>(t: &'t Tokenized, blocks: &[Range<usize>], ids: &mut UnitIds<'t
     units
 }
 
-/// Compares two witnesses.
+/// Compares two witnesses. What every report of the pair shows besides the comparison (the
+/// documents' scripts, A's sentences for contexts) is computed on the second core once the
+/// whole distance is done, while the first still classifies.
 pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d> {
+    let (ta, tb) = rayon::join(
+        || Tokenized::new(&a.text, opts.profile),
+        || Tokenized::new(&b.text, opts.profile),
+    );
+    let for_reports = || {
+        a.script();
+        b.script();
+        a.sentences();
+    };
     Diff {
         a,
         b,
         profile: opts.profile,
-        comparison: std::borrow::Cow::Owned(compare(&a.text, &b.text, opts.profile)),
+        comparison: std::borrow::Cow::Owned(compare_beside(
+            &a.text,
+            &ta,
+            &b.text,
+            &tb,
+            for_reports,
+        )),
     }
 }
 
@@ -390,9 +407,22 @@ pub(crate) fn compare_with(
     tb: &Tokenized,
     exact: bool,
 ) -> Comparison {
-    if !exact {
-        return compare_aligned(a, ta, b, tb);
+    if exact {
+        compare_beside(a, ta, b, tb, || ())
+    } else {
+        compare_aligned(a, ta, b, tb)
     }
+}
+
+/// The comparison with its exact distances; `beside` runs on the second core after the whole
+/// distance.
+fn compare_beside(
+    a: &str,
+    ta: &Tokenized,
+    b: &str,
+    tb: &Tokenized,
+    beside: impl FnOnce() + Send,
+) -> Comparison {
     // With blocks (their token ranges go in pairs), the distance outside them follows on the
     // first core; without, it is the whole distance.
     let aligned = || {
@@ -402,7 +432,11 @@ pub(crate) fn compare_with(
             .then(|| outside_distance(ta, tb, blocks, c.exact_aligned_distance));
         (c, outside)
     };
-    let ((mut c, outside), whole) = rayon::join(aligned, || whole_distance(ta, tb, 0));
+    let ((mut c, outside), whole) = rayon::join(aligned, || {
+        let whole = whole_distance(ta, tb, 0);
+        beside();
+        whole
+    });
     // No blocks, and a whole distance too long to compute (two long unrelated texts are
     // nearly always blocks): the outside distance has no bound.
     let outside = outside

@@ -11,6 +11,7 @@ use std::fs::{File, Metadata};
 use std::io::Read as _;
 use std::path::Path;
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use encoding_rs::{DecoderResult, EncoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
@@ -165,6 +166,9 @@ pub struct Document {
     file_offsets: OnceLock<Vec<usize>>,
     /// The script of the text, computed on first use (every report header shows it).
     script: OnceLock<crate::orthography::Script>,
+    /// The sentences of the text (byte ranges), computed on first use (reports cut their
+    /// contexts at them).
+    sentences: OnceLock<Vec<Range<usize>>>,
 }
 
 /// A point in the original text, as reports print it.
@@ -222,6 +226,7 @@ impl Document {
             replacements,
             file_offsets: OnceLock::new(),
             script: OnceLock::new(),
+            sentences: OnceLock::new(),
         })
     }
 
@@ -231,6 +236,14 @@ impl Document {
         *self
             .script
             .get_or_init(|| crate::orthography::script(&self.text))
+    }
+
+    /// The sentences of the text, as [`crate::segment::sentences`] finds them in its
+    /// paragraphs, computed once.
+    pub fn sentences(&self) -> &[Range<usize>] {
+        self.sentences.get_or_init(|| {
+            crate::segment::sentences(&self.text, &crate::segment::paragraphs(&self.text))
+        })
     }
 
     /// The position of a byte offset of the decoded text (clamped to the text).

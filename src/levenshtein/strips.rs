@@ -71,9 +71,9 @@ pub(super) fn last_column(
             row[j] = row[j - 1] + 1;
         }
         valid_hi = hi;
-        masks.load(&symbols, r0, (lo, hi));
+        masks.load_rows(&symbols, r0);
         let top_at_m = row[m];
-        let lanes = sweep(&masks, &mut row, lo, hi);
+        let lanes = sweep(&mut masks, &symbols, &mut row, (lo, hi));
         if hi == m {
             last.push(r0, top_at_m, &lanes, n);
         } else {
@@ -185,6 +185,9 @@ impl StripSymbols {
     }
 }
 
+/// Steps of a sweep per load of the columns' match words (128 KB with sixteen lanes).
+const CHUNK: usize = 1024;
+
 /// Slots of match bits per strip: a power of two above the most symbols a strip's rows hold
 /// (`ROWS`, and slot 0 that never matches), so a masked index needs no bounds check.
 const SLOTS: usize = (ROWS + 1).next_power_of_two();
@@ -196,10 +199,12 @@ struct Masks {
     bits: Box<[[u64; LANES]; SLOTS]>,
     /// The symbols given a slot, to clear them for the next strip.
     used: Vec<u32>,
-    /// The match bits of the columns a sweep reads, from `LANES` columns before its first:
-    /// copied in column order so that a step's words (one per lane, each from another
-    /// column) lie at fixed offsets from one place.
+    /// The match bits of the columns a chunk of a sweep's steps reads, copied in column order
+    /// so that a step's words (one per lane, each from another column) lie at fixed offsets
+    /// from one place; zero for columns outside the strip's.
     columns: Vec<[u64; LANES]>,
+    /// The column of `columns[0]`, plus `LANES` (the first steps read columns below 1).
+    first: usize,
 }
 
 impl Masks {
@@ -208,12 +213,13 @@ impl Masks {
             slot: vec![0; symbols.alphabet + 1],
             bits: Box::new([[0; LANES]; SLOTS]),
             used: Vec::with_capacity(ROWS),
-            columns: Vec::new(),
+            columns: Vec::with_capacity(CHUNK + LANES),
+            first: 0,
         }
     }
 
-    /// The strip of rows from `r0`, over columns `lo..=hi`.
-    fn load(&mut self, symbols: &StripSymbols, r0: usize, (lo, hi): (usize, usize)) {
+    /// The strip of rows from `r0`.
+    fn load_rows(&mut self, symbols: &StripSymbols, r0: usize) {
         for (i, s) in self.used.drain(..).enumerate() {
             self.slot[s as usize] = 0;
             self.bits[i + 1] = [0; LANES];
@@ -227,19 +233,42 @@ impl Masks {
             }
             self.bits[*slot as usize][i / 64] |= 1 << (i % 64);
         }
+    }
+
+    /// The columns that `steps` of a sweep over columns `lo..=hi` read: step t reads columns
+    /// t − LANES + 1 ..= t.
+    fn load_columns(
+        &mut self,
+        symbols: &StripSymbols,
+        steps: &std::ops::Range<usize>,
+        (lo, hi): (usize, usize),
+    ) {
+        // In columns plus LANES: from steps.start + 1 to steps.end − 1 + LANES, inclusive.
+        let (from, to) = (steps.start + 1, steps.end + LANES);
+        let (real_from, real_to) = (
+            (lo + LANES).clamp(from, to),
+            (hi + LANES + 1).clamp(from, to),
+        );
+        self.first = from;
         self.columns.clear();
-        self.columns.extend(std::iter::repeat_n([0; LANES], LANES));
+        self.columns.resize(real_from - from, [0; LANES]);
         copy_columns(
             &mut self.columns,
-            &symbols.columns[lo - 1..hi],
+            &symbols.columns[real_from - LANES - 1..real_to.max(real_from) - LANES - 1],
             &self.slot,
             &self.bits,
         );
+        self.columns.resize(to - from, [0; LANES]);
     }
 
-    /// Lane `w`'s match bits at column `j` of the sweep from column `lo`.
-    fn eq(&self, lo: usize, j: usize, w: usize) -> u64 {
-        self.columns[j + LANES - lo][w]
+    /// Lane `w`'s match bits at column `j` (in the chunk loaded).
+    fn eq(&self, j: usize, w: usize) -> u64 {
+        self.columns[j + LANES - self.first][w]
+    }
+
+    /// The match words of the columns step `t` reads, the last lane's first.
+    fn window(&self, t: usize) -> &[V] {
+        &self.columns[t + 1 - self.first..]
     }
 }
 
@@ -268,21 +297,36 @@ struct Lanes {
 /// Sweeps the strip over columns `lo..=hi`: `row` holds the scores of the row above the strip
 /// on `lo − 1..=hi` and is overwritten with those of its bottom row. Returns the blocks'
 /// deltas at column `hi`.
-fn sweep(masks: &Masks, row: &mut [i32], lo: usize, hi: usize) -> Lanes {
+fn sweep(
+    masks: &mut Masks,
+    symbols: &StripSymbols,
+    row: &mut [i32],
+    (lo, hi): (usize, usize),
+) -> Lanes {
     let mut lanes = Lanes {
         pv: [!0; LANES],
         mv: [0; LANES],
         h: [0; LANES],
         bottom: row[lo - 1] + ROWS as i32, // left of the strip: one more per row
     };
-    // Steps where every lane is active; before and after them, lane by lane.
+    // Steps where every lane is active; before and after them, lane by lane. The columns'
+    // match words are copied a chunk of steps at a time.
     let full = (lo + LANES - 1).min(hi + 1)..hi + 1;
-    for t in lo..full.start {
-        edge_step(masks, row, (lo, hi), t, &mut lanes);
-    }
-    full_steps_here(masks, row, lo, full.clone(), &mut lanes);
-    for t in full.end.max(full.start)..hi + LANES {
-        edge_step(masks, row, (lo, hi), t, &mut lanes);
+    let mut t = lo;
+    while t < hi + LANES {
+        let chunk = t..(t + CHUNK).min(hi + LANES);
+        masks.load_columns(symbols, &chunk, (lo, hi));
+        for s in t..chunk.end.min(full.start) {
+            edge_step(masks, row, (lo, hi), s, &mut lanes);
+        }
+        let inside = t.max(full.start)..chunk.end.min(full.end);
+        if !inside.is_empty() {
+            full_steps_here(masks, row, inside, &mut lanes);
+        }
+        for s in t.max(full.end)..chunk.end {
+            edge_step(masks, row, (lo, hi), s, &mut lanes);
+        }
+        t = chunk.end;
     }
     row[lo - 1] += ROWS as i32;
     lanes
@@ -300,7 +344,7 @@ fn edge_step(
     let mut out = [0i32; LANES];
     for (w, out) in out.iter_mut().enumerate() {
         if let Some(j) = t.checked_sub(w).filter(|&j| j >= lo && j <= hi) {
-            let eq = masks.eq(lo, j, w);
+            let eq = masks.eq(j, w);
             *out = advance(&mut lanes.pv[w], &mut lanes.mv[w], eq, lanes.h[w]);
         }
     }
@@ -317,17 +361,16 @@ fn edge_step(
 fn full_steps_here(
     masks: &Masks,
     row: &mut [i32],
-    lo: usize,
     steps: std::ops::Range<usize>,
     lanes: &mut Lanes,
 ) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx512f") {
         // SAFETY: the processor has AVX-512F, the only feature the function enables.
-        unsafe { avx512::full_steps(masks, row, lo, steps, lanes) };
+        unsafe { avx512::full_steps(masks, row, steps, lanes) };
         return;
     }
-    full_steps(masks, row, lo, steps, lanes);
+    full_steps(masks, row, steps, lanes);
 }
 
 /// What lane 0 takes from the row above at each step of `steps` (+1 and −1 bits), read
@@ -419,7 +462,6 @@ mod avx512 {
     pub(super) fn full_steps(
         masks: &Masks,
         row: &mut [i32],
-        lo: usize,
         steps: std::ops::Range<usize>,
         lanes: &mut Lanes,
     ) {
@@ -429,7 +471,7 @@ mod avx512 {
         let (mut hm_lo, mut hm_hi) = vectors(lanes.h.map(|d| u64::from(d < 0)));
         let tops = tops(row, &steps);
         let mut bottoms = vec![0i32; steps.len()];
-        let windows = masks.columns[steps.start + 1 - lo..].windows(LANES);
+        let windows = masks.window(steps.start).windows(LANES);
         for ((window, &(top_p, top_m)), bottom) in windows.zip(&tops).zip(&mut bottoms) {
             let w = |lane: usize| window[LANES - 1 - lane][lane] as i64;
             let eq_lo = _mm512_set_epi64(w(7), w(6), w(5), w(4), w(3), w(2), w(1), w(0));
@@ -465,20 +507,14 @@ mod avx512 {
     "x86_64+avx2",
     "aarch64+neon"
 ))]
-fn full_steps(
-    masks: &Masks,
-    row: &mut [i32],
-    lo: usize,
-    steps: std::ops::Range<usize>,
-    lanes: &mut Lanes,
-) {
+fn full_steps(masks: &Masks, row: &mut [i32], steps: std::ops::Range<usize>, lanes: &mut Lanes) {
     let (mut pv, mut mv) = (lanes.pv, lanes.mv);
     let mut hp = lanes.h.map(|d| u64::from(d > 0));
     let mut hm = lanes.h.map(|d| u64::from(d < 0));
     let tops = tops(row, &steps);
     let mut bottoms = vec![0i32; steps.len()];
     // Columns t − 7 ..= t for each step t, the last lane's first.
-    let windows = masks.columns[steps.start + 1 - lo..].windows(LANES);
+    let windows = masks.window(steps.start).windows(LANES);
     for ((window, &(top_p, top_m)), bottom) in windows.zip(&tops).zip(&mut bottoms) {
         let window: &[V; LANES] = window.try_into().expect("a window of LANES columns");
         (hp[0], hm[0]) = (top_p, top_m);
@@ -548,7 +584,8 @@ mod tests {
             let symbols = StripSymbols::new(&p, &b);
             let mut masks = Masks::new(&symbols);
             let (lo, hi) = (1, b.len());
-            masks.load(&symbols, 0, (lo, hi));
+            masks.load_rows(&symbols, 0);
+            masks.load_columns(&symbols, &(lo..hi + LANES), (lo, hi));
             let mut row: Vec<i32> = (0..=b.len() as i32).collect();
             let mut lanes = Lanes {
                 pv: [!0; LANES],
@@ -561,9 +598,9 @@ mod tests {
             }
             let steps = lo + LANES - 1..hi + 1;
             let (mut row2, mut lanes2) = (row.clone(), lanes.clone());
-            full_steps(&masks, &mut row, lo, steps.clone(), &mut lanes);
+            full_steps(&masks, &mut row, steps.clone(), &mut lanes);
             // SAFETY: the processor has AVX-512F (checked above).
-            unsafe { avx512::full_steps(&masks, &mut row2, lo, steps, &mut lanes2) };
+            unsafe { avx512::full_steps(&masks, &mut row2, steps, &mut lanes2) };
             assert_eq!(lanes, lanes2, "alphabet {alphabet}");
             assert_eq!(row, row2, "alphabet {alphabet}");
         }

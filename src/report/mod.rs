@@ -17,7 +17,6 @@ use crate::chars::{is_control, is_noncharacter, is_word_char, marker_name, needs
 use crate::classify::{Class, Classification, Kind, Severity};
 use crate::diff::Edit;
 use crate::orthography::Script;
-use crate::segment;
 use crate::source::{Document, EncodingSource, Position};
 
 pub mod audit;
@@ -138,9 +137,8 @@ fn wordish(c: char) -> bool {
 
 impl Contexts {
     pub(crate) fn new(doc: &Document) -> Contexts {
-        let paragraphs = segment::paragraphs(&doc.text);
         Contexts {
-            sentences: segment::sentences(&doc.text, &paragraphs),
+            sentences: doc.sentences().to_vec(),
         }
     }
 
