@@ -224,7 +224,7 @@ pub(crate) fn clusters(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// Printable ASCII, CJK punctuation, the unified ideographs, general punctuation (dashes,
 /// quotation marks, the ellipsis) and full-width forms: characters with no grapheme-break
 /// property of their own (`Other`), in NFC.
-fn is_simple(c: char) -> bool {
+pub(crate) fn is_simple(c: char) -> bool {
     matches!(c,
         ' '..='~'
         | '\u{2010}'..='\u{2027}'
