@@ -615,18 +615,30 @@ fn hex_bytes(bytes: &[u8]) -> String {
 
 /// The canonical text whose digest is `text_sha256`: NFC with LF line endings.
 pub fn canonical_text(text: &str) -> std::borrow::Cow<'_, str> {
-    use unicode_normalization::{IsNormalized, is_nfc_quick};
-    // Most texts are only characters that are NFC whatever follows them (no decomposition,
-    // combining class 0, never composed with a mark): that is a range check per character,
-    // where the quick check looks each one up.
-    let stable = |c: char| c < '\u{300}' || crate::normalize::is_simple(c);
-    if !text.contains('\r')
-        && (text.chars().all(stable) || is_nfc_quick(text.chars()) == IsNormalized::Yes)
-    {
+    if !text.contains('\r') && is_nfc(text) {
         return text.into();
     }
     let lf = text.replace("\r\n", "\n").replace('\r', "\n");
     lf.nfc().collect::<String>().into()
+}
+
+/// Whether `text` is in NFC, by Unicode's quick check. Most characters of most texts are NFC
+/// whatever surrounds them (no decomposition, combining class 0, never composed with what
+/// precedes): a range check each, where the quick check looks each one up. Such a character
+/// resets the quick check's state, so only the runs between them are checked.
+fn is_nfc(text: &str) -> bool {
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    let stable = |c: char| c < '\u{300}' || crate::normalize::is_simple(c);
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| !stable(c)) {
+        let run = &rest[start..];
+        let end = run.find(stable).unwrap_or(run.len());
+        if is_nfc_quick(run[..end].chars()) != IsNormalized::Yes {
+            return false;
+        }
+        rest = &run[end..];
+    }
+    true
 }
 
 /// Lowercase hex SHA-256.
