@@ -35,7 +35,7 @@ const ROWS: usize = 64 * LANES;
 
 /// Scores of the last column for the rows of the strips that reach it: `(first_row,
 /// scores)` (rows of a strip in between that stops short score `UNREACHED`), or where the band
-/// emptied. Same contract as the column-wise pass it replaces.
+/// emptied (the column it stood for, which sizes the next band).
 pub(super) fn last_column(
     p: &Pattern,
     b: &[u32],
@@ -89,7 +89,8 @@ pub(super) fn last_column(
         trim_lo = first.max(1);
         trim_hi = (reach + ROWS as i64 + k).clamp(0, m as i64) as usize;
     }
-    last.finish()
+    // No strip reached the last column: the band ran out at the end.
+    last.finish().ok_or_else(|| emptied_at(n, n, m))
 }
 
 /// The crossings of a strip's bottom row (`scores`, from column `first_column`; `rows_left`
@@ -157,11 +158,8 @@ impl LastColumn {
         }
     }
 
-    fn finish(self) -> Result<(usize, Vec<usize>), Emptied> {
-        match self.top {
-            Some(top) => Ok((top, self.scores)),
-            None => Err(Emptied { column: 1 }),
-        }
+    fn finish(self) -> Option<(usize, Vec<usize>)> {
+        Some((self.top?, self.scores))
     }
 }
 

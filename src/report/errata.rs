@@ -179,7 +179,7 @@ fn confidence(c: Confidence) -> &'static str {
 /// The cells of an entry's row, as plain text: location, found, should read, kind,
 /// confidence, evidence. Line breaks are shown; invisible characters and controls are not yet
 /// marked.
-pub(crate) fn cells(x: &Errata, e: &Entry, contexts: &Contexts) -> [String; 6] {
+pub(crate) fn cells(x: &Errata, e: &Entry, contexts: &Contexts<'_>) -> [String; 6] {
     let p = x.docs[0].position(e.range.start);
     [
         format!("{}:{} (byte {})", p.line, p.column, p.byte),
@@ -193,7 +193,7 @@ pub(crate) fn cells(x: &Errata, e: &Entry, contexts: &Contexts) -> [String; 6] {
 
 /// What the target reads at an entry, in its context: `办好自己[的]事情` (the reading
 /// bracketed; `[]` where something is missing), a few characters on each side.
-fn in_context(x: &Errata, e: &Entry, contexts: &Contexts) -> String {
+fn in_context(x: &Errata, e: &Entry, contexts: &Contexts<'_>) -> String {
     const SIDE: usize = 6;
     let c = contexts.around(&x.docs[0].text, &e.range);
     let before: String = {

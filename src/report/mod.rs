@@ -122,8 +122,8 @@ pub(crate) fn reading(doc: &Document, range: &Range<usize>) -> Reading {
 /// starts or ends one (so a variant at a sentence edge still has context on both sides). In
 /// scripts written with spaces no word is cut: a word the width would cut is dropped, or
 /// shown whole when it is the only one (the word next to the variant).
-pub(crate) struct Contexts {
-    sentences: Vec<Range<usize>>,
+pub(crate) struct Contexts<'d> {
+    sentences: &'d [Range<usize>],
 }
 
 /// The longest word shown whole when the width would cut the only word of a context.
@@ -135,10 +135,11 @@ fn wordish(c: char) -> bool {
     is_word_char(c) || matches!(c.general_category_group(), GeneralCategoryGroup::Mark)
 }
 
-impl Contexts {
-    pub(crate) fn new(doc: &Document) -> Contexts {
+impl<'d> Contexts<'d> {
+    /// The contexts of `doc`, cut at its sentences (computed once per document).
+    pub(crate) fn new(doc: &'d Document) -> Contexts<'d> {
         Contexts {
-            sentences: doc.sentences().to_vec(),
+            sentences: doc.sentences(),
         }
     }
 
@@ -344,7 +345,7 @@ impl VariantJson {
         c: Classification,
         a: &Document,
         b: &Document,
-        contexts: &Contexts,
+        contexts: &Contexts<'_>,
     ) -> Self {
         VariantJson {
             kind: c.kind,
@@ -370,7 +371,7 @@ pub(crate) fn inline(
     a: &Document,
     b: &Document,
     e: &Edit,
-    contexts: &Contexts,
+    contexts: &Contexts<'_>,
     paint: &dyn Fn(&str, &str) -> String,
 ) -> String {
     let ctx = contexts.around(&a.text, &e.a);

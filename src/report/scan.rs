@@ -115,21 +115,15 @@ fn summary<'s>(s: &'s Scan, skipped: &[Skipped]) -> SummaryJson<'s> {
 }
 
 /// Variants of a finding, with contexts from its first location's document.
-fn variants(
-    s: &Scan,
-    f: &Finding,
-    contexts: &mut BTreeMap<usize, Contexts>,
-) -> Option<Vec<VariantJson>> {
+fn variants(s: &Scan, f: &Finding) -> Option<Vec<VariantJson>> {
     let c = f.comparison.as_ref()?;
     let (a, b) = (&s.docs[f.locations[0].doc], &s.docs[f.locations[1].doc]);
-    let ctx = contexts
-        .entry(f.locations[0].doc)
-        .or_insert_with(|| Contexts::new(a));
+    let ctx = Contexts::new(a);
     Some(
         c.edits
             .iter()
             .filter(|e| !e.is_move_arrival())
-            .filter_map(|e| e.variant().map(|v| VariantJson::of(e, v, a, b, ctx)))
+            .filter_map(|e| e.variant().map(|v| VariantJson::of(e, v, a, b, &ctx)))
             .collect(),
     )
 }
@@ -141,7 +135,6 @@ pub fn json(s: &Scan, skipped: &[Skipped]) -> String {
 
 /// The `witness/scan/1` tree.
 pub(crate) fn tree<'s>(s: &'s Scan<'s>, skipped: &'s [Skipped]) -> ScanJson<'s> {
-    let mut contexts = BTreeMap::new();
     let findings = s
         .findings
         .iter()
@@ -169,7 +162,7 @@ pub(crate) fn tree<'s>(s: &'s Scan<'s>, skipped: &'s [Skipped]) -> ScanJson<'s> 
                         }
                     })
                     .collect(),
-                variants: variants(s, f, &mut contexts),
+                variants: variants(s, f),
             }
         })
         .collect();
@@ -285,7 +278,6 @@ pub fn text(s: &Scan, skipped: &[Skipped], color: bool) -> String {
     for k in skipped {
         let _ = writeln!(out, "  skipped {}: {}", visible(&k.path), visible(&k.error));
     }
-    let mut contexts: BTreeMap<usize, Contexts> = BTreeMap::new();
     for f in &s.findings {
         out.push('\n');
         let _ = writeln!(out, "{}", headline(s, f));
@@ -301,10 +293,8 @@ pub fn text(s: &Scan, skipped: &[Skipped], color: bool) -> String {
             );
         }
         if let Some(c) = &f.comparison {
-            let ctx = contexts
-                .entry(f.locations[0].doc)
-                .or_insert_with(|| Contexts::new(&s.docs[f.locations[0].doc]));
-            out += &finding_variants(s, f, c, ctx, &paint);
+            let ctx = Contexts::new(&s.docs[f.locations[0].doc]);
+            out += &finding_variants(s, f, c, &ctx, &paint);
         }
     }
     let sum = summary(s, skipped);
