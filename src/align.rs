@@ -413,35 +413,39 @@ fn anchors(
     }
     let ub = unique_kgrams(b, rb.clone(), k);
     let repetitive = ub.is_empty() && rb.len() >= REPETITIVE_MIN;
-    // Merge-join the two sorted lists on the hash.
-    let mut pairs = Vec::new();
+    // Merge-join the two hash-sorted lists into B's start (plus one; zero for none) of the
+    // k-gram at each start in A, then read them in A's order: no sort of the pairs.
+    let mut partner = vec![0u32; ra.len()];
     let (mut i, mut j) = (0, 0);
     while i < ua.len() && j < ub.len() {
         match ua[i].0.cmp(&ub[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                pairs.push((ua[i].1 as usize, ub[j].1 as usize));
+                partner[ua[i].1 as usize - ra.start] = ub[j].1 + 1;
                 i += 1;
                 j += 1;
             }
         }
     }
-    // In A's order (each start in A occurs once: its k-gram is unique there).
-    radsort::sort_by_key(&mut pairs, |p| p.0);
+    let pairs: Vec<(u32, u32)> = (ra.start as u32..)
+        .zip(partner)
+        .filter(|&(_, p)| p != 0)
+        .map(|(x, p)| (x, p - 1))
+        .collect();
     let chain = verified(longest_increasing(&pairs), a, b, k);
 
     let mut runs: Vec<(usize, usize, usize)> = Vec::new();
     let (mut floor_a, mut floor_b) = (ra.start, rb.start);
     let mut idx = 0;
     while idx < chain.len() {
-        let (mut sa, mut sb) = chain[idx];
+        let (mut sa, mut sb) = (chain[idx].0 as usize, chain[idx].1 as usize);
         // Consecutive k-grams on the same diagonal are one run.
         let mut end = idx;
         while end + 1 < chain.len() && chain[end + 1] == (chain[end].0 + 1, chain[end].1 + 1) {
             end += 1;
         }
-        let mut len = chain[end].0 - sa + k;
+        let mut len = chain[end].0 as usize - sa + k;
         idx = end + 1;
         // Do not overlap the previous run.
         let skip = floor_a.saturating_sub(sa).max(floor_b.saturating_sub(sb));
@@ -598,7 +602,7 @@ fn credible(
 /// Drops chained k-grams whose hashes matched by collision. A stretch of consecutive
 /// k-grams on one diagonal is checked in one comparison; only a failing stretch is checked
 /// k-gram by k-gram.
-fn verified(chain: Vec<(usize, usize)>, a: &[u32], b: &[u32], k: usize) -> Vec<(usize, usize)> {
+fn verified(chain: Vec<(u32, u32)>, a: &[u32], b: &[u32], k: usize) -> Vec<(u32, u32)> {
     let mut out = Vec::with_capacity(chain.len());
     let mut i = 0;
     while i < chain.len() {
@@ -606,16 +610,15 @@ fn verified(chain: Vec<(usize, usize)>, a: &[u32], b: &[u32], k: usize) -> Vec<(
         while end + 1 < chain.len() && chain[end + 1] == (chain[end].0 + 1, chain[end].1 + 1) {
             end += 1;
         }
-        let (sa, sb) = chain[i];
-        let len = chain[end].0 - sa + k;
+        let (sa, sb) = (chain[i].0 as usize, chain[i].1 as usize);
+        let len = chain[end].0 as usize - sa + k;
         if a[sa..sa + len] == b[sb..sb + len] {
             out.extend_from_slice(&chain[i..=end]);
         } else {
-            out.extend(
-                chain[i..=end]
-                    .iter()
-                    .filter(|&&(pa, pb)| a[pa..pa + k] == b[pb..pb + k]),
-            );
+            out.extend(chain[i..=end].iter().filter(|&&(pa, pb)| {
+                let (pa, pb) = (pa as usize, pb as usize);
+                a[pa..pa + k] == b[pb..pb + k]
+            }));
         }
         i = end + 1;
     }
@@ -663,25 +666,26 @@ fn unique_kgrams(s: &[u32], range: Range<usize>, k: usize) -> Vec<(u32, u32)> {
 }
 
 /// Longest subsequence of `pairs` (sorted by `.0`, all `.0` distinct) increasing in `.1`.
-fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
-    let mut tails: Vec<usize> = Vec::new();
-    let mut prev = vec![usize::MAX; pairs.len()];
+/// Positions are 32 bits, as in the whole module's hot paths: half the memory to fault in.
+fn longest_increasing(pairs: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut tails: Vec<u32> = Vec::new();
+    let mut prev = vec![u32::MAX; pairs.len()];
     for (i, &(_, y)) in pairs.iter().enumerate() {
-        let pos = tails.partition_point(|&t| pairs[t].1 < y);
+        let pos = tails.partition_point(|&t| pairs[t as usize].1 < y);
         if pos > 0 {
             prev[i] = tails[pos - 1];
         }
         if pos == tails.len() {
-            tails.push(i);
+            tails.push(i as u32);
         } else {
-            tails[pos] = i;
+            tails[pos] = i as u32;
         }
     }
     let mut out = Vec::with_capacity(tails.len());
-    let mut cur = tails.last().copied().unwrap_or(usize::MAX);
-    while cur != usize::MAX {
-        out.push(pairs[cur]);
-        cur = prev[cur];
+    let mut cur = tails.last().copied().unwrap_or(u32::MAX);
+    while cur != u32::MAX {
+        out.push(pairs[cur as usize]);
+        cur = prev[cur as usize];
     }
     out.reverse();
     out

@@ -6,6 +6,7 @@
 //! differences are reported too, as cosmetic variants. Together the edits cover every byte,
 //! so applying them all to A gives B exactly, whatever the profile.
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -515,11 +516,14 @@ fn change_bytes(
     (b, tb, rb): (&str, &Tokenized, &Range<usize>),
 ) -> (Range<usize>, Range<usize>) {
     let bytes = |text: &str, t: &Tokenized, r: &Range<usize>| {
-        let start = t.spans.get(r.start).map_or(text.len(), |s| s.start);
+        let start = t
+            .spans
+            .get(r.start)
+            .map_or(text.len(), |s| s.start as usize);
         let end = if r.is_empty() {
             start
         } else {
-            t.spans[r.end - 1].end
+            t.spans[r.end - 1].end as usize
         };
         start..end
     };
@@ -527,14 +531,15 @@ fn change_bytes(
 }
 
 /// The edits of an alignment, in order, with the text between them as layout or nothing.
+/// The walk finds the sites; classifying them, independent of one another, is spread over
+/// the cores (a long pair has thousands).
 fn walk(ops: &[Op], (a, ta): (&str, &Tokenized), (b, tb): (&str, &Tokenized)) -> Vec<Edit> {
     let mut w = Walker {
         a,
         b,
         ca: 0,
         cb: 0,
-        edits: Vec::new(),
-        scripts: Scripts::new(),
+        sites: Vec::new(),
     };
     for op in ops {
         match op {
@@ -553,7 +558,29 @@ fn walk(ops: &[Op], (a, ta): (&str, &Tokenized), (b, tb): (&str, &Tokenized)) ->
         }
     }
     w.gap(a.len(), b.len());
-    merge(w.edits, a, b)
+    // The two texts' scripts, computed once if a site needs them (`orthography`).
+    let scripts = Scripts::new();
+    let edits = w
+        .sites
+        .into_par_iter()
+        .with_min_len(16)
+        .map(|(ra, rb, block)| {
+            let change = if block {
+                Change::Block
+            } else {
+                Change::Variant(classify(
+                    &Site::new(a, ra.clone(), b, rb.clone()).with_scripts(&scripts),
+                ))
+            };
+            Edit {
+                a: ra,
+                b: rb,
+                change,
+                moved: None,
+            }
+        })
+        .collect();
+    merge(edits, a, b)
 }
 
 /// The CERs' distances: exact Levenshtein distances over clusters, as `witness cer` computes
@@ -600,15 +627,14 @@ fn outside_distance(
     levenshtein::distance_within(&a, &b, guess)
 }
 
-/// Walks both original texts in step, turning aligned units into edits.
+/// Walks both original texts in step, turning aligned units into the sites of edits.
 struct Walker<'t> {
     a: &'t str,
     b: &'t str,
     ca: usize,
     cb: usize,
-    edits: Vec<Edit>,
-    /// The two texts' scripts, computed once if a site needs them (`orthography`).
-    scripts: Scripts,
+    /// A's range, B's, and whether the change is a block.
+    sites: Vec<(Range<usize>, Range<usize>, bool)>,
 }
 
 impl Walker<'_> {
@@ -626,19 +652,7 @@ impl Walker<'_> {
             self.edit(ca.end..a.end, cb.end..b.end, false);
             return;
         }
-        let change = if block {
-            Change::Block
-        } else {
-            Change::Variant(classify(
-                &Site::new(self.a, a.clone(), self.b, b.clone()).with_scripts(&self.scripts),
-            ))
-        };
-        self.edits.push(Edit {
-            a,
-            b,
-            change,
-            moved: None,
-        });
+        self.sites.push((a, b, block));
     }
 
     /// What the profile dropped before the next units: whitespace, usually.
@@ -646,18 +660,21 @@ impl Walker<'_> {
         self.edit(self.ca..next_a, self.cb..next_b, false);
     }
 
-    fn equal_run(&mut self, sa: &[Range<usize>], sb: &[Range<usize>]) {
+    fn equal_run(&mut self, sa: &[Range<u32>], sb: &[Range<u32>]) {
         let (Some(la), Some(lb)) = (sa.last(), sb.last()) else {
             return;
         };
+        let (ea, eb) = (la.end as usize, lb.end as usize);
         // Usually the originals are identical too: skip the run in one comparison.
-        if self.a[self.ca..la.end] == self.b[self.cb..lb.end] {
-            (self.ca, self.cb) = (la.end, lb.end);
+        if self.a[self.ca..ea] == self.b[self.cb..eb] {
+            (self.ca, self.cb) = (ea, eb);
             return;
         }
+        let wide = |r: &Range<u32>| r.start as usize..r.end as usize;
         for (x, y) in sa.iter().zip(sb) {
+            let (x, y) = (wide(x), wide(y));
             self.gap(x.start, y.start);
-            self.edit(x.clone(), y.clone(), false);
+            self.edit(x, y, false);
         }
     }
 }

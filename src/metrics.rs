@@ -221,21 +221,10 @@ impl Prepared {
             }
             Mode::Witness(p) => {
                 let v = view(&doc.text, p);
-                let mut ci = 0;
-                let spans = v
-                    .units
-                    .iter()
-                    .map(|u| {
-                        let n = v.text[u.clone()].chars().count();
-                        let span = v.spans[ci].start..v.spans[ci + n - 1].end;
-                        ci += n;
-                        span
-                    })
-                    .collect();
                 Prepared {
-                    clusters: v.units,
+                    clusters: v.units.iter().map(|u| u.view()).collect(),
+                    spans: v.units.iter().map(|u| u.original()).collect(),
                     text: v.text,
-                    spans,
                 }
             }
         }

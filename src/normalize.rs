@@ -131,26 +131,58 @@ impl Profile {
 pub struct View {
     /// The normalized text.
     pub text: String,
-    /// For each character of `text`, the original byte range it stands for.
-    pub spans: Vec<Range<usize>>,
-    /// The units the diff compares, as byte ranges of `text`, in order and covering it: the
-    /// view of one extended grapheme cluster of the original, a collapsed space, or a
-    /// paragraph break.
-    pub units: Vec<Range<usize>>,
+    /// The units the diff compares, in order and covering `text`.
+    pub units: Vec<Unit>,
 }
 
-impl View {
-    fn push(&mut self, c: char, span: Range<usize>) {
-        self.text.push(c);
-        self.spans.push(span);
+/// One unit of a view: the view of one extended grapheme cluster of the original, a
+/// collapsed space, or a paragraph break. Offsets are 32 bits (a text is at most
+/// [`crate::source::MAX_FILE_BYTES`]), so a unit is 16 bytes: a view holds one per
+/// character of a Chinese text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unit {
+    start: u32,
+    end: u32,
+    original_start: u32,
+    original_end: u32,
+}
+
+impl Unit {
+    fn new(view: Range<usize>, original: Range<usize>) -> Unit {
+        Unit {
+            start: view.start as u32,
+            end: view.end as u32,
+            original_start: original.start as u32,
+            original_end: original.end as u32,
+        }
     }
 
-    /// Pushes one unit: everything `fill` pushes.
-    fn unit(&mut self, fill: impl FnOnce(&mut View)) {
+    /// Byte range in the view's text.
+    pub fn view(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// Byte range in the original text that the unit stands for.
+    pub fn original(&self) -> Range<usize> {
+        self.original_start as usize..self.original_end as usize
+    }
+}
+
+/// Writes a view's text and hands each unit, as it is completed, to `sink` (with the text so
+/// far), so that a caller keeps only what it needs of the units: [`Tokenized`] merges them
+/// into words as they come and never holds them all.
+struct Builder<S> {
+    text: String,
+    sink: S,
+}
+
+impl<S: FnMut(&str, Unit)> Builder<S> {
+    /// Pushes one unit standing for `original`: whatever `fill` writes.
+    fn unit(&mut self, original: Range<usize>, fill: impl FnOnce(&mut String)) {
         let start = self.text.len();
-        fill(self);
+        fill(&mut self.text);
         if self.text.len() > start {
-            self.units.push(start..self.text.len());
+            (self.sink)(&self.text, Unit::new(start..self.text.len(), original));
         }
     }
 }
@@ -167,34 +199,46 @@ pub fn view(text: &str, profile: Profile) -> View {
 /// Builds the view of `text` under `profile`, given its paragraphs (from
 /// [`segment::paragraphs`]; only `layout` and `loose` use them).
 pub fn view_of_paragraphs(text: &str, profile: Profile, paragraphs: &[Range<usize>]) -> View {
-    let mut v = View {
+    let mut units = Vec::new();
+    let text = build_view(text, profile, paragraphs, |_: &str, u| units.push(u));
+    View { text, units }
+}
+
+/// Writes the view of `text` under `profile` (see [`view_of_paragraphs`]), handing each unit
+/// to `sink`.
+fn build_view(
+    text: &str,
+    profile: Profile,
+    paragraphs: &[Range<usize>],
+    sink: impl FnMut(&str, Unit),
+) -> String {
+    let mut b = Builder {
         text: String::with_capacity(text.len()),
-        spans: Vec::with_capacity(text.len() / 2),
-        units: Vec::with_capacity(text.len() / 2),
+        sink,
     };
     match profile {
         Profile::Exact => {
             for (o, g) in clusters(text) {
-                v.unit(|v| {
-                    for (i, c) in g.char_indices() {
-                        v.push(c, o + i..o + i + c.len_utf8());
-                    }
-                });
+                b.unit(o..o + g.len(), |t| t.push_str(g));
             }
         }
-        Profile::Nfc => push_nfc(&mut v, text, 0..text.len(), Profile::Nfc),
+        Profile::Nfc => {
+            for (o, g) in clusters(text) {
+                push_cluster(&mut b, g, o, profile);
+            }
+        }
         Profile::Layout | Profile::Loose | Profile::Hanzi => {
             let mut prev_end = None;
             for para in paragraphs {
                 if let Some(end) = prev_end {
-                    v.unit(|v| v.push('\n', end..para.start));
+                    b.unit(end..para.start, |t| t.push('\n'));
                 }
                 prev_end = Some(para.end);
-                push_paragraph(&mut v, text, para.clone(), profile);
+                push_paragraph(&mut b, text, para.clone(), profile);
             }
         }
     }
-    v
+    b.text
 }
 
 /// The extended grapheme clusters of `text` with their offsets, as
@@ -234,42 +278,34 @@ pub(crate) fn is_simple(c: char) -> bool {
         | '\u{FF01}'..='\u{FF5E}')
 }
 
-/// Pushes `text[range]` in NFC, cluster by cluster.
-fn push_nfc(v: &mut View, text: &str, range: Range<usize>, profile: Profile) {
-    let base = range.start;
-    for (o, g) in clusters(&text[range]) {
-        push_cluster(v, g, base + o, profile);
-    }
-}
-
-/// Pushes one extended grapheme cluster (found at byte `start`) as one unit, in NFC: each
-/// output character maps to the cluster, or to itself when the cluster is already NFC.
+/// Pushes one extended grapheme cluster (found at byte `start`) as one unit, in NFC.
 /// (Canonical composition does not cross cluster boundaries in practice.)
-fn push_cluster(v: &mut View, g: &str, start: usize, profile: Profile) {
-    v.unit(|v| {
+fn push_cluster<S: FnMut(&str, Unit)>(b: &mut Builder<S>, g: &str, start: usize, profile: Profile) {
+    b.unit(start..start + g.len(), |t| {
         let mut chars = g.chars();
         if let (Some(c), None) = (chars.next(), chars.next())
             && is_simple(c)
         {
             // Already NFC: no decomposition, no combining class.
-            v.push(profile.fold(c), start..start + g.len());
+            t.push(profile.fold(c));
         } else if g == "\r\n" || g == "\r" {
-            v.push('\n', start..start + g.len());
+            t.push('\n');
         } else if is_nfc_quick(g.chars()) == IsNormalized::Yes {
-            for (i, c) in g.char_indices() {
-                v.push(profile.fold(c), start + i..start + i + c.len_utf8());
-            }
+            t.extend(g.chars().map(|c| profile.fold(c)));
         } else {
-            for c in g.nfc() {
-                v.push(profile.fold(c), start..start + g.len());
-            }
+            t.extend(g.nfc().map(|c| profile.fold(c)));
         }
     });
 }
 
 /// One paragraph under `layout`/`loose`: whitespace runs become one space, or nothing when a
 /// CJK character is on either side.
-fn push_paragraph(v: &mut View, text: &str, para: Range<usize>, profile: Profile) {
+fn push_paragraph<S: FnMut(&str, Unit)>(
+    b: &mut Builder<S>,
+    text: &str,
+    para: Range<usize>,
+    profile: Profile,
+) {
     let mut pending: Option<Range<usize>> = None;
     let mut prev: Option<char> = None;
     let base = para.start;
@@ -284,9 +320,9 @@ fn push_paragraph(v: &mut View, text: &str, para: Range<usize>, profile: Profile
             && !is_cjk(p)
             && !is_cjk(first)
         {
-            v.unit(|v| v.push(' ', space));
+            b.unit(space, |t| t.push(' '));
         }
-        push_cluster(v, g, start, profile);
+        push_cluster(b, g, start, profile);
         prev = g.chars().next_back();
     }
 }
@@ -297,8 +333,8 @@ fn push_paragraph(v: &mut View, text: &str, para: Range<usize>, profile: Profile
 /// per character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
-    /// Byte range in the view's text (32 bits: files are limited to 1 GiB, and a corpus
-    /// scan holds millions of tokens).
+    /// Byte range in the view's text (32 bits, as in [`Unit`]: a corpus scan holds millions
+    /// of tokens).
     start: u32,
     end: u32,
     /// Grapheme clusters in the token.
@@ -312,28 +348,6 @@ impl Token {
     }
 }
 
-/// The tokens of a view, in order, covering its text.
-pub fn tokens(v: &View) -> Vec<Token> {
-    let mut out: Vec<Token> = Vec::with_capacity(v.units.len());
-    let mut in_word = false;
-    for u in &v.units {
-        let word = v.text[u.clone()].chars().next().is_some_and(is_word_char);
-        match out.last_mut() {
-            Some(last) if word && in_word => {
-                last.end = u.end as u32;
-                last.clusters += 1;
-            }
-            _ => out.push(Token {
-                start: u.start as u32,
-                end: u.end as u32,
-                clusters: 1,
-            }),
-        }
-        in_word = word;
-    }
-    out
-}
-
 /// A text as every analysis reads it under a profile: the view's text cut into tokens, each
 /// with the original byte span it stands for, and the original's paragraphs. Built once per
 /// document of a [`crate::Corpus`] and shared by scan, diff, collate and errata.
@@ -343,8 +357,8 @@ pub struct Tokenized {
     pub view: String,
     /// Tokens of the view, in order, covering it.
     pub tokens: Vec<Token>,
-    /// Original byte span of each token.
-    pub spans: Vec<Range<usize>>,
+    /// Original byte span of each token (32 bits, as in [`Unit`]).
+    pub spans: Vec<Range<u32>>,
     /// Paragraphs of the original text (byte ranges), as [`segment::paragraphs`] finds them.
     pub paragraphs: Vec<Range<usize>>,
 }
@@ -353,17 +367,36 @@ impl Tokenized {
     /// Reads `text` under `profile`.
     pub fn new(text: &str, profile: Profile) -> Tokenized {
         let paragraphs = segment::paragraphs(text);
-        let v = view_of_paragraphs(text, profile, &paragraphs);
-        let tokens = tokens(&v);
-        let mut spans = Vec::with_capacity(tokens.len());
-        let mut ci = 0;
-        for t in &tokens {
-            let n = v.text[t.view()].chars().count();
-            spans.push(v.spans[ci].start..v.spans[ci + n - 1].end);
-            ci += n;
-        }
+        // Each unit stands for at least one character of the original, so this is room for
+        // them all: growing by doubling would copy (and fault in) megabytes.
+        let most = text.chars().count();
+        let mut tokens: Vec<Token> = Vec::with_capacity(most);
+        let mut spans: Vec<Range<u32>> = Vec::with_capacity(most);
+        let mut in_word = false;
+        let view = build_view(text, profile, &paragraphs, |view: &str, u: Unit| {
+            let word = view[u.view()].chars().next().is_some_and(is_word_char);
+            match (tokens.last_mut(), spans.last_mut()) {
+                (Some(token), Some(span)) if word && in_word => {
+                    token.end = u.end;
+                    token.clusters += 1;
+                    span.end = u.original_end;
+                }
+                _ => {
+                    tokens.push(Token {
+                        start: u.start,
+                        end: u.end,
+                        clusters: 1,
+                    });
+                    spans.push(u.original_start..u.original_end);
+                }
+            }
+            in_word = word;
+        });
+        // A spaced script has far fewer tokens than characters; shrinking in place is free.
+        tokens.shrink_to_fit();
+        spans.shrink_to_fit();
         Tokenized {
-            view: v.text,
+            view,
             tokens,
             spans,
             paragraphs,
@@ -408,16 +441,17 @@ mod tests {
         }
     }
 
+    /// The original text of each unit.
     fn originals<'t>(text: &'t str, v: &View) -> Vec<&'t str> {
-        v.spans.iter().map(|s| &text[s.clone()]).collect()
+        v.units.iter().map(|u| &text[u.original()]).collect()
     }
 
     #[test]
-    fn exact_maps_every_char_to_itself() {
+    fn exact_maps_every_cluster_to_itself() {
         let t = "a，\r\nb";
         let v = view(t, Profile::Exact);
         assert_eq!(v.text, t);
-        assert_eq!(originals(t, &v), ["a", "，", "\r", "\n", "b"]);
+        assert_eq!(originals(t, &v), ["a", "，", "\r\n", "b"]);
     }
 
     #[test]
@@ -433,10 +467,11 @@ mod tests {
         let t = "班列成\n\n功开行。\n\n2025 年  the   end\n";
         let v = view(t, Profile::Layout);
         assert_eq!(v.text, "班列成功开行。\n2025年the end");
+        // One unit per character here.
         let i = v.text.chars().position(|c| c == '\n').unwrap();
-        assert_eq!(&t[v.spans[i].clone()], "\n\n");
+        assert_eq!(&t[v.units[i].original()], "\n\n");
         let space = v.text.chars().position(|c| c == ' ').unwrap();
-        assert_eq!(&t[v.spans[space].clone()], "   ");
+        assert_eq!(&t[v.units[space].original()], "   ");
     }
 
     #[test]

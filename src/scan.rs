@@ -237,7 +237,7 @@ struct Prepared<'c> {
     view: &'c str,
     tokens: &'c [Token],
     /// Original byte span of each token.
-    spans: &'c [Range<usize>],
+    spans: &'c [Range<u32>],
     /// Hash of each token's text: its code point for one character.
     hashes: Vec<u64>,
     paras: Vec<Para>,
@@ -268,8 +268,10 @@ fn prepare(t: &Tokenized) -> Prepared<'_> {
         .collect();
     let mut paras = Vec::new();
     for range in &t.paragraphs {
-        let first = t.spans.partition_point(|s| s.start < range.start);
-        let last = t.spans.partition_point(|s| s.end <= range.end);
+        let first = t
+            .spans
+            .partition_point(|s| (s.start as usize) < range.start);
+        let last = t.spans.partition_point(|s| s.end as usize <= range.end);
         if first >= last {
             continue;
         }
@@ -747,8 +749,8 @@ fn widen_block(
         );
         let n = common(tx.clone(), ty.clone(), true);
         if n >= PASSAGE_K {
-            rx.start = px.spans[tx.end - n].start;
-            ry.start = py.spans[ty.end - n].start;
+            rx.start = px.spans[tx.end - n].start as usize;
+            ry.start = py.spans[ty.end - n].start as usize;
         }
     }
     if let (Some(nx), Some(ny)) = (px.paras.get(x.1 + len), py.paras.get(y.1 + len))
@@ -756,8 +758,8 @@ fn widen_block(
     {
         let n = common(nx.tokens.clone(), ny.tokens.clone(), false);
         if n >= PASSAGE_K {
-            rx.end = px.spans[nx.tokens.start + n - 1].end;
-            ry.end = py.spans[ny.tokens.start + n - 1].end;
+            rx.end = px.spans[nx.tokens.start + n - 1].end as usize;
+            ry.end = py.spans[ny.tokens.start + n - 1].end as usize;
         }
     }
     (
@@ -1046,7 +1048,9 @@ fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
         }
         match found {
             Some((l, gap)) => {
-                let span = |r: Range<usize>| p.spans[r.start].start..p.spans[r.end - 1].end;
+                let span = |r: Range<usize>| {
+                    p.spans[r.start].start as usize..p.spans[r.end - 1].end as usize
+                };
                 // Every further copy in the same pattern belongs to the same finding: a run
                 // of 300,000 `长` is one phrase written 100,000 times, not 50,000 findings.
                 let same = |at: usize| {
@@ -1447,17 +1451,13 @@ fn best_extension(
     // Each token's id, length in clusters and original byte range, from the passage outwards
     // (tokens: words of spaced scripts, so that `practical`/`pragmatic` differ as words).
     let mut tokens = |d: usize, m: &Range<usize>| {
-        let v = crate::normalize::view(&docs[d].text[m.clone()], profile);
-        let mut ci = 0;
+        let t = Tokenized::new(&docs[d].text[m.clone()], profile);
         let mut out: Vec<(u32, i64, Range<usize>)> = Vec::new();
-        for t in crate::normalize::tokens(&v) {
-            let text = &v.text[t.view()];
-            let n = text.chars().count();
+        for (token, span) in t.tokens.iter().zip(&t.spans) {
             let next = ids.len() as u32;
-            let id = *ids.entry(text.to_string()).or_insert(next);
-            let range = m.start + v.spans[ci].start..m.start + v.spans[ci + n - 1].end;
-            out.push((id, i64::from(t.clusters), range));
-            ci += n;
+            let id = *ids.entry(t.view[token.view()].to_string()).or_insert(next);
+            let range = m.start + span.start as usize..m.start + span.end as usize;
+            out.push((id, i64::from(token.clusters), range));
         }
         if backwards {
             out.reverse();
@@ -1513,7 +1513,7 @@ fn verify_passage(
         let blank = |i: usize| p.view[p.tokens[i].view()].trim().is_empty();
         let start = (t.start..t.end).find(|&i| !blank(i))?;
         let end = (start..t.end).rev().find(|&i| !blank(i))? + 1;
-        Some(p.spans[start].start..p.spans[end - 1].end)
+        Some(p.spans[start].start as usize..p.spans[end - 1].end as usize)
     };
     let (ra, rb) = (trimmed(a, ta)?, trimmed(b, tb)?);
     let (ra, rb) = across_edge_differences(docs, prepared, profile, (a, ra), (b, rb));
