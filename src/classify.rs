@@ -231,7 +231,7 @@ pub struct Site<'t> {
     /// The scripts of the two whole texts (simplified, traditional…), shared by the sites of
     /// one comparison so that each is computed once, and only when a site needs it. `None`:
     /// computed from `a_text` and `b_text` each time a site needs them.
-    pub scripts: Option<&'t Scripts>,
+    pub scripts: Option<Scripts<'t>>,
 }
 
 impl<'t> Site<'t> {
@@ -248,7 +248,7 @@ impl<'t> Site<'t> {
 
     /// The same site, reading the witnesses' scripts from `scripts` (computed once per
     /// comparison).
-    pub fn with_scripts(mut self, scripts: &'t Scripts) -> Self {
+    pub fn with_scripts(mut self, scripts: Scripts<'t>) -> Self {
         self.scripts = Some(scripts);
         self
     }

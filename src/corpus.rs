@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::diff::{Comparison, compare_with};
 use crate::normalize::{Profile, Tokenized};
+use crate::orthography::Scripts;
 use crate::source::{Document, ReadOptions, SourceError};
 
 /// A document's index in its [`Corpus`] (and in every result computed from it).
@@ -351,7 +352,9 @@ impl Corpus {
     fn compare_with(&self, a: DocId, b: DocId, exact: bool) -> Comparison {
         self.counters.comparisons.fetch_add(1, Ordering::Relaxed);
         let (ta, tb) = (self.tokenized(a), self.tokenized(b));
-        compare_with(&self.docs[a].text, ta, &self.docs[b].text, tb, exact)
+        let (da, db) = (&self.docs[a], &self.docs[b]);
+        let scripts = Scripts::new(da.script_cell(), db.script_cell());
+        compare_with(&da.text, ta, &db.text, tb, exact, scripts)
     }
 
     /// The exact distances of a comparison of `a` with `b` made by [`Corpus::compare_inexact`].

@@ -9,6 +9,7 @@
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::align::{self, Op};
 use crate::chars::is_layout_space;
@@ -353,10 +354,12 @@ pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d
         || Tokenized::new(&a.text, opts.profile),
         || Tokenized::new(&b.text, opts.profile),
     );
+    // Shared with the classification, which may need them first.
+    let scripts = Scripts::new(a.script_cell(), b.script_cell());
     let for_reports = || {
         a.script();
         b.script();
-        a.sentences();
+        a.sentences_in(&ta.paragraphs);
     };
     Diff {
         a,
@@ -367,6 +370,7 @@ pub fn diff<'d>(a: &'d Document, b: &'d Document, opts: &DiffOptions) -> Diff<'d
             &ta,
             &b.text,
             &tb,
+            scripts,
             for_reports,
         )),
     }
@@ -381,19 +385,22 @@ pub fn compare(a: &str, b: &str, profile: Profile) -> Comparison {
 
 /// Compares two texts already read under one profile (a [`crate::Corpus`] keeps them).
 pub fn compare_tokenized(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Comparison {
-    compare_with(a, ta, b, tb, true)
+    let cells = (OnceLock::new(), OnceLock::new());
+    compare_with(a, ta, b, tb, true, Scripts::new(&cells.0, &cells.1))
 }
 
 /// Compares two texts for their edits and similarity only, as a scan does for its hundreds of
 /// candidate passages: the exact Levenshtein pass of the CERs is skipped (`exact_distance` is
 /// `None` and the aligned figure is the alignment's cost).
 pub fn compare_for_similarity(a: &str, b: &str, profile: Profile) -> Comparison {
+    let cells = (OnceLock::new(), OnceLock::new());
     compare_with(
         a,
         &Tokenized::new(a, profile),
         b,
         &Tokenized::new(b, profile),
         false,
+        Scripts::new(&cells.0, &cells.1),
     )
 }
 
@@ -407,11 +414,12 @@ pub(crate) fn compare_with(
     b: &str,
     tb: &Tokenized,
     exact: bool,
+    scripts: Scripts,
 ) -> Comparison {
     if exact {
-        compare_beside(a, ta, b, tb, || ())
+        compare_beside(a, ta, b, tb, scripts, || ())
     } else {
-        compare_aligned(a, ta, b, tb)
+        compare_aligned(a, ta, b, tb, scripts)
     }
 }
 
@@ -422,12 +430,13 @@ fn compare_beside(
     ta: &Tokenized,
     b: &str,
     tb: &Tokenized,
+    scripts: Scripts,
     beside: impl FnOnce() + Send,
 ) -> Comparison {
     // With blocks (their token ranges go in pairs), the distance outside them follows on the
     // first core; without, it is the whole distance.
     let aligned = || {
-        let c = compare_aligned(a, ta, b, tb);
+        let c = compare_aligned(a, ta, b, tb, scripts);
         let blocks = (&c.block_tokens.0[..], &c.block_tokens.1[..]);
         let outside = (!c.block_tokens.0.is_empty())
             .then(|| outside_distance(ta, tb, blocks, c.exact_aligned_distance));
@@ -450,7 +459,13 @@ fn compare_beside(
 
 /// The comparison without the exact distances (`exact_aligned_distance` holds the
 /// alignment's cost outside blocks).
-fn compare_aligned(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Comparison {
+fn compare_aligned(
+    a: &str,
+    ta: &Tokenized,
+    b: &str,
+    tb: &Tokenized,
+    scripts: Scripts,
+) -> Comparison {
     let mut ids = UnitIds::default();
     let ids_a = token_ids(ta, &mut ids);
     let ids_b = token_ids(tb, &mut ids);
@@ -474,7 +489,7 @@ fn compare_aligned(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Comparis
             }
         }
     }
-    let edits = find_moves(walk(&ops, (a, ta), (b, tb)), a, b);
+    let edits = find_moves(walk(&ops, (a, ta), (b, tb), scripts), a, b);
     // A block that turned out to be a moved passage is a variant: the CERs count it outside
     // blocks.
     let moved = |bytes: &Range<usize>, side_a: bool| {
@@ -533,7 +548,12 @@ fn change_bytes(
 /// The edits of an alignment, in order, with the text between them as layout or nothing.
 /// The walk finds the sites; classifying them, independent of one another, is spread over
 /// the cores (a long pair has thousands).
-fn walk(ops: &[Op], (a, ta): (&str, &Tokenized), (b, tb): (&str, &Tokenized)) -> Vec<Edit> {
+fn walk(
+    ops: &[Op],
+    (a, ta): (&str, &Tokenized),
+    (b, tb): (&str, &Tokenized),
+    scripts: Scripts,
+) -> Vec<Edit> {
     let mut w = Walker {
         a,
         b,
@@ -558,8 +578,6 @@ fn walk(ops: &[Op], (a, ta): (&str, &Tokenized), (b, tb): (&str, &Tokenized)) ->
         }
     }
     w.gap(a.len(), b.len());
-    // The two texts' scripts, computed once if a site needs them (`orthography`).
-    let scripts = Scripts::new();
     let edits = w
         .sites
         .into_par_iter()
@@ -569,7 +587,7 @@ fn walk(ops: &[Op], (a, ta): (&str, &Tokenized), (b, tb): (&str, &Tokenized)) ->
                 Change::Block
             } else {
                 Change::Variant(classify(
-                    &Site::new(a, ra.clone(), b, rb.clone()).with_scripts(&scripts),
+                    &Site::new(a, ra.clone(), b, rb.clone()).with_scripts(scripts),
                 ))
             };
             Edit {

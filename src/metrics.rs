@@ -268,7 +268,7 @@ pub fn measure(gt: &Document, ocr: &Document, mode: Mode) -> Measure {
     let mut by_kind = BTreeMap::new();
     let mut substitutions_by_cause = BTreeMap::new();
     // The witnesses' scripts, computed once if a variant needs them (`orthography`).
-    let scripts = crate::orthography::Scripts::new();
+    let scripts = crate::orthography::Scripts::new(gt.script_cell(), ocr.script_cell());
     let (mut i, mut j) = (0, 0);
     let mut k = 0;
     while k < ops.len() {
@@ -293,7 +293,7 @@ pub fn measure(gt: &Document, ocr: &Document, mode: Mode) -> Measure {
         if let Mode::Witness(_) = mode {
             let ra = pg.original(i0, i, gt.text.len());
             let rb = po.original(j0, j, ocr.text.len());
-            let c = classify(&Site::new(&gt.text, ra, &ocr.text, rb).with_scripts(&scripts));
+            let c = classify(&Site::new(&gt.text, ra, &ocr.text, rb).with_scripts(scripts));
             *by_class.entry(c.class).or_insert(0) += cost;
             *by_kind.entry(c.kind).or_insert(0) += cost;
             if c.kind == Kind::Substitution {

@@ -168,22 +168,29 @@ impl Unit {
     }
 }
 
-/// Writes a view's text and hands each unit, as it is completed, to `sink` (with the text so
-/// far), so that a caller keeps only what it needs of the units: [`Tokenized`] merges them
-/// into words as they come and never holds them all.
+/// Writes a view's text and hands each unit, as it is completed, to `sink` (with the unit's
+/// first character), so that a caller keeps only what it needs of the units: [`Tokenized`]
+/// merges them into words as they come and never holds them all.
 struct Builder<S> {
     text: String,
     sink: S,
 }
 
-impl<S: FnMut(&str, Unit)> Builder<S> {
+impl<S: FnMut(char, Unit)> Builder<S> {
     /// Pushes one unit standing for `original`: whatever `fill` writes.
     fn unit(&mut self, original: Range<usize>, fill: impl FnOnce(&mut String)) {
         let start = self.text.len();
         fill(&mut self.text);
-        if self.text.len() > start {
-            (self.sink)(&self.text, Unit::new(start..self.text.len(), original));
+        if let Some(first) = self.text[start..].chars().next() {
+            (self.sink)(first, Unit::new(start..self.text.len(), original));
         }
+    }
+
+    /// Pushes a unit of one character: most units, so without the general path's closure.
+    fn char_unit(&mut self, original: Range<usize>, c: char) {
+        let start = self.text.len();
+        self.text.push(c);
+        (self.sink)(c, Unit::new(start..self.text.len(), original));
     }
 }
 
@@ -200,7 +207,7 @@ pub fn view(text: &str, profile: Profile) -> View {
 /// [`segment::paragraphs`]; only `layout` and `loose` use them).
 pub fn view_of_paragraphs(text: &str, profile: Profile, paragraphs: &[Range<usize>]) -> View {
     let mut units = Vec::new();
-    let text = build_view(text, profile, paragraphs, |_: &str, u| units.push(u));
+    let text = build_view(text, profile, paragraphs, |_, u| units.push(u));
     View { text, units }
 }
 
@@ -210,7 +217,7 @@ fn build_view(
     text: &str,
     profile: Profile,
     paragraphs: &[Range<usize>],
-    sink: impl FnMut(&str, Unit),
+    sink: impl FnMut(char, Unit),
 ) -> String {
     let mut b = Builder {
         text: String::with_capacity(text.len()),
@@ -231,7 +238,7 @@ fn build_view(
             let mut prev_end = None;
             for para in paragraphs {
                 if let Some(end) = prev_end {
-                    b.unit(end..para.start, |t| t.push('\n'));
+                    b.char_unit(end..para.start, '\n');
                 }
                 prev_end = Some(para.end);
                 push_paragraph(&mut b, text, para.clone(), profile);
@@ -280,15 +287,17 @@ pub(crate) fn is_simple(c: char) -> bool {
 
 /// Pushes one extended grapheme cluster (found at byte `start`) as one unit, in NFC.
 /// (Canonical composition does not cross cluster boundaries in practice.)
-fn push_cluster<S: FnMut(&str, Unit)>(b: &mut Builder<S>, g: &str, start: usize, profile: Profile) {
+fn push_cluster<S: FnMut(char, Unit)>(b: &mut Builder<S>, g: &str, start: usize, profile: Profile) {
+    let mut chars = g.chars();
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && is_simple(c)
+    {
+        // Already NFC: no decomposition, no combining class.
+        b.char_unit(start..start + g.len(), profile.fold(c));
+        return;
+    }
     b.unit(start..start + g.len(), |t| {
-        let mut chars = g.chars();
-        if let (Some(c), None) = (chars.next(), chars.next())
-            && is_simple(c)
-        {
-            // Already NFC: no decomposition, no combining class.
-            t.push(profile.fold(c));
-        } else if g == "\r\n" || g == "\r" {
+        if g == "\r\n" || g == "\r" {
             t.push('\n');
         } else if is_nfc_quick(g.chars()) == IsNormalized::Yes {
             t.extend(g.chars().map(|c| profile.fold(c)));
@@ -300,7 +309,7 @@ fn push_cluster<S: FnMut(&str, Unit)>(b: &mut Builder<S>, g: &str, start: usize,
 
 /// One paragraph under `layout`/`loose`: whitespace runs become one space, or nothing when a
 /// CJK character is on either side.
-fn push_paragraph<S: FnMut(&str, Unit)>(
+fn push_paragraph<S: FnMut(char, Unit)>(
     b: &mut Builder<S>,
     text: &str,
     para: Range<usize>,
@@ -311,19 +320,21 @@ fn push_paragraph<S: FnMut(&str, Unit)>(
     let base = para.start;
     for (o, g) in clusters(&text[para.clone()]) {
         let start = base + o;
-        if g.chars().all(is_layout_space) {
+        let mut chars = g.chars();
+        let first = chars.next().unwrap_or(' ');
+        let last = chars.next_back().unwrap_or(first);
+        if is_layout_space(first) && chars.chain([last]).all(is_layout_space) {
             pending = Some(pending.map_or(start, |p| p.start)..start + g.len());
             continue;
         }
-        let first = g.chars().next().unwrap_or(' ');
         if let (Some(space), Some(p)) = (pending.take(), prev)
             && !is_cjk(p)
             && !is_cjk(first)
         {
-            b.unit(space, |t| t.push(' '));
+            b.char_unit(space, ' ');
         }
         push_cluster(b, g, start, profile);
-        prev = g.chars().next_back();
+        prev = Some(last);
     }
 }
 
@@ -373,8 +384,8 @@ impl Tokenized {
         let mut tokens: Vec<Token> = Vec::with_capacity(most);
         let mut spans: Vec<Range<u32>> = Vec::with_capacity(most);
         let mut in_word = false;
-        let view = build_view(text, profile, &paragraphs, |view: &str, u: Unit| {
-            let word = view[u.view()].chars().next().is_some_and(is_word_char);
+        let view = build_view(text, profile, &paragraphs, |first, u: Unit| {
+            let word = is_word_char(first);
             match (tokens.last_mut(), spans.last_mut()) {
                 (Some(token), Some(span)) if word && in_word => {
                     token.end = u.end;

@@ -158,18 +158,19 @@ pub fn script(text: &str) -> Script {
     script_counts(text).script()
 }
 
-/// The scripts of the two texts of a comparison, each computed on first use and kept: a
-/// comparison classifies many sites of the same two texts.
-#[derive(Debug, Default)]
-pub struct Scripts {
-    a: OnceLock<Script>,
-    b: OnceLock<Script>,
+/// The scripts of the two texts of a comparison, each computed on first use and kept in a
+/// cell the caller owns: a comparison classifies many sites of the same two texts, and a
+/// document's own cell ([`crate::Document::script_cell`]) lets its reports reuse the count.
+#[derive(Debug, Clone, Copy)]
+pub struct Scripts<'c> {
+    a: &'c OnceLock<Script>,
+    b: &'c OnceLock<Script>,
 }
 
-impl Scripts {
-    /// No script computed yet.
-    pub fn new() -> Scripts {
-        Scripts::default()
+impl<'c> Scripts<'c> {
+    /// The scripts kept in `a` and `b`.
+    pub fn new(a: &'c OnceLock<Script>, b: &'c OnceLock<Script>) -> Scripts<'c> {
+        Scripts { a, b }
     }
 
     /// The script of A, whose whole text is `a_text`.

@@ -238,12 +238,22 @@ impl Document {
             .get_or_init(|| crate::orthography::script(&self.text))
     }
 
+    /// Where [`Document::script`] keeps the script, for a comparison's
+    /// [`crate::orthography::Scripts`].
+    pub fn script_cell(&self) -> &OnceLock<crate::orthography::Script> {
+        &self.script
+    }
+
     /// The sentences of the text, as [`crate::segment::sentences`] finds them in its
     /// paragraphs, computed once.
     pub fn sentences(&self) -> &[Range<usize>] {
-        self.sentences.get_or_init(|| {
-            crate::segment::sentences(&self.text, &crate::segment::paragraphs(&self.text))
-        })
+        self.sentences_in(&crate::segment::paragraphs(&self.text))
+    }
+
+    /// [`Document::sentences`], given the text's paragraphs (a tokenized view holds them).
+    pub(crate) fn sentences_in(&self, paragraphs: &[Range<usize>]) -> &[Range<usize>] {
+        self.sentences
+            .get_or_init(|| crate::segment::sentences(&self.text, paragraphs))
     }
 
     /// The position of a byte offset of the decoded text (clamped to the text).
