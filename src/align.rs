@@ -476,6 +476,12 @@ fn bounded_myers(
     max_d: usize,
     max_steps: usize,
 ) -> Option<Vec<(usize, usize, usize)>> {
+    // Myers counts insertions and deletions: at least the difference of the lengths and the
+    // bag distance (a lower bound of any edit distance). Past the bound, no search: two
+    // unrelated passages would take it to the end.
+    if a.len().abs_diff(b.len()) > max_d || crate::levenshtein::bag_distance(a, b) > max_d {
+        return None;
+    }
     let (n, m) = (a.len() as isize, b.len() as isize);
     let snake = |mut x: isize, k: isize, steps: &mut usize| {
         while x < n && x - k < m && a[x as usize] == b[(x - k) as usize] {
@@ -801,6 +807,43 @@ mod tests {
         assert_eq!((x, y), (a.len(), b.len()));
         assert_eq!(bounded_myers(&a, &b, 1, 1000), None);
         assert_eq!(bounded_myers(&ids("abcd"), &ids("wxyz"), 4, 1000), None);
+    }
+
+    /// The bounds checked before the search never turn away a pair within reach: the search
+    /// succeeds exactly when the insertions and deletions needed (n + m − 2·LCS) are at most
+    /// `max_d`.
+    #[test]
+    fn bounded_myers_gives_up_only_beyond_its_bound() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n) as u32
+        };
+        for round in 0..300u64 {
+            let alphabet = 2 + round % 6;
+            let a: Vec<u32> = (0..next(24)).map(|_| next(alphabet)).collect();
+            let b: Vec<u32> = (0..next(24)).map(|_| next(alphabet)).collect();
+            let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+            for i in 0..a.len() {
+                for j in 0..b.len() {
+                    lcs[i + 1][j + 1] = if a[i] == b[j] {
+                        lcs[i][j] + 1
+                    } else {
+                        lcs[i][j + 1].max(lcs[i + 1][j])
+                    };
+                }
+            }
+            let indels = a.len() + b.len() - 2 * lcs[a.len()][b.len()];
+            for max_d in [0, 2, 5, 9, 16] {
+                assert_eq!(
+                    bounded_myers(&a, &b, max_d, usize::MAX).is_some(),
+                    indels <= max_d,
+                    "{a:?} {b:?} within {max_d}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -330,6 +330,13 @@ fn banded_distance(p: &Pattern, b: &[u32], k: usize) -> Result<usize, Emptied> {
     }
 }
 
+/// A lower bound of the distance between `a` and `b`, in linear time: the symbols of one that
+/// the other lacks, counted with multiplicity, on the side with more
+/// ([`Pattern::bag_distance`]).
+pub(crate) fn bag_distance(a: &[u32], b: &[u32]) -> usize {
+    Pattern::new(a).bag_distance(b)
+}
+
 /// Levenshtein distance between `a` and `b` (unit costs). Symbols are ids: small integers
 /// or code points (the match table is indexed by them).
 pub fn distance(a: &[u32], b: &[u32]) -> usize {
