@@ -383,8 +383,9 @@ fn distance_from_band(a: &[u32], b: &[u32], guess: usize, max_cells: usize) -> O
     let longest = a.len().max(b.len());
     let bag = p.bag_distance(b);
     let mut k = guess.max(bag + bag / 16).max(64).min(longest);
+    let over_cap = |k: usize| (k + 1).min(a.len()).saturating_mul(b.len()) > max_cells;
     let probe = k / 4;
-    if probe >= 256 && guess < k && a.len().abs_diff(b.len()) < probe / 2 {
+    if probe >= 256 && guess < k && a.len().abs_diff(b.len()) < probe / 2 && !over_cap(k) {
         match banded_distance(&p, b, probe) {
             Ok(d) => return Some(d),
             // A rate read off at least 1/64 of the columns (some hundreds of errors), with an
@@ -397,7 +398,7 @@ fn distance_from_band(a: &[u32], b: &[u32], guess: usize, max_cells: usize) -> O
         }
     }
     loop {
-        if (k + 1).min(a.len()).saturating_mul(b.len()) > max_cells {
+        if over_cap(k) {
             return None;
         }
         match banded_distance(&p, b, k) {
