@@ -75,6 +75,8 @@ pub mod corpus;
 #[doc(hidden)]
 pub mod diff;
 pub mod errata;
+#[doc(hidden)]
+pub mod formats;
 pub mod ledger;
 #[doc(hidden)]
 pub mod levenshtein;

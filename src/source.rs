@@ -105,6 +105,31 @@ pub enum SourceError {
         "{path}: looks binary (NUL byte at byte offset {offset}); if it is UTF-16 without a byte-order mark, pass --encoding UTF-16LE or --encoding UTF-16BE"
     )]
     Binary { path: String, offset: usize },
+    /// A file of a format witness recognises and does not read as text ([`crate::formats`]).
+    #[error("{path}: is {format}, not text; {advice}")]
+    NotText {
+        /// The path as given.
+        path: String,
+        /// What it is: `a PDF document`, `a DOCX document`, `a PNG image`…
+        format: &'static str,
+        /// What to do.
+        advice: &'static str,
+    },
+    /// Bytes in no declared encoding that the detected one turns into control codes: not
+    /// text, or text in an encoding the detector missed.
+    #[error(
+        "{path}: does not read as text: decoded as {encoding} (the encoding detected), {controls} of its {chars} characters are control codes; if it is text, pass --encoding LABEL"
+    )]
+    Implausible {
+        /// The path as given.
+        path: String,
+        /// The encoding detected.
+        encoding: &'static str,
+        /// Control characters (other than tab, line feed, carriage return, form feed).
+        controls: usize,
+        /// Characters decoded.
+        chars: usize,
+    },
     #[error(
         "{path}: malformed {encoding} at byte offset {offset} (bytes {bytes}); pass --encoding LABEL if the file uses another encoding, or --lossy to replace malformed bytes with U+FFFD"
     )]
@@ -130,6 +155,8 @@ impl SourceError {
             | SourceError::Io { path, .. }
             | SourceError::TooLarge { path, .. }
             | SourceError::Binary { path, .. }
+            | SourceError::NotText { path, .. }
+            | SourceError::Implausible { path, .. }
             | SourceError::Malformed { path, .. } => Some(path),
             SourceError::UnknownEncoding { .. } => None,
         }
@@ -208,8 +235,18 @@ impl Document {
         bytes: &[u8],
         opts: &ReadOptions,
     ) -> Result<Document, SourceError> {
+        if let Some(format) = crate::formats::sniff(bytes) {
+            return Err(SourceError::NotText {
+                path: path.to_string(),
+                format: format.name,
+                advice: format.advice,
+            });
+        }
         let (encoding, encoding_source, bom_len) = choose_encoding(path, bytes, opts)?;
         let (text, replacements) = decode(path, encoding, bytes, bom_len, opts.lossy)?;
+        if encoding_source == EncodingSource::Detected {
+            refuse_implausible(path, encoding, &text)?;
+        }
         let lines = LineIndex::new(&text);
         Ok(Document {
             path: path.to_string(),
@@ -531,6 +568,28 @@ fn choose_encoding(
     detector.feed(bytes, true);
     let enc = detector.guess(None, chardetng::Utf8Detection::Allow);
     Ok((enc, EncodingSource::Detected, 0))
+}
+
+/// Text read in a detected legacy encoding is refused when more than 1% of its characters
+/// (and at least two) are control codes: random bytes without a NUL decode as windows-1252
+/// into about 13% of them, while text in any encoding has next to none (tab, line feed,
+/// carriage return and form feed aside). A declared encoding is the user's word and is not
+/// checked.
+fn refuse_implausible(path: &str, enc: &'static Encoding, text: &str) -> Result<(), SourceError> {
+    let (mut chars, mut controls) = (0usize, 0usize);
+    for c in text.chars() {
+        chars += 1;
+        controls += usize::from(c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C'));
+    }
+    if controls >= 2 && controls * 100 > chars {
+        return Err(SourceError::Implausible {
+            path: path.to_string(),
+            encoding: enc.name(),
+            controls,
+            chars,
+        });
+    }
+    Ok(())
 }
 
 /// NUL bytes mean binary, except in UTF-16 where they are ordinary.

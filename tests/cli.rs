@@ -120,7 +120,7 @@ fn unreadable_file_is_reported() {
 #[test]
 fn binary_file_is_refused_with_offset() {
     let dir = tempfile::tempdir().unwrap();
-    let bin = file(dir.path(), "x.bin", b"PK\x03\x04\x00\x00abc");
+    let bin = file(dir.path(), "x.bin", b"XY\x03\x04\x00\x00abc");
     let msg = format!(
         "witness: error: {}: looks binary (NUL byte at byte offset 4); if it is UTF-16 without a byte-order mark, pass --encoding UTF-16LE or --encoding UTF-16BE\n",
         bin.display()
