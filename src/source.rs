@@ -143,6 +143,11 @@ pub enum SourceError {
         "unknown encoding label {label:?}; use a WHATWG label such as UTF-8, GB18030, GBK, Big5, Shift_JIS, EUC-KR, windows-1252, UTF-16LE"
     )]
     UnknownEncoding { label: String },
+    /// `-` (the standard input) given for two inputs of one command.
+    #[error(
+        "the standard input (-) can be given for one input only; save one of the texts to a file"
+    )]
+    StdinTwice,
 }
 
 impl SourceError {
@@ -158,7 +163,7 @@ impl SourceError {
             | SourceError::NotText { path, .. }
             | SourceError::Implausible { path, .. }
             | SourceError::Malformed { path, .. } => Some(path),
-            SourceError::UnknownEncoding { .. } => None,
+            SourceError::UnknownEncoding { .. } | SourceError::StdinTwice => None,
         }
     }
 }
@@ -217,8 +222,12 @@ pub struct Position {
 
 impl Document {
     /// Reads and decodes a file: a regular file (a symbolic link to one is followed) of at
-    /// most [`MAX_FILE_BYTES`], read with [`read_limited`].
+    /// most [`MAX_FILE_BYTES`], read with [`read_limited`]; `-` is the standard input, read
+    /// to its end (once in a process: see [`read_stdin`]) and named `<stdin>`.
     pub fn read(path: &Path, opts: &ReadOptions) -> Result<Document, SourceError> {
+        if path.as_os_str() == "-" {
+            return Document::from_bytes(STDIN, "stdin", &read_stdin(MAX_FILE_BYTES)?, opts);
+        }
         let shown = path.display().to_string();
         let bytes = read_limited(path, MAX_FILE_BYTES)?;
         let label = path
@@ -514,6 +523,33 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, SourceError> {
     let read = bytes.len() as u64;
     if read > limit {
         return Err(too_large(read.max(meta.len())));
+    }
+    Ok(bytes)
+}
+
+/// How reports and messages name the standard input.
+pub const STDIN: &str = "<stdin>";
+
+/// The standard input, read to its end, at most `limit` bytes. It can be read once: a second
+/// `-` in the same command is refused ([`SourceError::StdinTwice`]) rather than read as an
+/// empty text.
+pub fn read_stdin(limit: u64) -> Result<Vec<u8>, SourceError> {
+    static TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if TAKEN.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return Err(SourceError::StdinTwice);
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(STDIN, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(SourceError::TooLarge {
+            path: STDIN.to_string(),
+            bytes: bytes.len() as u64,
+            limit,
+        });
     }
     Ok(bytes)
 }

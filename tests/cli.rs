@@ -358,3 +358,38 @@ fn bad_usage_exits_2() {
             "possible values: exact, nfc, layout, loose",
         ));
 }
+
+#[test]
+fn stdin_is_read_as_dash_once() {
+    let text = std::fs::read(OFFICIAL).unwrap();
+    let from_file = witness()
+        .args(["diff", OFFICIAL, NEWSPAPER])
+        .output()
+        .unwrap();
+    let from_stdin = witness()
+        .args(["diff", "-", NEWSPAPER])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    assert_eq!(from_stdin.status.code(), Some(1));
+    // The same report, but for the name of A.
+    assert_eq!(
+        String::from_utf8(from_stdin.stdout).unwrap(),
+        String::from_utf8(from_file.stdout)
+            .unwrap()
+            .replacen(OFFICIAL, "<stdin>", 1)
+    );
+    witness()
+        .args(["diff", "-", "-"])
+        .write_stdin(text)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr("witness: error: the standard input (-) can be given for one input only; save one of the texts to a file\n");
+    witness()
+        .args(["cer", "-", NEWSPAPER])
+        .write_stdin(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec())
+        .assert()
+        .code(2)
+        .stderr("witness: error: <stdin>: is a PDF document, not text; extract its text layer (e.g. `pdftotext -layout FILE FILE.txt`) and compare that; witness does not read PDF yet\n");
+}

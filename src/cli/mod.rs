@@ -137,7 +137,7 @@ struct AuditArgs {
 
 #[derive(Args, Debug)]
 struct ErrataArgs {
-    /// The text to correct (a file or a ledger ID).
+    /// The text to correct (a file, a ledger ID, or `-` for the standard input).
     target: PathBuf,
     /// Other witnesses of the same text (对校).
     #[arg(long, value_name = "W")]
@@ -199,7 +199,7 @@ enum CollateFormat {
 
 #[derive(Args, Debug)]
 struct CerArgs {
-    /// The ground truth (a file, or a directory).
+    /// The ground truth (a file, a directory, or `-` for the standard input).
     gt: PathBuf,
     /// The transcription (a file, or a directory with files of the same names).
     ocr: PathBuf,
@@ -313,9 +313,11 @@ fn parse_threshold(s: &str) -> Result<f64, String> {
 
 #[derive(Args, Debug)]
 struct DiffArgs {
-    /// The reference witness (an official text, the ground truth).
+    /// The reference witness (an official text, the ground truth): a file, a ledger ID, or
+    /// `-` for the standard input.
     a: PathBuf,
-    /// The witness audited against it (a transcription, a reprint).
+    /// The witness audited against it (a transcription, a reprint); `-` for the standard
+    /// input (one of the two).
     b: PathBuf,
     /// Folding rules used for matching and for the CER.
     #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
