@@ -393,3 +393,48 @@ fn stdin_is_read_as_dash_once() {
         .code(2)
         .stderr("witness: error: <stdin>: is a PDF document, not text; extract its text layer (e.g. `pdftotext -layout FILE FILE.txt`) and compare that; witness does not read PDF yet\n");
 }
+
+#[test]
+fn each_side_can_have_its_own_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let newspaper = std::fs::read_to_string(NEWSPAPER).unwrap();
+    let utf16: Vec<u8> = newspaper
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let b = file(dir.path(), "004.utf16le", &utf16);
+    let summary = |args: &[&std::ffi::OsStr]| -> Value {
+        let out = witness().args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["summary"].clone()
+    };
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let plain = summary(&[
+        &os("diff"),
+        &os("--format"),
+        &os("json"),
+        &os(OFFICIAL),
+        &os(NEWSPAPER),
+    ]);
+    let mixed = summary(&[
+        &os("diff"),
+        &os("--format"),
+        &os("json"),
+        &os("--encoding-b"),
+        &os("UTF-16LE"),
+        &os(OFFICIAL),
+        b.as_os_str(),
+    ]);
+    assert_eq!(mixed, plain);
+    // One encoding for both reads A's UTF-8 as UTF-16: refused as malformed, not compared.
+    witness()
+        .args(["diff", "--encoding", "UTF-16LE", OFFICIAL])
+        .arg(&b)
+        .assert()
+        .code(2);
+}

@@ -218,7 +218,32 @@ struct CerArgs {
     #[arg(long)]
     record: bool,
     #[command(flatten)]
+    sides: SideEncodings,
+    #[command(flatten)]
     input: InputArgs,
+}
+
+/// The encoding of one side of a comparison, when the two differ (a GB18030 transcription of
+/// a UTF-8 release): each overrides `--encoding` for its side.
+#[derive(Args, Debug)]
+struct SideEncodings {
+    /// Encoding of the first input (WHATWG label), instead of `--encoding` or detection.
+    #[arg(long, value_name = "LABEL")]
+    encoding_a: Option<String>,
+    /// Encoding of the second input (WHATWG label), instead of `--encoding` or detection.
+    #[arg(long, value_name = "LABEL")]
+    encoding_b: Option<String>,
+}
+
+impl SideEncodings {
+    /// The read options of each side.
+    fn read_options(&self, input: &InputArgs) -> (ReadOptions, ReadOptions) {
+        let side = |label: &Option<String>| ReadOptions {
+            encoding: label.clone().or_else(|| input.encoding.clone()),
+            lossy: input.lossy,
+        };
+        (side(&self.encoding_a), side(&self.encoding_b))
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -337,6 +362,8 @@ struct DiffArgs {
     /// Append an audit record of this report to the ledger.
     #[arg(long)]
     record: bool,
+    #[command(flatten)]
+    sides: SideEncodings,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -524,10 +551,10 @@ fn read_corpus(
 
 fn run_diff(args: DiffArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
-    let read = args.input.read_options();
+    let (read_a, read_b) = args.sides.read_options(&args.input);
     let (a, b) = rayon::join(
-        || ledger::load(&args.a, &read, at),
-        || ledger::load(&args.b, &read, at),
+        || ledger::load(&args.a, &read_a, at),
+        || ledger::load(&args.b, &read_b, at),
     );
     let (a, b) = (a?, b?);
     let mut d = diff(
@@ -696,7 +723,7 @@ fn run_collate(args: CollateArgs, at: &Option<PathBuf>) -> Result<Outcome, CliEr
 
 fn run_cer(args: CerArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
-    let read = args.input.read_options();
+    let (read_gt, read_ocr) = args.sides.read_options(&args.input);
     let mode = match args.compat {
         Some(Compat::Dinglehopper) => Mode::Dinglehopper,
         None => Mode::Witness(args.profile),
@@ -706,7 +733,12 @@ fn run_cer(args: CerArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     let docs: Vec<(Document, Document)> = pairing
         .pairs
         .iter()
-        .map(|(g, o)| Ok((ledger::load(g, &read, at)?, ledger::load(o, &read, at)?)))
+        .map(|(g, o)| {
+            Ok((
+                ledger::load(g, &read_gt, at)?,
+                ledger::load(o, &read_ocr, at)?,
+            ))
+        })
         .collect::<Result<_, CliError>>()?;
     let measures: Vec<Measure> = docs.par_iter().map(|(g, o)| measure(g, o, mode)).collect();
     let run = CerRun {
