@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
-use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::classify::{Class, Kind, Site, classify};
@@ -97,22 +97,51 @@ pub fn dinglehopper_text(text: &str) -> String {
 }
 
 /// Word segments that count as words: not made only of marks, punctuation, separators,
-/// symbols, or control and format characters.
+/// symbols, or control and format characters. A Private Use Area character (U+E000–U+F8FF:
+/// MUFI's medieval letters and abbreviation marks in OCR ground truth) is a letter, so
+/// `v\u{E5B8}r` is one word, as MUFI means it; Unicode gives PUA characters no word-break
+/// property, which would split it in three.
 pub fn words(text: &str) -> Vec<&str> {
-    text.split_word_bounds()
-        .filter(|w| {
-            w.chars().any(|c| {
-                !matches!(
-                    c.general_category_group(),
-                    GeneralCategoryGroup::Mark
-                        | GeneralCategoryGroup::Punctuation
-                        | GeneralCategoryGroup::Separator
-                        | GeneralCategoryGroup::Symbol
-                        | GeneralCategoryGroup::Other
-                )
-            })
-        })
+    // Each PUA character stands in as a letter of the same UTF-8 length (three bytes) while
+    // the boundaries are found, so that the words are slices of `text` itself.
+    const LETTER: char = '\u{0800}'; // SAMARITAN LETTER ALAF: Word_Break=ALetter
+    let is_pua = |c: char| ('\u{E000}'..='\u{F8FF}').contains(&c);
+    if !text.chars().any(is_pua) {
+        return dinglehopper_words(text);
+    }
+    let stand_in: String = text
+        .chars()
+        .map(|c| if is_pua(c) { LETTER } else { c })
+        .collect();
+    stand_in
+        .split_word_bound_indices()
+        .map(|(at, w)| &text[at..at + w.len()])
+        .filter(|w| is_word(w))
         .collect()
+}
+
+/// The words of `text` as dinglehopper 0.11 counts them: [`words`], but for a Private Use
+/// Area character, which is a word of its own (no word-break property; private use is none
+/// of the categories left out). dinglehopper means to make it a letter, but its patch does
+/// not reach the uniseg 0.10 it installs; a test checks one line against its word list.
+pub fn dinglehopper_words(text: &str) -> Vec<&str> {
+    text.split_word_bounds().filter(|w| is_word(w)).collect()
+}
+
+/// Not made only of marks, punctuation, separators, symbols, control or format characters.
+fn is_word(w: &str) -> bool {
+    w.chars().any(|c| {
+        !matches!(
+            c.general_category_group(),
+            GeneralCategoryGroup::Mark
+                | GeneralCategoryGroup::Punctuation
+                | GeneralCategoryGroup::Separator
+                | GeneralCategoryGroup::Symbol
+        ) && !matches!(
+            c.general_category(),
+            GeneralCategory::Control | GeneralCategory::Format
+        )
+    })
 }
 
 /// Edit counts of one comparison (characters or words).
@@ -253,7 +282,11 @@ pub fn measure(gt: &Document, ocr: &Document, mode: Mode) -> Measure {
         (0..gn).map(|k| pg.cluster(k)),
         (0..on).map(|k| po.cluster(k)),
     );
-    let (gw, ow) = (words(&pg.text), words(&po.text));
+    let split = match mode {
+        Mode::Dinglehopper => dinglehopper_words,
+        Mode::Witness(_) => words,
+    };
+    let (gw, ow) = (split(&pg.text), split(&po.text));
     let (wa, wb) = interned(gw.iter().copied(), ow.iter().copied());
     let (gwn, own) = (gw.len(), ow.len());
     drop((gw, ow));
@@ -429,6 +462,32 @@ mod tests {
         assert_eq!(
             words("Hello, world! 跨里海。"),
             ["Hello", "world", "跨", "里", "海"]
+        );
+    }
+
+    /// A MUFI line: witness joins a Private Use Area character to its word; dinglehopper 0.11
+    /// (its `words()` run on this line, in the venv of `benches/compare/run.sh`) makes it a
+    /// word of its own. Control and format characters alone are words for neither.
+    #[test]
+    fn private_use_characters_are_letters_and_dinglehopper_words_of_their_own() {
+        let line = "Jch v\u{E5B8}r d\u{E8BF}s, \u{F1A5} ſprach \u{200B} \u{7} 2\u{E000}3";
+        assert_eq!(
+            words(line),
+            [
+                "Jch",
+                "v\u{E5B8}r",
+                "d\u{E8BF}s",
+                "\u{F1A5}",
+                "ſprach",
+                "2\u{E000}3"
+            ]
+        );
+        assert_eq!(
+            dinglehopper_words(line),
+            [
+                "Jch", "v", "\u{E5B8}", "r", "d", "\u{E8BF}", "s", "\u{F1A5}", "ſprach", "2",
+                "\u{E000}", "3"
+            ]
         );
     }
 }
