@@ -253,6 +253,22 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Text that starts with a letter, a digit, an ideograph, a space or common
+        /// punctuation is never taken for a format, whatever follows (the signatures that
+        /// begin with printable ASCII need exact markers: `%PDF-`, `{\rtf1`, `GIF8`, `BZh`
+        /// with its block magic, `RIFF` with `WEBP`, `PK` with bytes 3 and 4).
+        #[test]
+        fn text_is_not_sniffed(first in "[a-zA-Z0-9 \n，。“跨里海中国（-]", rest in "\\PC{0,40}") {
+            let text = format!("{first}{rest}");
+            let starts_a_marker = ["GIF8", "BZh", "RIFF", "SQLite", "II*", "MM"]
+                .iter()
+                .any(|m| text.starts_with(m));
+            proptest::prop_assume!(!starts_a_marker);
+            proptest::prop_assert_eq!(sniff(text.as_bytes()), None);
+        }
+    }
+
     #[test]
     fn signatures_name_the_format() {
         let name = |b: &[u8]| sniff(b).map(|f| f.name);
