@@ -814,13 +814,8 @@ mod tests {
     /// `max_d`.
     #[test]
     fn bounded_myers_gives_up_only_beyond_its_bound() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n) as u32
-        };
+        let mut below = crate::testing::below(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: u64| below(n) as u32;
         for round in 0..300u64 {
             let alphabet = 2 + round % 6;
             let a: Vec<u32> = (0..next(24)).map(|_| next(alphabet)).collect();

@@ -768,15 +768,8 @@ mod tests {
     }
 
     fn seq(seed: u64, n: usize, alphabet: u64) -> Vec<u32> {
-        let mut x = seed | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x % alphabet) as u32
-            })
-            .collect()
+        let mut below = crate::testing::below(seed);
+        (0..n).map(|_| below(alphabet) as u32).collect()
     }
 
     #[test]

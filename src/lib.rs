@@ -91,6 +91,8 @@ pub mod scan;
 pub mod segment;
 #[doc(hidden)]
 pub mod source;
+#[cfg(test)]
+mod testing;
 
 pub use audit::{Audit, FailOn, audit};
 pub use classify::{Class, Classification, Kind, Severity};

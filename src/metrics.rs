@@ -107,7 +107,7 @@ pub fn words(text: &str) -> Vec<&str> {
     const LETTER: char = '\u{0800}'; // SAMARITAN LETTER ALAF: Word_Break=ALetter
     let is_pua = |c: char| ('\u{E000}'..='\u{F8FF}').contains(&c);
     if !text.chars().any(is_pua) {
-        return dinglehopper_words(text);
+        return text.split_word_bounds().filter(|w| is_word(w)).collect();
     }
     let stand_in: String = text
         .chars()
