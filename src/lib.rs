@@ -75,6 +75,7 @@ pub mod corpus;
 #[doc(hidden)]
 pub mod diff;
 pub mod errata;
+pub mod extract;
 #[doc(hidden)]
 pub mod formats;
 pub mod ledger;
@@ -100,6 +101,7 @@ pub use collate::{Collation, collate};
 pub use corpus::{Corpus, DocId, Files, Reader, Skipped};
 pub use diff::{Change, Comparison, Diff, DiffOptions, Edit, compare, diff};
 pub use errata::{Errata, Reference, errata, errata_of};
+pub use extract::{Address, ExtractOptions, InputFormat, PageLevel};
 pub use ledger::{Ledger, LedgerError};
 pub use metrics::{Counts, Measure, Mode, Pairing, PairingError, measure, pair_paths};
 pub use normalize::Profile;

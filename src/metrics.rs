@@ -87,7 +87,22 @@ pub fn dinglehopper_text(text: &str) -> String {
         };
         rest = rest.get(end + skip..).unwrap_or("");
     }
-    let mut out: String = lines.join("\n").nfc().collect();
+    dinglehopper_normalized(&lines.join("\n"))
+}
+
+/// The text dinglehopper 0.11 counts of a document: a plain text's lines stripped and
+/// normalized, a PAGE-XML or ALTO reading normalized.
+pub fn dinglehopper_reading(doc: &Document) -> String {
+    match doc.format() {
+        crate::InputFormat::Text => dinglehopper_text(&doc.text),
+        _ => dinglehopper_normalized(&doc.text),
+    }
+}
+
+/// dinglehopper's normalization of extracted text (its `normalize_sbb`): NFC, then its
+/// substitutions. Text read from PAGE-XML or ALTO gets only this (its lines are not stripped).
+pub fn dinglehopper_normalized(text: &str) -> String {
+    let mut out: String = text.nfc().collect();
     for (from, to) in DINGLEHOPPER_SUBSTITUTIONS {
         if out.contains(from) {
             out = out.replace(from, to);
@@ -237,7 +252,7 @@ impl Prepared {
     fn new(doc: &Document, mode: Mode) -> Prepared {
         match mode {
             Mode::Dinglehopper => {
-                let text = dinglehopper_text(&doc.text);
+                let text = dinglehopper_reading(doc);
                 let clusters = text
                     .grapheme_indices(true)
                     .map(|(i, g)| i..i + g.len())

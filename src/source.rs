@@ -12,12 +12,14 @@ use std::io::Read as _;
 use std::path::Path;
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use encoding_rs::{DecoderResult, EncoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
+
+use crate::extract::{Address, ExtractOptions, InputFormat, SourceMap};
 
 /// Texts larger than this are refused with a clear error rather than risking running out of
 /// memory: comparing and scanning take about 80 bytes per character (a 50 MB single line: 4 GB).
@@ -31,6 +33,8 @@ pub struct ReadOptions {
     pub encoding: Option<String>,
     /// Replace malformed byte sequences with U+FFFD instead of refusing the file.
     pub lossy: bool,
+    /// The format to read (detected when not given) and how to read it.
+    pub extract: ExtractOptions,
 }
 
 impl ReadOptions {
@@ -69,6 +73,8 @@ pub enum EncodingSource {
     Utf8,
     /// Guessed by `chardetng` from the bytes.
     Detected,
+    /// Named by the file itself: an XML declaration's `encoding`.
+    Markup,
 }
 
 /// Reading failures; each message names the input and says what to do.
@@ -139,6 +145,18 @@ pub enum SourceError {
         offset: usize,
         bytes: String,
     },
+    /// A file in a structured format (PAGE-XML, ALTO…) that its reader cannot read.
+    #[error(
+        "{path}: cannot be read as {format}: {message}; fix the file, or pass --input-format text to compare its markup as text"
+    )]
+    Unreadable {
+        /// The path as given.
+        path: String,
+        /// The format: `PAGE-XML`, `ALTO`…
+        format: &'static str,
+        /// What is wrong, and where.
+        message: String,
+    },
     #[error(
         "unknown encoding label {label:?}; use a WHATWG label such as UTF-8, GB18030, GBK, Big5, Shift_JIS, EUC-KR, windows-1252, UTF-16LE"
     )]
@@ -162,7 +180,8 @@ impl SourceError {
             | SourceError::Binary { path, .. }
             | SourceError::NotText { path, .. }
             | SourceError::Implausible { path, .. }
-            | SourceError::Malformed { path, .. } => Some(path),
+            | SourceError::Malformed { path, .. }
+            | SourceError::Unreadable { path, .. } => Some(path),
             SourceError::UnknownEncoding { .. } | SourceError::StdinTwice => None,
         }
     }
@@ -201,13 +220,21 @@ pub struct Document {
     /// The sentences of the text (byte ranges), computed on first use (reports cut their
     /// contexts at them).
     sentences: OnceLock<Vec<Range<usize>>>,
+    /// For a file read in a structured format (PAGE-XML, ALTO…): where each piece of the
+    /// text is in the file. `None` for plain text, which is its own map.
+    map: Option<SourceMap>,
+    /// What the reader of a structured format warns about (regions outside the reading
+    /// order…), one sentence each.
+    pub warnings: Vec<String>,
 }
 
 /// A point in the original text, as reports print it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Position {
     /// 0-based byte offset in the file as stored: in its encoding (GB18030, Big5, UTF-16…),
-    /// byte-order mark included. Equal to `text_byte` for UTF-8 without a BOM.
+    /// byte-order mark included. Equal to `text_byte` for UTF-8 without a BOM. In a file
+    /// read in a structured format, the offset of the character in the markup (an entity
+    /// or a separator the reader put in points at where it stands).
     pub byte: usize,
     /// 0-based byte offset into the decoded text (UTF-8, BOM removed): what ranges of
     /// [`Document::text`] use.
@@ -218,6 +245,10 @@ pub struct Position {
     pub line: usize,
     /// 1-based column, counted in Unicode scalar values.
     pub column: usize,
+    /// In a file read in a structured format: the element the character is in (its name,
+    /// id, path and box). `line` and `column` are then the markup's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<Arc<Address>>,
 }
 
 impl Document {
@@ -251,13 +282,18 @@ impl Document {
                 advice: format.advice,
             });
         }
-        let (encoding, encoding_source, bom_len) = choose_encoding(path, bytes, opts)?;
+        let format = opts
+            .extract
+            .format
+            .or_else(|| crate::extract::detect(bytes))
+            .unwrap_or(InputFormat::Text);
+        let (encoding, encoding_source, bom_len) = choose_encoding(path, bytes, opts, format)?;
         let (text, replacements) = decode(path, encoding, bytes, bom_len, opts.lossy)?;
         if encoding_source == EncodingSource::Detected {
             refuse_implausible(path, encoding, &text)?;
         }
         let lines = LineIndex::new(&text);
-        Ok(Document {
+        let mut doc = Document {
             path: path.to_string(),
             label: label.to_string(),
             text_sha256: hex_sha256(canonical_text(&text).as_bytes()),
@@ -273,7 +309,55 @@ impl Document {
             file_offsets: OnceLock::new(),
             script: OnceLock::new(),
             sentences: OnceLock::new(),
-        })
+            map: None,
+            warnings: Vec::new(),
+        };
+        if format != InputFormat::Text {
+            doc.read_structure(format, &opts.extract)?;
+        }
+        Ok(doc)
+    }
+
+    /// Replaces the decoded file with the text its reader makes of it, and keeps the map
+    /// from that text back into the file.
+    fn read_structure(
+        &mut self,
+        format: InputFormat,
+        opts: &ExtractOptions,
+    ) -> Result<(), SourceError> {
+        let extraction = crate::extract::extract(format, &self.text, opts).map_err(|e| {
+            SourceError::Unreadable {
+                path: self.path.clone(),
+                format: format.title(),
+                message: e.message,
+            }
+        })?;
+        let mut map = extraction.map;
+        map.finish(|b| self.file_offset(b));
+        self.text_sha256 = hex_sha256(canonical_text(&extraction.text).as_bytes());
+        self.lines = LineIndex::new(&extraction.text);
+        self.text = extraction.text;
+        self.replacements.clear();
+        self.file_offsets = OnceLock::new();
+        self.map = Some(map);
+        self.warnings = extraction.warnings;
+        Ok(())
+    }
+
+    /// The text in pieces that each come from one place of the file (one element, one source
+    /// line): the whole text for plain text.
+    pub fn pieces(&self) -> Vec<Range<usize>> {
+        match &self.map {
+            None => vec![0..self.text.len()],
+            Some(map) => map.pieces(self.text.len()),
+        }
+    }
+
+    /// The format the document was read from.
+    pub fn format(&self) -> InputFormat {
+        self.map
+            .as_ref()
+            .map_or(InputFormat::Text, SourceMap::format)
     }
 
     /// The script the text is written in (simplified, traditional, mixed; see
@@ -305,7 +389,19 @@ impl Document {
     /// The position of a byte offset of the decoded text (clamped to the text).
     pub fn position(&self, byte: usize) -> Position {
         let mut p = self.lines.position(&self.text, byte.min(self.text.len()));
-        p.byte = self.file_offset(p.text_byte);
+        match &self.map {
+            None => p.byte = self.file_offset(p.text_byte),
+            Some(map) => {
+                let at = map.locate(&self.text, p.text_byte);
+                let within = &self.text[at.within];
+                p.byte = at.piece_source
+                    + match self.encoding == UTF_8 {
+                        true => within.len(),
+                        false => encoded_len(self.encoding, None, within),
+                    };
+                (p.line, p.column, p.address) = (at.line, at.column, at.address);
+            }
+        }
         p
     }
 
@@ -575,7 +671,16 @@ fn choose_encoding(
     path: &str,
     bytes: &[u8],
     opts: &ReadOptions,
+    format: InputFormat,
 ) -> Result<(&'static Encoding, EncodingSource, usize), SourceError> {
+    if opts.encoding.is_none()
+        && format.is_xml()
+        && Encoding::for_bom(bytes).is_none()
+        && let Some(enc) = xml_declared_encoding(bytes)
+    {
+        refuse_binary(path, enc, bytes)?;
+        return Ok((enc, EncodingSource::Markup, 0));
+    }
     if let Some(label) = &opts.encoding {
         let enc = Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
             SourceError::UnknownEncoding {
@@ -604,6 +709,22 @@ fn choose_encoding(
     detector.feed(bytes, true);
     let enc = detector.guess(None, chardetng::Utf8Detection::Allow);
     Ok((enc, EncodingSource::Detected, 0))
+}
+
+/// The encoding an XML declaration names (`<?xml version="1.0" encoding="GB18030"?>`), when
+/// it is one encoding_rs knows. UTF-16 is told by its BOM, so a declaration of it in bytes
+/// that have none is not believed.
+fn xml_declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
+    let decl = bytes.strip_prefix(b"<?xml")?;
+    let decl = &decl[..memchr::memmem::find(decl, b"?>")?];
+    let at = memchr::memmem::find(decl, b"encoding")?;
+    let rest = decl[at + 8..].trim_ascii_start().strip_prefix(b"=")?;
+    let rest = rest.trim_ascii_start();
+    let quote = *rest.first()?;
+    let rest = &rest[1..];
+    let label = &rest[..memchr::memchr(quote, rest)?];
+    let enc = Encoding::for_label(label)?;
+    (enc != UTF_16LE && enc != UTF_16BE).then_some(enc)
 }
 
 /// Text read in a detected legacy encoding is refused when more than 1% of its characters
@@ -759,7 +880,7 @@ pub fn hex_sha256(bytes: &[u8]) -> String {
 /// Maps byte offsets to characters, lines and columns without a table per character:
 /// line starts, plus the byte offset of every 64th character.
 #[derive(Debug, Clone)]
-struct LineIndex {
+pub(crate) struct LineIndex {
     line_starts: Vec<usize>,
     char_checkpoints: Vec<usize>,
 }
@@ -767,7 +888,7 @@ struct LineIndex {
 const CHECKPOINT_EVERY: usize = 64;
 
 impl LineIndex {
-    fn new(text: &str) -> LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
         let mut char_checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_EVERY + 1);
         let bytes = text.as_bytes();
@@ -799,7 +920,7 @@ impl LineIndex {
         k * CHECKPOINT_EVERY + text[from..byte].chars().count()
     }
 
-    fn position(&self, text: &str, byte: usize) -> Position {
+    pub(crate) fn position(&self, text: &str, byte: usize) -> Position {
         // A byte inside a character (never produced by witness) is moved to its start.
         let byte = (0..=byte)
             .rev()
@@ -815,6 +936,7 @@ impl LineIndex {
             char,
             line,
             column,
+            address: None,
         }
     }
 }

@@ -563,5 +563,7 @@ pub fn record_audit(
 /// Reads a witness argument: a file, or else a version in the ledger (ID, label, label@N).
 pub fn load(arg: &Path, read: &ReadOptions, at: &Option<PathBuf>) -> Result<Document, CliError> {
     let l = ledger(at).ok();
-    Ok(witness::ledger::read_witness(arg, read, l.as_ref())?)
+    let doc = witness::ledger::read_witness(arg, read, l.as_ref())?;
+    super::warn_document(&doc);
+    Ok(doc)
 }

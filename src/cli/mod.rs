@@ -9,9 +9,9 @@ use rayon::prelude::*;
 use witness::report::cer::{CerRun, Pair};
 use witness::report::{self, TextOptions};
 use witness::{
-    Class, Corpus, DiffOptions, Document, FailOn, Files, FindingKind, Kind, LedgerError, Measure,
-    Mode, PairingError, Profile, ReadOptions, ScanOptions, Skipped, SourceError, diff, measure,
-    pair_paths, scan,
+    Class, Corpus, DiffOptions, Document, ExtractOptions, FailOn, Files, FindingKind, InputFormat,
+    Kind, LedgerError, Measure, Mode, PageLevel, PairingError, Profile, ReadOptions, ScanOptions,
+    Skipped, SourceError, diff, measure, pair_paths, scan,
 };
 
 mod ledger;
@@ -47,6 +47,9 @@ enum Command {
     /// An errata list for a text: each substantive variant or internal problem, the reading
     /// proposed, and the evidence for it.
     Errata(ErrataArgs),
+    /// The text witness reads from a file: a PAGE-XML or ALTO page's text in reading order,
+    /// or a plain text as decoded; with --json, where each piece of it is in the file.
+    Extract(ExtractArgs),
     /// The main job: scan a collection, diff and collate the witnesses of one text, build
     /// errata, and write a report (index.html, report.json, errata.md, errata.csv).
     Audit(AuditArgs),
@@ -131,6 +134,20 @@ struct AuditArgs {
     quiet: bool,
     #[command(flatten)]
     walk: WalkArgs,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+struct ExtractArgs {
+    /// The file (or `-` for the standard input).
+    file: PathBuf,
+    /// Read as another tool does (dinglehopper 0.11: its reading order, levels and joins).
+    #[arg(long, value_enum)]
+    compat: Option<Compat>,
+    /// The text and, for each piece of it, its byte, line, column and element in the file.
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -240,7 +257,7 @@ impl SideEncodings {
     fn read_options(&self, input: &InputArgs) -> (ReadOptions, ReadOptions) {
         let side = |label: &Option<String>| ReadOptions {
             encoding: label.clone().or_else(|| input.encoding.clone()),
-            lossy: input.lossy,
+            ..input.read_options()
         };
         (side(&self.encoding_a), side(&self.encoding_b))
     }
@@ -395,9 +412,32 @@ struct InputArgs {
     /// Replace malformed byte sequences with U+FFFD instead of refusing the file.
     #[arg(long)]
     lossy: bool,
+    /// The format of the inputs; `auto` tells PAGE-XML and ALTO from their root element and
+    /// reads anything else as plain text.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto, value_name = "FORMAT")]
+    input_format: FormatArg,
+    /// PAGE-XML: read the regions' own text, or their lines' (`auto`: the lines where a region
+    /// has lines with text).
+    #[arg(long, value_enum, default_value_t = LevelArg::Auto)]
+    page_level: LevelArg,
     /// Colour in the text report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum FormatArg {
+    Auto,
+    Text,
+    Page,
+    Alto,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum LevelArg {
+    Auto,
+    Region,
+    Line,
 }
 
 impl InputArgs {
@@ -405,6 +445,20 @@ impl InputArgs {
         ReadOptions {
             encoding: self.encoding.clone(),
             lossy: self.lossy,
+            extract: ExtractOptions {
+                format: match self.input_format {
+                    FormatArg::Auto => None,
+                    FormatArg::Text => Some(InputFormat::Text),
+                    FormatArg::Page => Some(InputFormat::Page),
+                    FormatArg::Alto => Some(InputFormat::Alto),
+                },
+                page_level: match self.page_level {
+                    LevelArg::Auto => PageLevel::Auto,
+                    LevelArg::Region => PageLevel::Region,
+                    LevelArg::Line => PageLevel::Line,
+                },
+                dinglehopper: false,
+            },
         }
     }
 
@@ -481,6 +535,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Collate(args) => run_collate(args, at),
         Command::Errata(args) => run_errata(args, at),
         Command::Audit(args) => run_audit(args, at),
+        Command::Extract(args) => run_extract(args, at),
         Command::Init => ledger::init(),
         Command::Add(args) => ledger::add(at, args),
         Command::Note { text } => ledger::note(at, text),
@@ -535,6 +590,13 @@ fn warn_skipped(skipped: &[Skipped]) {
     }
 }
 
+/// What the reader of a structured file warns about, on stderr.
+pub(crate) fn warn_document(doc: &Document) {
+    for w in &doc.warnings {
+        eprintln!("witness: warning: {}: {w}", doc.path);
+    }
+}
+
 /// Reads a corpus; files that cannot be read are named on stderr. Nothing read is an error.
 fn read_corpus(
     files: &Files,
@@ -543,6 +605,7 @@ fn read_corpus(
 ) -> Result<(Corpus, Vec<Skipped>), CliError> {
     let (corpus, skipped) = Corpus::read(files, &input.read_options(), profile);
     warn_skipped(&skipped);
+    corpus.docs().iter().for_each(warn_document);
     if corpus.is_empty() {
         return Err(CliError::NothingRead(skipped.len()));
     }
@@ -721,9 +784,29 @@ fn run_collate(args: CollateArgs, at: &Option<PathBuf>) -> Result<Outcome, CliEr
     Ok(Outcome::of(c.differs()))
 }
 
+fn run_extract(args: ExtractArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
+    let mut read = args.input.read_options();
+    read.extract.dinglehopper = args.compat.is_some();
+    let doc = ledger::load(&args.file, &read, at)?;
+    let mut text = match args.json {
+        true => report::extract::json(&doc),
+        false => report::extract::text(&doc),
+    };
+    if !args.json && args.compat.is_some() {
+        // dinglehopper counts its normalized text: show that.
+        text = witness::unstable::metrics::dinglehopper_reading(&doc) + "\n";
+    }
+    write_stdout(&text)?;
+    Ok(Outcome::of(false))
+}
+
 fn run_cer(args: CerArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
-    let (read_gt, read_ocr) = args.sides.read_options(&args.input);
+    let (mut read_gt, mut read_ocr) = args.sides.read_options(&args.input);
+    if args.compat.is_some() {
+        read_gt.extract.dinglehopper = true;
+        read_ocr.extract.dinglehopper = true;
+    }
     let mode = match args.compat {
         Some(Compat::Dinglehopper) => Mode::Dinglehopper,
         None => Mode::Witness(args.profile),

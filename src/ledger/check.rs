@@ -95,6 +95,7 @@ impl Ledger {
         let read = ReadOptions {
             encoding: None,
             lossy: true,
+            ..ReadOptions::default()
         };
         let shown = format!("{rel} (record {seq})");
         Ok(Some(Box::new((

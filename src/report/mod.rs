@@ -25,6 +25,7 @@ pub mod check;
 pub mod collate;
 pub mod diff;
 pub mod errata;
+pub mod extract;
 pub mod scan;
 
 pub use diff::{TextOptions, json, markdown, text};
@@ -298,8 +299,13 @@ pub(crate) fn cause_counts(counts: &BTreeMap<&'static str, usize>) -> String {
         .join(", ")
 }
 
+/// A position as text reports print it: `line:column`, and the format's address in a file
+/// read in a structured format (`12:40 TextLine#l3 [120,300,980,340]`).
 pub(crate) fn at(p: Position) -> String {
-    format!("{}:{}", p.line, p.column)
+    match &p.address {
+        None => format!("{}:{}", p.line, p.column),
+        Some(a) => format!("{}:{} {a}", p.line, p.column),
+    }
 }
 
 pub(crate) fn describe(doc: &Document) -> String {
@@ -308,6 +314,7 @@ pub(crate) fn describe(doc: &Document) -> String {
         EncodingSource::Bom => "BOM",
         EncodingSource::Utf8 => "no BOM",
         EncodingSource::Detected => "detected",
+        EncodingSource::Markup => "XML declaration",
     };
     let mut s = format!(
         "{}  {} ({source}), {} bytes, sha256 {}",
@@ -318,6 +325,9 @@ pub(crate) fn describe(doc: &Document) -> String {
     );
     if doc.replaced > 0 {
         let _ = write!(s, ", {} malformed sequences replaced", doc.replaced);
+    }
+    if doc.format() != crate::InputFormat::Text {
+        let _ = write!(s, ", read as {}", doc.format().title());
     }
     let script = doc.script();
     if script != Script::None {

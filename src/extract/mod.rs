@@ -1,0 +1,384 @@
+//! Witnesses in other formats than plain text: each reader takes the file's structure (a
+//! PAGE-XML reading order, ALTO lines and hyphenation, …) to the text a person reads, and
+//! keeps, for every piece of that text, where it came from: the byte, line and column in the
+//! file, and the format's own address (element, id, path, coordinates). Reports point into
+//! the original file through that map ([`crate::Document::position`]).
+//!
+//! A reader is chosen by content ([`detect`]), or by `--input-format`. The text a reader
+//! makes is laid out the way witness reads plain text: a blank line between blocks
+//! (regions, paragraphs), a line feed between lines, so that layout stays cosmetic.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::source::LineIndex;
+
+mod alto;
+mod page;
+mod xml;
+
+/// The formats witness reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputFormat {
+    /// Plain text in any encoding (the default).
+    Text,
+    /// PAGE-XML (PRImA page content, every schema version from 2009 to 2019).
+    Page,
+    /// ALTO (every version).
+    Alto,
+}
+
+impl InputFormat {
+    /// The name used on the command line and in reports: `text`, `page`, `alto`.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::Text => "text",
+            InputFormat::Page => "page",
+            InputFormat::Alto => "alto",
+        }
+    }
+
+    /// What a message calls it: `PAGE-XML`, `ALTO`.
+    pub fn title(self) -> &'static str {
+        match self {
+            InputFormat::Text => "plain text",
+            InputFormat::Page => "PAGE-XML",
+            InputFormat::Alto => "ALTO",
+        }
+    }
+
+    /// Whether the format is XML (its declaration may name the encoding).
+    pub(crate) fn is_xml(self) -> bool {
+        matches!(self, InputFormat::Page | InputFormat::Alto)
+    }
+}
+
+/// Which text of a PAGE-XML file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PageLevel {
+    /// Each region's lines when it has lines with text, else the region's own text.
+    #[default]
+    Auto,
+    /// The regions' own `TextEquiv`.
+    Region,
+    /// The `TextEquiv` of each region's lines.
+    Line,
+}
+
+/// How the readers make text of a structured file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExtractOptions {
+    /// Read as this format instead of the one detected.
+    pub format: Option<InputFormat>,
+    /// PAGE-XML: region or line text.
+    pub page_level: PageLevel,
+    /// dinglehopper 0.11's extraction: PAGE regions (or lines) joined by one line feed, empty
+    /// regions dropped, regions outside the reading order dropped; ALTO strings joined by a
+    /// space and lines by a line feed, hyphenation left as it is. For `cer --compat`.
+    pub dinglehopper: bool,
+}
+
+/// Where a piece of extracted text is in its file, in the format's own terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Address {
+    /// The element the text is in: `TextLine`, `String`, `p`, `w:p`.
+    pub element: String,
+    /// Its identifier (`id`, `ID`, `xml:id`), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Its path from the root: local names with 1-based positions among same-named
+    /// siblings, e.g. `/PcGts/Page/TextRegion[2]/TextLine[1]`.
+    pub path: String,
+    /// Its box on the page image, `[x0, y0, x1, y1]` in the file's units, rounded to whole
+    /// units: PAGE `Coords` (the points' bounds), ALTO `HPOS`/`VPOS`/`WIDTH`/`HEIGHT`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[i64; 4]>,
+}
+
+impl std::fmt::Display for Address {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.id {
+            Some(id) => write!(f, "{}#{}", self.element, id)?,
+            None => write!(f, "{}", self.path)?,
+        }
+        if let Some([x0, y0, x1, y1]) = self.bbox {
+            write!(f, " [{x0},{y0},{x1},{y1}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// One run of extracted text and where it came from. A verbatim piece is a copy of the
+/// source, character for character, on one source line; any other piece (a separator the
+/// reader put in, an entity's expansion, a substituted word) points at one source byte.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    /// Start of the piece in the extracted text.
+    text: u32,
+    /// Its start in the source: a byte offset into the decoded source while reading, in the
+    /// file as stored once [`SourceMap::finish`] has run.
+    source: u32,
+    /// 1-based line and column (in characters) of the source start.
+    line: u32,
+    column: u32,
+    /// Index into [`SourceMap::addresses`], or [`NO_ADDRESS`].
+    address: u32,
+    verbatim: bool,
+}
+
+const NO_ADDRESS: u32 = u32::MAX;
+
+/// Where each byte of a document's extracted text is in the file it came from.
+#[derive(Debug, Clone)]
+pub struct SourceMap {
+    format: InputFormat,
+    addresses: Vec<Arc<Address>>,
+    pieces: Vec<Piece>,
+}
+
+/// A point of the source, as [`SourceMap::locate`] finds it.
+pub(crate) struct SourcePoint {
+    /// Byte offset into the decoded source (into the file once [`SourceMap::finish`] ran),
+    /// and the encoded length of the text from the piece's start (for legacy encodings).
+    pub(crate) piece_source: usize,
+    pub(crate) within: Range<usize>,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) address: Option<Arc<Address>>,
+}
+
+impl SourceMap {
+    /// The format the text was read from.
+    pub fn format(&self) -> InputFormat {
+        self.format
+    }
+
+    /// The source point of a byte offset of the extracted `text`.
+    pub(crate) fn locate(&self, text: &str, byte: usize) -> SourcePoint {
+        let k = self
+            .pieces
+            .partition_point(|p| p.text as usize <= byte)
+            .saturating_sub(1);
+        let Some(p) = self.pieces.get(k) else {
+            return SourcePoint {
+                piece_source: 0,
+                within: 0..0,
+                line: 1,
+                column: 1,
+                address: None,
+            };
+        };
+        let start = p.text as usize;
+        let (within, column) = if p.verbatim {
+            let end = byte.max(start);
+            (
+                start..end,
+                p.column as usize + text[start..end].chars().count(),
+            )
+        } else {
+            (start..start, p.column as usize)
+        };
+        SourcePoint {
+            piece_source: p.source as usize,
+            within,
+            line: p.line as usize,
+            column,
+            address: self.addresses.get(p.address as usize).cloned(),
+        }
+    }
+
+    /// Turns the pieces' decoded-source offsets into offsets in the file as stored, with
+    /// `to_file` (the decoded source's own map: BOM, encoding, replacements).
+    pub(crate) fn finish(&mut self, to_file: impl Fn(usize) -> usize) {
+        for p in &mut self.pieces {
+            p.source = to_file(p.source as usize) as u32;
+        }
+    }
+
+    /// The pieces' byte ranges in the text (`text_len` long).
+    pub(crate) fn pieces(&self, text_len: usize) -> Vec<Range<usize>> {
+        let starts = self.pieces.iter().map(|p| p.text as usize);
+        starts
+            .clone()
+            .zip(starts.skip(1).chain([text_len]))
+            .map(|(a, b)| a..b)
+            .collect()
+    }
+}
+
+/// What a reader made: the text, its map, and what the reader warns about (regions left out
+/// of a reading order, …).
+#[derive(Debug)]
+pub struct Extraction {
+    /// The text, laid out for witness (blank lines between blocks).
+    pub text: String,
+    /// Where each piece of it came from.
+    pub map: SourceMap,
+    /// Things the user should know about the reading, one sentence each.
+    pub warnings: Vec<String>,
+}
+
+/// Why a file could not be read in its format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtractError {
+    /// What is wrong, with a line and column where there is one.
+    pub message: String,
+}
+
+impl ExtractError {
+    pub(crate) fn new(message: impl Into<String>) -> ExtractError {
+        ExtractError {
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads `src` (the decoded file) as `format`.
+pub fn extract(
+    format: InputFormat,
+    src: &str,
+    opts: &ExtractOptions,
+) -> Result<Extraction, ExtractError> {
+    let mut out = Extractor::new(format, src);
+    match format {
+        InputFormat::Text => out.push_verbatim(0..src.len(), NO_ADDRESS),
+        InputFormat::Page => page::read(&mut out, opts)?,
+        InputFormat::Alto => alto::read(&mut out, opts)?,
+    }
+    Ok(out.finish())
+}
+
+/// The structured format the bytes are in, from the root element of an XML file: `None`
+/// for anything else (plain text). Looks at the first 4 KiB only.
+pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let root = xml::root_name(head)?;
+    let local = root.rsplit(':').next().unwrap_or(root);
+    match local {
+        "PcGts" => Some(InputFormat::Page),
+        "alto" => Some(InputFormat::Alto),
+        _ => None,
+    }
+}
+
+/// Builds an [`Extraction`]: readers append text with where it came from.
+pub(crate) struct Extractor<'s> {
+    pub(crate) src: &'s str,
+    lines: LineIndex,
+    text: String,
+    map: SourceMap,
+    warnings: Vec<String>,
+}
+
+impl<'s> Extractor<'s> {
+    fn new(format: InputFormat, src: &'s str) -> Extractor<'s> {
+        Extractor {
+            src,
+            lines: LineIndex::new(src),
+            text: String::new(),
+            map: SourceMap {
+                format,
+                addresses: Vec::new(),
+                pieces: Vec::new(),
+            },
+            warnings: Vec::new(),
+        }
+    }
+
+    fn finish(mut self) -> Extraction {
+        self.map.pieces.shrink_to_fit();
+        Extraction {
+            text: self.text,
+            map: self.map,
+            warnings: self.warnings,
+        }
+    }
+
+    /// The text made so far.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub(crate) fn warn(&mut self, warning: String) {
+        self.warnings.push(warning);
+    }
+
+    /// Registers an address; pieces refer to it by the index returned.
+    pub(crate) fn address(&mut self, address: Address) -> u32 {
+        self.map.addresses.push(Arc::new(address));
+        (self.map.addresses.len() - 1) as u32
+    }
+
+    fn piece(&mut self, at: usize, address: u32, verbatim: bool) {
+        let p = self.lines.position(self.src, at);
+        self.map.pieces.push(Piece {
+            text: self.text.len() as u32,
+            source: at as u32,
+            line: p.line as u32,
+            column: p.column as u32,
+            address,
+            verbatim,
+        });
+    }
+
+    /// Appends `src[range]` as it is (split into one piece per source line).
+    pub(crate) fn push_verbatim(&mut self, range: Range<usize>, address: u32) {
+        let mut at = range.start;
+        while at < range.end {
+            let end = memchr::memchr2(b'\n', b'\r', &self.src.as_bytes()[at..range.end])
+                .map_or(range.end, |k| at + k + 1);
+            self.piece(at, address, true);
+            self.text.push_str(&self.src[at..end]);
+            at = end;
+        }
+    }
+
+    /// Appends text the reader made (a separator, an expansion), pointing at source byte `at`.
+    pub(crate) fn push_made(&mut self, text: &str, at: usize, address: u32) {
+        if text.is_empty() {
+            return;
+        }
+        self.piece(at, address, false);
+        self.text.push_str(text);
+    }
+
+    /// Appends `sep` (a space, a line feed, a blank line) unless the text is empty or already
+    /// ends with it.
+    pub(crate) fn separate(&mut self, sep: &str, at: usize, address: u32) {
+        if !self.text.is_empty() && !self.text.ends_with(sep) {
+            self.push_made(sep, at, address);
+        }
+    }
+
+    /// Where the text stands, to undo what was appended since ([`Extractor::rewind`]).
+    pub(crate) fn mark(&self) -> (usize, usize) {
+        (self.text.len(), self.map.pieces.len())
+    }
+
+    pub(crate) fn rewind(&mut self, (text, pieces): (usize, usize)) {
+        self.text.truncate(text);
+        self.map.pieces.truncate(pieces);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_detected_by_their_root_element() {
+        let page = br#"<?xml version="1.0" encoding="UTF-8"?>
+<!-- made by hand -->
+<pc:PcGts xmlns:pc="http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15">"#;
+        assert_eq!(detect(page), Some(InputFormat::Page));
+        let alto = b"\xEF\xBB\xBF<alto xmlns=\"http://www.loc.gov/standards/alto/ns-v4#\">";
+        assert_eq!(detect(alto), Some(InputFormat::Alto));
+        assert_eq!(detect(b"<html><body>x</body></html>"), None);
+        assert_eq!(detect("跨里海 <alto>".as_bytes()), None);
+        assert_eq!(detect(b"<alto"), None, "a root cut off is not a root");
+    }
+}
