@@ -73,7 +73,8 @@ pub enum EncodingSource {
     Utf8,
     /// Guessed by `chardetng` from the bytes.
     Detected,
-    /// Named by the file itself: an XML declaration's `encoding`.
+    /// Named by the file itself: an XML declaration's `encoding`, or the format's own
+    /// (the XML parts of a DOCX are UTF-8).
     Markup,
 }
 
@@ -275,6 +276,14 @@ impl Document {
         bytes: &[u8],
         opts: &ReadOptions,
     ) -> Result<Document, SourceError> {
+        let format = opts
+            .extract
+            .format
+            .or_else(|| crate::extract::detect(bytes))
+            .unwrap_or(InputFormat::Text);
+        if format.is_binary() {
+            return Document::from_container(path, label, bytes, format, &opts.extract);
+        }
         if let Some(format) = crate::formats::sniff(bytes) {
             return Err(SourceError::NotText {
                 path: path.to_string(),
@@ -282,11 +291,6 @@ impl Document {
                 advice: format.advice,
             });
         }
-        let format = opts
-            .extract
-            .format
-            .or_else(|| crate::extract::detect(bytes))
-            .unwrap_or(InputFormat::Text);
         let (encoding, encoding_source, bom_len) = choose_encoding(path, bytes, opts, format)?;
         let (text, replacements) = decode(path, encoding, bytes, bom_len, opts.lossy)?;
         if encoding_source == EncodingSource::Detected {
@@ -316,6 +320,44 @@ impl Document {
             doc.read_structure(format, &opts.extract)?;
         }
         Ok(doc)
+    }
+
+    /// A document read from a file that is not text (DOCX, PDF): its reader takes the bytes,
+    /// and the positions it maps to are in the parts or pages it names.
+    fn from_container(
+        path: &str,
+        label: &str,
+        bytes: &[u8],
+        format: InputFormat,
+        opts: &ExtractOptions,
+    ) -> Result<Document, SourceError> {
+        let extraction = crate::extract::extract_bytes(format, bytes, opts).map_err(|e| {
+            SourceError::Unreadable {
+                path: path.to_string(),
+                format: format.title(),
+                message: e.message,
+            }
+        })?;
+        let text = extraction.text;
+        Ok(Document {
+            path: path.to_string(),
+            label: label.to_string(),
+            text_sha256: hex_sha256(canonical_text(&text).as_bytes()),
+            sha256: hex_sha256(bytes),
+            lines: LineIndex::new(&text),
+            text,
+            encoding: UTF_8,
+            encoding_source: EncodingSource::Markup,
+            replaced: 0,
+            byte_len: bytes.len(),
+            bom_len: 0,
+            replacements: Vec::new(),
+            file_offsets: OnceLock::new(),
+            script: OnceLock::new(),
+            sentences: OnceLock::new(),
+            map: Some(extraction.map),
+            warnings: extraction.warnings,
+        })
     }
 
     /// Replaces the decoded file with the text its reader makes of it, and keeps the map

@@ -412,8 +412,8 @@ struct InputArgs {
     /// Replace malformed byte sequences with U+FFFD instead of refusing the file.
     #[arg(long)]
     lossy: bool,
-    /// The format of the inputs; `auto` tells PAGE-XML and ALTO from their root element and
-    /// reads anything else as plain text.
+    /// The format of the inputs; `auto` tells DOCX and PDF by their signature, PAGE-XML,
+    /// ALTO, TEI, HTML and hOCR by their root element, and reads anything else as plain text.
     #[arg(long, value_enum, default_value_t = FormatArg::Auto, value_name = "FORMAT")]
     input_format: FormatArg,
     /// PAGE-XML: read the regions' own text, or their lines' (`auto`: the lines where a region
@@ -431,6 +431,11 @@ enum FormatArg {
     Text,
     Page,
     Alto,
+    Hocr,
+    Tei,
+    Html,
+    Docx,
+    Pdf,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -451,6 +456,11 @@ impl InputArgs {
                     FormatArg::Text => Some(InputFormat::Text),
                     FormatArg::Page => Some(InputFormat::Page),
                     FormatArg::Alto => Some(InputFormat::Alto),
+                    FormatArg::Hocr => Some(InputFormat::Hocr),
+                    FormatArg::Tei => Some(InputFormat::Tei),
+                    FormatArg::Html => Some(InputFormat::Html),
+                    FormatArg::Docx => Some(InputFormat::Docx),
+                    FormatArg::Pdf => Some(InputFormat::Pdf),
                 },
                 page_level: match self.page_level {
                     LevelArg::Auto => PageLevel::Auto,

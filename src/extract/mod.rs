@@ -16,7 +16,12 @@ use serde::Serialize;
 use crate::source::LineIndex;
 
 mod alto;
+mod docx;
+mod hocr;
+mod html;
 mod page;
+mod pdf;
+mod tei;
 mod xml;
 
 /// The formats witness reads.
@@ -29,6 +34,16 @@ pub enum InputFormat {
     Page,
     /// ALTO (every version).
     Alto,
+    /// hOCR (HTML with `ocr_page`, `ocr_line`, `ocrx_word` elements).
+    Hocr,
+    /// TEI P5.
+    Tei,
+    /// HTML (the visible text).
+    Html,
+    /// Office Open XML word-processing documents (.docx).
+    Docx,
+    /// PDF text layers.
+    Pdf,
 }
 
 impl InputFormat {
@@ -38,6 +53,11 @@ impl InputFormat {
             InputFormat::Text => "text",
             InputFormat::Page => "page",
             InputFormat::Alto => "alto",
+            InputFormat::Hocr => "hocr",
+            InputFormat::Tei => "tei",
+            InputFormat::Html => "html",
+            InputFormat::Docx => "docx",
+            InputFormat::Pdf => "pdf",
         }
     }
 
@@ -47,12 +67,25 @@ impl InputFormat {
             InputFormat::Text => "plain text",
             InputFormat::Page => "PAGE-XML",
             InputFormat::Alto => "ALTO",
+            InputFormat::Hocr => "hOCR",
+            InputFormat::Tei => "TEI",
+            InputFormat::Html => "HTML",
+            InputFormat::Docx => "DOCX",
+            InputFormat::Pdf => "PDF",
         }
     }
 
     /// Whether the format is XML (its declaration may name the encoding).
     pub(crate) fn is_xml(self) -> bool {
-        matches!(self, InputFormat::Page | InputFormat::Alto)
+        matches!(
+            self,
+            InputFormat::Page | InputFormat::Alto | InputFormat::Tei
+        )
+    }
+
+    /// Whether the file is not text at all (a ZIP archive, a PDF): its reader takes the bytes.
+    pub(crate) fn is_binary(self) -> bool {
+        matches!(self, InputFormat::Docx | InputFormat::Pdf)
     }
 }
 
@@ -92,6 +125,13 @@ pub struct Address {
     /// Its path from the root: local names with 1-based positions among same-named
     /// siblings, e.g. `/PcGts/Page/TextRegion[2]/TextLine[1]`.
     pub path: String,
+    /// The part of a container the element is in (`word/footnotes.xml` in a DOCX); the
+    /// position's byte, line and column are then in that part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
+    /// The 1-based page (PDF).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     /// Its box on the page image, `[x0, y0, x1, y1]` in the file's units, rounded to whole
     /// units: PAGE `Coords` (the points' bounds), ALTO `HPOS`/`VPOS`/`WIDTH`/`HEIGHT`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,6 +140,12 @@ pub struct Address {
 
 impl std::fmt::Display for Address {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(part) = &self.part {
+            write!(f, "{part}:")?;
+        }
+        if let Some(page) = self.page {
+            write!(f, "p.{page} ")?;
+        }
         match &self.id {
             Some(id) => write!(f, "{}#{}", self.element, id)?,
             None => write!(f, "{}", self.path)?,
@@ -236,7 +282,7 @@ impl ExtractError {
     }
 }
 
-/// Reads `src` (the decoded file) as `format`.
+/// Reads `src` (the decoded file) as `format`, a text format.
 pub fn extract(
     format: InputFormat,
     src: &str,
@@ -247,13 +293,45 @@ pub fn extract(
         InputFormat::Text => out.push_verbatim(0..src.len(), NO_ADDRESS),
         InputFormat::Page => page::read(&mut out, opts)?,
         InputFormat::Alto => alto::read(&mut out, opts)?,
+        InputFormat::Hocr => hocr::read(&mut out, opts)?,
+        InputFormat::Tei => tei::read(&mut out, opts)?,
+        InputFormat::Html => html::read(&mut out, opts)?,
+        InputFormat::Docx | InputFormat::Pdf => {
+            return Err(ExtractError::new(format!(
+                "{} is read from the file's bytes, not from text",
+                format.title()
+            )));
+        }
     }
     Ok(out.finish())
 }
 
-/// The structured format the bytes are in, from the root element of an XML file: `None`
-/// for anything else (plain text). Looks at the first 4 KiB only.
+/// Reads the bytes of a file in a binary format ([`InputFormat::is_binary`]). The pieces'
+/// positions are final: offsets into the part (DOCX) or page (PDF) their address names.
+pub fn extract_bytes(
+    format: InputFormat,
+    bytes: &[u8],
+    opts: &ExtractOptions,
+) -> Result<Extraction, ExtractError> {
+    match format {
+        InputFormat::Docx => docx::read(bytes, opts),
+        InputFormat::Pdf => pdf::read(bytes, opts),
+        _ => Err(ExtractError::new(format!(
+            "{} is read from text, not from bytes",
+            format.title()
+        ))),
+    }
+}
+/// The structured format the bytes are in: a DOCX or PDF by its signature, an XML or HTML
+/// file by its root element (hOCR by its `ocr_page` class). `None` for anything else (plain
+/// text). Looks at the start of the file only (and, for hOCR, its first 64 KiB).
 pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
+    if docx::is_docx(bytes) {
+        return Some(InputFormat::Docx);
+    }
+    if bytes.starts_with(b"%PDF-") {
+        return Some(InputFormat::Pdf);
+    }
     let head = &bytes[..bytes.len().min(4096)];
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let root = xml::root_name(head)?;
@@ -261,11 +339,20 @@ pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
     match local {
         "PcGts" => Some(InputFormat::Page),
         "alto" => Some(InputFormat::Alto),
+        "TEI" | "teiCorpus" => Some(InputFormat::Tei),
+        _ if local.eq_ignore_ascii_case("html") => {
+            let window = &bytes[..bytes.len().min(64 << 10)];
+            match memchr::memmem::find(window, b"ocr_page") {
+                Some(_) => Some(InputFormat::Hocr),
+                None => Some(InputFormat::Html),
+            }
+        }
         _ => None,
     }
 }
 
-/// Builds an [`Extraction`]: readers append text with where it came from.
+/// Builds an [`Extraction`]: readers append text with where it came from. A reader of a
+/// container (DOCX) reads several sources in turn ([`Extractor::set_source`]).
 pub(crate) struct Extractor<'s> {
     pub(crate) src: &'s str,
     lines: LineIndex,
@@ -275,7 +362,7 @@ pub(crate) struct Extractor<'s> {
 }
 
 impl<'s> Extractor<'s> {
-    fn new(format: InputFormat, src: &'s str) -> Extractor<'s> {
+    pub(crate) fn new(format: InputFormat, src: &'s str) -> Extractor<'s> {
         Extractor {
             src,
             lines: LineIndex::new(src),
@@ -289,7 +376,14 @@ impl<'s> Extractor<'s> {
         }
     }
 
-    fn finish(mut self) -> Extraction {
+    /// Reads from another source from now on (the next part of a container): offsets,
+    /// lines and columns of the pieces appended are then in it.
+    pub(crate) fn set_source(&mut self, src: &'s str) {
+        self.src = src;
+        self.lines = LineIndex::new(src);
+    }
+
+    pub(crate) fn finish(mut self) -> Extraction {
         self.map.pieces.shrink_to_fit();
         Extraction {
             text: self.text,

@@ -109,6 +109,8 @@ pub(super) fn address(node: Node, bbox: Option<[i64; 4]>) -> Address {
             .find(|a| a.name().eq_ignore_ascii_case("id"))
             .map(|a| a.value().to_string()),
         path: path(node),
+        part: None,
+        page: None,
         bbox,
     }
 }

@@ -1,0 +1,7 @@
+//! HTML (to be written).
+
+use super::{ExtractError, ExtractOptions, Extractor};
+
+pub(super) fn read(_: &mut Extractor, _: &ExtractOptions) -> Result<(), ExtractError> {
+    Err(ExtractError::new("HTML is not read yet".to_string()))
+}

@@ -1,0 +1,7 @@
+//! TEI (to be written).
+
+use super::{ExtractError, ExtractOptions, Extractor};
+
+pub(super) fn read(_: &mut Extractor, _: &ExtractOptions) -> Result<(), ExtractError> {
+    Err(ExtractError::new("TEI is not read yet".to_string()))
+}
