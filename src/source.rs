@@ -35,6 +35,8 @@ pub struct ReadOptions {
     pub lossy: bool,
     /// The format to read (detected when not given) and how to read it.
     pub extract: ExtractOptions,
+    /// Matches left out of a plain text (`--ignore`): page and line markers, sigla.
+    pub ignore: Vec<regex::Regex>,
 }
 
 impl ReadOptions {
@@ -227,6 +229,21 @@ pub struct Document {
     /// What the reader of a structured format warns about (regions outside the reading
     /// order…), one sentence each.
     pub warnings: Vec<String>,
+    /// What `--ignore` left out of a plain text: where each match was in the file, and its
+    /// text.
+    pub ignored: Vec<Ignored>,
+}
+
+/// A match of `--ignore`, left out of the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ignored {
+    /// The text left out.
+    pub text: String,
+    /// 0-based byte offset in the file as stored.
+    pub byte: usize,
+    /// 1-based line and column (in characters) in the file.
+    pub line: usize,
+    pub column: usize,
 }
 
 /// A point in the original text, as reports print it.
@@ -315,9 +332,12 @@ impl Document {
             sentences: OnceLock::new(),
             map: None,
             warnings: Vec::new(),
+            ignored: Vec::new(),
         };
         if format != InputFormat::Text {
             doc.read_structure(format, &opts.extract)?;
+        } else if !opts.ignore.is_empty() {
+            doc.leave_out(&opts.ignore);
         }
         Ok(doc)
     }
@@ -357,7 +377,26 @@ impl Document {
             sentences: OnceLock::new(),
             map: Some(extraction.map),
             warnings: extraction.warnings,
+            ignored: Vec::new(),
         })
+    }
+
+    /// Leaves the matches of `patterns` out of a plain text, keeping where each was.
+    fn leave_out(&mut self, patterns: &[regex::Regex]) {
+        let (extraction, left_out) = crate::extract::ignoring(&self.text, patterns);
+        self.ignored = left_out
+            .into_iter()
+            .map(|r| {
+                let p = self.position(r.start);
+                Ignored {
+                    text: self.text[r].to_string(),
+                    byte: p.byte,
+                    line: p.line,
+                    column: p.column,
+                }
+            })
+            .collect();
+        self.adopt(extraction);
     }
 
     /// Replaces the decoded file with the text its reader makes of it, and keeps the map
@@ -374,6 +413,12 @@ impl Document {
                 message: e.message,
             }
         })?;
+        self.adopt(extraction);
+        Ok(())
+    }
+
+    /// Takes a reader's text in place of the decoded file, its map turned to file offsets.
+    fn adopt(&mut self, extraction: crate::extract::Extraction) {
         let mut map = extraction.map;
         map.finish(|b| self.file_offset(b));
         self.text_sha256 = hex_sha256(canonical_text(&extraction.text).as_bytes());
@@ -383,7 +428,6 @@ impl Document {
         self.file_offsets = OnceLock::new();
         self.map = Some(map);
         self.warnings = extraction.warnings;
-        Ok(())
     }
 
     /// The text in pieces that each come from one place of the file (one element, one source

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
+use witness::extract::{Reading, Revision};
 use witness::report::cer::{CerRun, Pair};
 use witness::report::{self, TextOptions};
 use witness::{
@@ -420,9 +421,31 @@ struct InputArgs {
     /// has lines with text).
     #[arg(long, value_enum, default_value_t = LevelArg::Auto)]
     page_level: LevelArg,
+    /// Leave out of plain texts what this regular expression matches (repeatable, like
+    /// `diff -I`): page and line markers, sigla, editorial brackets. What was left out is
+    /// counted, with its positions, in the reports.
+    #[arg(long, value_name = "REGEX", value_parser = parse_regex)]
+    ignore: Vec<regex::Regex>,
+    /// TEI: the reading of a `<choice>`: the editor's (`corr`, `expan`, `reg`) or the
+    /// source's as written (`sic`, `abbr`, `orig`).
+    #[arg(long, value_enum, default_value_t = ReadingArg::Editorial)]
+    reading: ReadingArg,
+    /// TEI `<del>`/`<add>` and DOCX tracked changes: the text as revised (deletions
+    /// dropped) or before the revision (deletions kept, additions and insertions dropped).
+    #[arg(long, value_enum, default_value_t = RevisionArg::Revised)]
+    revision: RevisionArg,
+    /// TEI: read notes in place instead of leaving them out of the running text.
+    #[arg(long)]
+    notes: bool,
     /// Colour in the text report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+}
+
+/// A regular expression for `--ignore` (Rust `regex` syntax), checked when the command line
+/// is read.
+fn parse_regex(s: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(s).map_err(|e| e.to_string())
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -443,6 +466,18 @@ enum LevelArg {
     Auto,
     Region,
     Line,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ReadingArg {
+    Editorial,
+    Diplomatic,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum RevisionArg {
+    Revised,
+    Original,
 }
 
 impl InputArgs {
@@ -468,7 +503,17 @@ impl InputArgs {
                     LevelArg::Line => PageLevel::Line,
                 },
                 dinglehopper: false,
+                reading: match self.reading {
+                    ReadingArg::Editorial => Reading::Editorial,
+                    ReadingArg::Diplomatic => Reading::Diplomatic,
+                },
+                revision: match self.revision {
+                    RevisionArg::Revised => Revision::Revised,
+                    RevisionArg::Original => Revision::Original,
+                },
+                notes: self.notes,
             },
+            ignore: self.ignore.clone(),
         }
     }
 

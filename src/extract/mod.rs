@@ -101,6 +101,26 @@ pub enum PageLevel {
     Line,
 }
 
+/// Which reading of a TEI `<choice>` is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reading {
+    /// The editor's: `corr`, `expan`, `reg`, `ex`.
+    #[default]
+    Editorial,
+    /// The source's as written: `sic`, `abbr`, `orig`, `am`.
+    Diplomatic,
+}
+
+/// Which state of a revised text is read: TEI `<del>`/`<add>`, DOCX tracked changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Revision {
+    /// The text as revised: additions and insertions kept, deletions dropped.
+    #[default]
+    Revised,
+    /// The text before the revision: deletions kept, additions and insertions dropped.
+    Original,
+}
+
 /// How the readers make text of a structured file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ExtractOptions {
@@ -112,6 +132,12 @@ pub struct ExtractOptions {
     /// regions dropped, regions outside the reading order dropped; ALTO strings joined by a
     /// space and lines by a line feed, hyphenation left as it is. For `cer --compat`.
     pub dinglehopper: bool,
+    /// TEI: which reading of a `<choice>` is read.
+    pub reading: Reading,
+    /// TEI `<del>`/`<add>` and DOCX tracked changes: the revised or the original text.
+    pub revision: Revision,
+    /// TEI: read `<note>`s in place (set off by spaces) instead of leaving them out.
+    pub notes: bool,
 }
 
 /// Where a piece of extracted text is in its file, in the format's own terms.
@@ -322,6 +348,33 @@ pub fn extract_bytes(
         ))),
     }
 }
+/// A plain text with the matches of `patterns` left out (page and line markers, sigla,
+/// editorial brackets that a plain-text edition carries), and the byte ranges of `src` left
+/// out, in order. Overlapping matches are merged; empty matches leave nothing out.
+pub fn ignoring(src: &str, patterns: &[regex::Regex]) -> (Extraction, Vec<Range<usize>>) {
+    let mut out_ranges: Vec<Range<usize>> = patterns
+        .iter()
+        .flat_map(|re| re.find_iter(src).map(|m| m.range()))
+        .filter(|r| !r.is_empty())
+        .collect();
+    out_ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(out_ranges.len());
+    for r in out_ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    let mut out = Extractor::new(InputFormat::Text, src);
+    let mut at = 0;
+    for r in &merged {
+        out.push_verbatim(at..r.start, NO_ADDRESS);
+        at = r.end;
+    }
+    out.push_verbatim(at..src.len(), NO_ADDRESS);
+    (out.finish(), merged)
+}
+
 /// The structured format the bytes are in: a DOCX or PDF by its signature, an XML or HTML
 /// file by its root element (hOCR by its `ocr_page` class). `None` for anything else (plain
 /// text). Looks at the start of the file only (and, for hOCR, its first 64 KiB).

@@ -45,8 +45,12 @@ pub(super) fn parse<'s>(src: &'s str, what: &str) -> Result<Document<'s>, Extrac
     };
     Document::parse_with_options(src, opts).map_err(|e| {
         let pos = e.pos();
+        let message = e.to_string();
+        let message = message
+            .strip_suffix(&format!(" at {}:{}", pos.row, pos.col))
+            .unwrap_or(&message);
         ExtractError::new(format!(
-            "not well-formed XML at line {}, column {} ({e}), so not readable as {what}",
+            "not well-formed XML at line {}, column {}: {message}, so not {what}",
             pos.row, pos.col
         ))
     })

@@ -62,6 +62,13 @@ pub(crate) struct WitnessJson<'d> {
     replaced: usize,
     /// `simplified`, `traditional`, `mixed` or `n/a` (see [`crate::orthography::script`]).
     script: Script,
+    /// The format read, when not plain text: `page`, `alto`, `hocr`, `tei`, `html`, `docx`,
+    /// `pdf`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<crate::InputFormat>,
+    /// What `--ignore` left out of the text, with where it was.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    ignored: &'d [crate::source::Ignored],
 }
 
 impl<'d> WitnessJson<'d> {
@@ -76,6 +83,8 @@ impl<'d> WitnessJson<'d> {
             bytes: d.byte_len,
             replaced: d.replaced,
             script: d.script(),
+            format: (d.format() != crate::InputFormat::Text).then(|| d.format()),
+            ignored: &d.ignored,
         }
     }
 }
@@ -328,6 +337,9 @@ pub(crate) fn describe(doc: &Document) -> String {
     }
     if doc.format() != crate::InputFormat::Text {
         let _ = write!(s, ", read as {}", doc.format().title());
+    }
+    if !doc.ignored.is_empty() {
+        let _ = write!(s, ", {} passages left out (--ignore)", doc.ignored.len());
     }
     let script = doc.script();
     if script != Script::None {
