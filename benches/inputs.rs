@@ -330,3 +330,70 @@ pub fn repeated_with_edits(
 pub fn article(corpus: &Path, bytes: usize, seed: u64) -> String {
     chinese_text(corpus, bytes, seed)
 }
+
+/// `pages` ALTO v4 pages of about `page_bytes` bytes each, their strings cut from the corpus's
+/// Chinese sentences (1 to 4 characters a string, 20 strings a line, 10 lines a block),
+/// with the markup OCR engines write: IDs, boxes, `SP` between strings, a confidence, an
+/// escaped `&` now and then, and a word hyphenated across lines in every block.
+pub fn alto_pages(corpus: &Path, pages: usize, page_bytes: usize) -> Vec<String> {
+    let text: Vec<char> = chinese_text(corpus, pages * page_bytes / 12 + 64, 5)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let mut rng = Rng::new(11);
+    let mut at = 0;
+    let mut take = |n: usize| -> String {
+        let s: String = (0..n).map(|k| text[(at + k) % text.len()]).collect();
+        at += n;
+        s
+    };
+    (0..pages)
+        .map(|p| {
+            let mut page = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<alto xmlns=\"http://www.loc.gov/standards/alto/ns-v4#\">\n<Description><MeasurementUnit>pixel</MeasurementUnit></Description>\n<Layout><Page ID=\"p{p}\" WIDTH=\"2480\" HEIGHT=\"3508\" PHYSICAL_IMG_NR=\"{p}\"><PrintSpace>\n"
+            );
+            let (mut b, mut n) = (0, 0);
+            while page.len() < page_bytes {
+                page.push_str(&format!(
+                    "<TextBlock ID=\"p{p}b{b}\" HPOS=\"100\" VPOS=\"{}\" WIDTH=\"2200\" HEIGHT=\"600\">\n",
+                    100 + b * 620
+                ));
+                for l in 0..10 {
+                    let vpos = 100 + b * 620 + l * 60;
+                    page.push_str(&format!(
+                        "<TextLine ID=\"p{p}b{b}l{l}\" HPOS=\"100\" VPOS=\"{vpos}\" WIDTH=\"2200\" HEIGHT=\"50\">\n"
+                    ));
+                    for w in 0..20 {
+                        n += 1;
+                        let mut content = take(1 + rng.below(4));
+                        if rng.below(50) == 0 {
+                            content.push_str("&amp;");
+                        }
+                        let hpos = 100 + w * 110;
+                        let hyph = match (l, w) {
+                            (4, 19) => " SUBS_TYPE=\"HypPart1\"",
+                            (5, 0) => " SUBS_TYPE=\"HypPart2\"",
+                            _ => "",
+                        };
+                        page.push_str(&format!(
+                            "<String ID=\"s{n}\" CONTENT=\"{content}\" HPOS=\"{hpos}\" VPOS=\"{vpos}\" WIDTH=\"100\" HEIGHT=\"50\" WC=\"0.{}\"{hyph}/>",
+                            90 + rng.below(10)
+                        ));
+                        if w < 19 {
+                            page.push_str(&format!("<SP WIDTH=\"10\" HPOS=\"{}\" VPOS=\"{vpos}\"/>\n", hpos + 100));
+                        } else if hyph.is_empty() {
+                            page.push('\n');
+                        } else {
+                            page.push_str("<HYP CONTENT=\"-\"/>\n");
+                        }
+                    }
+                    page.push_str("</TextLine>\n");
+                }
+                page.push_str("</TextBlock>\n");
+                b += 1;
+            }
+            page.push_str("</PrintSpace></Page></Layout>\n</alto>\n");
+            page
+        })
+        .collect()
+}

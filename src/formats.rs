@@ -26,7 +26,7 @@ const SIGNATURES: &[(&[u8], Format)] = &[
         b"%PDF-",
         Format {
             name: "a PDF document",
-            advice: "extract its text layer (e.g. `pdftotext -layout FILE FILE.txt`) and compare that; witness does not read PDF yet",
+            advice: "witness reads its text layer itself: leave out `--input-format text` (or extract it, e.g. `pdftotext -layout FILE FILE.txt`, and compare that)",
         },
     ),
     (
@@ -39,7 +39,7 @@ const SIGNATURES: &[(&[u8], Format)] = &[
     (
         b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
         Format {
-            name: "a Microsoft Office 97-2003 document (.doc, .xls, .ppt)",
+            name: "a Microsoft Office 97-2003 document (.doc, .xls, .ppt) or a password-protected Office file",
             advice: TO_TEXT_DOCUMENT,
         },
     ),
@@ -143,7 +143,7 @@ const ZIP_ENTRIES: &[(&[u8], Format)] = &[
         b"word/document.xml",
         Format {
             name: "a DOCX document",
-            advice: "save it as plain text (or extract it, e.g. `pandoc FILE -t plain -o FILE.txt`) and compare that; witness does not read DOCX yet",
+            advice: "witness reads its text itself: leave out `--input-format text` (or save it as plain text and compare that)",
         },
     ),
     (

@@ -149,9 +149,7 @@ pub enum SourceError {
         bytes: String,
     },
     /// A file in a structured format (PAGE-XML, ALTO…) that its reader cannot read.
-    #[error(
-        "{path}: cannot be read as {format}: {message}; fix the file, or pass --input-format text to compare its markup as text"
-    )]
+    #[error("{path}: cannot be read as {format}: {message}; {advice}")]
     Unreadable {
         /// The path as given.
         path: String,
@@ -159,6 +157,8 @@ pub enum SourceError {
         format: &'static str,
         /// What is wrong, and where.
         message: String,
+        /// What to do: fix the file, or read the markup as text.
+        advice: &'static str,
     },
     #[error(
         "unknown encoding label {label:?}; use a WHATWG label such as UTF-8, GB18030, GBK, Big5, Shift_JIS, EUC-KR, windows-1252, UTF-16LE"
@@ -356,6 +356,7 @@ impl Document {
                 path: path.to_string(),
                 format: format.title(),
                 message: e.message,
+                advice: "fix the file, or export its text (as UTF-8) and compare that",
             }
         })?;
         let text = extraction.text;
@@ -406,13 +407,15 @@ impl Document {
         format: InputFormat,
         opts: &ExtractOptions,
     ) -> Result<(), SourceError> {
-        let extraction = crate::extract::extract(format, &self.text, opts).map_err(|e| {
-            SourceError::Unreadable {
+        let lines = std::borrow::Cow::Borrowed(&self.lines);
+        let extraction = crate::extract::extract_indexed(format, &self.text, lines, opts).map_err(
+            |e| SourceError::Unreadable {
                 path: self.path.clone(),
                 format: format.title(),
                 message: e.message,
-            }
-        })?;
+                advice: "fix the file, or pass --input-format text to compare its markup as text",
+            },
+        )?;
         self.adopt(extraction);
         Ok(())
     }
@@ -434,7 +437,7 @@ impl Document {
     /// line): the whole text for plain text.
     pub fn pieces(&self) -> Vec<Range<usize>> {
         match &self.map {
-            None => vec![0..self.text.len()],
+            None => std::iter::once(0..self.text.len()).collect(),
             Some(map) => map.pieces(self.text.len()),
         }
     }
@@ -975,26 +978,50 @@ const CHECKPOINT_EVERY: usize = 64;
 
 impl LineIndex {
     pub(crate) fn new(text: &str) -> LineIndex {
-        let mut line_starts = vec![0];
-        let mut char_checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_EVERY + 1);
         let bytes = text.as_bytes();
-        for (n, (i, c)) in text.char_indices().enumerate() {
-            if n % CHECKPOINT_EVERY == 0 {
-                char_checkpoints.push(i);
-            }
-            let breaks = match c {
-                '\n' => true,
-                '\r' => bytes.get(i + 1) != Some(&b'\n'),
-                _ => false,
-            };
-            if breaks {
+        let mut line_starts = vec![0];
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
                 line_starts.push(i + 1);
             }
+        }
+        // Every 64th character's offset, 64 bytes at a time: a block's characters are its
+        // bytes that do not continue a character; the block a checkpoint falls in is walked.
+        let mut char_checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_EVERY + 1);
+        let (mut chars, mut next) = (0usize, 0usize);
+        for (b, block) in bytes.chunks(64).enumerate() {
+            let count = block.iter().filter(|&&x| (x as i8) >= -0x40).count();
+            if chars + count > next {
+                let mut n = chars;
+                for (i, &x) in block.iter().enumerate() {
+                    if (x as i8) >= -0x40 {
+                        if n == next {
+                            char_checkpoints.push(b * 64 + i);
+                            next += CHECKPOINT_EVERY;
+                        }
+                        n += 1;
+                    }
+                }
+            }
+            chars += count;
         }
         LineIndex {
             line_starts,
             char_checkpoints,
         }
+    }
+
+    /// The 1-based line and column of a character boundary (what a source map needs, without
+    /// the character index).
+    pub(crate) fn line_column(&self, text: &str, byte: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&s| s <= byte);
+        let line_start = self.line_starts[line - 1];
+        let column = if byte - line_start <= 4 * CHECKPOINT_EVERY {
+            text[line_start..byte].chars().count()
+        } else {
+            self.char_index(text, byte) - self.char_index(text, line_start)
+        };
+        (line, column + 1)
     }
 
     fn char_index(&self, text: &str, byte: usize) -> usize {

@@ -391,7 +391,7 @@ fn stdin_is_read_as_dash_once() {
         .write_stdin(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec())
         .assert()
         .code(2)
-        .stderr("witness: error: <stdin>: is a PDF document, not text; extract its text layer (e.g. `pdftotext -layout FILE FILE.txt`) and compare that; witness does not read PDF yet\n");
+        .stderr("witness: error: <stdin>: cannot be read as PDF: it is not a readable PDF (failed parsing cross reference table); fix the file, or export its text (as UTF-8) and compare that\n");
 }
 
 #[test]

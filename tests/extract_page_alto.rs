@@ -1,6 +1,8 @@
 //! PAGE-XML and ALTO: the text read (reading order, levels, TextEquiv choice, hyphenation),
 //! positions that point into the file, dinglehopper's reading, and bad files.
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -279,6 +281,23 @@ fn a_pair_of_page_files_diffs_with_positions_in_the_markup() {
     assert_eq!(json["variants"].as_array().unwrap().len(), 1);
 }
 
+/// The reports name the element and its box beside the line and column in the markup.
+#[test]
+fn reports_of_page_files_show_addresses() {
+    let (gt, ocr) = (
+        "tests/fixtures/formats/page/order-2019.page.xml",
+        "tests/fixtures/formats/page/order-2019-ocr.page.xml",
+    );
+    let text = common::run(&["diff", gt, ocr]);
+    let errata = common::run(&["errata", ocr, "--against", gt]);
+    let csv = common::run(&["errata", "--format", "csv", ocr, "--against", gt]);
+    common::snapshots().bind(|| {
+        insta::assert_snapshot!("page_diff_text", text);
+        insta::assert_snapshot!("page_errata_md", errata);
+        insta::assert_snapshot!("page_errata_csv", csv);
+    });
+}
+
 /// One random PAGE file: regions of lines of text with entities, character references and
 /// line breaks (LF or CRLF), and the text expected of it.
 fn page_file() -> impl Strategy<Value = (String, String)> {
@@ -289,7 +308,7 @@ fn page_file() -> impl Strategy<Value = (String, String)> {
         "a&#x4E2D;b",
         "Wort",
         "&#12290;",
-        "  ",
+        "a  b",
         "ſ",
         "é",
     ]);

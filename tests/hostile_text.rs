@@ -234,9 +234,9 @@ fn errata_in_every_format() {
     assert_eq!(
         csv.lines().skip(1).collect::<Vec<_>>(),
         [
-            "b.txt,3,4,88,⟨U+001B⟩[31m,,addition,correct,medium,a reads ∅",
-            "b.txt,4,3,106,'=cmd|'/c calc'!A1,,addition,correct,medium,a reads ∅",
-            "b.txt,4,24,135,⟨U+FFFE⟩,,addition,correct,medium,a reads ∅",
+            "b.txt,3,4,88,⟨U+001B⟩[31m,,addition,correct,medium,a reads ∅,",
+            "b.txt,4,3,106,'=cmd|'/c calc'!A1,,addition,correct,medium,a reads ∅,",
+            "b.txt,4,24,135,⟨U+FFFE⟩,,addition,correct,medium,a reads ∅,",
         ]
     );
     // A against B: the proposed readings and the evidence carry the hostile text.
@@ -245,9 +245,9 @@ fn errata_in_every_format() {
     assert_eq!(
         csv.lines().skip(1).collect::<Vec<_>>(),
         [
-            "a.txt,3,4,77,,⟨U+001B⟩[31m,omission,correct,medium,b reads ⟨U+001B⟩[31m",
-            "a.txt,4,3,90,,'=cmd|'/c calc'!A1,omission,correct,medium,b reads =cmd|'/c calc'!A1",
-            "a.txt,4,7,102,,⟨U+FFFE⟩,omission,correct,medium,b reads ⟨U+FFFE⟩",
+            "a.txt,3,4,77,,⟨U+001B⟩[31m,omission,correct,medium,b reads ⟨U+001B⟩[31m,",
+            "a.txt,4,3,90,,'=cmd|'/c calc'!A1,omission,correct,medium,b reads =cmd|'/c calc'!A1,",
+            "a.txt,4,7,102,,⟨U+FFFE⟩,omission,correct,medium,b reads ⟨U+FFFE⟩,",
         ]
     );
     let json = errata("a.txt", "b.txt", "json");

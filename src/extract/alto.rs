@@ -23,6 +23,7 @@ pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), Ext
             root.tag_name().name()
         )));
     }
+    let mut paths = xml::Paths::default();
     let lines: Vec<Node> = root.descendants().filter(|n| is(*n, "TextLine")).collect();
     if opts.dinglehopper {
         for (k, line) in lines.iter().enumerate() {
@@ -31,7 +32,7 @@ pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), Ext
                 out.push_made("\n", at, u32::MAX);
             }
             for (w, s) in strings(*line).enumerate() {
-                let address = element(out, s);
+                let address = element(out, &mut paths, s);
                 if w > 0 {
                     out.push_made(" ", s.range().start, address);
                 }
@@ -69,7 +70,7 @@ pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), Ext
         for item in line.children().filter(Node::is_element) {
             match item.tag_name().name() {
                 "String" => {
-                    let address = element(out, item);
+                    let address = element(out, &mut paths, item);
                     if !spaced {
                         out.push_made(" ", item.range().start, address);
                     }
@@ -106,7 +107,7 @@ pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), Ext
                 }
                 "HYP" if pending.is_none() => {
                     if let Some(content) = item.attribute_node("CONTENT") {
-                        let address = element(out, item);
+                        let address = element(out, &mut paths, item);
                         xml::push_attribute(out, content, address);
                         spaced = false;
                     }
@@ -146,11 +147,11 @@ fn subs_type<'a>(s: Node<'a, '_>) -> &'a str {
 }
 
 /// A `String`'s (or `HYP`'s) address, with its box from `HPOS`, `VPOS`, `WIDTH`, `HEIGHT`.
-fn element(out: &mut Extractor, n: Node) -> u32 {
+fn element(out: &mut Extractor, paths: &mut xml::Paths, n: Node) -> u32 {
     let get = |name| attribute(n, name).and_then(xml::number);
     let bbox = match (get("HPOS"), get("VPOS"), get("WIDTH"), get("HEIGHT")) {
         (Some(x), Some(y), Some(w), Some(h)) => Some([x, y, x + w, y + h]),
         _ => None,
     };
-    out.address(xml::address(n, bbox))
+    out.address(paths.address(n, bbox))
 }

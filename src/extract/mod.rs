@@ -8,6 +8,7 @@
 //! makes is laid out the way witness reads plain text: a blank line between blocks
 //! (regions, paragraphs), a line feed between lines, so that layout stays cosmetic.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -314,7 +315,21 @@ pub fn extract(
     src: &str,
     opts: &ExtractOptions,
 ) -> Result<Extraction, ExtractError> {
-    let mut out = Extractor::new(format, src);
+    extract_indexed(format, src, Cow::Owned(LineIndex::new(src)), opts)
+}
+
+/// [`extract`], with the source's line index already built (a document has one).
+pub(crate) fn extract_indexed(
+    format: InputFormat,
+    src: &str,
+    lines: Cow<'_, LineIndex>,
+    opts: &ExtractOptions,
+) -> Result<Extraction, ExtractError> {
+    let mut out = Extractor {
+        lines,
+        ..Extractor::new(format, "")
+    };
+    out.src = src;
     match format {
         InputFormat::Text => out.push_verbatim(0..src.len(), NO_ADDRESS),
         InputFormat::Page => page::read(&mut out, opts)?,
@@ -332,7 +347,7 @@ pub fn extract(
     Ok(out.finish())
 }
 
-/// Reads the bytes of a file in a binary format ([`InputFormat::is_binary`]). The pieces'
+/// Reads the bytes of a file in a binary format (DOCX, PDF). The pieces'
 /// positions are final: offsets into the part (DOCX) or page (PDF) their address names.
 pub fn extract_bytes(
     format: InputFormat,
@@ -408,7 +423,7 @@ pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
 /// container (DOCX) reads several sources in turn ([`Extractor::set_source`]).
 pub(crate) struct Extractor<'s> {
     pub(crate) src: &'s str,
-    lines: LineIndex,
+    lines: Cow<'s, LineIndex>,
     text: String,
     map: SourceMap,
     warnings: Vec<String>,
@@ -418,7 +433,7 @@ impl<'s> Extractor<'s> {
     pub(crate) fn new(format: InputFormat, src: &'s str) -> Extractor<'s> {
         Extractor {
             src,
-            lines: LineIndex::new(src),
+            lines: Cow::Owned(LineIndex::new(src)),
             text: String::new(),
             map: SourceMap {
                 format,
@@ -433,7 +448,7 @@ impl<'s> Extractor<'s> {
     /// lines and columns of the pieces appended are then in it.
     pub(crate) fn set_source(&mut self, src: &'s str) {
         self.src = src;
-        self.lines = LineIndex::new(src);
+        self.lines = Cow::Owned(LineIndex::new(src));
     }
 
     pub(crate) fn finish(mut self) -> Extraction {
@@ -461,12 +476,12 @@ impl<'s> Extractor<'s> {
     }
 
     fn piece(&mut self, at: usize, address: u32, verbatim: bool) {
-        let p = self.lines.position(self.src, at);
+        let (line, column) = self.lines.line_column(self.src, at);
         self.map.pieces.push(Piece {
             text: self.text.len() as u32,
             source: at as u32,
-            line: p.line as u32,
-            column: p.column as u32,
+            line: line as u32,
+            column: column as u32,
             address,
             verbatim,
         });
@@ -524,7 +539,19 @@ mod tests {
         assert_eq!(detect(page), Some(InputFormat::Page));
         let alto = b"\xEF\xBB\xBF<alto xmlns=\"http://www.loc.gov/standards/alto/ns-v4#\">";
         assert_eq!(detect(alto), Some(InputFormat::Alto));
-        assert_eq!(detect(b"<html><body>x</body></html>"), None);
+        assert_eq!(
+            detect(b"<!DOCTYPE html>\n<HTML><body>x</body></html>"),
+            Some(InputFormat::Html)
+        );
+        assert_eq!(
+            detect(b"<html><body><div class='ocr_page'>x</div></body></html>"),
+            Some(InputFormat::Hocr)
+        );
+        assert_eq!(detect(b"%PDF-1.7\n"), Some(InputFormat::Pdf));
+        assert_eq!(
+            detect(b"<mets:mets xmlns:mets='http://www.loc.gov/METS/'>"),
+            None
+        );
         assert_eq!(detect("跨里海 <alto>".as_bytes()), None);
         assert_eq!(detect(b"<alto"), None, "a root cut off is not a root");
     }

@@ -58,6 +58,7 @@ pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), Ext
         level,
         dinglehopper: opts.dinglehopper,
         read: HashSet::new(),
+        paths: xml::Paths::default(),
     };
     match order {
         Some(refs) => {
@@ -216,6 +217,7 @@ struct Reader<'o, 's> {
     dinglehopper: bool,
     /// Regions read so far, so that none is read twice.
     read: HashSet<roxmltree::NodeId>,
+    paths: xml::Paths,
 }
 
 impl Reader<'_, '_> {
@@ -275,6 +277,6 @@ impl Reader<'_, '_> {
 
     fn element(&mut self, n: Node) -> u32 {
         let bbox = child(n, "Coords").and_then(xml::points_bbox);
-        self.out.address(xml::address(n, bbox))
+        self.out.address(self.paths.address(n, bbox))
     }
 }

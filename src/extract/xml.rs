@@ -81,42 +81,64 @@ pub(super) fn attribute<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
 /// The element's path from the root: local names, each with its 1-based position among its
 /// same-named siblings.
 pub(super) fn path(node: Node) -> String {
-    let mut steps = Vec::new();
-    for n in node.ancestors().filter(Node::is_element) {
-        let name = n.tag_name().name();
-        let nth = 1 + n
-            .prev_siblings()
-            .skip(1)
-            .filter(|s| s.is_element() && s.tag_name().name() == name)
-            .count();
-        let alone = nth == 1
-            && !n
-                .next_siblings()
-                .skip(1)
-                .any(|s| s.is_element() && s.tag_name().name() == name);
-        steps.push(if alone {
-            name.to_string()
-        } else {
-            format!("{name}[{nth}]")
-        });
-    }
-    steps.reverse();
-    format!("/{}", steps.join("/"))
+    Paths::default().path(node)
 }
 
-/// The address of an element: its local name, its `id`/`ID`/`xml:id`, its path, a box.
-pub(super) fn address(node: Node, bbox: Option<[i64; 4]>) -> Address {
-    Address {
-        element: node.tag_name().name().to_string(),
-        id: node
-            .attributes()
-            .find(|a| a.name().eq_ignore_ascii_case("id"))
-            .map(|a| a.value().to_string()),
-        path: path(node),
-        part: None,
-        page: None,
-        bbox,
+/// One step of a path: the local name, with its position among same-named siblings when it
+/// has any.
+fn step(n: Node) -> String {
+    let name = n.tag_name().name();
+    let same = |s: &Node| s.is_element() && s.tag_name().name() == name;
+    let nth = 1 + n.prev_siblings().skip(1).filter(same).count();
+    if nth == 1 && !n.next_siblings().skip(1).any(|s| same(&s)) {
+        name.to_string()
+    } else {
+        format!("{name}[{nth}]")
     }
+}
+
+/// Element paths, each parent's computed once (a page has thousands of words per line's
+/// path).
+#[derive(Default)]
+pub(super) struct Paths {
+    known: std::collections::HashMap<roxmltree::NodeId, String>,
+}
+
+impl Paths {
+    pub(super) fn path(&mut self, node: Node) -> String {
+        let parent = match node.parent_element() {
+            Some(p) => match self.known.get(&p.id()) {
+                Some(known) => known.clone(),
+                None => {
+                    let path = self.path(p);
+                    self.known.insert(p.id(), path.clone());
+                    path
+                }
+            },
+            None => String::new(),
+        };
+        format!("{parent}/{}", step(node))
+    }
+
+    /// The address of an element: its local name, its `id`/`ID`/`xml:id`, its path, a box.
+    pub(super) fn address(&mut self, node: Node, bbox: Option<[i64; 4]>) -> Address {
+        Address {
+            element: node.tag_name().name().to_string(),
+            id: node
+                .attributes()
+                .find(|a| a.name().eq_ignore_ascii_case("id"))
+                .map(|a| a.value().to_string()),
+            path: self.path(node),
+            part: None,
+            page: None,
+            bbox,
+        }
+    }
+}
+
+/// The address of an element (see [`Paths::address`]).
+pub(super) fn address(node: Node, bbox: Option<[i64; 4]>) -> Address {
+    Paths::default().address(node, bbox)
 }
 
 /// Appends the text content of `node` (its text and CDATA, not its child elements'), each

@@ -182,7 +182,10 @@ fn confidence(c: Confidence) -> &'static str {
 pub(crate) fn cells(x: &Errata, e: &Entry, contexts: &Contexts<'_>) -> [String; 6] {
     let p = x.docs[0].position(e.range.start);
     [
-        format!("{}:{} (byte {})", p.line, p.column, p.byte),
+        match &p.address {
+            None => format!("{}:{} (byte {})", p.line, p.column, p.byte),
+            Some(a) => format!("{}:{} (byte {}) {a}", p.line, p.column, p.byte),
+        },
         in_context(x, e, contexts),
         should_read(e),
         kind_label(&e.kind, e.causes),
@@ -266,8 +269,9 @@ pub fn text(x: &Errata) -> String {
 /// CSV, one row per entry.
 pub fn csv(x: &Errata) -> String {
     let t = &x.docs[0];
-    let mut out =
-        String::from("path,line,column,byte,found,proposed,kind,verdict,confidence,evidence\n");
+    let mut out = String::from(
+        "path,line,column,byte,found,proposed,kind,verdict,confidence,evidence,address\n",
+    );
     for e in &x.entries {
         let p = t.position(e.range.start);
         let verdict = match e.verdict {
@@ -277,7 +281,7 @@ pub fn csv(x: &Errata) -> String {
         };
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{}",
             csv_field(&t.path),
             p.line,
             p.column,
@@ -287,7 +291,8 @@ pub fn csv(x: &Errata) -> String {
             e.kind,
             verdict,
             confidence(e.confidence),
-            csv_field(&evidence_sentence(x, e))
+            csv_field(&evidence_sentence(x, e)),
+            csv_field(&p.address.map(|a| a.to_string()).unwrap_or_default())
         );
     }
     out

@@ -60,3 +60,103 @@ impl Rng {
         char::from_u32(0x4E00 + self.below(3000) as u32).unwrap()
     }
 }
+
+/// A ZIP archive of `entries`, stored (not compressed), as `zip -0` writes it: local headers,
+/// then the central directory and its end record.
+pub fn stored_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, data) in entries {
+        let offset = out.len() as u32;
+        let header = |sig: &[u8], central: bool| {
+            let mut h = sig.to_vec();
+            if central {
+                h.extend_from_slice(&20u16.to_le_bytes()); // made by
+            }
+            h.extend_from_slice(&20u16.to_le_bytes()); // version needed
+            h.extend_from_slice(&[0; 4]); // flags, method: stored
+            h.extend_from_slice(&[0; 4]); // time, date
+            h.extend_from_slice(&crc32(data).to_le_bytes());
+            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            h.extend_from_slice(&[0; 2]); // extra field length
+            if central {
+                h.extend_from_slice(&[0; 6]); // comment length, disk, internal attributes
+                h.extend_from_slice(&[0; 4]); // external attributes
+                h.extend_from_slice(&offset.to_le_bytes());
+            }
+            h.extend_from_slice(name.as_bytes());
+            h
+        };
+        out.extend(header(b"PK\x03\x04", false));
+        out.extend_from_slice(data);
+        central.extend(header(b"PK\x01\x02", true));
+    }
+    let (at, size) = (out.len() as u32, central.len() as u32);
+    out.extend(central);
+    out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&at.to_le_bytes());
+    out.extend_from_slice(&[0; 2]);
+    out
+}
+
+/// The CRC-32 (ISO-HDLC, as ZIP uses it) of `data`.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// The namespaces a DOCX part declares.
+pub const DOCX_NAMESPACES: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+
+/// A DOCX whose body is `body` (the content of `w:body`), with `parts` (name in `word/`,
+/// relationship type, XML) related to it, stored uncompressed.
+pub fn docx(body: &str, parts: &[(&str, &str, &str)]) -> Vec<u8> {
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document {DOCX_NAMESPACES}><w:body>{body}</w:body></w:document>"
+    );
+    let mut rels = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    );
+    for (k, (name, kind, _)) in parts.iter().enumerate() {
+        rels.push_str(&format!(
+            r#"<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}" Target="{name}"/>"#,
+            k + 10
+        ));
+    }
+    rels.push_str("</Relationships>");
+    let names: Vec<String> = parts.iter().map(|(n, _, _)| format!("word/{n}")).collect();
+    let mut entries: Vec<(&str, &[u8])> = vec![
+        (
+            "[Content_Types].xml",
+            b"<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>",
+        ),
+        ("word/document.xml", document.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+    ];
+    for (name, (_, _, xml)) in names.iter().zip(parts) {
+        entries.push((name, xml.as_bytes()));
+    }
+    stored_zip(&entries)
+}
+
+/// `text` escaped for XML content.
+pub fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
