@@ -111,7 +111,8 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct AuditArgs {
-    /// The collection (a directory walked for *.txt files, or files).
+    /// The collection (a directory walked for *.txt files, or the extensions of --ext, or
+    /// files).
     #[arg(default_value = "corpus")]
     paths: Vec<PathBuf>,
     /// Where the report goes.
@@ -301,9 +302,6 @@ struct ScanArgs {
     /// Append an audit record of this report to the ledger.
     #[arg(long)]
     record: bool,
-    /// File extensions read when walking directories, comma-separated; `*` for every file.
-    #[arg(long, value_delimiter = ',', default_value = "txt")]
-    ext: Vec<String>,
     #[command(flatten)]
     walk: WalkArgs,
     #[command(flatten)]
@@ -394,12 +392,18 @@ struct WalkArgs {
     /// Linked directories are never walked.
     #[arg(long)]
     follow_symlinks: bool,
+    /// File extensions read when walking directories, comma-separated (`txt,xml,html,docx,pdf`);
+    /// `*` for every file.
+    #[arg(long, value_delimiter = ',', default_value = "txt")]
+    ext: Vec<String>,
 }
 
 impl WalkArgs {
     /// The files and directories to read, walked under these rules.
     fn files(&self, paths: &[PathBuf]) -> Files {
-        Files::new(paths).follow_symlinks(self.follow_symlinks)
+        Files::new(paths)
+            .follow_symlinks(self.follow_symlinks)
+            .extensions(&self.ext)
     }
 }
 
@@ -609,7 +613,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
 fn run_scan(args: ScanArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     // A report to record needs a ledger: find it before doing the work.
     let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
-    let files = args.walk.files(&args.paths).extensions(&args.ext);
+    let files = args.walk.files(&args.paths);
     let (corpus, skipped) = read_corpus(&files, &args.input, args.profile)?;
     let opts = ScanOptions {
         min_chars: args.min_chars,

@@ -10,7 +10,7 @@
 
 use roxmltree::Node;
 
-use super::xml::{self, attribute};
+use super::xml::{self, attribute, is};
 use super::{ExtractError, ExtractOptions, Extractor};
 
 pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), ExtractError> {
@@ -132,10 +132,6 @@ struct Pending<'a> {
     at: usize,
     address: u32,
     subs: Option<&'a str>,
-}
-
-fn is(n: Node, name: &str) -> bool {
-    n.is_element() && n.tag_name().name() == name
 }
 
 fn strings<'a, 'i>(line: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use roxmltree::Node;
 
-use super::xml::{self, attribute, child, children};
+use super::xml::{self, attribute, child, children, is};
 use super::{ExtractError, ExtractOptions, Extractor, PageLevel};
 
 pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), ExtractError> {
@@ -121,11 +121,6 @@ pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), Ext
         ));
     }
     Ok(())
-}
-
-/// Whether `n` is an element with local name `name` (any PAGE namespace).
-fn is(n: Node, name: &str) -> bool {
-    n.is_element() && n.tag_name().name() == name
 }
 
 /// Whether no text region stands between `t` and `top` (so `t` is read for `top`, and its

@@ -33,7 +33,7 @@ use std::collections::HashMap;
 
 use roxmltree::{Node, NodeId};
 
-use super::xml::{self, attribute};
+use super::xml::{self, attribute, is};
 use super::{ExtractError, ExtractOptions, Extractor, Reading, Revision};
 use crate::chars::is_cjk;
 
@@ -98,10 +98,6 @@ pub(super) fn too_deep(root: Node, limit: usize) -> bool {
         }
     }
     false
-}
-
-fn is(n: Node, name: &str) -> bool {
-    n.is_element() && n.tag_name().name() == name
 }
 
 /// What an element is to the reading.

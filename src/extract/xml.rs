@@ -56,6 +56,11 @@ pub(super) fn parse<'s>(src: &'s str, what: &str) -> Result<Document<'s>, Extrac
     })
 }
 
+/// Whether `n` is an element with local name `name` (in any namespace).
+pub(super) fn is(n: Node, name: &str) -> bool {
+    n.is_element() && n.tag_name().name() == name
+}
+
 /// The first child element of `node` with local name `name`.
 pub(super) fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
     node.children()
