@@ -75,8 +75,8 @@ pub enum EncodingSource {
     Utf8,
     /// Guessed by `chardetng` from the bytes.
     Detected,
-    /// Named by the file itself: an XML declaration's `encoding`, or the format's own
-    /// (the XML parts of a DOCX are UTF-8).
+    /// Named by the file itself: an XML declaration's `encoding`, an HTML `<meta charset>`,
+    /// or the format's own (the XML parts of a DOCX are UTF-8).
     Markup,
 }
 
@@ -763,9 +763,8 @@ fn choose_encoding(
     format: InputFormat,
 ) -> Result<(&'static Encoding, EncodingSource, usize), SourceError> {
     if opts.encoding.is_none()
-        && format.is_xml()
         && Encoding::for_bom(bytes).is_none()
-        && let Some(enc) = xml_declared_encoding(bytes)
+        && let Some(enc) = markup_declared_encoding(bytes, format)
     {
         refuse_binary(path, enc, bytes)?;
         return Ok((enc, EncodingSource::Markup, 0));
@@ -798,6 +797,44 @@ fn choose_encoding(
     detector.feed(bytes, true);
     let enc = detector.guess(None, chardetng::Utf8Detection::Allow);
     Ok((enc, EncodingSource::Detected, 0))
+}
+
+/// The encoding a markup file names for itself: an XML declaration's (XML formats, and
+/// XHTML), or an HTML `<meta charset>` / `http-equiv` in the first 1024 bytes (where browsers
+/// look for it).
+fn markup_declared_encoding(bytes: &[u8], format: InputFormat) -> Option<&'static Encoding> {
+    let html = matches!(format, InputFormat::Html | InputFormat::Hocr);
+    if !(format.is_xml() || html) {
+        return None;
+    }
+    xml_declared_encoding(bytes).or_else(|| html.then(|| meta_charset(bytes)).flatten())
+}
+
+/// The label of a `charset=` inside a `<meta …>` tag of the first 1024 bytes.
+fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = bytes[..bytes.len().min(1024)].to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(k) = memchr::memmem::find(&head[from..], b"charset") {
+        let at = from + k;
+        from = at + 7;
+        let tag = &head[memchr::memrchr(b'<', &head[..at]).unwrap_or(at)..at];
+        if !tag.starts_with(b"<meta") || tag.contains(&b'>') {
+            continue;
+        }
+        let rest = head[from..].trim_ascii_start().strip_prefix(b"=")?;
+        let rest = rest.trim_ascii_start();
+        let rest = rest
+            .strip_prefix(b"\"")
+            .or_else(|| rest.strip_prefix(b"'"))
+            .unwrap_or(rest);
+        let end = rest
+            .iter()
+            .position(|b| matches!(b, b'"' | b'\'' | b';' | b'>' | b'/') || b.is_ascii_whitespace())
+            .unwrap_or(rest.len());
+        // Browsers read a declared UTF-16 as UTF-8: the bytes that declared it were ASCII.
+        return Encoding::for_label(&rest[..end]).map(|e| e.output_encoding());
+    }
+    None
 }
 
 /// The encoding an XML declaration names (`<?xml version="1.0" encoding="GB18030"?>`), when

@@ -369,3 +369,32 @@ proptest! {
         }
     }
 }
+
+/// A markup file's own declaration of its encoding is honoured: an XML declaration (GB18030
+/// PAGE) and an HTML `<meta charset>` (GBK), with positions counted in the file's bytes.
+#[test]
+fn encodings_declared_in_the_markup_are_used() {
+    let (gbk, _, _) = encoding_rs::GBK.encode("跨里海");
+    let page = [
+        &b"<?xml version='1.0' encoding='GB18030'?>\n<PcGts><Page><TextRegion id='r'><TextEquiv><Unicode>"[..],
+        &gbk,
+        b"</Unicode></TextEquiv></TextRegion></Page></PcGts>\n",
+    ]
+    .concat();
+    let d = Document::from_bytes("p.xml", "p", &page, &ReadOptions::default()).unwrap();
+    assert_eq!((d.text.as_str(), d.encoding.name()), ("跨里海", "gb18030"));
+    assert_eq!(d.encoding_source, witness::EncodingSource::Markup);
+    // 海 is the third two-byte character after the markup.
+    let at = page.windows(gbk.len()).position(|w| w == &gbk[..]).unwrap();
+    assert_eq!(d.position(d.text.find('海').unwrap()).byte, at + 4);
+
+    let html = [
+        &b"<!DOCTYPE html>\n<html><head><meta http-equiv='Content-Type' content='text/html; charset=GBK'></head><body><p>"[..],
+        &gbk,
+        b"</p></body></html>\n",
+    ]
+    .concat();
+    let d = Document::from_bytes("p.html", "p", &html, &ReadOptions::default()).unwrap();
+    assert_eq!((d.text.as_str(), d.encoding.name()), ("跨里海", "GBK"));
+    assert_eq!(d.format(), InputFormat::Html);
+}

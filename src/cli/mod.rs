@@ -792,6 +792,7 @@ fn run_errata(args: ErrataArgs, at: &Option<PathBuf>) -> Result<Outcome, CliErro
     }
     let (others, skipped) = Corpus::read(&args.walk.files(&args.corpus), &read, args.profile);
     warn_skipped(&skipped);
+    others.docs().iter().for_each(warn_document);
     let references: Vec<usize> = (1..witnesses.len()).collect();
     let corpus = Corpus::with_witnesses(witnesses, others.into_docs(), args.profile);
     let x = witness::errata_of(&corpus, 0, &references);

@@ -208,7 +208,8 @@ const NO_ADDRESS: u32 = u32::MAX;
 #[derive(Debug, Clone)]
 pub struct SourceMap {
     format: InputFormat,
-    addresses: Vec<Arc<Address>>,
+    /// Shared by positions only when a report asks for one (an `Arc` each is made then).
+    addresses: Vec<Address>,
     pieces: Vec<Piece>,
 }
 
@@ -259,7 +260,10 @@ impl SourceMap {
             within,
             line: p.line as usize,
             column,
-            address: self.addresses.get(p.address as usize).cloned(),
+            address: self
+                .addresses
+                .get(p.address as usize)
+                .map(|a| Arc::new(a.clone())),
         }
     }
 
@@ -471,7 +475,7 @@ impl<'s> Extractor<'s> {
 
     /// Registers an address; pieces refer to it by the index returned.
     pub(crate) fn address(&mut self, address: Address) -> u32 {
-        self.map.addresses.push(Arc::new(address));
+        self.map.addresses.push(address);
         (self.map.addresses.len() - 1) as u32
     }
 

@@ -1,6 +1,8 @@
 //! What the XML readers share: parsing with errors that say where, text and attribute values
 //! appended with their source positions (entities and CDATA sections mapped), element paths.
 
+use std::fmt::Write as _;
+
 use roxmltree::{Document, Node, ParsingOptions};
 
 use super::{Address, ExtractError, Extractor};
@@ -89,16 +91,16 @@ pub(super) fn path(node: Node) -> String {
     Paths::default().path(node)
 }
 
-/// One step of a path: the local name, with its position among same-named siblings when it
-/// has any.
-fn step(n: Node) -> String {
+/// Appends one step of a path: `/`, the local name, and its position among same-named
+/// siblings when it has any.
+fn push_step(path: &mut String, n: Node) {
     let name = n.tag_name().name();
     let same = |s: &Node| s.is_element() && s.tag_name().name() == name;
     let nth = 1 + n.prev_siblings().skip(1).filter(same).count();
-    if nth == 1 && !n.next_siblings().skip(1).any(|s| same(&s)) {
-        name.to_string()
-    } else {
-        format!("{name}[{nth}]")
+    path.push('/');
+    path.push_str(name);
+    if nth > 1 || n.next_siblings().skip(1).any(|s| same(&s)) {
+        let _ = write!(path, "[{nth}]");
     }
 }
 
@@ -112,17 +114,19 @@ pub(super) struct Paths {
 impl Paths {
     pub(super) fn path(&mut self, node: Node) -> String {
         let parent = match node.parent_element() {
-            Some(p) => match self.known.get(&p.id()) {
-                Some(known) => known.clone(),
-                None => {
+            Some(p) => {
+                if !self.known.contains_key(&p.id()) {
                     let path = self.path(p);
-                    self.known.insert(p.id(), path.clone());
-                    path
+                    self.known.insert(p.id(), path);
                 }
-            },
-            None => String::new(),
+                self.known[&p.id()].as_str()
+            }
+            None => "",
         };
-        format!("{parent}/{}", step(node))
+        let mut path = String::with_capacity(parent.len() + 24);
+        path.push_str(parent);
+        push_step(&mut path, node);
+        path
     }
 
     /// The address of an element: its local name, its `id`/`ID`/`xml:id`, its path, a box.

@@ -323,7 +323,7 @@ pub(crate) fn describe(doc: &Document) -> String {
         EncodingSource::Bom => "BOM",
         EncodingSource::Utf8 => "no BOM",
         EncodingSource::Detected => "detected",
-        EncodingSource::Markup => "XML declaration",
+        EncodingSource::Markup => "declared in the file",
     };
     let mut s = format!(
         "{}  {} ({source}), {} bytes, sha256 {}",
