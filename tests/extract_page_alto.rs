@@ -398,3 +398,97 @@ fn encodings_declared_in_the_markup_are_used() {
     assert_eq!((d.text.as_str(), d.encoding.name()), ("跨里海", "GBK"));
     assert_eq!(d.format(), InputFormat::Html);
 }
+
+/// One random ALTO file: blocks of lines of strings (entities, hyphenation with and without
+/// SUBS_CONTENT, SP or none between strings, LF or CRLF), and the text expected of it.
+fn alto_file() -> impl Strategy<Value = (String, String)> {
+    let word = prop::sample::select(vec!["跨里海", "a&amp;b", "&lt;", "Wort", "&#x4E2D;", "ſ"]);
+    let line = (prop::collection::vec(word, 1..4), any::<bool>());
+    let block = prop::collection::vec(line, 1..4);
+    (prop::collection::vec(block, 1..3), any::<bool>(), any::<bool>()).prop_map(
+        |(blocks, crlf, spaced)| {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let decode = |s: &str| {
+                s.replace("&amp;", "&")
+                    .replace("&lt;", "<")
+                    .replace("&#x4E2D;", "中")
+            };
+            let mut xml = format!("<alto xmlns=\"http://www.loc.gov/standards/alto/ns-v4#\">{nl}<Layout><Page><PrintSpace>{nl}");
+            let mut expected = String::new();
+            let mut n = 0;
+            for (b, lines) in blocks.iter().enumerate() {
+                xml.push_str(&format!("<TextBlock ID=\"b{b}\">{nl}"));
+                if !expected.is_empty() {
+                    expected.push_str("\n\n");
+                }
+                // Which lines end in a hyphenated word: not the last of a block (not across
+                // blocks here), and not a line whose only word continues the line before (a
+                // string has one SUBS_TYPE).
+                let mut hyphenated = vec![false; lines.len()];
+                for l in 0..lines.len() {
+                    let continues = l > 0 && hyphenated[l - 1];
+                    hyphenated[l] = lines[l].1
+                        && l + 1 < lines.len()
+                        && !(continues && lines[l].0.len() == 1);
+                }
+                for (l, (words, _)) in lines.iter().enumerate() {
+                    let hyphenate = hyphenated[l];
+                    xml.push_str(&format!("<TextLine ID=\"b{b}l{l}\">"));
+                    for (w, word) in words.iter().enumerate() {
+                        n += 1;
+                        let second = l > 0 && w == 0 && hyphenated[l - 1];
+                        let first = hyphenate && w + 1 == words.len();
+                        let subs = match (first, second) {
+                            (true, _) => " SUBS_TYPE=\"HypPart1\"",
+                            (_, true) => " SUBS_TYPE=\"HypPart2\"",
+                            _ => "",
+                        };
+                        if w > 0 && spaced {
+                            xml.push_str(&format!("<SP ID=\"sp{n}\"/>"));
+                        }
+                        xml.push_str(&format!(
+                            "<String ID=\"s{n}\" CONTENT=\"{word}\" HPOS=\"{w}\" VPOS=\"{l}\" WIDTH=\"9\" HEIGHT=\"9\"{subs}/>"
+                        ));
+                        if w > 0 {
+                            expected.push(' ');
+                        } else if l > 0 && !second {
+                            expected.push('\n');
+                        }
+                        expected.push_str(&decode(word));
+                    }
+                    if hyphenate {
+                        xml.push_str("<HYP CONTENT=\"-\"/>");
+                    }
+                    xml.push_str(&format!("</TextLine>{nl}"));
+                }
+                xml.push_str(&format!("</TextBlock>{nl}"));
+            }
+            xml.push_str(&format!("</PrintSpace></Page></Layout>{nl}</alto>{nl}"));
+            (xml, expected)
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// ALTO: every piece maps inside the element it names; characters copied from a CONTENT
+    /// are the file's own, at their line and column.
+    #[test]
+    fn every_alto_position_is_inside_its_element((xml, expected) in alto_file()) {
+        let d = Document::from_bytes("a.xml", "a", xml.as_bytes(), &ReadOptions::default()).unwrap();
+        prop_assert_eq!(&d.text, &expected);
+        let tree = roxmltree::Document::parse(&xml).unwrap();
+        for piece in d.pieces() {
+            let p = d.position(piece.start);
+            let Some(a) = &p.address else { continue };
+            let id = a.id.as_deref().unwrap();
+            let node = tree.descendants().find(|n| n.attribute("ID") == Some(id)).unwrap();
+            prop_assert!(node.range().contains(&p.byte), "{:?} not in {:?}", p, node.range());
+            let c = d.text[piece.start..].chars().next().unwrap();
+            if xml[p.byte..].starts_with(c) && c != ' ' {
+                prop_assert_eq!((p.line, p.column), line_column(&xml, p.byte));
+            }
+        }
+    }
+}
