@@ -461,21 +461,7 @@ fn decode_raw(src: &str, range: std::ops::Range<usize>) -> Option<Vec<(char, usi
             continue;
         } else if rest.starts_with('&') {
             let semi = rest.find(';')?;
-            let name = &rest[1..semi];
-            let c = match name {
-                "lt" => '<',
-                "gt" => '>',
-                "amp" => '&',
-                "apos" => '\'',
-                "quot" => '"',
-                _ => {
-                    let code = match name.strip_prefix("#x") {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => name.strip_prefix('#')?.parse().ok()?,
-                    };
-                    char::from_u32(code)?
-                }
-            };
+            let c = xml::reference(&rest[1..semi])?;
             out.push((c, at, 0));
             k += semi + 1;
             continue;

@@ -199,21 +199,7 @@ fn decode_mapped(
             b'&' => {
                 out.push_verbatim(run..at, address);
                 let semi = at + memchr::memchr(b';', &bytes[at..end])?;
-                let name = &src[at + 1..semi];
-                let c = match name {
-                    "lt" => '<',
-                    "gt" => '>',
-                    "amp" => '&',
-                    "apos" => '\'',
-                    "quot" => '"',
-                    _ => {
-                        let code = match name.strip_prefix("#x") {
-                            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                            None => name.strip_prefix('#')?.parse().ok()?,
-                        };
-                        char::from_u32(code)?
-                    }
-                };
+                let c = reference(&src[at + 1..semi])?;
                 out.push_made(c.encode_utf8(&mut [0; 4]), at, address);
                 at = semi + 1;
                 run = at;
@@ -243,6 +229,25 @@ fn decode_mapped(
     }
     out.push_verbatim(run..end, address);
     Some(())
+}
+
+/// The character an XML entity or character reference (`amp`, `#x4E2D`, `#12290`) stands
+/// for; `None` for an entity a DTD would have to declare.
+pub(super) fn reference(name: &str) -> Option<char> {
+    match name {
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "amp" => Some('&'),
+        "apos" => Some('\''),
+        "quot" => Some('"'),
+        _ => {
+            let code = match name.strip_prefix("#x") {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => name.strip_prefix('#')?.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
 }
 
 /// Appends a CDATA section's content, carriage returns read as line feeds.
