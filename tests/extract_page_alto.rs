@@ -343,60 +343,63 @@ fn page_file() -> impl Strategy<Value = (String, String)> {
     })
 }
 
+/// Reads `xml` and checks that it reads as `expected`, that every piece with an address maps
+/// to a byte inside the element whose `id_attribute` it names, and that a character copied from
+/// the file is at its own line and column there (a made one, an entity or a separator, points
+/// at markup).
+fn pieces_inside_their_elements(
+    xml: &str,
+    expected: &str,
+    id_attribute: &str,
+) -> Result<(), TestCaseError> {
+    let d = Document::from_bytes("f.xml", "f", xml.as_bytes(), &ReadOptions::default()).unwrap();
+    prop_assert_eq!(&d.text, expected);
+    let tree = roxmltree::Document::parse(xml).unwrap();
+    for piece in d.pieces() {
+        let p = d.position(piece.start);
+        let Some(a) = &p.address else { continue };
+        let id = a.id.as_deref().unwrap();
+        let node = tree
+            .descendants()
+            .find(|n| n.attribute(id_attribute) == Some(id))
+            .unwrap();
+        prop_assert!(
+            node.range().contains(&p.byte),
+            "{:?} not in {:?}",
+            p,
+            node.range()
+        );
+        let c = d.text[piece.start..].chars().next().unwrap();
+        if xml[p.byte..].starts_with(c) && c != ' ' {
+            prop_assert_eq!((p.line, p.column), line_column(xml, p.byte));
+        } else {
+            prop_assert!(
+                [" ", "&", "<", "\r"]
+                    .iter()
+                    .any(|m| xml[p.byte..].starts_with(m)),
+                "{:?} points at {:?}",
+                p,
+                &xml[p.byte..]
+            );
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
-    /// Every piece of the text maps to a byte inside the element its address names, and a
-    /// verbatim character is the file's own.
+    /// PAGE: regions of lines with entities and line breaks.
     #[test]
     fn every_position_is_inside_its_element((xml, expected) in page_file()) {
-        let d = Document::from_bytes("p.xml", "p", xml.as_bytes(), &ReadOptions::default()).unwrap();
-        prop_assert_eq!(&d.text, &expected);
-        let tree = roxmltree::Document::parse(&xml).unwrap();
-        for piece in d.pieces() {
-            let p = d.position(piece.start);
-            let Some(a) = &p.address else { continue };
-            let id = a.id.as_deref().unwrap();
-            let node = tree.descendants().find(|n| n.attribute("id") == Some(id)).unwrap();
-            prop_assert!(node.range().contains(&p.byte), "{:?} not in {:?}", p, node.range());
-            let c = d.text[piece.start..].chars().next().unwrap();
-            if xml[p.byte..].starts_with(c) {
-                prop_assert_eq!((p.line, p.column), line_column(&xml, p.byte));
-            } else {
-                // Made by the reader: an entity, a line break between lines.
-                prop_assert!(xml[p.byte..].starts_with('&') || xml[p.byte..].starts_with('<') || xml[p.byte..].starts_with('\r'));
-            }
-        }
+        pieces_inside_their_elements(&xml, &expected, "id")?;
     }
-}
 
-/// A markup file's own declaration of its encoding is honoured: an XML declaration (GB18030
-/// PAGE) and an HTML `<meta charset>` (GBK), with positions counted in the file's bytes.
-#[test]
-fn encodings_declared_in_the_markup_are_used() {
-    let (gbk, _, _) = encoding_rs::GBK.encode("跨里海");
-    let page = [
-        &b"<?xml version='1.0' encoding='GB18030'?>\n<PcGts><Page><TextRegion id='r'><TextEquiv><Unicode>"[..],
-        &gbk,
-        b"</Unicode></TextEquiv></TextRegion></Page></PcGts>\n",
-    ]
-    .concat();
-    let d = Document::from_bytes("p.xml", "p", &page, &ReadOptions::default()).unwrap();
-    assert_eq!((d.text.as_str(), d.encoding.name()), ("跨里海", "gb18030"));
-    assert_eq!(d.encoding_source, witness::EncodingSource::Markup);
-    // 海 is the third two-byte character after the markup.
-    let at = page.windows(gbk.len()).position(|w| w == &gbk[..]).unwrap();
-    assert_eq!(d.position(d.text.find('海').unwrap()).byte, at + 4);
-
-    let html = [
-        &b"<!DOCTYPE html>\n<html><head><meta http-equiv='Content-Type' content='text/html; charset=GBK'></head><body><p>"[..],
-        &gbk,
-        b"</p></body></html>\n",
-    ]
-    .concat();
-    let d = Document::from_bytes("p.html", "p", &html, &ReadOptions::default()).unwrap();
-    assert_eq!((d.text.as_str(), d.encoding.name()), ("跨里海", "GBK"));
-    assert_eq!(d.format(), InputFormat::Html);
+    /// ALTO: strings, separators and hyphenated words.
+    #[test]
+    fn every_alto_position_is_inside_its_element((xml, expected) in alto_file()) {
+        pieces_inside_their_elements(&xml, &expected, "ID")?;
+    }
 }
 
 /// One random ALTO file: blocks of lines of strings (entities, hyphenation with and without
@@ -469,26 +472,31 @@ fn alto_file() -> impl Strategy<Value = (String, String)> {
     )
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+/// A markup file's own declaration of its encoding is honoured: an XML declaration (GB18030
+/// PAGE) and an HTML `<meta charset>` (GBK), with positions counted in the file's bytes.
+#[test]
+fn encodings_declared_in_the_markup_are_used() {
+    let (gbk, _, _) = encoding_rs::GBK.encode("跨里海");
+    let page = [
+        &b"<?xml version='1.0' encoding='GB18030'?>\n<PcGts><Page><TextRegion id='r'><TextEquiv><Unicode>"[..],
+        &gbk,
+        b"</Unicode></TextEquiv></TextRegion></Page></PcGts>\n",
+    ]
+    .concat();
+    let d = Document::from_bytes("p.xml", "p", &page, &ReadOptions::default()).unwrap();
+    assert_eq!((d.text.as_str(), d.encoding.name()), ("跨里海", "gb18030"));
+    assert_eq!(d.encoding_source, witness::EncodingSource::Markup);
+    // 海 is the third two-byte character after the markup.
+    let at = page.windows(gbk.len()).position(|w| w == &gbk[..]).unwrap();
+    assert_eq!(d.position(d.text.find('海').unwrap()).byte, at + 4);
 
-    /// ALTO: every piece maps inside the element it names; characters copied from a CONTENT
-    /// are the file's own, at their line and column.
-    #[test]
-    fn every_alto_position_is_inside_its_element((xml, expected) in alto_file()) {
-        let d = Document::from_bytes("a.xml", "a", xml.as_bytes(), &ReadOptions::default()).unwrap();
-        prop_assert_eq!(&d.text, &expected);
-        let tree = roxmltree::Document::parse(&xml).unwrap();
-        for piece in d.pieces() {
-            let p = d.position(piece.start);
-            let Some(a) = &p.address else { continue };
-            let id = a.id.as_deref().unwrap();
-            let node = tree.descendants().find(|n| n.attribute("ID") == Some(id)).unwrap();
-            prop_assert!(node.range().contains(&p.byte), "{:?} not in {:?}", p, node.range());
-            let c = d.text[piece.start..].chars().next().unwrap();
-            if xml[p.byte..].starts_with(c) && c != ' ' {
-                prop_assert_eq!((p.line, p.column), line_column(&xml, p.byte));
-            }
-        }
-    }
+    let html = [
+        &b"<!DOCTYPE html>\n<html><head><meta http-equiv='Content-Type' content='text/html; charset=GBK'></head><body><p>"[..],
+        &gbk,
+        b"</p></body></html>\n",
+    ]
+    .concat();
+    let d = Document::from_bytes("p.html", "p", &html, &ReadOptions::default()).unwrap();
+    assert_eq!((d.text.as_str(), d.encoding.name()), ("跨里海", "GBK"));
+    assert_eq!(d.format(), InputFormat::Html);
 }
