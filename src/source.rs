@@ -1028,7 +1028,13 @@ impl LineIndex {
         let (mut chars, mut next) = (0usize, 0usize);
         for (b, block) in bytes.chunks(64).enumerate() {
             let count = block.iter().filter(|&&x| (x as i8) >= -0x40).count();
-            if chars + count > next {
+            if count == block.len() {
+                // All ASCII: every byte is a character.
+                while next < chars + count {
+                    char_checkpoints.push(b * 64 + (next - chars));
+                    next += CHECKPOINT_EVERY;
+                }
+            } else if chars + count > next {
                 let mut n = chars;
                 for (i, &x) in block.iter().enumerate() {
                     if (x as i8) >= -0x40 {
@@ -1116,6 +1122,29 @@ mod tests {
                 .nfc()
                 .collect();
             assert_eq!(canonical_text(&text), expected, "{text:?}");
+        }
+    }
+
+    /// The checkpoints are every 64th character's offset, whether a 64-byte block is all
+    /// ASCII, mixed, or cut inside a character, and the line starts are after LF, CRLF and CR.
+    #[test]
+    fn the_line_index_is_the_character_walk() {
+        let alphabet = ["a", "中", "\n", "\r", "\r\n", "é", "😀", "<x/>", "     "];
+        let mut below = crate::testing::below(7);
+        for len in 0..300 {
+            let text: String = (0..len)
+                .map(|_| alphabet[below(alphabet.len() as u64) as usize])
+                .collect();
+            let lines = LineIndex::new(&text);
+            let expected: Vec<usize> = text.char_indices().step_by(64).map(|(i, _)| i).collect();
+            assert_eq!(lines.char_checkpoints, expected, "{text:?}");
+            let mut starts = vec![0];
+            for (i, c) in text.char_indices() {
+                if c == '\n' || (c == '\r' && !text[i + 1..].starts_with('\n')) {
+                    starts.push(i + 1);
+                }
+            }
+            assert_eq!(lines.line_starts, starts, "{text:?}");
         }
     }
 
