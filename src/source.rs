@@ -299,7 +299,9 @@ impl Document {
             .or_else(|| crate::extract::detect(bytes))
             .unwrap_or(InputFormat::Text);
         if format.is_binary() {
-            return Document::from_container(path, label, bytes, format, &opts.extract);
+            let mut doc = Document::from_container(path, label, bytes, format, &opts.extract)?;
+            doc.warn_ignore_unused(opts);
+            return Ok(doc);
         }
         if let Some(format) = crate::formats::sniff(bytes) {
             return Err(SourceError::NotText {
@@ -336,6 +338,7 @@ impl Document {
         };
         if format != InputFormat::Text {
             doc.read_structure(format, &opts.extract)?;
+            doc.warn_ignore_unused(opts);
         } else if !opts.ignore.is_empty() {
             doc.leave_out(&opts.ignore);
         }
@@ -380,6 +383,16 @@ impl Document {
             warnings: extraction.warnings,
             ignored: Vec::new(),
         })
+    }
+
+    /// `--ignore` is for plain texts; a structured file read without it is said so.
+    fn warn_ignore_unused(&mut self, opts: &ReadOptions) {
+        if !opts.ignore.is_empty() {
+            self.warnings.push(format!(
+                "--ignore applies to plain text only; it was not applied to this {} file",
+                self.format().title()
+            ));
+        }
     }
 
     /// Leaves the matches of `patterns` out of a plain text, keeping where each was.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{DOCX_NAMESPACES, docx, file, stored_zip, witness};
+use common::{DOCX_NAMESPACES, docx, element_at, file, stored_zip, witness};
 use witness::extract::Revision;
 use witness::{Document, InputFormat, ReadOptions};
 
@@ -219,23 +219,6 @@ fn notes_headers_and_footers_are_streams_after_the_body() {
         h.address.unwrap().part.as_deref(),
         Some("word/header10.xml")
     );
-}
-
-/// The element at `path` (`/a/b[2]/c`, local names) under the root of `doc`.
-fn element_at<'a, 'i>(doc: &'a roxmltree::Document<'i>, path: &str) -> roxmltree::Node<'a, 'i> {
-    let mut node = doc.root();
-    for step in path.trim_start_matches('/').split('/') {
-        let (name, nth) = match step.split_once('[') {
-            Some((name, n)) => (name, n.trim_end_matches(']').parse::<usize>().unwrap()),
-            None => (step, 1),
-        };
-        node = node
-            .children()
-            .filter(|c| c.is_element() && c.tag_name().name() == name)
-            .nth(nth - 1)
-            .unwrap_or_else(|| panic!("no {step} in {path}"));
-    }
-    node
 }
 
 /// The parts of a DOCX: (name, XML).

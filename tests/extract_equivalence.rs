@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{NEWSPAPER, OFFICIAL, docx, file, witness, xml_escape};
+use common::{NEWSPAPER, OFFICIAL, docx, file, substantive, xml_escape};
 
 /// The paragraphs of a corpus text: its lines with text.
 fn paragraphs(path: &str) -> Vec<String> {
@@ -45,37 +45,6 @@ fn body(paragraphs: &[String]) -> String {
         out.push_str("</w:p>\n");
     }
     out
-}
-
-/// The substantive variants of `witness diff --format json a b`: kind and both readings.
-fn substantive(a: &std::path::Path, b: &std::path::Path) -> Vec<(String, String, String)> {
-    let out = witness()
-        .args(["diff", "--format", "json"])
-        .arg(a)
-        .arg(b)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    report["variants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|v| v["class"] == "substantive")
-        .map(|v| {
-            let text = |side: &str| v[side]["text"].as_str().unwrap().to_string();
-            (
-                v["kind"].as_str().unwrap().to_string(),
-                text("a"),
-                text("b"),
-            )
-        })
-        .collect()
 }
 
 #[test]

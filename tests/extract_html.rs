@@ -7,7 +7,7 @@ mod markup;
 
 use std::path::Path;
 
-use common::{NEWSPAPER, OFFICIAL, witness};
+use common::{NEWSPAPER, OFFICIAL, substantive, witness};
 use witness::{Document, ExtractOptions, InputFormat, ReadOptions};
 
 fn fixture(name: &str) -> (String, Vec<u8>) {
@@ -298,28 +298,6 @@ fn as_html(text: &str) -> String {
     }
     out.push_str("</body>\n</html>\n");
     out
-}
-
-/// The substantive variants of `witness diff --format json A B`: kind and the two readings.
-fn substantive(a: &Path, b: &Path) -> Vec<(String, String, String)> {
-    let out = witness()
-        .args(["diff", "--format", "json"])
-        .arg(a)
-        .arg(b)
-        .output()
-        .unwrap();
-    assert!(out.status.code().is_some_and(|c| c < 2), "{out:?}");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    json["variants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|v| v["class"] == "substantive")
-        .map(|v| {
-            let s = |x: &serde_json::Value| x.as_str().unwrap().to_string();
-            (s(&v["kind"]), s(&v["a"]["text"]), s(&v["b"]["text"]))
-        })
-        .collect()
 }
 
 #[test]

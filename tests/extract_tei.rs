@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::witness;
+use common::{element_at, witness};
 use witness::extract::{Reading, Revision};
 use witness::{Document, InputFormat, ReadOptions};
 
@@ -179,23 +179,6 @@ fn breaks_milestones_and_whitespace_follow_the_rules() {
             "{body}"
         );
     }
-}
-
-/// The element at `path` (`/a/b[2]/c`, local names) under the root of `doc`.
-fn element_at<'a, 'i>(doc: &'a roxmltree::Document<'i>, path: &str) -> roxmltree::Node<'a, 'i> {
-    let mut node = doc.root();
-    for step in path.trim_start_matches('/').split('/') {
-        let (name, nth) = match step.split_once('[') {
-            Some((name, n)) => (name, n.trim_end_matches(']').parse::<usize>().unwrap()),
-            None => (step, 1),
-        };
-        node = node
-            .children()
-            .filter(|c| c.is_element() && c.tag_name().name() == name)
-            .nth(nth - 1)
-            .unwrap_or_else(|| panic!("no {step} in {path}"));
-    }
-    node
 }
 
 #[test]

@@ -106,3 +106,26 @@ fn a_bad_pattern_is_a_usage_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_structured_file_says_ignore_was_not_applied() {
+    let page = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/formats/page/points-2009.page.xml"
+    );
+    let out = witness()
+        .args(["extract", "--ignore", "Tod", page])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "Der Tod rief ihn\nim Jahre 1704 ab.\n"
+    );
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "witness: warning: {page}: --ignore applies to plain text only; it was not applied to this PAGE-XML file\n"
+        )
+    );
+}

@@ -331,6 +331,10 @@ named!(
     Kind => Kind::COSMETIC, // `--substantive` takes cosmetic kinds only
     FailOn => FailOn::ALL,
     FindingKind => FindingKind::ALL,
+    InputFormat => InputFormat::ALL,
+    PageLevel => PageLevel::ALL,
+    Reading => Reading::ALL,
+    Revision => Revision::ALL,
 );
 
 /// Parses one of `T::ALL` by name; `--help` lists the names.
@@ -417,14 +421,15 @@ struct InputArgs {
     /// Replace malformed byte sequences with U+FFFD instead of refusing the file.
     #[arg(long)]
     lossy: bool,
-    /// The format of the inputs; `auto` tells DOCX and PDF by their signature, PAGE-XML,
-    /// ALTO, TEI, HTML and hOCR by their root element, and reads anything else as plain text.
-    #[arg(long, value_enum, default_value_t = FormatArg::Auto, value_name = "FORMAT")]
-    input_format: FormatArg,
+    /// The format of the inputs. Without it, DOCX and PDF are told by their signature,
+    /// PAGE-XML, ALTO, TEI, HTML and hOCR by their root element, and anything else is read as
+    /// plain text.
+    #[arg(long, value_parser = choice::<InputFormat>(), value_name = "FORMAT")]
+    input_format: Option<InputFormat>,
     /// PAGE-XML: read the regions' own text, or their lines' (`auto`: the lines where a region
     /// has lines with text).
-    #[arg(long, value_enum, default_value_t = LevelArg::Auto)]
-    page_level: LevelArg,
+    #[arg(long, value_parser = choice::<PageLevel>(), default_value = "auto")]
+    page_level: PageLevel,
     /// Leave out of plain texts what this regular expression matches (repeatable, like
     /// `diff -I`): page and line markers, sigla, editorial brackets. What was left out is
     /// counted, with its positions, in the reports.
@@ -432,12 +437,12 @@ struct InputArgs {
     ignore: Vec<regex::Regex>,
     /// TEI: the reading of a `<choice>`: the editor's (`corr`, `expan`, `reg`) or the
     /// source's as written (`sic`, `abbr`, `orig`).
-    #[arg(long, value_enum, default_value_t = ReadingArg::Editorial)]
-    reading: ReadingArg,
+    #[arg(long, value_parser = choice::<Reading>(), default_value = "editorial")]
+    reading: Reading,
     /// TEI `<del>`/`<add>` and DOCX tracked changes: the text as revised (deletions
     /// dropped) or before the revision (deletions kept, additions and insertions dropped).
-    #[arg(long, value_enum, default_value_t = RevisionArg::Revised)]
-    revision: RevisionArg,
+    #[arg(long, value_parser = choice::<Revision>(), default_value = "revised")]
+    revision: Revision,
     /// TEI: read notes in place instead of leaving them out of the running text.
     #[arg(long)]
     notes: bool,
@@ -452,69 +457,17 @@ fn parse_regex(s: &str) -> Result<regex::Regex, String> {
     regex::Regex::new(s).map_err(|e| e.to_string())
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug)]
-enum FormatArg {
-    Auto,
-    Text,
-    Page,
-    Alto,
-    Hocr,
-    Tei,
-    Html,
-    Docx,
-    Pdf,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-enum LevelArg {
-    Auto,
-    Region,
-    Line,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-enum ReadingArg {
-    Editorial,
-    Diplomatic,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-enum RevisionArg {
-    Revised,
-    Original,
-}
-
 impl InputArgs {
     fn read_options(&self) -> ReadOptions {
         ReadOptions {
             encoding: self.encoding.clone(),
             lossy: self.lossy,
             extract: ExtractOptions {
-                format: match self.input_format {
-                    FormatArg::Auto => None,
-                    FormatArg::Text => Some(InputFormat::Text),
-                    FormatArg::Page => Some(InputFormat::Page),
-                    FormatArg::Alto => Some(InputFormat::Alto),
-                    FormatArg::Hocr => Some(InputFormat::Hocr),
-                    FormatArg::Tei => Some(InputFormat::Tei),
-                    FormatArg::Html => Some(InputFormat::Html),
-                    FormatArg::Docx => Some(InputFormat::Docx),
-                    FormatArg::Pdf => Some(InputFormat::Pdf),
-                },
-                page_level: match self.page_level {
-                    LevelArg::Auto => PageLevel::Auto,
-                    LevelArg::Region => PageLevel::Region,
-                    LevelArg::Line => PageLevel::Line,
-                },
+                format: self.input_format,
+                page_level: self.page_level,
                 dinglehopper: false,
-                reading: match self.reading {
-                    ReadingArg::Editorial => Reading::Editorial,
-                    ReadingArg::Diplomatic => Reading::Diplomatic,
-                },
-                revision: match self.revision {
-                    RevisionArg::Revised => Revision::Revised,
-                    RevisionArg::Original => Revision::Original,
-                },
+                reading: self.reading,
+                revision: self.revision,
                 notes: self.notes,
             },
             ignore: self.ignore.clone(),

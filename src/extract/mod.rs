@@ -48,6 +48,18 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [InputFormat; 8] = [
+        InputFormat::Text,
+        InputFormat::Page,
+        InputFormat::Alto,
+        InputFormat::Hocr,
+        InputFormat::Tei,
+        InputFormat::Html,
+        InputFormat::Docx,
+        InputFormat::Pdf,
+    ];
+
     /// The name used on the command line and in reports: `text`, `page`, `alto`.
     pub fn name(self) -> &'static str {
         match self {
@@ -120,6 +132,29 @@ pub enum Revision {
     Revised,
     /// The text before the revision: deletions kept, additions and insertions dropped.
     Original,
+}
+
+/// The command-line names of the reading options.
+macro_rules! names {
+    ($($t:ident { $($v:ident => $n:literal),* $(,)? })*) => {$(
+        impl $t {
+            /// Every value, in the order `--help` lists them.
+            pub const ALL: [$t; [$($n),*].len()] = [$($t::$v),*];
+
+            /// The name used on the command line.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($t::$v => $n),*
+                }
+            }
+        }
+    )*};
+}
+
+names! {
+    PageLevel { Auto => "auto", Region => "region", Line => "line" }
+    Reading { Editorial => "editorial", Diplomatic => "diplomatic" }
+    Revision { Revised => "revised", Original => "original" }
 }
 
 /// How the readers make text of a structured file.
@@ -215,9 +250,11 @@ pub struct SourceMap {
 
 /// A point of the source, as [`SourceMap::locate`] finds it.
 pub(crate) struct SourcePoint {
-    /// Byte offset into the decoded source (into the file once [`SourceMap::finish`] ran),
-    /// and the encoded length of the text from the piece's start (for legacy encodings).
+    /// Where the piece starts: a byte offset into the decoded source, into the file once
+    /// [`SourceMap::finish`] has run.
     pub(crate) piece_source: usize,
+    /// The text from the piece's start to the point, when the piece is verbatim (its
+    /// encoded length is the rest of the offset); empty in a made piece.
     pub(crate) within: Range<usize>,
     pub(crate) line: usize,
     pub(crate) column: usize,
@@ -329,11 +366,7 @@ pub(crate) fn extract_indexed(
     lines: Cow<'_, LineIndex>,
     opts: &ExtractOptions,
 ) -> Result<Extraction, ExtractError> {
-    let mut out = Extractor {
-        lines,
-        ..Extractor::new(format, "")
-    };
-    out.src = src;
+    let mut out = Extractor::with_lines(format, src, lines);
     match format {
         InputFormat::Text => out.push_verbatim(0..src.len(), NO_ADDRESS),
         InputFormat::Page => page::read(&mut out, opts)?,
@@ -435,9 +468,14 @@ pub(crate) struct Extractor<'s> {
 
 impl<'s> Extractor<'s> {
     pub(crate) fn new(format: InputFormat, src: &'s str) -> Extractor<'s> {
+        Extractor::with_lines(format, src, Cow::Owned(LineIndex::new(src)))
+    }
+
+    /// A reader of `src`, whose line index is `lines`.
+    fn with_lines(format: InputFormat, src: &'s str, lines: Cow<'s, LineIndex>) -> Extractor<'s> {
         Extractor {
             src,
-            lines: Cow::Owned(LineIndex::new(src)),
+            lines,
             text: String::new(),
             map: SourceMap {
                 format,

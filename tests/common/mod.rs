@@ -160,3 +160,51 @@ pub fn xml_escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
+
+/// The substantive variants of `witness diff --format json a b`: kind and both readings.
+pub fn substantive(a: &Path, b: &Path) -> Vec<(String, String, String)> {
+    let out = witness()
+        .args(["diff", "--format", "json"])
+        .arg(a)
+        .arg(b)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["class"] == "substantive")
+        .map(|v| {
+            let text = |side: &str| v[side]["text"].as_str().unwrap().to_string();
+            (
+                v["kind"].as_str().unwrap().to_string(),
+                text("a"),
+                text("b"),
+            )
+        })
+        .collect()
+}
+
+/// The element at `path` (`/a/b[2]/c`, local names) under the root of `doc`.
+pub fn element_at<'a, 'i>(doc: &'a roxmltree::Document<'i>, path: &str) -> roxmltree::Node<'a, 'i> {
+    let mut node = doc.root();
+    for step in path.trim_start_matches('/').split('/') {
+        let (name, nth) = match step.split_once('[') {
+            Some((name, n)) => (name, n.trim_end_matches(']').parse::<usize>().unwrap()),
+            None => (step, 1),
+        };
+        node = node
+            .children()
+            .filter(|c| c.is_element() && c.tag_name().name() == name)
+            .nth(nth - 1)
+            .unwrap_or_else(|| panic!("no {step} in {path}"));
+    }
+    node
+}
