@@ -72,6 +72,7 @@ pub mod chars;
 pub mod classify;
 pub mod collate;
 pub mod corpus;
+pub mod diagnostics;
 #[doc(hidden)]
 pub mod diff;
 pub mod errata;

@@ -177,9 +177,16 @@ pub fn add(at: &Option<PathBuf>, args: AddArgs) -> Result<Outcome, CliError> {
 }
 
 /// `witness note`.
-pub fn note(at: &Option<PathBuf>, text: String) -> Result<Outcome, CliError> {
+/// `witness note`.
+#[derive(Args, Debug)]
+pub struct NoteArgs {
+    /// The note's text.
+    text: String,
+}
+
+pub fn note(at: &Option<PathBuf>, args: NoteArgs) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
-    let r = l.append(Body::note(text))?;
+    let r = l.append(Body::note(args.text))?;
     write_stdout(&format!("noted (record {}, {})\n", r.seq, r.id.short()))?;
     Ok(Outcome::Same)
 }
@@ -239,10 +246,18 @@ fn record_json(r: &Record) -> Value {
 }
 
 /// `witness log`: the records, newest first.
-pub fn log(at: &Option<PathBuf>, as_json: bool) -> Result<Outcome, CliError> {
+/// `witness log`.
+#[derive(Args, Debug)]
+pub struct LogArgs {
+    /// Every record as JSON, newest first.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn log(at: &Option<PathBuf>, args: LogArgs) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
     let records = l.records()?;
-    let out = if as_json {
+    let out = if args.json {
         let list: Vec<Value> = records.iter().rev().map(record_json).collect();
         report::to_json(&list)
     } else {
@@ -265,10 +280,17 @@ pub fn log(at: &Option<PathBuf>, as_json: bool) -> Result<Outcome, CliError> {
 }
 
 /// `witness show`: one record as JSON, then its line of `log`.
-pub fn show(at: &Option<PathBuf>, id: &str) -> Result<Outcome, CliError> {
+/// `witness show`.
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// The record: digest, unique prefix, label, or label@N.
+    id: String,
+}
+
+pub fn show(at: &Option<PathBuf>, args: ShowArgs) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
     let records = l.records()?;
-    let r = l.resolve(&records, id)?;
+    let r = l.resolve(&records, &args.id)?;
     let mut out = report::to_json(&record_json(r));
     out += &format!("{}\n", summary(r, &records));
     write_stdout(&out)?;
@@ -531,7 +553,18 @@ pub fn export_cmd(at: &Option<PathBuf>, format: ExportFormat) -> Result<Outcome,
 }
 
 /// `witness check`: every tracked path (or those given) re-hashed against its last version.
-pub fn check(at: &Option<PathBuf>, paths: Vec<PathBuf>, record: bool) -> Result<Outcome, CliError> {
+/// `witness check`.
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The files to check (default: every tracked file).
+    paths: Vec<PathBuf>,
+    /// Record the check as an audit.
+    #[arg(long)]
+    record: bool,
+}
+
+pub fn check(at: &Option<PathBuf>, args: CheckArgs) -> Result<Outcome, CliError> {
+    let (paths, record) = (args.paths, args.record);
     let l = ledger(at)?;
     let c = l.check(&paths)?;
     let out = report::check::text(&c);

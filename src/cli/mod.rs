@@ -15,7 +15,9 @@ use witness::{
     Skipped, SourceError, diff, measure, pair_paths, scan,
 };
 
+mod generate;
 mod ledger;
+mod snapshot;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -59,14 +61,11 @@ enum Command {
     /// Store files' bytes and record a version of each.
     Add(ledger::AddArgs),
     /// Record a note.
-    Note { text: String },
+    Note(ledger::NoteArgs),
     /// The ledger's records, newest first.
-    Log {
-        #[arg(long)]
-        json: bool,
-    },
+    Log(ledger::LogArgs),
     /// One record (ID: digest, unique prefix, label, or label@N).
-    Show { id: String },
+    Show(ledger::ShowArgs),
     /// Check every record, the chain, the Merkle root, every stored object and the
     /// checkpoint; with --checkpoint (or --size and --root), also that the history up to a tree
     /// head kept elsewhere was not rewritten; or, with --proof, a proof file offline. Exit 0
@@ -101,12 +100,16 @@ enum Command {
     },
     /// For CI: re-hash every tracked file (or those given) against its last recorded version.
     /// Exit 0 clean, 1 drift, 2 trouble.
-    Check {
-        paths: Vec<PathBuf>,
-        /// Record the check as an audit.
-        #[arg(long)]
-        record: bool,
-    },
+    Check(ledger::CheckArgs),
+    /// Write or compare a snapshot of a document or a comparison under `snapshots/`, the
+    /// way insta snapshot-tests code.
+    Snapshot(snapshot::SnapshotArgs),
+    /// Walk the pending snapshots (`.new` files) in the terminal: accept, reject, skip.
+    Review(snapshot::ReviewArgs),
+    /// Shell completions for bash, zsh, fish, elvish or PowerShell, on stdout.
+    Completions(generate::CompletionsArgs),
+    /// The manual page (roff), on stdout: `witness man > witness.1`.
+    Man(generate::ManArgs),
 }
 
 #[derive(Args, Debug)]
@@ -550,16 +553,20 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Extract(args) => run_extract(args, at),
         Command::Init => ledger::init(),
         Command::Add(args) => ledger::add(at, args),
-        Command::Note { text } => ledger::note(at, text),
-        Command::Log { json } => ledger::log(at, json),
-        Command::Show { id } => ledger::show(at, &id),
+        Command::Note(args) => ledger::note(at, args),
+        Command::Log(args) => ledger::log(at, args),
+        Command::Show(args) => ledger::show(at, args),
         Command::Verify(args) => ledger::verify_cmd(at, args),
         Command::Repair => ledger::repair(at),
         Command::Key { command } => ledger::key(command),
         Command::Checkpoint { key } => ledger::checkpoint(at, key),
         Command::Prove { id, since } => ledger::prove(at, id, since),
         Command::Export { format } => ledger::export_cmd(at, format),
-        Command::Check { paths, record } => ledger::check(at, paths, record),
+        Command::Check(args) => ledger::check(at, args),
+        Command::Snapshot(args) => snapshot::snapshot(at, args),
+        Command::Review(args) => snapshot::review(args),
+        Command::Completions(args) => generate::completions(args),
+        Command::Man(args) => generate::man(args),
     }
 }
 

@@ -26,6 +26,10 @@ pub mod collate;
 pub mod diff;
 pub mod errata;
 pub mod extract;
+pub mod github;
+pub mod junit;
+pub mod rdjsonl;
+pub mod sarif;
 pub mod scan;
 
 pub use diff::{TextOptions, json, markdown, text};

@@ -1,0 +1,1 @@
+//! junit output of diagnostics (being written).

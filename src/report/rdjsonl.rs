@@ -1,0 +1,1 @@
+//! rdjsonl output of diagnostics (being written).

@@ -1,0 +1,1 @@
+//! sarif output of diagnostics (being written).
