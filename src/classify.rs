@@ -107,6 +107,52 @@ impl Kind {
         Kind::Invisible,
     ];
 
+    /// Every kind: the cosmetic ones, then the substantive ones.
+    pub const ALL: [Kind; 18] = [
+        Kind::Layout,
+        Kind::Separator,
+        Kind::Normalization,
+        Kind::Width,
+        Kind::Dash,
+        Kind::Quote,
+        Kind::Punctuation,
+        Kind::VariantForm,
+        Kind::Script,
+        Kind::Radical,
+        Kind::Invisible,
+        Kind::Substitution,
+        Kind::Omission,
+        Kind::Addition,
+        Kind::Dittography,
+        Kind::Transposition,
+        Kind::Move,
+        Kind::Numeral,
+    ];
+
+    /// One sentence on what the kind is, for the rules of CI formats.
+    pub fn description(self) -> &'static str {
+        match self {
+            Kind::Layout => "white space or line breaks differ.",
+            Kind::Separator => "the same paragraph or line break written another way.",
+            Kind::Normalization => "canonically equivalent spellings (NFC against NFD).",
+            Kind::Width => "the same character in another width (full-width against ASCII).",
+            Kind::Dash => "one dash for another.",
+            Kind::Quote => "one quotation mark for another.",
+            Kind::Punctuation => "a punctuation mark added, dropped or replaced.",
+            Kind::VariantForm => "one form of a character for another (異體字).",
+            Kind::Script => "a simplified character for its traditional form, or the reverse.",
+            Kind::Radical => "a radical written for the ideograph it looks like.",
+            Kind::Invisible => "characters a reader cannot see added, dropped or replaced.",
+            Kind::Substitution => "text replaced by other text.",
+            Kind::Omission => "text of the reference missing here.",
+            Kind::Addition => "text here that the reference does not have.",
+            Kind::Dittography => "an addition that repeats adjacent text.",
+            Kind::Transposition => "two neighbouring pieces of text in the other order.",
+            Kind::Move => "a passage carried to another place.",
+            Kind::Numeral => "a number or a Chinese numeral differs.",
+        }
+    }
+
     /// Cosmetic or substantive.
     pub fn class(self) -> Class {
         match self {

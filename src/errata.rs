@@ -39,6 +39,18 @@ pub enum Confidence {
     Uncertain,
 }
 
+impl Confidence {
+    /// The name used in reports: `high`, `medium`, `low`, `uncertain`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+            Confidence::Uncertain => "uncertain",
+        }
+    }
+}
+
 /// What an entry concludes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -152,12 +164,13 @@ pub fn errata<'c>(
 ) -> Errata<'c> {
     let digests: Vec<&str> = std::iter::once(target)
         .chain(references.iter().map(|r| r.doc))
-        .map(|d| corpus.doc(d).sha256.as_str())
+        .map(|d| corpus.doc(d).text_sha256.as_str())
         .collect();
     // Evidence comes from documents other than the target and the references themselves
-    // (a byte-identical copy of either is not a second opinion).
+    // (a copy of either, even in another encoding or with other line endings, is not a
+    // second opinion).
     let others: Vec<DocId> = (0..corpus.len())
-        .filter(|&d| !digests.contains(&corpus.doc(d).sha256.as_str()))
+        .filter(|&d| !digests.contains(&corpus.doc(d).text_sha256.as_str()))
         .collect();
     let mut is_other = vec![false; corpus.len()];
     for &d in &others {

@@ -64,7 +64,9 @@
 
 #[doc(hidden)]
 pub mod align;
+pub mod apply;
 pub mod audit;
+pub mod baseline;
 pub mod cause;
 #[doc(hidden)]
 pub mod chars;
@@ -91,6 +93,7 @@ pub mod report;
 pub mod scan;
 #[doc(hidden)]
 pub mod segment;
+pub mod snapshot;
 #[doc(hidden)]
 pub mod source;
 #[cfg(test)]

@@ -66,6 +66,21 @@ impl FindingKind {
         FindingKind::Boilerplate,
     ];
 
+    /// One sentence on what the kind is, for the rules of CI formats.
+    pub fn description(self) -> &'static str {
+        match self {
+            FindingKind::Identical => "Two or more files with the same text.",
+            FindingKind::DuplicateBlock => {
+                "A block of paragraphs found again, or repeated in place."
+            }
+            FindingKind::DuplicateParagraph => "A paragraph found again, whole and identical.",
+            FindingKind::NearDuplicate => "A paragraph found again with small differences.",
+            FindingKind::RepeatedPhrase => "A phrase written twice in place.",
+            FindingKind::SharedPassage => "A passage shared by two documents, or far apart in one.",
+            FindingKind::Boilerplate => "Short lines found in many documents.",
+        }
+    }
+
     /// The kind's name in reports and on the command line.
     pub fn name(self) -> &'static str {
         match self {

@@ -1,8 +1,9 @@
 //! The HTML report in a real browser: headless Chromium opens the generated page from disk,
 //! its DOM is checked for the expected variants and findings, a screenshot is kept as an
 //! artifact, document text that looks like markup stays text, a right-to-left override is
-//! shown as a badge and the text keeps its byte order, and the page's Content-Security-Policy
-//! admits its own style and script and nothing else.
+//! shown as a badge and the text keeps its byte order, the page's Content-Security-Policy
+//! admits its own style and script and nothing else, and its Chinese is drawn with glyphs, not
+//! as the empty boxes of a missing font.
 
 mod common;
 
@@ -35,8 +36,19 @@ fn browse(browser: &Path, page: &Path, action: &[String]) -> String {
 /// [`browse`], with the browser's log (console messages, policy violations among them) on
 /// stderr: returns stdout and stderr.
 fn browse_logged(browser: &Path, page: &Path, action: &[String]) -> (String, String) {
+    browse_with(browser, page, action, &[])
+}
+
+/// [`browse_logged`], with these environment variables set for the browser.
+fn browse_with(
+    browser: &Path,
+    page: &Path,
+    action: &[String],
+    env: &[(&str, &Path)],
+) -> (String, String) {
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(browser)
+        .envs(env.iter().copied())
         .args([
             "--headless",
             "--no-sandbox",
@@ -126,6 +138,129 @@ fn the_report_shows_the_variants_and_findings() {
     let size = std::fs::metadata(&shot).unwrap().len();
     assert!(size > 50_000, "screenshot of {size} bytes");
     eprintln!("screenshot: {}", shot.display());
+    // Every ideograph of the report is drawn with a glyph of its own.
+    let (checked, missing) = glyphs(&browser, &page, &[]);
+    assert_eq!(
+        missing, "",
+        "drawn as the missing-glyph box: install CJK fonts (apt-get install fonts-noto-cjk)"
+    );
+    assert!(checked > 1_000, "{checked} ideographs checked");
+}
+
+/// Finds the ideographs of a page that the browser draws as the missing-glyph box (tofu),
+/// or not at all: the probe draws each one onto a canvas, in the font family of the element
+/// that holds it, and compares the pixels with those of a code point no font has. Widths
+/// cannot tell: in a CJK font the box is as wide as an ideograph, and `document.fonts.check`
+/// is true of any installed family, whatever glyphs it lacks.
+const GLYPHS: &str = r#"
+window.addEventListener('load', function () {
+  var canvas = document.createElement('canvas');
+  canvas.width = 40; canvas.height = 40;
+  var ctx = canvas.getContext('2d', { willReadFrequently: true });
+  function drawn(s) {
+    ctx.clearRect(0, 0, 40, 40);
+    ctx.fillText(s, 4, 30);
+    return ctx.getImageData(0, 0, 40, 40).data;
+  }
+  function same(a, b) {
+    for (var i = 0; i < a.length; i++) { if (a[i] !== b[i]) { return false; } }
+    return true;
+  }
+  function inked(a) {
+    for (var i = 3; i < a.length; i += 4) { if (a[i] > 0) { return true; } }
+    return false;
+  }
+  var families = new Map();
+  var walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    var family = getComputedStyle(walk.currentNode.parentElement).fontFamily;
+    if (!families.has(family)) { families.set(family, new Set()); }
+    for (var c of walk.currentNode.data.match(/\p{Script=Han}/gu) || []) { families.get(family).add(c); }
+  }
+  var checked = 0, missing = new Set(), reference = true;
+  families.forEach(function (chars, family) {
+    ctx.font = '24px ' + family;
+    // A private-use and an unassigned code point: both the same box, or the reference is off.
+    var tofu = drawn('\u{10FFFD}');
+    reference = reference && inked(tofu) && same(tofu, drawn('\u{2FFFD}'));
+    chars.forEach(function (c) {
+      var d = drawn(c);
+      checked++;
+      if (!inked(d) || same(d, tofu)) { missing.add(c); }
+    });
+  });
+  var p = document.createElement('pre');
+  p.id = 'glyphs';
+  p.textContent = 'reference=' + reference + '\nchecked=' + checked + '\nmissing=' + Array.from(missing).join('');
+  document.body.appendChild(p);
+});
+"#;
+
+/// Runs [`GLYPHS`] on a copy of `page` (with `env` for the browser): the number of
+/// ideographs checked (each once per font family), and those drawn as tofu.
+fn glyphs(browser: &Path, page: &Path, env: &[(&str, &Path)]) -> (usize, String) {
+    let probed = page.with_file_name("glyphs.html");
+    std::fs::write(
+        &probed,
+        with_probe(&std::fs::read_to_string(page).unwrap(), GLYPHS),
+    )
+    .unwrap();
+    let (dom, log) = browse_with(
+        browser,
+        &probed,
+        &["--virtual-time-budget=5000".into(), "--dump-dom".into()],
+        env,
+    );
+    assert!(!log.contains(VIOLATION), "{log}");
+    let report = &dom[dom.find("<pre id=\"glyphs\">").expect("the probe ran") + 17..];
+    let report = &report[..report.find("</pre>").unwrap()];
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "reference=true", "the box of a missing glyph");
+    let checked = lines[1].strip_prefix("checked=").unwrap().parse().unwrap();
+    (
+        checked,
+        lines[2].strip_prefix("missing=").unwrap().to_string(),
+    )
+}
+
+#[test]
+fn the_glyph_check_fails_without_cjk_fonts() {
+    let Some(browser) = chromium() else { return };
+    let corpus = tempfile::tempdir().unwrap();
+    let line = "跨里海国际运输走廊提质扩容，绿色产业、数字经济、人工智能。\n";
+    file(corpus.path(), "a.txt", line.repeat(4).as_bytes());
+    file(
+        corpus.path(),
+        "b.txt",
+        line.repeat(4).replace("里海", "海").as_bytes(),
+    );
+    let out = tempfile::tempdir().unwrap();
+    audit(corpus.path(), out.path());
+    // The machine's fonts less every font for Chinese: what the browser has without
+    // fonts-noto-cjk (or with other CJK fonts only).
+    let fonts = file(
+        out.path(),
+        "fonts.conf",
+        br#"<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include>/etc/fonts/fonts.conf</include>
+  <selectfont><rejectfont><pattern><patelt name="lang"><string>zh</string></patelt></pattern></rejectfont></selectfont>
+</fontconfig>
+"#,
+    );
+    let page = out.path().join("index.html");
+    let (checked, missing) = glyphs(&browser, &page, &[("FONTCONFIG_FILE", &fonts)]);
+    // Every ideograph is tofu, those of the texts among them.
+    assert_eq!(missing.chars().count(), checked);
+    for c in line
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+    {
+        assert!(missing.contains(c), "{c} in {missing}");
+    }
+    // With the machine's own fonts, none.
+    assert_eq!(glyphs(&browser, &page, &[]).1, "");
 }
 
 #[test]
@@ -240,6 +375,14 @@ fn check_policy(html: &str, script: bool) {
             );
         }
     }
+}
+
+/// A report page with a probe script in its head, admitted by adding the probe's hash to the
+/// page's policy.
+fn with_probe(html: &str, probe: &str) -> String {
+    let script_src = format!("script-src {}", hash(inline(html, "script")));
+    html.replacen(&script_src, &format!("{script_src} {}", hash(probe)), 1)
+        .replacen("<title>", &format!("<script>{probe}</script><title>"), 1)
 }
 
 /// The attribute names of a tag (`a href="#x" id=y hidden` gives `href`, `id`, `hidden`).
@@ -359,11 +502,7 @@ fn a_right_to_left_override_shows_as_a_badge_in_byte_order_under_the_policy() {
 
     // Measured by the probe.
     let probed = out.path().join("probe.html");
-    let script_src = format!("script-src {}", hash(inline(&html, "script")));
-    let with_probe = html
-        .replacen(&script_src, &format!("{script_src} {}", hash(PROBE)), 1)
-        .replacen("<title>", &format!("<script>{PROBE}</script><title>"), 1);
-    std::fs::write(&probed, with_probe).unwrap();
+    std::fs::write(&probed, with_probe(&html, PROBE)).unwrap();
     let (dom, log) = browse_logged(
         &browser,
         &probed,

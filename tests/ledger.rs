@@ -107,14 +107,14 @@ impl Repo {
 #[test]
 fn add_log_show_and_label_versions() {
     let repo = Repo::new().with_versions();
-    // The same bytes again: a second version record, the same object.
-    repo.run(&["add", "000_3eb5e8de57179c45.txt", "--label", "official"])
+    // The same bytes under another label: a second version record, the same object.
+    repo.run(&["add", "000_3eb5e8de57179c45.txt", "--label", "copy"])
         .assert()
         .code(0)
         .stdout(predicate::str::starts_with(
-            "added 000_3eb5e8de57179c45.txt as official (record 2, ",
+            "added 000_3eb5e8de57179c45.txt as copy (record 2, ",
         ));
-    repo.run(&["show", "official@2"])
+    repo.run(&["show", "copy@1", "--json"])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("\"seq\": 2,"));
@@ -130,15 +130,11 @@ fn add_log_show_and_label_versions() {
     assert!(log.contains(
         "version paper 004_74678af65d43f56c.txt sha256 fbf6b18cb1fe (transcription_of official)"
     ));
-    let shown =
-        String::from_utf8(repo.run(&["show", "official@1"]).output().unwrap().stdout).unwrap();
-    // Pretty JSON, then a one-line summary.
-    let (json, summary) = shown.trim_end().rsplit_once('\n').unwrap();
-    assert_eq!(
-        summary,
-        "version official 000_3eb5e8de57179c45.txt sha256 9d94ffd035d1"
-    );
-    let json: Value = serde_json::from_str(json).unwrap();
+    let shown = repo
+        .run(&["show", "official@1", "--json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&shown.stdout).unwrap();
     assert_eq!(json["seq"], 0);
     assert_eq!(json["role"], "official");
     assert_eq!(json["time"], "2025-06-17T00:00:00Z");
@@ -148,7 +144,7 @@ fn add_log_show_and_label_versions() {
     );
     // A unique prefix of the record id resolves too.
     let id = json["id"].as_str().unwrap();
-    repo.run(&["show", &id[..8]])
+    repo.run(&["show", &id[..8], "--json"])
         .assert()
         .code(0)
         .stdout(predicate::str::contains(id));
@@ -541,7 +537,7 @@ fn check_reports_drift_for_ci() {
     let out = repo.run(&["check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.starts_with("missing  000_3eb5e8de57179c45.txt (last recorded as official@…, record 0)\nchanged  004_74678af65d43f56c.txt: recorded sha256 fbf6b18cb1fe, now "));
+    assert!(stdout.starts_with("missing  000_3eb5e8de57179c45.txt (last recorded as official@1, record 0)\nchanged  004_74678af65d43f56c.txt: recorded sha256 fbf6b18cb1fe, now "));
     assert!(
         stdout.contains(" addition      medium 中国城市开通中亚班列，跨{+里+}海国际运输走廊"),
         "{stdout}"
@@ -758,7 +754,7 @@ fn hand_edited_fields_are_named_never_a_panic() {
             .unwrap()
             .contains("version 跨里海跨里海跨里海 004_74678af65d43f56c.txt sha256 fbf6b18cb1fe (transcription_of official)")
     );
-    repo.run(&["show", "跨里海跨里海跨里海"])
+    repo.run(&["show", "跨里海跨里海跨里海", "--json"])
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
@@ -798,10 +794,9 @@ fn log_json_and_show_print_the_line_and_the_id() {
         leaf.extend_from_slice(line.as_bytes());
         assert_eq!(id, witness::unstable::source::hex_sha256(&leaf));
         assert_eq!(shown, serde_json::from_str::<Value>(line).unwrap());
-        let show = repo.run(&["show", &id]).output().unwrap();
-        let show = String::from_utf8(show.stdout).unwrap();
-        let (json, _) = show.trim_end().rsplit_once('\n').unwrap();
-        let mut json: Value = serde_json::from_str(json).unwrap();
+        let show = repo.run(&["show", &id, "--json"]).output().unwrap();
+        // Exactly one JSON value: nothing before or after it.
+        let mut json: Value = serde_json::from_slice(&show.stdout).unwrap();
         json.as_object_mut().unwrap().remove("id");
         assert_eq!(json, shown);
     }
@@ -1108,4 +1103,595 @@ fn a_path_outside_the_repository_is_never_read() {
         assert_eq!(code, 1, "{bad}");
         assert!(msg.contains("is not a path inside the repository"), "{msg}");
     }
+}
+
+/// Each record of `log --json`, oldest first.
+fn records_json(repo: &Repo) -> Vec<Value> {
+    let mut list: Vec<Value> =
+        serde_json::from_slice(&repo.run(&["log", "--json"]).output().unwrap().stdout).unwrap();
+    list.reverse();
+    list
+}
+
+fn stdout_of(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `show --json` prints exactly one JSON value; `show` alone, the fields for people and no
+/// JSON.
+#[test]
+fn show_prints_json_only_with_json_and_fields_for_people_otherwise() {
+    let repo = Repo::new().with_versions();
+    repo.run(&["note", "checked by hand\nsecond line"])
+        .assert()
+        .code(0);
+    let ids: Vec<String> = records_json(&repo)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    let json = stdout_of(&mut repo.run(&["show", "paper", "--json"]));
+    let value: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["seq"], 1);
+    assert_eq!(value["id"], ids[1].as_str());
+    assert!(json.starts_with('{') && json.ends_with("}\n"), "{json}");
+    assert_eq!(
+        stdout_of(&mut repo.run(&["show", "paper"])),
+        format!(
+            "record 1, version paper@1
+  id        {}
+  time      2025-06-17T00:00:00Z
+  path      004_74678af65d43f56c.txt
+  sha256    fbf6b18cb1fe572f56be78adeba04184597876ca8f14e4dc9a6ad1a58fb5eeef
+  text      sha256 fbf6b18cb1fe572f56be78adeba04184597876ca8f14e4dc9a6ad1a58fb5eeef (UTF-8, 21389 bytes)
+  relation  transcription_of official@1, record 0
+",
+            ids[1]
+        )
+    );
+    assert_eq!(
+        stdout_of(&mut repo.run(&["show", "2"])),
+        format!(
+            "record 2, note
+  id        {}
+  time      2025-06-17T00:00:00Z
+  text      checked by hand
+            second line
+",
+            ids[2]
+        )
+    );
+}
+
+/// The numbers `log` prints are ids: `show N` and `show #N` resolve record N.
+#[test]
+fn log_numbers_are_ids_that_show_takes() {
+    let repo = Repo::new().with_versions();
+    repo.run(&["note", "checked by hand"]).assert().code(0);
+    let log = stdout_of(&mut repo.run(&["log"]));
+    for line in log.lines() {
+        let n = line.split_whitespace().next().unwrap();
+        for id in [n.to_string(), format!("#{n}")] {
+            let shown: Value =
+                serde_json::from_str(&stdout_of(&mut repo.run(&["show", &id, "--json"]))).unwrap();
+            assert_eq!(shown["seq"].to_string(), n, "{id}");
+        }
+    }
+    // Record numbers name records for every command that takes an ID.
+    repo.run(&["diff", "0", "1"]).assert().code(1);
+    // A label spelled as a number wins; `#N` is always the record.
+    std::fs::write(repo.path().join("1.txt"), "跨里海").unwrap();
+    repo.run(&["add", "1.txt"]).assert().code(0);
+    let label: Value =
+        serde_json::from_str(&stdout_of(&mut repo.run(&["show", "1", "--json"]))).unwrap();
+    assert_eq!(
+        (label["seq"].clone(), label["label"].clone()),
+        (3.into(), "1".into())
+    );
+    let record: Value =
+        serde_json::from_str(&stdout_of(&mut repo.run(&["show", "#1", "--json"]))).unwrap();
+    assert_eq!(record["label"], "paper");
+    for unknown in ["#9", "9", "#x", "01"] {
+        repo.run(&["show", unknown])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(format!(
+                "witness: error: no record or version matches {unknown:?}; `witness log` lists them\n"
+            ));
+    }
+}
+
+/// A number of 4 digits or more is a record number, a digest prefix, or, when it is both,
+/// an error that says how to write each.
+#[test]
+fn a_long_number_that_also_starts_a_digest_is_ambiguous() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = witness::ledger::Ledger::init(dir.path()).unwrap();
+    let notes = (0..2000)
+        .map(|i| witness::ledger::Body::note(format!("note {i}")))
+        .collect();
+    l.append_all(notes).unwrap();
+    let records = l.records().unwrap();
+    let number_of = |r: &witness::ledger::Record| {
+        let digits = &r.id.to_string()[..4];
+        digits
+            .parse::<usize>()
+            .ok()
+            .filter(|n| !digits.starts_with('0') && *n < records.len())
+    };
+    // 2,000 ids: some start with four decimal digits that are also a record number.
+    let both = records.iter().find_map(number_of).unwrap();
+    let prefix = both.to_string();
+    let count = records
+        .iter()
+        .filter(|r| r.id.to_string().starts_with(&prefix))
+        .count();
+    let witness = |args: &[&str]| {
+        let mut cmd = assert_cmd::cargo_bin_cmd!();
+        cmd.current_dir(dir.path()).args(args);
+        cmd
+    };
+    witness(&["show", &prefix]).assert().code(2).stdout("").stderr(format!(
+        "witness: error: \"{both}\" is record {both} and also the start of the digest of {count} record(s); write #{both} for record {both}, or more digits of the digest\n"
+    ));
+    let seq_of = |args: &[&str]| {
+        let out = witness(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["seq"].clone()
+    };
+    assert_eq!(seq_of(&["show", &format!("#{both}"), "--json"]), both);
+    // More digits of the digest name the record whose digest it is.
+    let owner = records
+        .iter()
+        .find(|r| r.id.to_string().starts_with(&prefix))
+        .unwrap();
+    let id = owner.id.to_string();
+    assert_eq!(seq_of(&["show", &id[..12], "--json"]), owner.seq);
+    // A long number no digest starts with is the record.
+    let plain = (1000..records.len())
+        .find(|n| {
+            !records
+                .iter()
+                .any(|r| r.id.to_string().starts_with(&n.to_string()))
+        })
+        .unwrap();
+    assert_eq!(seq_of(&["show", &plain.to_string(), "--json"]), plain);
+}
+
+/// `check` names versions as `show` takes them, and every flag its report mentions exists.
+#[test]
+fn check_names_versions_and_has_the_flags_it_mentions() {
+    let repo = Repo::new().with_versions();
+    let official = repo.path().join("000_3eb5e8de57179c45.txt");
+    let original = std::fs::read_to_string(&official).unwrap();
+    // Full-width parentheses and comma: cosmetic under the default profile.
+    let cosmetic = original.replacen("(2025年6月17日,阿斯塔纳)", "（2025年6月17日，阿斯塔纳）", 1);
+    std::fs::write(&official, &cosmetic).unwrap();
+    let out = repo.run(&["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("\n    cosmetic: 3 (width 3), hidden; --all shows them\n"),
+        "{text}"
+    );
+    let out = repo.run(&["check", "--all"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let all = String::from_utf8(out.stdout).unwrap();
+    assert!(all.contains("\n    cosmetic: 3 (width 3)\n"), "{all}");
+    let variant =
+        "\n    a 5:12    b 5:12    width         low    (2025年6月17日[-,-]{+，+}阿斯塔纳)\n";
+    assert!(all.contains(variant), "{all}");
+    assert!(!text.contains(variant), "{text}");
+    let help = stdout_of(&mut repo.run(&["check", "--help"]));
+    // Help is wrapped to the terminal: compare words.
+    let words = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains(
+            "--all List cosmetic variants too in the diff of a changed file (as `witness diff --all`)"
+        ),
+        "{help}"
+    );
+    // A second version of `official`, then the file is gone: the report names official@2.
+    repo.run(&["add", "000_3eb5e8de57179c45.txt", "--label", "official"])
+        .assert()
+        .code(0);
+    std::fs::remove_file(&official).unwrap();
+    repo.run(&["check"]).assert().code(1).stdout(
+        "missing  000_3eb5e8de57179c45.txt (last recorded as official@2, record 2)\nok       004_74678af65d43f56c.txt\n1 of 2 tracked files differ from the ledger\n",
+    );
+}
+
+/// `add` of bytes the label's last version already holds appends nothing and says so.
+#[test]
+fn re_adding_unchanged_bytes_is_a_no_op() {
+    let repo = Repo::new().with_versions();
+    let before = repo.log();
+    repo.run(&["add", "004_74678af65d43f56c.txt", "--label", "paper"])
+        .assert()
+        .code(0)
+        .stdout("unchanged: 004_74678af65d43f56c.txt is already version paper@1 (record 1)\n");
+    // Options the version already has change nothing either.
+    repo.run(&[
+        "add",
+        "000_3eb5e8de57179c45.txt",
+        "--label",
+        "official",
+        "--role",
+        "official",
+    ])
+    .assert()
+    .code(0)
+    .stdout("unchanged: 000_3eb5e8de57179c45.txt is already version official@1 (record 0)\n");
+    repo.run(&[
+        "add",
+        "004_74678af65d43f56c.txt",
+        "--label",
+        "paper",
+        "--transcription-of",
+        "official",
+    ])
+    .assert()
+    .code(0)
+    .stdout("unchanged: 004_74678af65d43f56c.txt is already version paper@1 (record 1)\n");
+    assert_eq!(repo.log(), before, "nothing appended");
+    // Something new said of the same bytes is a new version.
+    let out = stdout_of(&mut repo.run(&[
+        "add",
+        "004_74678af65d43f56c.txt",
+        "--label",
+        "paper",
+        "--note",
+        "proofread",
+    ]));
+    assert!(
+        out.starts_with("added 004_74678af65d43f56c.txt as paper (record 2, "),
+        "{out}"
+    );
+    // Files of one `add`, each on its own line, in order; only the new one is appended.
+    std::fs::write(repo.path().join("extra.txt"), "跨里海").unwrap();
+    let before = repo.lines().len();
+    let out = stdout_of(&mut repo.run(&["add", "extra.txt", "004_74678af65d43f56c.txt"]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines[0].starts_with("added extra.txt as extra (record 3, "),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with("added 004_74678af65d43f56c.txt as 004_74678af65d43f56c (record 4, "),
+        "{out}"
+    );
+    assert_eq!(repo.lines().len(), before + 2);
+    repo.run(&["add", "extra.txt", "004_74678af65d43f56c.txt"])
+        .assert()
+        .code(0)
+        .stdout("unchanged: extra.txt is already version extra@1 (record 3)\nunchanged: 004_74678af65d43f56c.txt is already version 004_74678af65d43f56c@1 (record 4)\n");
+    // Two files that would be versions of one label in one append: refused, nothing written.
+    std::fs::create_dir(repo.path().join("b")).unwrap();
+    std::fs::write(repo.path().join("b/extra.txt"), "跨海").unwrap();
+    let before = repo.log();
+    repo.run(&["add", "extra.txt", "b/extra.txt"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr("witness: error: extra.txt and b/extra.txt would both be recorded as \"extra\"; add them one at a time (the later one then becomes a revision of the earlier), or give each its own --label\n");
+    assert_eq!(repo.log(), before);
+    assert_eq!(repo.verify().0, 0);
+}
+
+/// A new version of a label keeps the role and relations of the label's last version (those
+/// given replace them, kind by kind) and is a revision of it.
+#[test]
+fn a_new_version_keeps_role_and_relations_and_revises_the_last() {
+    let repo = Repo::new();
+    repo.run(&[
+        "add",
+        "000_3eb5e8de57179c45.txt",
+        "--label",
+        "official",
+        "--role",
+        "official",
+    ])
+    .assert()
+    .code(0);
+    repo.run(&[
+        "add",
+        "004_74678af65d43f56c.txt",
+        "--label",
+        "paper",
+        "--role",
+        "transcription",
+        "--transcription-of",
+        "official",
+        "--source",
+        "https://example.org/paper",
+    ])
+    .assert()
+    .code(0);
+    let paper = repo.path().join("004_74678af65d43f56c.txt");
+    let append = |path: &Path, text: &str| {
+        let mut bytes = std::fs::read(path).unwrap();
+        bytes.extend_from_slice(text.as_bytes());
+        std::fs::write(path, bytes).unwrap();
+    };
+    append(&paper, "跨里海\n");
+    repo.run(&["add", "004_74678af65d43f56c.txt", "--label", "paper"])
+        .assert()
+        .code(0);
+    append(&repo.path().join("000_3eb5e8de57179c45.txt"), "跨里海\n");
+    repo.run(&["add", "000_3eb5e8de57179c45.txt", "--label", "official"])
+        .assert()
+        .code(0);
+    append(&paper, "里海\n");
+    repo.run(&[
+        "add",
+        "004_74678af65d43f56c.txt",
+        "--label",
+        "paper",
+        "--transcription-of",
+        "official",
+    ])
+    .assert()
+    .code(0);
+    let records = records_json(&repo);
+    let id = |seq: usize| records[seq]["id"].clone();
+    let rel = |kind: &str, seq: usize| serde_json::json!({"type": kind, "target": id(seq)});
+    // paper@2 keeps its role and transcription_of official@1, revises paper@1; the source
+    // is of the bytes, not the document: not carried over.
+    assert_eq!(records[2]["role"], "transcription");
+    assert_eq!(
+        records[2]["relations"],
+        Value::Array(vec![rel("transcription_of", 0), rel("revision_of", 1)])
+    );
+    assert_eq!(records[2].get("source"), None);
+    // official@2 keeps its role and revises official@1.
+    assert_eq!(records[3]["role"], "official");
+    assert_eq!(
+        records[3]["relations"],
+        Value::Array(vec![rel("revision_of", 0)])
+    );
+    // paper@3: the transcription_of given replaces the one it had.
+    assert_eq!(records[4]["role"], "transcription");
+    assert_eq!(
+        records[4]["relations"],
+        Value::Array(vec![rel("transcription_of", 3), rel("revision_of", 2)])
+    );
+    assert!(
+        stdout_of(&mut repo.run(&["log"]))
+            .contains(" version paper 004_74678af65d43f56c.txt sha256 ")
+    );
+    let show = stdout_of(&mut repo.run(&["show", "paper"]));
+    assert!(
+        show.ends_with("  role      transcription\n  relation  transcription_of official@2, record 3\n  relation  revision_of paper@2, record 2\n"),
+        "{show}"
+    );
+    // A relation must name a version.
+    repo.run(&["note", "checked"]).assert().code(0);
+    let before = repo.log();
+    repo.run(&["add", "004_74678af65d43f56c.txt", "--quotes", "#5"])
+        .assert()
+        .code(2)
+        .stderr("witness: error: \"#5\" is record 5, a note; a quotes relation needs a version; `witness log` lists the records\n");
+    assert_eq!(repo.log(), before);
+    assert_eq!(repo.verify().0, 0);
+}
+
+/// Notes and the digests of reports reach both exports.
+#[test]
+fn exports_keep_notes_and_report_digests() {
+    let repo = Repo::new().with_versions();
+    repo.run(&["note", "checked by hand"]).assert().code(0);
+    repo.run(&["diff", "official", "paper", "--record"])
+        .assert()
+        .code(1);
+    let audit: Value = serde_json::from_str(repo.lines().last().unwrap()).unwrap();
+    let report = audit["report_sha256"].as_str().unwrap();
+    let prov: Value = serde_json::from_str(&stdout_of(&mut repo.run(&[
+        "export",
+        "--format",
+        "prov-json",
+    ])))
+    .unwrap();
+    assert_eq!(
+        prov["entity"]["witness:note/2"],
+        serde_json::json!({"prov:type": "witness:note", "prov:value": "checked by hand"})
+    );
+    assert_eq!(
+        prov["wasGeneratedBy"]["_:note2"],
+        serde_json::json!({"prov:entity": "witness:note/2", "prov:activity": "witness:record/2"})
+    );
+    assert_eq!(
+        prov["entity"][format!("witness:{report}")],
+        serde_json::json!({"prov:type": "witness:report", "witness:report": "diff", "witness:sha256": report})
+    );
+    assert_eq!(
+        prov["wasGeneratedBy"]["_:report3"],
+        serde_json::json!({"prov:entity": format!("witness:{report}"), "prov:activity": "witness:record/3"})
+    );
+    assert_eq!(
+        prov["activity"]["witness:record/3"]["witness:report_sha256"],
+        report
+    );
+    // PROV-JSON has no null: absent fields are left out.
+    assert!(!prov.to_string().contains("null"));
+    let statements: Vec<Value> = stdout_of(&mut repo.run(&["export", "--format", "in-toto"]))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(statements.len(), 4);
+    let note = &statements[2];
+    assert_eq!(note["predicateType"], "https://witness.invalid/note/v1");
+    assert_eq!(
+        note["subject"],
+        serde_json::json!([{"name": "note, record 2", "digest": {"sha256": witness::unstable::source::hex_sha256(b"checked by hand")}}])
+    );
+    assert_eq!(note["predicate"]["text"], "checked by hand");
+    let audit_statement = &statements[3];
+    assert_eq!(
+        audit_statement["predicateType"],
+        "https://witness.invalid/audit/v1"
+    );
+    assert_eq!(
+        audit_statement["subject"],
+        serde_json::json!([{"name": "diff report, record 3", "digest": {"sha256": report}}])
+    );
+    assert_eq!(audit_statement["predicate"]["inputs"], audit["inputs"]);
+    assert_eq!(
+        audit_statement["predicate"]["record"],
+        records_json(&repo)[3]["id"]
+    );
+}
+
+/// `verify --proof` on a file that is not a proof is trouble (exit 2) that says what a proof
+/// file is; a proof that fails is damage (exit 1).
+#[test]
+fn verify_proof_refuses_files_that_are_not_proofs() {
+    let repo = Repo::new().with_versions();
+    let proof = stdout_of(&mut repo.run(&["prove", "paper"]));
+    let mut no_leaf: Value = serde_json::from_str(&proof).unwrap();
+    no_leaf.as_object_mut().unwrap().remove("leaf_hash");
+    let no_leaf = no_leaf.to_string();
+    let cases: [(&[u8], &str); 7] = [
+        (b"hello", "not JSON (expected value at line 1 column 1)"),
+        (b"", "the file is empty"),
+        (
+            b"{\"a\": 1}",
+            "JSON without \"schema\": \"witness/proof/1\"",
+        ),
+        (b"[1, 2]", "JSON without \"schema\": \"witness/proof/1\""),
+        (
+            b"{\"schema\": \"witness/proof/2\"}",
+            "its schema is \"witness/proof/2\", not \"witness/proof/1\"",
+        ),
+        (b"\xff\xfe", "not UTF-8 text"),
+        (no_leaf.as_bytes(), "the proof has no \"leaf_hash\" string"),
+    ];
+    for (bytes, why) in cases {
+        std::fs::write(repo.path().join("proof.json"), bytes).unwrap();
+        repo.run(&["verify", "--proof", "proof.json"])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(format!("witness: error: proof.json: not a proof: {why}; a proof file is the JSON that `witness prove ID` (an inclusion proof) or `witness prove --since N` (a consistency proof) writes\n"));
+    }
+    std::fs::write(repo.path().join("proof.json"), &proof).unwrap();
+    repo.run(&["verify", "--proof", "proof.json"])
+        .assert()
+        .code(0);
+}
+
+/// The library call behind `witness apply --record`: a corrected text recorded as a revision
+/// of the version it corrects, generated by the errata audit; the ledger still verifies.
+#[test]
+fn a_corrected_text_is_a_revision_generated_by_its_audit() {
+    use witness::ledger::{Digest, Input, Ledger};
+    let repo = Repo::new().with_versions();
+    let l = Ledger::open(repo.path()).unwrap();
+    let records = l.records().unwrap();
+    let paper = &records[1];
+    let audit = l
+        .record_audit(
+            "errata",
+            vec![Input {
+                path: "paper".into(),
+                sha256: paper.version().unwrap().sha256,
+                text_sha256: None,
+            }],
+            Some(witness::Profile::Loose),
+            b"errata list",
+        )
+        .unwrap();
+    assert_eq!(audit.seq, 2);
+    let corrected = repo.path().join("paper.corrected.txt");
+    std::fs::write(&corrected, "跨里海国际运输走廊\n").unwrap();
+    let before = repo.log();
+    let bad = |revises: Digest, generated_by: Digest| {
+        l.record_revision(&corrected, "paper", revises, generated_by)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        bad(audit.id, audit.id),
+        format!(
+            "\"{}\" is record 2, an audit; a revision_of relation needs a version; `witness log` lists the records",
+            audit.id
+        )
+    );
+    assert_eq!(
+        bad(paper.id, paper.id),
+        format!(
+            "\"{}\" is record 1, a version; a generated_by relation needs an audit; `witness log` lists the records",
+            paper.id
+        )
+    );
+    let unknown = Digest::of(b"nothing");
+    assert_eq!(
+        bad(unknown, audit.id),
+        format!("no record or version matches \"{unknown}\"; `witness log` lists them")
+    );
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    let err = l
+        .record_revision(outside.path(), "paper", paper.id, audit.id)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with("(the directory that holds .witness/)"),
+        "{err}"
+    );
+    assert_eq!(repo.log(), before, "nothing written");
+
+    let r = l
+        .record_revision(&corrected, "paper", paper.id, audit.id)
+        .unwrap();
+    assert_eq!(r.seq, 3);
+    let v = r.version().unwrap();
+    assert_eq!(
+        (v.label.as_str(), v.path.as_str()),
+        ("paper", "paper.corrected.txt")
+    );
+    assert_eq!(v.sha256, Digest::of("跨里海国际运输走廊\n".as_bytes()));
+    let kinds: Vec<(&str, Digest)> = v
+        .relations
+        .iter()
+        .map(|x| (x.kind.name(), x.target))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("transcription_of", records[0].id),
+            ("revision_of", paper.id),
+            ("generated_by", audit.id),
+        ]
+    );
+    assert_eq!(l.records().unwrap().last(), Some(&r));
+    assert_eq!(repo.verify().0, 0);
+    assert!(stdout_of(&mut repo.run(&["log"])).contains(&format!(
+        "version paper paper.corrected.txt sha256 {} (transcription_of official, revision_of paper, generated_by record 2)",
+        v.sha256.short()
+    )));
+    assert!(
+        stdout_of(&mut repo.run(&["show", "paper"]))
+            .ends_with("  relation  transcription_of official@1, record 0\n  relation  revision_of paper@1, record 1\n  relation  generated_by record 2 (audit)\n")
+    );
+    let prov: Value = serde_json::from_str(&stdout_of(&mut repo.run(&[
+        "export",
+        "--format",
+        "prov-json",
+    ])))
+    .unwrap();
+    assert_eq!(
+        prov["wasGeneratedBy"]["_:rel3_2"],
+        serde_json::json!({"prov:entity": format!("witness:{}", v.sha256), "prov:activity": "witness:record/2", "witness:relation": "generated_by"})
+    );
+    assert_eq!(
+        prov["wasRevisionOf"]["_:rel3_1"]["prov:usedEntity"],
+        format!("witness:{}", paper.version().unwrap().sha256)
+    );
 }

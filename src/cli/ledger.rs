@@ -12,7 +12,7 @@ use witness::ledger::verify::{
     check_head, check_proof, consistency_proof, inclusion_proof, verify,
 };
 use witness::ledger::{
-    Body, Digest, Input, Ledger, LedgerError, NewVersions, Record, RelationKind, export,
+    Added, Body, Digest, Input, Ledger, LedgerError, NewVersions, Record, RelationKind, export,
 };
 use witness::report;
 use witness::{Document, Profile, ReadOptions, SourceError};
@@ -40,7 +40,9 @@ pub struct AddArgs {
     /// What the version is.
     #[arg(long, value_enum)]
     role: Option<Role>,
-    /// This is a transcription of that version (ID: digest, prefix, label, label@N).
+    /// This is a transcription of that version (ID: a record number or #N, digest, prefix,
+    /// label, label@N). A new version of a label keeps the relations of its last version
+    /// (each one given here replaces that kind) and is a revision of it.
     #[arg(long, value_name = "ID")]
     transcription_of: Option<String>,
     /// This is a revision of that version.
@@ -135,7 +137,8 @@ pub fn init() -> Result<Outcome, CliError> {
     Ok(Outcome::Same)
 }
 
-/// `witness add`: stores each file and appends a version record for it, all in one append.
+/// `witness add`: stores each file and appends a version record for it, all in one append; a
+/// file its label's last version already is (same bytes, path and options) is left alone.
 pub fn add(at: &Option<PathBuf>, args: AddArgs) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
     if args.label.is_some() && args.files.len() > 1 {
@@ -160,30 +163,43 @@ pub fn add(at: &Option<PathBuf>, args: AddArgs) -> Result<Outcome, CliError> {
         note: args.note,
         follow_symlinks: args.follow_symlinks,
     };
-    let written = l.add(&args.files, &opts)?;
     let mut out = String::new();
-    for (r, v) in written.iter().filter_map(|r| r.version().map(|v| (r, v))) {
-        out += &format!(
-            "added {} as {} (record {}, {}, sha256 {})\n",
-            v.path,
-            v.label,
-            r.seq,
-            r.id.short(),
-            v.sha256.short()
-        );
+    for added in l.add(&args.files, &opts)? {
+        match added {
+            Added::Recorded(r) => {
+                if let Some(v) = r.version() {
+                    out += &format!(
+                        "added {} as {} (record {}, {}, sha256 {})\n",
+                        v.path,
+                        v.label,
+                        r.seq,
+                        r.id.short(),
+                        v.sha256.short()
+                    );
+                }
+            }
+            Added::Unchanged { record, number } => {
+                if let Some(v) = record.version() {
+                    out += &format!(
+                        "unchanged: {} is already version {}@{number} (record {})\n",
+                        v.path, v.label, record.seq
+                    );
+                }
+            }
+        }
     }
     write_stdout(&out)?;
     Ok(Outcome::Same)
 }
 
-/// `witness note`.
-/// `witness note`.
+/// The arguments of `witness note`.
 #[derive(Args, Debug)]
 pub struct NoteArgs {
     /// The note's text.
     text: String,
 }
 
+/// `witness note`: appends a note record.
 pub fn note(at: &Option<PathBuf>, args: NoteArgs) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
     let r = l.append(Body::note(args.text))?;
@@ -245,8 +261,7 @@ fn record_json(r: &Record) -> Value {
     Value::Object(m)
 }
 
-/// `witness log`: the records, newest first.
-/// `witness log`.
+/// The arguments of `witness log`.
 #[derive(Args, Debug)]
 pub struct LogArgs {
     /// Every record as JSON, newest first.
@@ -254,6 +269,7 @@ pub struct LogArgs {
     json: bool,
 }
 
+/// `witness log`: the records, newest first, each led by its number (which `show` takes).
 pub fn log(at: &Option<PathBuf>, args: LogArgs) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
     let records = l.records()?;
@@ -279,22 +295,128 @@ pub fn log(at: &Option<PathBuf>, args: LogArgs) -> Result<Outcome, CliError> {
     Ok(Outcome::Same)
 }
 
-/// `witness show`: one record as JSON, then its line of `log`.
-/// `witness show`.
+/// The arguments of `witness show`.
 #[derive(Args, Debug)]
 pub struct ShowArgs {
-    /// The record: digest, unique prefix, label, or label@N.
+    /// The record: its number as `witness log` prints it (or #N), a digest or a unique prefix
+    /// of one (4+ hex digits), a label (its latest version), or label@N. A label spelled as a
+    /// number wins over the record number; #N is always record N.
     id: String,
+    /// The record as JSON (the fields of its line, and its id) and nothing else.
+    #[arg(long)]
+    json: bool,
 }
 
+/// `witness show`: one record, every field, for people; with `--json`, as JSON only.
 pub fn show(at: &Option<PathBuf>, args: ShowArgs) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
     let records = l.records()?;
     let r = l.resolve(&records, &args.id)?;
-    let mut out = report::to_json(&record_json(r));
-    out += &format!("{}\n", summary(r, &records));
+    let out = match args.json {
+        true => report::to_json(&record_json(r)),
+        false => details(r, &records),
+    };
     write_stdout(&out)?;
     Ok(Outcome::Same)
+}
+
+/// A record named for people: a version as `label@N, record K`, another record as `record K
+/// (its type)`; an id the log does not hold, as its first digits.
+fn named(id: &Digest, records: &[Record]) -> String {
+    match records.iter().find(|x| x.id == *id) {
+        None => format!("{} (not in this ledger)", id.short()),
+        Some(x) => match x.version() {
+            Some(v) => format!(
+                "{}@{}, record {}",
+                v.label,
+                Ledger::version_number(records, x.seq, &v.label),
+                x.seq
+            ),
+            None => format!("record {} ({})", x.seq, x.kind()),
+        },
+    }
+}
+
+/// Every field of a record, one per line, for `show`: a name column, then the value (lines of
+/// a multi-line value indented under the first).
+fn details(r: &Record, records: &[Record]) -> String {
+    let mut fields: Vec<(&str, String)> = Vec::new();
+    let head = match &r.body {
+        Body::Version(v) => format!(
+            "version {}@{}",
+            v.label,
+            Ledger::version_number(records, r.seq, &v.label)
+        ),
+        other => other.kind().to_string(),
+    };
+    fields.push(("id", r.id.to_string()));
+    fields.push(("time", r.time.clone()));
+    match &r.body {
+        Body::Version(v) => {
+            fields.push(("path", v.path.clone()));
+            fields.push(("sha256", v.sha256.to_string()));
+            fields.push((
+                "text",
+                format!(
+                    "sha256 {} ({}, {} bytes)",
+                    v.text_sha256, v.encoding, v.bytes
+                ),
+            ));
+            if let Some(role) = v.role {
+                fields.push(("role", role.name().to_string()));
+            }
+            for x in &v.relations {
+                fields.push((
+                    "relation",
+                    format!("{} {}", x.kind.name(), named(&x.target, records)),
+                ));
+            }
+            if let Some(source) = &v.source {
+                fields.push(("source", source.clone()));
+            }
+            if let Some(note) = &v.note {
+                fields.push(("note", note.clone()));
+            }
+        }
+        Body::Audit(a) => {
+            fields.push((
+                "report",
+                format!("{}, sha256 {}", a.report, a.report_sha256),
+            ));
+            for i in &a.inputs {
+                fields.push(("input", format!("{} sha256 {}", i.path, i.sha256)));
+            }
+            if let Some(p) = &a.profile {
+                fields.push(("profile", format!("{} (sha256 {})", p.name, p.sha256)));
+            }
+            fields.push(("tool", format!("{} {}", a.tool.name, a.tool.version)));
+        }
+        Body::Note(n) => fields.push(("text", n.text.clone())),
+        Body::Repair(x) => {
+            fields.push(("what", x.what.clone()));
+            fields.push((
+                "cut",
+                format!("{} bytes, sha256 {}", x.cut_bytes, x.cut_sha256),
+            ));
+        }
+        Body::Incident(x) => {
+            fields.push(("what", x.what.clone()));
+            fields.push((
+                "checkpoint",
+                format!("{} records, root {}", x.checkpoint_size, x.checkpoint_root),
+            ));
+            fields.push((
+                "log",
+                format!("{} records, root {}", x.log_size, x.log_root),
+            ));
+        }
+    }
+    let mut out = format!("record {}, {head}\n", r.seq);
+    for (name, value) in fields {
+        let value = value.replace('\n', &format!("\n{:12}", ""));
+        out += &format!("  {name:<10}{value}\n");
+    }
+    out
 }
 
 /// What `witness verify` checks besides the ledger itself.
@@ -317,9 +439,9 @@ pub struct VerifyArgs {
     root: Option<String>,
 }
 
-/// Reads a small text file given on the command line.
-fn read_text(p: &Path) -> Result<String, CliError> {
-    std::fs::read_to_string(p).map_err(|e| {
+/// Reads a small file given on the command line.
+fn read_bytes(p: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(p).map_err(|e| {
         let path = p.display().to_string();
         CliError::from(LedgerError::Source(match e.kind() {
             std::io::ErrorKind::NotFound => SourceError::NotFound { path },
@@ -329,13 +451,19 @@ fn read_text(p: &Path) -> Result<String, CliError> {
 }
 
 /// `witness verify`: exit 0 intact, 1 damaged or rewritten; with `--proof`, checks a proof
-/// file offline.
+/// file offline (exit 1 when it fails, 2 when the file is not a proof at all).
 pub fn verify_cmd(at: &Option<PathBuf>, args: VerifyArgs) -> Result<Outcome, CliError> {
     if let Some(p) = &args.proof {
-        let text = read_text(p)?;
-        let value: Value = serde_json::from_str(&text)
-            .map_err(|e| CliError::Usage(format!("{}: not a proof ({e})", p.display())))?;
-        let (word, outcome) = match check_proof(&value) {
+        let not_a_proof = |why: String| {
+            CliError::Usage(format!(
+                "{}: not a proof: {why}; a proof file is the JSON that `witness prove ID` (an inclusion proof) or `witness prove --since N` (a consistency proof) writes",
+                p.display()
+            ))
+        };
+        let text =
+            String::from_utf8(read_bytes(p)?).map_err(|_| not_a_proof("not UTF-8 text".into()))?;
+        let checked = check_proof(&text).map_err(|e| not_a_proof(e.to_string()))?;
+        let (word, outcome) = match checked {
             Ok(msg) => (format!("proof holds: {msg}"), Outcome::Same),
             Err(msg) => (format!("proof fails: {msg}"), Outcome::Differ),
         };
@@ -367,6 +495,12 @@ pub fn verify_cmd(at: &Option<PathBuf>, args: VerifyArgs) -> Result<Outcome, Cli
     }
     write_stdout(&out)?;
     Ok(outcome)
+}
+
+/// Reads a small text file given on the command line.
+fn read_text(p: &Path) -> Result<String, CliError> {
+    String::from_utf8(read_bytes(p)?)
+        .map_err(|_| CliError::Usage(format!("{}: not UTF-8 text", p.display())))
 }
 
 /// The tree head `verify` is asked to check against, its signature checked first.
@@ -552,8 +686,7 @@ pub fn export_cmd(at: &Option<PathBuf>, format: ExportFormat) -> Result<Outcome,
     Ok(Outcome::Same)
 }
 
-/// `witness check`: every tracked path (or those given) re-hashed against its last version.
-/// `witness check`.
+/// The arguments of `witness check`.
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// The files to check (default: every tracked file).
@@ -561,13 +694,17 @@ pub struct CheckArgs {
     /// Record the check as an audit.
     #[arg(long)]
     record: bool,
+    /// List cosmetic variants too in the diff of a changed file (as `witness diff --all`).
+    #[arg(long)]
+    all: bool,
 }
 
+/// `witness check`: every tracked path (or those given) re-hashed against its last version.
 pub fn check(at: &Option<PathBuf>, args: CheckArgs) -> Result<Outcome, CliError> {
     let (paths, record) = (args.paths, args.record);
     let l = ledger(at)?;
     let c = l.check(&paths)?;
-    let out = report::check::text(&c);
+    let out = report::check::text(&c, args.all);
     write_stdout(&out)?;
     let drift = c.drift();
     if record {
@@ -576,21 +713,22 @@ pub fn check(at: &Option<PathBuf>, args: CheckArgs) -> Result<Outcome, CliError>
     Ok(Outcome::of(drift > 0))
 }
 
-/// Appends an audit record of a report just written, naming the documents it read.
+/// Appends an audit record of a report just written, naming the documents it read; returns
+/// the record (its id is what a version it produced names, see
+/// [`Ledger::record_revision`]).
 pub fn record_audit(
     l: &Ledger,
     report: &str,
     docs: &[&Document],
     profile: Option<Profile>,
     output: &[u8],
-) -> Result<(), CliError> {
+) -> Result<Record, CliError> {
     let inputs = docs
         .iter()
         .map(|d| Input::of(d))
         .collect::<Result<Vec<_>, _>>()
         .map_err(LedgerError::from)?;
-    l.record_audit(report, inputs, profile, output)?;
-    Ok(())
+    Ok(l.record_audit(report, inputs, profile, output)?)
 }
 
 /// Reads a witness argument: a file, or else a version in the ledger (ID, label, label@N).

@@ -12,12 +12,16 @@ use witness::report::{self, TextOptions};
 use witness::{
     Class, Corpus, DiffOptions, Document, ExtractOptions, FailOn, Files, FindingKind, InputFormat,
     Kind, LedgerError, Measure, Mode, PageLevel, PairingError, Profile, ReadOptions, ScanOptions,
-    Skipped, SourceError, diff, measure, pair_paths, scan,
+    Skipped, SourceError, diagnostics, diff, measure, pair_paths, scan,
 };
 
+mod apply;
 mod generate;
 mod ledger;
+mod output;
 mod snapshot;
+
+use output::{Accept, CiFormat, ListFormat, OutputArgs, Shown};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -56,6 +60,13 @@ enum Command {
     /// The main job: scan a collection, diff and collate the witnesses of one text, build
     /// errata, and write a report (index.html, report.json, errata.md, errata.csv).
     Audit(AuditArgs),
+    /// Accept what a comparison finds: run it and record its diagnostics in a baseline file
+    /// kept in the repository; later runs given `--baseline FILE` report and fail only on what
+    /// is new.
+    Accept(AcceptArgs),
+    /// Apply an errata list (`witness errata --format json`) to its target: the corrected
+    /// text in the target's encoding and line endings, only the corrected spans changed.
+    Apply(apply::ApplyArgs),
     /// Create a ledger (.witness/) in the current directory.
     Init,
     /// Store files' bytes and record a version of each.
@@ -113,6 +124,33 @@ enum Command {
 }
 
 #[derive(Args, Debug)]
+struct AcceptArgs {
+    /// The baseline file written (replaced: entries no longer found are dropped).
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        default_value = ".witness-baseline.json"
+    )]
+    baseline: PathBuf,
+    #[command(subcommand)]
+    command: Reporting,
+}
+
+/// The commands whose diagnostics `witness accept` records.
+#[derive(Subcommand, Debug)]
+enum Reporting {
+    /// Accept the variants of a comparison.
+    Diff(DiffArgs),
+    /// Accept the findings of a scan.
+    Scan(ScanArgs),
+    /// Accept the entries of an errata list.
+    Errata(ErrataArgs),
+    /// Accept what an audit finds.
+    Audit(AuditArgs),
+}
+
+#[derive(Args, Debug)]
 struct AuditArgs {
     /// The collection (a directory walked for *.txt files, or the extensions of --ext, or
     /// files).
@@ -135,8 +173,17 @@ struct AuditArgs {
     #[arg(long)]
     no_record: bool,
     /// No progress bars and no summary.
-    #[arg(long)]
+    #[arg(short, long)]
     quiet: bool,
+    /// What goes to the standard output besides the report directory: nothing (`text`: the
+    /// summary is on stderr), or the diagnostics in another format.
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// List cosmetic variants and boilerplate too, in the diagnostics.
+    #[arg(short, long)]
+    all: bool,
+    #[command(flatten)]
+    output: OutputArgs,
     #[command(flatten)]
     walk: WalkArgs,
     #[command(flatten)]
@@ -169,11 +216,13 @@ struct ErrataArgs {
     corpus: Vec<PathBuf>,
     #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
-    #[arg(long, value_enum, default_value_t = ErrataFormat::Md)]
+    #[arg(short, long, value_enum, default_value_t = ErrataFormat::Md)]
     format: ErrataFormat,
     /// Append an audit record of this report to the ledger.
     #[arg(long)]
     record: bool,
+    #[command(flatten)]
+    output: OutputArgs,
     #[command(flatten)]
     walk: WalkArgs,
     #[command(flatten)]
@@ -182,11 +231,24 @@ struct ErrataArgs {
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
 enum ErrataFormat {
+    /// A Markdown table (for a pull request or an issue).
     Md,
+    /// CSV, one entry per row.
     Csv,
+    /// JSON (`witness/errata/1`).
     Json,
+    /// Plain text for a terminal.
     Text,
+    /// A self-contained HTML page.
     Html,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
+    /// reviewdog diagnostics (each correction a suggested change).
+    Rdjsonl,
+    /// JUnit XML.
+    Junit,
 }
 
 #[derive(Args, Debug)]
@@ -290,8 +352,11 @@ struct ScanArgs {
     /// Folding rules used for matching.
     #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// List boilerplate too (text and JSON reports always have it).
+    #[arg(short, long)]
+    all: bool,
     /// Minimum size of a duplicate, near duplicate or shared passage, in characters
     /// [default: 20 for CJK text, 60 for other scripts].
     #[arg(long, value_name = "N")]
@@ -305,6 +370,8 @@ struct ScanArgs {
     /// Append an audit record of this report to the ledger.
     #[arg(long)]
     record: bool,
+    #[command(flatten)]
+    output: OutputArgs,
     #[command(flatten)]
     walk: WalkArgs,
     #[command(flatten)]
@@ -368,12 +435,12 @@ struct DiffArgs {
     /// input (one of the two).
     b: PathBuf,
     /// Folding rules used for matching and for the CER.
-    #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
+    #[arg(short, long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// List cosmetic variants too (text and md; JSON always has them).
-    #[arg(long)]
+    /// List cosmetic variants too (JSON always has them).
+    #[arg(short, long)]
     all: bool,
     /// Exit 1 on any variant, cosmetic ones included.
     #[arg(long)]
@@ -385,6 +452,8 @@ struct DiffArgs {
     /// Append an audit record of this report to the ledger.
     #[arg(long)]
     record: bool,
+    #[command(flatten)]
+    output: OutputArgs,
     #[command(flatten)]
     sides: SideEncodings,
     #[command(flatten)]
@@ -490,9 +559,38 @@ impl InputArgs {
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
 enum Format {
+    /// Plain text for a terminal.
     Text,
+    /// JSON (`witness/diff/1`, `witness/scan/1`…).
     Json,
+    /// Markdown (for a pull request or an issue).
     Md,
+    /// SARIF 2.1.0 (GitHub code scanning and other review tools).
+    Sarif,
+    /// GitHub Actions annotations, and a summary in $GITHUB_STEP_SUMMARY.
+    Github,
+    /// reviewdog diagnostics, one JSON object per line.
+    Rdjsonl,
+    /// JUnit XML, one test case per document or pair.
+    Junit,
+}
+
+impl Format {
+    /// How a report in this format is shown: `report` for text, JSON and Markdown without a
+    /// baseline (pageable when it is text), the diagnostics otherwise.
+    fn shown(self, baseline: bool) -> Shown {
+        match (self, baseline) {
+            (Format::Text, false) => Shown::Report { pageable: true },
+            (Format::Json | Format::Md, false) => Shown::Report { pageable: false },
+            (Format::Text, true) => Shown::Diagnostics(ListFormat::Text),
+            (Format::Json, true) => Shown::Diagnostics(ListFormat::Json),
+            (Format::Md, true) => Shown::Diagnostics(ListFormat::Md),
+            (Format::Sarif, _) => Shown::Ci(CiFormat::Sarif),
+            (Format::Github, _) => Shown::Ci(CiFormat::Github),
+            (Format::Rdjsonl, _) => Shown::Ci(CiFormat::Rdjsonl),
+            (Format::Junit, _) => Shown::Ci(CiFormat::Junit),
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -519,6 +617,8 @@ pub enum CliError {
     WriteReport(#[from] witness::report::audit::WriteError),
     #[error("nothing could be read ({0} skipped); check the paths above")]
     NothingRead(usize),
+    #[error(transparent)]
+    Baseline(#[from] witness::baseline::BaselineError),
 }
 
 /// What a successful command found, as an exit status.
@@ -544,13 +644,23 @@ impl Outcome {
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     let at = &cli.ledger;
     match cli.command {
-        Command::Diff(args) => run_diff(args, at),
-        Command::Scan(args) => run_scan(args, at),
+        Command::Diff(args) => run_diff(args, at, None),
+        Command::Scan(args) => run_scan(args, at, None),
         Command::Cer(args) => run_cer(args, at),
         Command::Collate(args) => run_collate(args, at),
-        Command::Errata(args) => run_errata(args, at),
-        Command::Audit(args) => run_audit(args, at),
+        Command::Errata(args) => run_errata(args, at, None),
+        Command::Audit(args) => run_audit(args, at, None),
+        Command::Accept(a) => {
+            let to = Some(a.baseline.as_path());
+            match a.command {
+                Reporting::Diff(args) => run_diff(args, at, to),
+                Reporting::Scan(args) => run_scan(args, at, to),
+                Reporting::Errata(args) => run_errata(args, at, to),
+                Reporting::Audit(args) => run_audit(args, at, to),
+            }
+        }
         Command::Extract(args) => run_extract(args, at),
+        Command::Apply(args) => apply::run(args, at),
         Command::Init => ledger::init(),
         Command::Add(args) => ledger::add(at, args),
         Command::Note(args) => ledger::note(at, args),
@@ -570,7 +680,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     }
 }
 
-fn run_scan(args: ScanArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
+fn run_scan(args: ScanArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outcome, CliError> {
     // A report to record needs a ledger: find it before doing the work.
     let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
     let files = args.walk.files(&args.paths);
@@ -585,21 +695,24 @@ fn run_scan(args: ScanArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
         },
     };
     let result = scan(&corpus, &opts);
-    let out = match args.format {
-        Format::Text => report::scan::text(&result, &skipped, args.input.color()),
-        Format::Json => report::scan::json(&result, &skipped),
-        Format::Md => report::scan::markdown(&result, &skipped),
-    };
-    write_stdout(&out)?;
-    if let Some(l) = &recorder {
+    let (outcome, out) = output::conclude(
+        &args.output,
+        accept,
+        args.format.shown(args.output.baseline.is_some()),
+        args.all,
+        result.notable() > 0,
+        || diagnostics::of_scan(&result),
+        || match args.format {
+            Format::Json => report::scan::json(&result, &skipped),
+            Format::Md => report::scan::markdown(&result, &skipped),
+            _ => report::scan::text(&result, &skipped, args.input.color()),
+        },
+    )?;
+    if let Some(l) = recorder.as_ref().filter(|_| accept.is_none()) {
         let docs: Vec<&Document> = result.docs.iter().collect();
         ledger::record_audit(l, "scan", &docs, Some(args.profile), out.as_bytes())?;
     }
-    Ok(if result.notable() > 0 {
-        Outcome::Differ
-    } else {
-        Outcome::Same
-    })
+    Ok(outcome)
 }
 
 /// Names on stderr the files that could not be read.
@@ -631,7 +744,7 @@ fn read_corpus(
     Ok((corpus, skipped))
 }
 
-fn run_diff(args: DiffArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
+fn run_diff(args: DiffArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outcome, CliError> {
     let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
     let (read_a, read_b) = args.sides.read_options(&args.input);
     let (a, b) = rayon::join(
@@ -649,33 +762,35 @@ fn run_diff(args: DiffArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
     d.comparison
         .to_mut()
         .count_as_substantive(&args.substantive);
-    let color = args.input.color();
-    let out = match args.format {
-        Format::Text => report::text(
-            &d,
-            TextOptions {
-                all: args.all,
-                color,
-            },
-        ),
-        Format::Json => report::json(&d),
-        Format::Md => report::markdown(&d, args.all),
-    };
-    write_stdout(&out)?;
-    if let Some(l) = &recorder {
-        ledger::record_audit(l, "diff", &[&a, &b], Some(args.profile), out.as_bytes())?;
-    }
     let differs = d.blocks().next().is_some()
         || d.count(Class::Substantive) > 0
         || (args.strict && d.count(Class::Cosmetic) > 0);
-    Ok(if differs {
-        Outcome::Differ
-    } else {
-        Outcome::Same
-    })
+    let (outcome, out) = output::conclude(
+        &args.output,
+        accept,
+        args.format.shown(args.output.baseline.is_some()),
+        args.all || args.strict,
+        differs,
+        || diagnostics::of_diff(&d, args.strict),
+        || match args.format {
+            Format::Json => report::json(&d),
+            Format::Md => report::markdown(&d, args.all),
+            _ => report::text(
+                &d,
+                TextOptions {
+                    all: args.all,
+                    color: args.input.color() && args.output.to_terminal(),
+                },
+            ),
+        },
+    )?;
+    if let Some(l) = recorder.as_ref().filter(|_| accept.is_none()) {
+        ledger::record_audit(l, "diff", &[&a, &b], Some(args.profile), out.as_bytes())?;
+    }
+    Ok(outcome)
 }
 
-fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
+fn run_audit(args: AuditArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outcome, CliError> {
     // The ledger, when there is one: roles name the bases, versions and the audit are
     // recorded. A ledger named with --ledger must exist.
     let ledger = if args.no_record {
@@ -714,6 +829,26 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError>
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    // The summary is on stderr; stdout has the diagnostics when another format is asked for.
+    let shown = match (args.format, args.output.baseline.is_some()) {
+        (Format::Text | Format::Json | Format::Md, false) => None,
+        (format, baseline) => Some(format.shown(baseline)),
+    };
+    let (outcome, _) = match shown.or(accept.map(|_| Shown::Diagnostics(ListFormat::Text))) {
+        None => (Outcome::of(audit.fails(args.fail_on)), String::new()),
+        Some(shown) => output::conclude(
+            &args.output,
+            accept,
+            shown,
+            args.all,
+            audit.fails(args.fail_on),
+            || diagnostics::of_audit(&audit, args.fail_on),
+            String::new,
+        )?,
+    };
+    if accept.is_some() {
+        return Ok(outcome);
+    }
     if let Some(l) = &ledger {
         ledger::record_versions(l, corpus.docs())?;
         let docs: Vec<&Document> = corpus.docs().iter().collect();
@@ -731,7 +866,10 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError>
             report::audit::summary(&audit, &args.out.display().to_string())
         );
     }
-    Ok(Outcome::of(audit.fails(args.fail_on)))
+    Ok(match args.output.exit_zero {
+        true => Outcome::Same,
+        false => outcome,
+    })
 }
 
 /// The document of `corpus` read from `path`: the same path as given, or the same file.
@@ -743,7 +881,7 @@ fn find_document(corpus: &Corpus, path: &std::path::Path) -> Option<usize> {
     })
 }
 
-fn run_errata(args: ErrataArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
+fn run_errata(args: ErrataArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outcome, CliError> {
     let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
     let read = args.input.read_options();
     let mut witnesses = vec![ledger::load(&args.target, &read, at)?];
@@ -756,19 +894,37 @@ fn run_errata(args: ErrataArgs, at: &Option<PathBuf>) -> Result<Outcome, CliErro
     let references: Vec<usize> = (1..witnesses.len()).collect();
     let corpus = Corpus::with_witnesses(witnesses, others.into_docs(), args.profile);
     let x = witness::errata_of(&corpus, 0, &references);
-    let out = match args.format {
-        ErrataFormat::Md => report::errata::markdown(&x),
-        ErrataFormat::Csv => report::errata::csv(&x),
-        ErrataFormat::Json => report::errata::json(&x),
-        ErrataFormat::Text => report::errata::text(&x),
-        ErrataFormat::Html => report::audit::errata_page(&x),
+    let baseline = args.output.baseline.is_some();
+    let shown = match args.format {
+        ErrataFormat::Md => Format::Md.shown(baseline),
+        ErrataFormat::Json => Format::Json.shown(baseline),
+        ErrataFormat::Text => Format::Text.shown(baseline),
+        ErrataFormat::Csv | ErrataFormat::Html => Shown::Report { pageable: false },
+        ErrataFormat::Sarif => Shown::Ci(CiFormat::Sarif),
+        ErrataFormat::Github => Shown::Ci(CiFormat::Github),
+        ErrataFormat::Rdjsonl => Shown::Ci(CiFormat::Rdjsonl),
+        ErrataFormat::Junit => Shown::Ci(CiFormat::Junit),
     };
-    write_stdout(&out)?;
-    if let Some(l) = &recorder {
+    let (outcome, out) = output::conclude(
+        &args.output,
+        accept,
+        shown,
+        true,
+        !x.entries.is_empty(),
+        || diagnostics::of_errata(&x),
+        || match args.format {
+            ErrataFormat::Csv => report::errata::csv(&x),
+            ErrataFormat::Json => report::errata::json(&x),
+            ErrataFormat::Text => report::errata::text(&x),
+            ErrataFormat::Html => report::audit::errata_page(&x),
+            _ => report::errata::markdown(&x),
+        },
+    )?;
+    if let Some(l) = recorder.as_ref().filter(|_| accept.is_none()) {
         let docs: Vec<&Document> = x.docs[..=x.references].to_vec();
         ledger::record_audit(l, "errata", &docs, Some(args.profile), out.as_bytes())?;
     }
-    Ok(Outcome::of(!x.entries.is_empty()))
+    Ok(outcome)
 }
 
 fn run_collate(args: CollateArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {

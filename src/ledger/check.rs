@@ -18,7 +18,8 @@ pub enum State {
     Same,
     /// The file is gone (or cannot be read).
     Missing {
-        /// The label of its last version.
+        /// Its last version as `show` and `diff` take it: the label and the version's number,
+        /// `official@2`.
         label: String,
         /// The record of that version.
         seq: u64,
@@ -135,7 +136,8 @@ impl Ledger {
             }
             let file = self.root.join(rel);
             if std::fs::symlink_metadata(&file).is_err() {
-                let label = v.label.clone();
+                let number = Ledger::version_number(&records, seq, &v.label);
+                let label = format!("{}@{number}", v.label);
                 check
                     .paths
                     .push((rel.to_string(), State::Missing { label, seq }));

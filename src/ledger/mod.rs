@@ -98,12 +98,52 @@ pub enum LedgerError {
         id: String,
     },
     /// A prefix that names more than one record.
-    #[error("{id:?} matches {count} records; give more of the digest")]
+    #[error(
+        "{id:?} matches {count} records; give more digits of the digest (or #N for record N, as `witness log` numbers them)"
+    )]
     AmbiguousId {
         /// What was given.
         id: String,
         /// How many records it matches.
         count: usize,
+    },
+    /// A number of 4 digits or more that is a record number and also starts a digest.
+    #[error(
+        "{id:?} is record {id} and also the start of the digest of {count} record(s); write #{id} for record {id}, or more digits of the digest"
+    )]
+    NumberOrDigest {
+        /// What was given.
+        id: String,
+        /// How many records the digest prefix matches.
+        count: usize,
+    },
+    /// A relation whose target is the wrong kind of record (`--quotes` naming a note, say).
+    #[error(
+        "{id:?} is record {seq}, {found}; a {relation} relation needs {expected}; `witness log` lists the records"
+    )]
+    WrongTarget {
+        /// What was given.
+        id: String,
+        /// The record it names.
+        seq: u64,
+        /// What that record is (`a note`, `an audit`, `a version`…).
+        found: &'static str,
+        /// The relation.
+        relation: &'static str,
+        /// What the relation needs (`a version`, `an audit`).
+        expected: &'static str,
+    },
+    /// Two files of one `add` that would be versions of the same label.
+    #[error(
+        "{first} and {second} would both be recorded as {label:?}; add them one at a time (the later one then becomes a revision of the earlier), or give each its own --label"
+    )]
+    SameLabel {
+        /// The label.
+        label: String,
+        /// The first file.
+        first: String,
+        /// The second file.
+        second: String,
     },
     /// A file outside the repository.
     #[error("{path} is outside the repository {root} (the directory that holds {DIR}/)")]
@@ -816,10 +856,19 @@ impl Ledger {
         write_atomically(&self.checkpoint_path(), text.as_bytes())
     }
 
-    /// Finds a record by full id, unique id prefix (4+ hex digits), object digest or prefix,
-    /// `label` (its latest version) or `label@N` (its N-th version, from 1).
+    /// Finds a record: `#N` (record N, as `witness log` numbers them); `label@N` (the label's
+    /// N-th version, from 1); a label (its latest version); a plain number N (record N); a full
+    /// record id or a unique prefix of one ([`MIN_PREFIX`]+ hex digits); an object digest or a
+    /// prefix of one (its latest version). A label spelled as a number wins over the record
+    /// number (`#N` still names the record); a number of [`MIN_PREFIX`] digits or more that is
+    /// also a record number and starts a digest is ambiguous.
     pub fn resolve<'r>(&self, records: &'r [Record], id: &str) -> Result<&'r Record, LedgerError> {
         let unknown = || LedgerError::UnknownId { id: id.to_string() };
+        let by_number =
+            |n: &str| record_number(n).and_then(|n| records.iter().find(|r| r.seq == n));
+        if let Some(n) = id.strip_prefix('#') {
+            return by_number(n).ok_or_else(unknown);
+        }
         let versions = || records.iter().filter_map(|r| r.version().map(|v| (r, v)));
         if let Some((label, n)) = id.rsplit_once('@') {
             let n: usize = n.parse().map_err(|_| unknown())?;
@@ -832,42 +881,88 @@ impl Ledger {
         if let Some((r, _)) = versions().rfind(|(_, v)| v.label == id) {
             return Ok(r);
         }
-        let is_hex = id.len() >= 4 && id.bytes().all(|b| b.is_ascii_hexdigit());
+        let numbered = by_number(id);
+        let is_hex = id.len() >= MIN_PREFIX && id.bytes().all(|b| b.is_ascii_hexdigit());
         if !is_hex {
-            return Err(unknown());
+            return numbered.ok_or_else(unknown);
         }
-        let id_lower = id.to_ascii_lowercase();
-        let by_id: Vec<&Record> = records
-            .iter()
-            .filter(|r| r.id.starts_with(&id_lower))
-            .collect();
-        let matches = if by_id.is_empty() {
-            // An object digest names its latest version.
-            let v: Vec<(&Record, &Version)> = versions()
-                .filter(|(_, v)| v.sha256.starts_with(&id_lower))
-                .collect();
-            let mut digests: Vec<Digest> = v.iter().map(|(_, v)| v.sha256).collect();
-            digests.sort_unstable();
-            digests.dedup();
-            if digests.len() > 1 {
-                return Err(LedgerError::AmbiguousId {
-                    id: id.to_string(),
-                    count: digests.len(),
-                });
-            }
-            v.last().map(|(r, _)| *r).into_iter().collect()
-        } else {
-            by_id
-        };
-        match matches.as_slice() {
-            [one] => Ok(one),
-            [] => Err(unknown()),
-            many => Err(LedgerError::AmbiguousId {
+        let by_digest = resolve_digest(records, id);
+        match (numbered, by_digest) {
+            (None, found) => found,
+            (Some(r), Err(LedgerError::UnknownId { .. })) => Ok(r),
+            (Some(r), Ok(d)) if d.id == r.id => Ok(r),
+            (Some(_), Ok(_)) => Err(LedgerError::NumberOrDigest {
                 id: id.to_string(),
-                count: many.len(),
+                count: 1,
             }),
+            (Some(_), Err(LedgerError::AmbiguousId { count, .. })) => {
+                Err(LedgerError::NumberOrDigest {
+                    id: id.to_string(),
+                    count,
+                })
+            }
+            (Some(_), Err(e)) => Err(e),
         }
     }
+
+    /// The N of `label@N` for the version of `label` in record `seq`: the label's versions
+    /// up to that record, counted from 1.
+    pub fn version_number(records: &[Record], seq: u64, label: &str) -> usize {
+        records
+            .iter()
+            .filter(|r| r.seq <= seq && r.version().is_some_and(|v| v.label == label))
+            .count()
+    }
+}
+
+/// The record whose id, or whose version's object digest, starts with `prefix` (hex).
+fn resolve_digest<'r>(records: &'r [Record], prefix: &str) -> Result<&'r Record, LedgerError> {
+    let lower = prefix.to_ascii_lowercase();
+    let by_id: Vec<&Record> = records
+        .iter()
+        .filter(|r| r.id.starts_with(&lower))
+        .collect();
+    let matches = if by_id.is_empty() {
+        // An object digest names its latest version.
+        let v: Vec<(&Record, &Version)> = records
+            .iter()
+            .filter_map(|r| r.version().map(|v| (r, v)))
+            .filter(|(_, v)| v.sha256.starts_with(&lower))
+            .collect();
+        let mut digests: Vec<Digest> = v.iter().map(|(_, v)| v.sha256).collect();
+        digests.sort_unstable();
+        digests.dedup();
+        if digests.len() > 1 {
+            return Err(LedgerError::AmbiguousId {
+                id: prefix.to_string(),
+                count: digests.len(),
+            });
+        }
+        v.last().map(|(r, _)| *r).into_iter().collect()
+    } else {
+        by_id
+    };
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => Err(LedgerError::UnknownId {
+            id: prefix.to_string(),
+        }),
+        many => Err(LedgerError::AmbiguousId {
+            id: prefix.to_string(),
+            count: many.len(),
+        }),
+    }
+}
+
+/// The fewest hex digits a digest prefix must have (fewer are too often ambiguous, and a
+/// shorter number is a record number).
+pub const MIN_PREFIX: usize = 4;
+
+/// A record number as `witness log` prints it: decimal digits, no leading zero.
+fn record_number(s: &str) -> Option<u64> {
+    let canonical =
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
+    canonical.then(|| s.parse().ok()).flatten()
 }
 
 /// What `witness add` records with each version besides the file's digests.
@@ -887,54 +982,237 @@ pub struct NewVersions {
     pub follow_symlinks: bool,
 }
 
+/// What [`Ledger::add`] did with one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    /// A version record was appended.
+    Recorded(Record),
+    /// The label's last version already is these bytes at this path and already says
+    /// everything that was given: nothing was appended for the file.
+    Unchanged {
+        /// That version's record.
+        record: Record,
+        /// Its number: the N of `label@N`.
+        number: usize,
+    },
+}
+
 impl Ledger {
-    /// Stores each file and appends a version record of each, in one append. Everything is
-    /// checked (relations resolved, paths inside the repository, files present) before
-    /// anything is written.
-    pub fn add(&self, files: &[PathBuf], opts: &NewVersions) -> Result<Vec<Record>, LedgerError> {
-        // The whole log is read only to resolve relations; otherwise an append reads its tail.
-        let records = if opts.relations.is_empty() {
-            Vec::new()
-        } else {
-            self.records()?
-        };
-        let relations = opts
+    /// Stores each file and appends a version record of each, in one append. A file becomes
+    /// the next version of its label: it keeps the role and relations of the label's last
+    /// version (those given in `opts` replace them, kind by kind) and is a `revision_of` it;
+    /// a file that the last version already is (same bytes, same path, nothing new given) is
+    /// [`Added::Unchanged`] and nothing is appended for it. Everything is checked (relations
+    /// resolved, paths inside the repository, files present, one file per label) before
+    /// anything is written. Returns what became of each file, in order.
+    pub fn add(&self, files: &[PathBuf], opts: &NewVersions) -> Result<Vec<Added>, LedgerError> {
+        let records = self.records()?;
+        let given = opts
             .relations
             .iter()
             .map(|(kind, id)| {
-                let target = self.resolve(&records, id)?.id;
+                let target = self.resolve(&records, id)?;
+                check_target(*kind, id, target)?;
                 Ok(Relation {
                     kind: *kind,
-                    target,
+                    target: target.id,
                 })
             })
             .collect::<Result<Vec<_>, LedgerError>>()?;
-        let mut paths = Vec::new();
+        let mut planned: Vec<(&PathBuf, String, String)> = Vec::new();
         for f in files {
             let rel = self.relative(f)?;
             crate::source::regular_metadata(f)?;
             if !opts.follow_symlinks {
                 self.inside(f)?;
             }
-            paths.push(rel);
-        }
-        let mut bodies = Vec::new();
-        for (f, rel) in files.iter().zip(paths) {
-            let stored = self.store(f)?;
             let label = opts.label.clone().unwrap_or_else(|| {
                 f.file_stem()
                     .map_or_else(|| rel.clone(), |s| s.to_string_lossy().into_owned())
             });
-            bodies.push(Body::Version(Version {
-                relations: relations.clone(),
-                role: opts.role,
-                source: opts.source.clone(),
-                note: opts.note.clone(),
-                ..Version::new(rel, label, &stored)
-            }));
+            // Two versions of one label in one append could not name each other: the later
+            // one's `revision_of` needs the earlier one's id.
+            if let Some((first, ..)) = planned.iter().find(|(_, _, l)| *l == label) {
+                return Err(LedgerError::SameLabel {
+                    label,
+                    first: first.display().to_string(),
+                    second: f.display().to_string(),
+                });
+            }
+            planned.push((f, rel, label));
         }
-        self.append_all(bodies)
+        // Per file: `Some` when unchanged, `None` for a version to write.
+        let mut outcomes = Vec::new();
+        let mut bodies = Vec::new();
+        for (f, rel, label) in planned {
+            let stored = self.store(f)?;
+            let prev = latest_version(&records, &label);
+            match prev {
+                Some((r, v)) if already(v, &rel, &stored, opts, &given) => {
+                    let number = Ledger::version_number(&records, r.seq, &label);
+                    outcomes.push(Some(Added::Unchanged {
+                        record: r.clone(),
+                        number,
+                    }));
+                }
+                _ => {
+                    outcomes.push(None);
+                    let new = Version {
+                        source: opts.source.clone(),
+                        note: opts.note.clone(),
+                        ..Version::new(rel, label, &stored)
+                    };
+                    bodies.push(Body::Version(inherit(prev, opts.role, &given, new)));
+                }
+            }
+        }
+        let count = bodies.len();
+        let written = match count {
+            0 => Vec::new(),
+            _ => self.append_all(bodies)?,
+        };
+        // The versions are the last records written (a repair or an incident may come first).
+        let mut versions = written
+            .into_iter()
+            .rev()
+            .take(count)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev();
+        Ok(outcomes
+            .into_iter()
+            .filter_map(|u| u.or_else(|| versions.next().map(Added::Recorded)))
+            .collect())
     }
+
+    /// Records `file`, a text written inside the repository by applying the errata list of
+    /// the audit record `generated_by` to the version `revises` (`witness apply --record`),
+    /// as a version of `label` that is a `revision_of` `revises` and `generated_by` the audit,
+    /// with the role and the other relations of `revises`. It always appends, even when the
+    /// bytes are those of `revises` (the audit did produce them). Errors, before anything is
+    /// written: an id that names no record, `revises` not a version, `generated_by` not an
+    /// audit, a file outside the repository or missing. Returns the record.
+    pub fn record_revision(
+        &self,
+        file: &Path,
+        label: &str,
+        revises: Digest,
+        generated_by: Digest,
+    ) -> Result<Record, LedgerError> {
+        let records = self.records()?;
+        let find = |id: Digest, kind: RelationKind| {
+            let shown = id.to_string();
+            let r = records
+                .iter()
+                .find(|r| r.id == id)
+                .ok_or_else(|| LedgerError::UnknownId { id: shown.clone() })?;
+            check_target(kind, &shown, r)?;
+            Ok::<_, LedgerError>(r)
+        };
+        let old = find(revises, RelationKind::RevisionOf)?;
+        let audit = find(generated_by, RelationKind::GeneratedBy)?;
+        let rel = self.relative(file)?;
+        crate::source::regular_metadata(file)?;
+        self.inside(file)?;
+        let stored = self.store(file)?;
+        let given = [Relation {
+            kind: RelationKind::GeneratedBy,
+            target: audit.id,
+        }];
+        let prev = old.version().map(|v| (old, v));
+        let new = Version::new(rel, label, &stored);
+        self.append(Body::Version(inherit(prev, None, &given, new)))
+    }
+}
+
+/// The last version of `label`, and its record.
+fn latest_version<'r>(records: &'r [Record], label: &str) -> Option<(&'r Record, &'r Version)> {
+    records
+        .iter()
+        .rev()
+        .find_map(|r| r.version().filter(|v| v.label == label).map(|v| (r, v)))
+}
+
+/// Whether `prev` already is the version `add` would record: the same bytes at the same
+/// path, and every option given already said.
+fn already(
+    prev: &Version,
+    rel: &str,
+    stored: &Stored,
+    opts: &NewVersions,
+    given: &[Relation],
+) -> bool {
+    prev.sha256 == stored.sha256
+        && prev.path == rel
+        && opts.role.is_none_or(|r| prev.role == Some(r))
+        && opts
+            .source
+            .as_ref()
+            .is_none_or(|s| prev.source.as_ref() == Some(s))
+        && opts
+            .note
+            .as_ref()
+            .is_none_or(|n| prev.note.as_ref() == Some(n))
+        && given.iter().all(|g| prev.relations.contains(g))
+}
+
+/// `new` as the next version after `prev`: `role` or else `prev`'s role; for each kind of
+/// relation, those `given`, or else `prev`'s (not its `revision_of`, which names the version
+/// before it, nor its `generated_by`, which is its own); and a `revision_of` `prev` unless
+/// one is given.
+fn inherit(
+    prev: Option<(&Record, &Version)>,
+    role: Option<Role>,
+    given: &[Relation],
+    mut new: Version,
+) -> Version {
+    new.role = role.or(prev.and_then(|(_, p)| p.role));
+    new.relations = RelationKind::ALL
+        .into_iter()
+        .flat_map(|kind| {
+            let mine: Vec<Relation> = given.iter().filter(|r| r.kind == kind).copied().collect();
+            if !mine.is_empty() {
+                return mine;
+            }
+            match (kind, prev) {
+                (_, None) | (RelationKind::GeneratedBy, _) => Vec::new(),
+                (RelationKind::RevisionOf, Some((r, _))) => vec![Relation { kind, target: r.id }],
+                (_, Some((_, p))) => p
+                    .relations
+                    .iter()
+                    .filter(|x| x.kind == kind)
+                    .copied()
+                    .collect(),
+            }
+        })
+        .collect();
+    new
+}
+
+/// Refuses a relation to the wrong kind of record: every relation names a version, but
+/// `generated_by`, which names an audit.
+fn check_target(kind: RelationKind, id: &str, target: &Record) -> Result<(), LedgerError> {
+    let (expected, fits) = if kind.targets_audit() {
+        ("an audit", matches!(target.body, Body::Audit(_)))
+    } else {
+        ("a version", target.version().is_some())
+    };
+    if fits {
+        return Ok(());
+    }
+    Err(LedgerError::WrongTarget {
+        id: id.to_string(),
+        seq: target.seq,
+        found: match target.body {
+            Body::Version(_) => "a version",
+            Body::Audit(_) => "an audit",
+            Body::Note(_) => "a note",
+            Body::Repair(_) => "a repair",
+            Body::Incident(_) => "an incident",
+        },
+        relation: kind.name(),
+        expected,
+    })
 }
 
 /// Reads a witness named on a command line: the file, or, when there is no such file, the
@@ -1324,6 +1602,25 @@ mod tests {
         assert_eq!(audit.seq, 2);
         assert_eq!(l.records().unwrap().last(), Some(&audit));
         assert!(verify::verify(&l).unwrap().problem.is_none());
+    }
+
+    #[test]
+    fn record_numbers_are_written_as_log_prints_them() {
+        assert_eq!(record_number("0"), Some(0));
+        assert_eq!(record_number("42"), Some(42));
+        assert_eq!(record_number("1234"), Some(1234));
+        for not in [
+            "",
+            "01",
+            "00",
+            "+1",
+            "-1",
+            "1.0",
+            "4a",
+            "99999999999999999999999",
+        ] {
+            assert_eq!(record_number(not), None, "{not}");
+        }
     }
 
     #[test]

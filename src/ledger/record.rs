@@ -205,7 +205,8 @@ impl Role {
     }
 }
 
-/// How a version relates to an earlier one.
+/// How a version relates to an earlier record: another version, or (`generated_by`) the
+/// audit that produced it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
@@ -217,15 +218,19 @@ pub enum RelationKind {
     TranslationOf,
     /// Quotes the target.
     Quotes,
+    /// Produced by the target, an audit record: a text corrected by applying the errata list
+    /// that audit wrote ([`Ledger::record_revision`](super::Ledger::record_revision)).
+    GeneratedBy,
 }
 
 impl RelationKind {
     /// Every kind of relation.
-    pub const ALL: [RelationKind; 4] = [
+    pub const ALL: [RelationKind; 5] = [
         RelationKind::TranscriptionOf,
         RelationKind::RevisionOf,
         RelationKind::TranslationOf,
         RelationKind::Quotes,
+        RelationKind::GeneratedBy,
     ];
 
     /// The name records hold.
@@ -235,7 +240,13 @@ impl RelationKind {
             RelationKind::RevisionOf => "revision_of",
             RelationKind::TranslationOf => "translation_of",
             RelationKind::Quotes => "quotes",
+            RelationKind::GeneratedBy => "generated_by",
         }
+    }
+
+    /// Whether the target is an audit record rather than a version.
+    pub fn targets_audit(self) -> bool {
+        self == RelationKind::GeneratedBy
     }
 
     /// The kind of a name, if it is one.
@@ -507,16 +518,18 @@ impl Body {
                     .into_iter()
                     .map(|mut r| {
                         let kind = r.required("type")?;
-                        let kind = kind
-                            .as_str()
-                            .and_then(RelationKind::from_name)
-                            .ok_or_else(|| {
-                                r.invalid(
-                                    "type",
-                                    kind,
-                                    "a relation (transcription_of, revision_of, translation_of, quotes)",
-                                )
-                            })?;
+                        let kind =
+                            kind.as_str()
+                                .and_then(RelationKind::from_name)
+                                .ok_or_else(|| {
+                                    let names: Vec<&str> =
+                                        RelationKind::ALL.iter().map(|k| k.name()).collect();
+                                    r.invalid(
+                                        "type",
+                                        kind,
+                                        &format!("a relation ({})", names.join(", ")),
+                                    )
+                                })?;
                         let target = r.digest("target")?;
                         r.finish()?;
                         Ok(Relation { kind, target })
@@ -1313,7 +1326,7 @@ mod tests {
             (
                 "relations",
                 Some(json!([{"type": "copies", "target": digest('a')}])),
-                r#"record 3: field "relations[0].type": "copies" is not a relation (transcription_of, revision_of, translation_of, quotes)"#,
+                r#"record 3: field "relations[0].type": "copies" is not a relation (transcription_of, revision_of, translation_of, quotes, generated_by)"#,
             ),
             (
                 "relations",

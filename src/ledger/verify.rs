@@ -243,7 +243,7 @@ pub fn inclusion_proof(ledger: &Ledger, record: &Record) -> Result<Value, Ledger
     let leaves = leaf_hashes(ledger)?;
     let i = record.seq as usize;
     Ok(json!({
-        "schema": "witness/proof/1",
+        "schema": PROOF_SCHEMA,
         "type": "inclusion",
         "leaf_index": record.seq.to_string(),
         "tree_size": leaves.len().to_string(),
@@ -258,7 +258,7 @@ pub fn consistency_proof(ledger: &Ledger, old_size: usize) -> Result<Value, Ledg
     let leaves = leaf_hashes(ledger)?;
     let old = old_size.min(leaves.len());
     Ok(json!({
-        "schema": "witness/proof/1",
+        "schema": PROOF_SCHEMA,
         "type": "consistency",
         "old_size": old.to_string(),
         "old_root": hex(&merkle::root(&leaves[..old])),
@@ -272,36 +272,111 @@ fn leaf_hashes(ledger: &Ledger) -> Result<Vec<Hash>, LedgerError> {
     Ok(ledger.records()?.iter().map(|r| *r.id.as_bytes()).collect())
 }
 
-/// Checks a proof offline. `Ok(description)` when it holds, `Err(reason)` when it does not
-/// or cannot be read.
-pub fn check_proof(proof: &Value) -> Result<String, String> {
-    let field = |k: &str| {
-        proof
-            .get(k)
-            .and_then(Value::as_str)
-            .ok_or(format!("the proof has no {k}"))
-    };
-    let number = |k: &str| {
-        field(k)?
-            .parse::<u64>()
-            .map_err(|_| format!("{k} is not a number"))
-    };
-    let hash = |k: &str| unhex(field(k)?).ok_or(format!("{k} is not a SHA-256 digest"));
-    let path: Vec<Hash> = proof
-        .get("path")
-        .and_then(Value::as_array)
-        .ok_or("the proof has no path")?
-        .iter()
-        .map(|h| {
-            h.as_str()
-                .and_then(unhex)
-                .ok_or("a path entry is not a SHA-256 digest")
-        })
-        .collect::<Result<_, _>>()?;
-    match field("type")? {
-        "inclusion" => {
-            let (i, n) = (number("leaf_index")?, number("tree_size")?);
-            let (leaf, root) = (hash("leaf_hash")?, hash("root")?);
+/// Why a text is not a proof that `witness prove` writes (as opposed to a proof that fails).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NotAProof(String);
+
+/// A proof, read: what it claims, before it is checked.
+enum Proof {
+    Inclusion {
+        index: u64,
+        size: u64,
+        leaf: Hash,
+        root: Hash,
+        path: Vec<Hash>,
+    },
+    Consistency {
+        old_size: u64,
+        size: u64,
+        old_root: Hash,
+        root: Hash,
+        path: Vec<Hash>,
+    },
+}
+
+impl Proof {
+    /// Reads a `witness/proof/1` JSON document: every field present and of its type.
+    fn parse(text: &str) -> Result<Proof, NotAProof> {
+        let bad = |why: String| Err(NotAProof(why));
+        if text.trim().is_empty() {
+            return bad("the file is empty".into());
+        }
+        let proof: Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => return bad(format!("not JSON ({e})")),
+        };
+        match proof.get("schema").and_then(Value::as_str) {
+            Some(PROOF_SCHEMA) => {}
+            Some(other) => {
+                return bad(format!("its schema is {other:?}, not \"{PROOF_SCHEMA}\""));
+            }
+            None => {
+                return bad(format!("JSON without \"schema\": \"{PROOF_SCHEMA}\""));
+            }
+        }
+        let field = |k: &str| {
+            proof
+                .get(k)
+                .and_then(Value::as_str)
+                .ok_or_else(|| NotAProof(format!("the proof has no {k:?} string")))
+        };
+        let number = |k: &str| {
+            field(k)?
+                .parse::<u64>()
+                .map_err(|_| NotAProof(format!("{k:?} is not a whole number")))
+        };
+        let hash = |k: &str| {
+            unhex(field(k)?).ok_or_else(|| NotAProof(format!("{k:?} is not a SHA-256 digest")))
+        };
+        let path = proof
+            .get("path")
+            .and_then(Value::as_array)
+            .ok_or_else(|| NotAProof("the proof has no \"path\" array".into()))?
+            .iter()
+            .map(|h| {
+                h.as_str()
+                    .and_then(unhex)
+                    .ok_or_else(|| NotAProof("an entry of \"path\" is not a SHA-256 digest".into()))
+            })
+            .collect::<Result<Vec<Hash>, _>>()?;
+        match field("type")? {
+            "inclusion" => Ok(Proof::Inclusion {
+                index: number("leaf_index")?,
+                size: number("tree_size")?,
+                leaf: hash("leaf_hash")?,
+                root: hash("root")?,
+                path,
+            }),
+            "consistency" => Ok(Proof::Consistency {
+                old_size: number("old_size")?,
+                size: number("tree_size")?,
+                old_root: hash("old_root")?,
+                root: hash("root")?,
+                path,
+            }),
+            other => bad(format!(
+                "its type is {other:?}, not \"inclusion\" or \"consistency\""
+            )),
+        }
+    }
+}
+
+/// The schema of the proofs `witness prove` writes.
+const PROOF_SCHEMA: &str = "witness/proof/1";
+
+/// Checks a proof offline, from the text of a proof file. `Err` when the text is not a proof
+/// at all (not JSON, another schema, a field missing or not of its type); `Ok(Ok(what))` when
+/// the proof holds, `Ok(Err(why))` when it does not.
+pub fn check_proof(text: &str) -> Result<Result<String, String>, NotAProof> {
+    Ok(match Proof::parse(text)? {
+        Proof::Inclusion {
+            index: i,
+            size: n,
+            leaf,
+            root,
+            path,
+        } => {
             if merkle::verify_inclusion(i, n, &leaf, &path, &root) {
                 Ok(format!(
                     "record {i} is included in the tree of {n} records with root {}",
@@ -314,10 +389,14 @@ pub fn check_proof(proof: &Value) -> Result<String, String> {
                 ))
             }
         }
-        "consistency" => {
-            let (m, n) = (number("old_size")?, number("tree_size")?);
-            let (old, new) = (hash("old_root")?, hash("root")?);
-            if merkle::verify_consistency(m, n, &old, &new, &path) {
+        Proof::Consistency {
+            old_size: m,
+            size: n,
+            old_root,
+            root,
+            path,
+        } => {
+            if merkle::verify_consistency(m, n, &old_root, &root, &path) {
                 Ok(format!(
                     "the tree of {n} records extends the tree of {m} records: nothing before was changed"
                 ))
@@ -327,6 +406,5 @@ pub fn check_proof(proof: &Value) -> Result<String, String> {
                 ))
             }
         }
-        other => Err(format!("unknown proof type {other:?}")),
-    }
+    })
 }

@@ -7,8 +7,8 @@ use super::{TextOptions, visible};
 use crate::diff::{DiffOptions, diff};
 use crate::ledger::check::{Check, State};
 
-/// The text report.
-pub fn text(c: &Check) -> String {
+/// The text report; `all`: list cosmetic variants in the diffs too (`check --all`).
+pub fn text(c: &Check, all: bool) -> String {
     let mut out = String::new();
     for (path, state) in &c.paths {
         // Paths with line breaks, controls and invisible characters shown as markers.
@@ -20,7 +20,7 @@ pub fn text(c: &Check) -> String {
             State::Missing { label, seq } => {
                 let _ = writeln!(
                     out,
-                    "missing  {path} (last recorded as {}@…, record {seq})",
+                    "missing  {path} (last recorded as {}, record {seq})",
                     visible(label)
                 );
             }
@@ -40,7 +40,11 @@ pub fn text(c: &Check) -> String {
                     continue;
                 };
                 let d = diff(&texts.0, &texts.1, &DiffOptions::default());
-                for line in super::text(&d, TextOptions::default()).lines() {
+                let opts = TextOptions {
+                    all,
+                    ..TextOptions::default()
+                };
+                for line in super::text(&d, opts).lines() {
                     let _ = writeln!(out, "    {line}");
                 }
             }

@@ -39,6 +39,8 @@ struct EntryJson<'e> {
     verdict: Verdict,
     confidence: Confidence,
     evidence: Vec<EvidenceJson<'e>>,
+    /// What a decisions file and a baseline name the entry by (see `diagnostics`).
+    fingerprint: String,
 }
 
 /// The `witness/errata/1` report as a tree.
@@ -93,7 +95,8 @@ pub(crate) fn tree<'e>(x: &'e Errata) -> ErrataJson<'e> {
         entries: x
             .entries
             .iter()
-            .map(|e| EntryJson {
+            .zip(crate::diagnostics::errata_fingerprints(x))
+            .map(|(e, fingerprint)| EntryJson {
                 path: &t.path,
                 start: t.position(e.range.start),
                 end: t.position(e.range.end),
@@ -105,6 +108,7 @@ pub(crate) fn tree<'e>(x: &'e Errata) -> ErrataJson<'e> {
                 verdict: e.verdict,
                 confidence: e.confidence,
                 evidence: e.evidence.iter().map(|v| evidence_json(x, v)).collect(),
+                fingerprint,
             })
             .collect(),
     }
@@ -130,7 +134,7 @@ fn short(s: &str, n: usize) -> String {
 }
 
 /// One sentence of evidence.
-fn evidence_sentence(x: &Errata, e: &Entry) -> String {
+pub(crate) fn evidence_sentence(x: &Errata, e: &Entry) -> String {
     let mut parts: Vec<String> = Vec::new();
     for v in &e.evidence {
         let d = &x.docs[v.doc];
@@ -167,15 +171,6 @@ fn should_read(e: &Entry) -> String {
     }
 }
 
-fn confidence(c: Confidence) -> &'static str {
-    match c {
-        Confidence::High => "high",
-        Confidence::Medium => "medium",
-        Confidence::Low => "low",
-        Confidence::Uncertain => "uncertain",
-    }
-}
-
 /// The cells of an entry's row, as plain text: location, found, should read, kind,
 /// confidence, evidence. Line breaks are shown; invisible characters and controls are not yet
 /// marked.
@@ -189,7 +184,7 @@ pub(crate) fn cells(x: &Errata, e: &Entry, contexts: &Contexts<'_>) -> [String; 
         in_context(x, e, contexts),
         should_read(e),
         kind_label(&e.kind, e.causes),
-        confidence(e.confidence).to_string(),
+        e.confidence.name().to_string(),
         evidence_sentence(x, e),
     ]
 }
@@ -256,7 +251,7 @@ pub fn text(x: &Errata) -> String {
             "{} {:<13} {:<9} {} → {}\n    {}",
             at(t.position(e.range.start)),
             kind_label(&e.kind, e.causes),
-            confidence(e.confidence),
+            e.confidence.name(),
             visible(&in_context(x, e, &contexts)),
             visible(&should_read(e)),
             visible(&evidence_sentence(x, e))
@@ -290,7 +285,7 @@ pub fn csv(x: &Errata) -> String {
             csv_field(e.proposed.as_deref().unwrap_or("")),
             e.kind,
             verdict,
-            confidence(e.confidence),
+            e.confidence.name(),
             csv_field(&evidence_sentence(x, e)),
             csv_field(&p.address.map(|a| a.to_string()).unwrap_or_default())
         );

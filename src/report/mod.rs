@@ -23,6 +23,7 @@ pub mod audit;
 pub mod cer;
 pub mod check;
 pub mod collate;
+pub mod diagnostics;
 pub mod diff;
 pub mod errata;
 pub mod extract;

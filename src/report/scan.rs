@@ -209,7 +209,7 @@ fn chars(s: &Scan, l: &Location) -> usize {
 const LOCATIONS_SHOWN: usize = 20;
 
 /// One line saying what a finding is.
-fn headline(s: &Scan, f: &Finding) -> String {
+pub(crate) fn headline(s: &Scan, f: &Finding) -> String {
     let first = &f.locations[0];
     match f.kind {
         FindingKind::Identical => format!(
