@@ -191,7 +191,7 @@ pub fn apply(
     let crlf = target.text.matches("\r\n").count() * 2 > target.text.matches('\n').count();
     let mut applied = Vec::new();
     let mut skipped = Vec::new();
-    let mut replacements: Vec<(Range<usize>, Range<usize>, Vec<u8>, String)> = Vec::new();
+    let mut replacements: Vec<Replacement> = Vec::new();
     for (i, e) in errata.entries.iter().enumerate() {
         let wanted = match decided.get(e.fingerprint.as_str()) {
             Some(Decision::Accept) => true,
@@ -210,10 +210,7 @@ pub fn apply(
             skipped.push((i, "the target does not read the entry's text there".into()));
             continue;
         }
-        if replacements.iter().any(|(_, t, _, _)| {
-            t.start < text_range.end.max(text_range.start + 1)
-                && text_range.start < t.end.max(t.start + 1)
-        }) {
+        if replacements.iter().any(|r| overlaps(&r.text, &text_range)) {
             skipped.push((i, "overlaps an entry applied before it".into()));
             continue;
         }
@@ -231,18 +228,23 @@ pub fn apply(
             ));
             continue;
         };
-        replacements.push((e.start.byte..e.end.byte, text_range, encoded, proposed));
+        replacements.push(Replacement {
+            bytes: e.start.byte..e.end.byte,
+            text: text_range,
+            encoded,
+            proposed,
+        });
         applied.push(i);
     }
-    replacements.sort_by_key(|r| r.1.start);
+    replacements.sort_by_key(|r| r.text.start);
     let (mut out, mut text) = (Vec::with_capacity(bytes.len()), String::new());
     let (mut at_byte, mut at_text) = (0, 0);
-    for (b, t, encoded, proposed) in &replacements {
-        out.extend_from_slice(&bytes[at_byte..b.start]);
-        out.extend_from_slice(encoded);
-        text += &target.text[at_text..t.start];
-        text += proposed;
-        (at_byte, at_text) = (b.end, t.end);
+    for r in &replacements {
+        out.extend_from_slice(&bytes[at_byte..r.bytes.start]);
+        out.extend_from_slice(&r.encoded);
+        text += &target.text[at_text..r.text.start];
+        text += &r.proposed;
+        (at_byte, at_text) = (r.bytes.end, r.text.end);
     }
     out.extend_from_slice(&bytes[at_byte..]);
     text += &target.text[at_text..];
@@ -259,6 +261,20 @@ pub fn apply(
             .map(|d| d.fingerprint.clone())
             .collect(),
     })
+}
+
+/// One correction: the bytes and text it replaces, and what it puts there.
+struct Replacement {
+    bytes: Range<usize>,
+    text: Range<usize>,
+    encoded: Vec<u8>,
+    proposed: String,
+}
+
+/// Whether two ranges share text; an empty range (an insertion point) counts as covering
+/// the character after it, so that two insertions at one place do not both apply.
+fn overlaps(x: &Range<usize>, y: &Range<usize>) -> bool {
+    x.start < y.end.max(y.start + 1) && y.start < x.end.max(x.start + 1)
 }
 
 /// `s` in `encoding`; `None` when a character has no encoding in it (encoding_rs would

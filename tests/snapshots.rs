@@ -41,6 +41,35 @@ fn corpus_000_004_md() {
     });
 }
 
+/// The corpus pair for review systems: SARIF, GitHub annotations, reviewdog, JUnit (the
+/// errata of 004 too, whose corrections are reviewdog suggestions).
+#[test]
+fn corpus_000_004_ci_formats() {
+    for format in ["sarif", "github", "rdjsonl", "junit"] {
+        snapshots().bind(|| {
+            insta::assert_snapshot!(
+                format!("diff_000_004_{format}"),
+                run(&["diff", OFFICIAL, NEWSPAPER, "--format", format])
+            )
+        });
+    }
+    snapshots().bind(|| {
+        insta::assert_snapshot!(
+            "errata_004_rdjsonl",
+            run(&[
+                "errata",
+                NEWSPAPER,
+                "--against",
+                OFFICIAL,
+                "--corpus",
+                "corpus",
+                "--format",
+                "rdjsonl"
+            ])
+        )
+    });
+}
+
 /// Small pairs, each run from a temporary directory so paths in reports are stable.
 fn small(name: &str, a: &str, b: &str, extra: &[&str]) {
     let dir = tempfile::tempdir().unwrap();

@@ -28,7 +28,10 @@ pub fn ledger(at: &Option<PathBuf>) -> Result<Ledger, LedgerError> {
 /// The arguments of `witness add`.
 #[derive(Args, Debug)]
 pub struct AddArgs {
-    /// Files to record (inside the repository: the directory that holds .witness/).
+    /// Files to record (inside the repository: the directory that holds .witness/). Each is
+    /// the next version of its label: it keeps the role and relations of the label's last
+    /// version (each kind given here replaces that kind) and is a revision of it; a file that
+    /// version already is, is left alone.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// A short name for the document (default: the file stem); one file only.
@@ -41,8 +44,7 @@ pub struct AddArgs {
     #[arg(long, value_enum)]
     role: Option<Role>,
     /// This is a transcription of that version (ID: a record number or #N, digest, prefix,
-    /// label, label@N). A new version of a label keeps the relations of its last version
-    /// (each one given here replaces that kind) and is a revision of it.
+    /// label, label@N).
     #[arg(long, value_name = "ID")]
     transcription_of: Option<String>,
     /// This is a revision of that version.
@@ -312,9 +314,10 @@ pub fn show(at: &Option<PathBuf>, args: ShowArgs) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
     let records = l.records()?;
     let r = l.resolve(&records, &args.id)?;
-    let out = match args.json {
-        true => report::to_json(&record_json(r)),
-        false => details(r, &records),
+    let out = if args.json {
+        report::to_json(&record_json(r))
+    } else {
+        details(r, &records)
     };
     write_stdout(&out)?;
     Ok(Outcome::Same)

@@ -54,9 +54,10 @@ pub struct ReviewArgs {
     color: Color,
 }
 
+/// Compares a document's or a comparison's snapshot with the accepted one, writing a pending
+/// one when it is new or differs; or, with `--accept`/`--reject`, settles pending ones.
 pub fn snapshot(at: &Option<PathBuf>, args: SnapshotArgs) -> Result<Outcome, CliError> {
     let store = Store::new(&args.dir);
-    let again = dir_flag(&args.dir);
     if let Some(names) = &args.accept {
         return settle(&store, names, true);
     }
@@ -130,6 +131,7 @@ pub fn snapshot(at: &Option<PathBuf>, args: SnapshotArgs) -> Result<Outcome, Cli
         );
     } else {
         store.write_pending(&name, &rendered).map_err(usage)?;
+        let again = dir_flag(&args.dir);
         out += &format!(
             "snapshot {name}: written to {pending}; accept it with `witness review{again}` or `witness snapshot{again} --accept {}`\n",
             quote(&name)
@@ -146,9 +148,9 @@ fn settle(store: &Store, names: &[String], accept: bool) -> Result<Outcome, CliE
         write_stdout(&format!("no pending snapshots in {}\n", shown(store.dir())))?;
         return Ok(Outcome::Same);
     }
-    let mut out = String::new();
+    // Each line as it is done: a failure half-way leaves what was done said.
     for name in &chosen {
-        out += &match accept {
+        write_stdout(&match accept {
             true => {
                 let path = store.accept(name).map_err(usage)?;
                 format!("snapshot {name}: accepted as {}\n", shown(&path))
@@ -157,12 +159,12 @@ fn settle(store: &Store, names: &[String], accept: bool) -> Result<Outcome, CliE
                 let path = store.reject(name).map_err(usage)?;
                 format!("snapshot {name}: rejected, {} deleted\n", shown(&path))
             }
-        };
+        })?;
     }
-    write_stdout(&out)?;
     Ok(Outcome::Same)
 }
 
+/// Walks the pending snapshots in the terminal: accept, reject, skip, diff again, quit.
 pub fn review(args: ReviewArgs) -> Result<Outcome, CliError> {
     let store = Store::new(&args.dir);
     let names = store.pending_names().map_err(usage)?;

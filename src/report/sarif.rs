@@ -148,7 +148,7 @@ fn descriptor(r: &Rule) -> Descriptor {
             text: r.description.clone(),
         },
         // A rule has no level of its own (a substitution can be of any severity): every result
-        // gives its level, and the rule SARIF's default.
+        // gives its own, and the rule keeps SARIF's default.
         default_configuration: Configuration { level: "warning" },
     }
 }
@@ -161,7 +161,11 @@ fn result(d: &Diagnostics, diag: &Diagnostic) -> SarifResult {
         .map(|text| {
             vec![Fix {
                 description: Text {
-                    text: "Replace with the reading proposed.".into(),
+                    text: match text.is_empty() {
+                        true => "Delete the text.",
+                        false => "Replace with the reading proposed.",
+                    }
+                    .into(),
                 },
                 artifact_changes: [ArtifactChange {
                     artifact_location: location.artifact_location.clone(),
