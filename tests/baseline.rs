@@ -403,3 +403,39 @@ fn output_goes_to_the_file_named_and_ci_formats_exit_as_the_report_does() {
         assert_eq!(out.status.code(), Some(0), "{format}");
     }
 }
+
+#[test]
+fn check_reports_drift_in_ci_formats_and_takes_a_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    let text = std::fs::read_to_string(NEWSPAPER).unwrap();
+    file(repo, "t.txt", text.as_bytes());
+    let run = |args: &[&str]| {
+        let out = witness().current_dir(repo).args(args).output().unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    assert_eq!(run(&["init"]).0, Some(0));
+    assert_eq!(run(&["add", "t.txt"]).0, Some(0));
+    assert_eq!(run(&["check", "-f", "github"]), (Some(0), String::new()));
+    file(
+        repo,
+        "t.txt",
+        text.replacen("中亚精神", "中东精神", 1).as_bytes(),
+    );
+    let (code, out) = run(&["check", "-f", "github"]);
+    assert_eq!(code, Some(1));
+    // At the first change, in UTF-16 columns.
+    assert!(
+        out.starts_with(
+            "::error file=t.txt,line=3,endLine=3,col=8,endColumn=9,title=witness/check/changed::\
+             changed since its last recorded version: sha256 fbf6b18cb1fe recorded, "
+        ),
+        "{out}"
+    );
+    assert_eq!(run(&["accept", "check"]).0, Some(0));
+    let (code, out) = run(&["check", "--baseline", ".witness-baseline.json"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (Some(0), "0 new, 1 accepted in the baseline, 0 stale\n")
+    );
+}

@@ -224,6 +224,26 @@ fn man_out_writes_a_page_per_subcommand_and_lists_them() {
     assert!(diff.contains("\n.TP\n\\fB\\-\\-input\\-format\\fR \\fI<FORMAT>\\fR\n"));
 }
 
+#[test]
+fn man_out_on_a_file_is_trouble() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::file(dir.path(), "pages", b"");
+    let out = witness()
+        .args(["man", "--out"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "witness: error: cannot write the manual pages in {}: File exists (os error 17)\n",
+            path.display()
+        )
+    );
+}
+
 /// A page as man(1) shows it, with runs of white space made one space (man justifies and
 /// hyphenates), and what it said on stderr.
 fn render(page: &Path) -> (String, String) {

@@ -698,22 +698,42 @@ pub struct CheckArgs {
     #[arg(long)]
     record: bool,
     /// List cosmetic variants too in the diff of a changed file (as `witness diff --all`).
-    #[arg(long)]
+    #[arg(short, long)]
     all: bool,
+    /// The format of the report: `text`, or a CI format (`json` and `md` list the
+    /// diagnostics, as with --baseline).
+    #[arg(short, long, value_enum, default_value_t = super::Format::Text)]
+    format: super::Format,
+    #[command(flatten)]
+    output: super::OutputArgs,
 }
 
 /// `witness check`: every tracked path (or those given) re-hashed against its last version.
-pub fn check(at: &Option<PathBuf>, args: CheckArgs) -> Result<Outcome, CliError> {
-    let (paths, record) = (args.paths, args.record);
+pub fn check(
+    at: &Option<PathBuf>,
+    args: CheckArgs,
+    accept: super::Accept,
+) -> Result<Outcome, CliError> {
     let l = ledger(at)?;
-    let c = l.check(&paths)?;
-    let out = report::check::text(&c, args.all);
-    write_stdout(&out)?;
-    let drift = c.drift();
-    if record {
+    let c = l.check(&args.paths)?;
+    let baseline = args.output.baseline.is_some();
+    let shown = match args.format {
+        super::Format::Json | super::Format::Md => args.format.shown(true),
+        format => format.shown(baseline),
+    };
+    let (outcome, out) = super::output::conclude(
+        &args.output,
+        accept,
+        shown,
+        true,
+        c.drift() > 0,
+        || witness::diagnostics::of_check(&c),
+        || report::check::text(&c, args.all),
+    )?;
+    if args.record && accept.is_none() {
         l.record_audit("check", c.inputs, None, out.as_bytes())?;
     }
-    Ok(Outcome::of(drift > 0))
+    Ok(outcome)
 }
 
 /// Appends an audit record of a report just written, naming the documents it read; returns

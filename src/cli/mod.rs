@@ -18,7 +18,7 @@ use witness::{
 mod apply;
 mod generate;
 mod ledger;
-mod output;
+pub(crate) mod output;
 mod snapshot;
 
 use output::{Accept, CiFormat, ListFormat, OutputArgs, Shown};
@@ -75,7 +75,8 @@ enum Command {
     Note(ledger::NoteArgs),
     /// The ledger's records, newest first.
     Log(ledger::LogArgs),
-    /// One record (ID: digest, unique prefix, label, or label@N).
+    /// One record, for people, or as JSON with --json (ID: a record number as `log` prints
+    /// it, or #N; a label or label@N; a digest or a unique prefix of one).
     Show(ledger::ShowArgs),
     /// Check every record, the chain, the Merkle root, every stored object and the
     /// checkpoint; with --checkpoint (or --size and --root), also that the history up to a tree
@@ -100,12 +101,15 @@ enum Command {
     /// An RFC 6962 inclusion proof of a record, or with --since N a consistency proof from
     /// the tree of the first N records to the current one.
     Prove {
+        /// The record to prove (as `show` takes it); without it, --since.
         id: Option<String>,
+        /// A consistency proof from the tree of the first SIZE records to the current one.
         #[arg(long, value_name = "SIZE")]
         since: Option<usize>,
     },
     /// The ledger as W3C PROV-JSON, or an in-toto Statement v1 per version (JSON lines).
     Export {
+        /// `prov-json` (W3C PROV) or `in-toto` (one Statement v1 per line).
         #[arg(long, value_enum)]
         format: ledger::ExportFormat,
     },
@@ -148,6 +152,8 @@ enum Reporting {
     Errata(ErrataArgs),
     /// Accept what an audit finds.
     Audit(AuditArgs),
+    /// Accept the drift of tracked files.
+    Check(ledger::CheckArgs),
 }
 
 #[derive(Args, Debug)]
@@ -159,6 +165,7 @@ struct AuditArgs {
     /// Where the report goes.
     #[arg(long, default_value = "witness-report", value_name = "DIR")]
     out: PathBuf,
+    /// Folding rules used for matching.
     #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
     /// What makes the exit status 1.
@@ -201,6 +208,8 @@ struct ExtractArgs {
     #[arg(long)]
     json: bool,
     #[command(flatten)]
+    to: ToFile,
+    #[command(flatten)]
     input: InputArgs,
 }
 
@@ -214,8 +223,10 @@ struct ErrataArgs {
     /// A directory (or file) of other documents: quotations (他校) and attestations.
     #[arg(long, value_name = "DIR")]
     corpus: Vec<PathBuf>,
+    /// Folding rules used for matching.
     #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
+    /// The format of the errata list.
     #[arg(short, long, value_enum, default_value_t = ErrataFormat::Md)]
     format: ErrataFormat,
     /// Append an audit record of this report to the ledger.
@@ -259,13 +270,17 @@ struct CollateArgs {
     /// The witness whose text the apparatus follows (default: the first).
     #[arg(long, value_name = "W")]
     base: Option<PathBuf>,
+    /// Folding rules used for alignment.
     #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
-    #[arg(long, value_enum, default_value_t = CollateFormat::Text)]
+    /// The format of the apparatus.
+    #[arg(short, long, value_enum, default_value_t = CollateFormat::Text)]
     format: CollateFormat,
     /// List cosmetic sites too (JSON always has them).
-    #[arg(long)]
+    #[arg(short, long)]
     all: bool,
+    #[command(flatten)]
+    to: ToFile,
     /// Append an audit record of this report to the ledger.
     #[arg(long)]
     record: bool,
@@ -293,8 +308,11 @@ struct CerArgs {
     /// What counts as the same text (ignored with --compat).
     #[arg(long, value_parser = choice::<Profile>(), default_value = "nfc")]
     profile: Profile,
-    #[arg(long, value_enum, default_value_t = CerFormat::Text)]
+    /// The format of the report.
+    #[arg(short, long, value_enum, default_value_t = CerFormat::Text)]
     format: CerFormat,
+    #[command(flatten)]
+    to: ToFile,
     /// Confusions listed.
     #[arg(long, default_value_t = 10, value_name = "N")]
     top: usize,
@@ -352,6 +370,7 @@ struct ScanArgs {
     /// Folding rules used for matching.
     #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
+    /// The format of the report.
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// List boilerplate too (text and JSON reports always have it).
@@ -376,6 +395,25 @@ struct ScanArgs {
     walk: WalkArgs,
     #[command(flatten)]
     input: InputArgs,
+}
+
+/// Where the report of a command without diagnostics (cer, collate, extract) goes.
+#[derive(Args, Debug)]
+struct ToFile {
+    /// Write the report to FILE instead of the standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+impl ToFile {
+    fn write(&self, text: &str) -> Result<(), CliError> {
+        let out = OutputArgs {
+            output: self.output.clone(),
+            no_pager: true,
+            ..OutputArgs::default()
+        };
+        output::write(&out, text, false)
+    }
 }
 
 /// A library enum the command line names by its `name()`.
@@ -437,6 +475,7 @@ struct DiffArgs {
     /// Folding rules used for matching and for the CER.
     #[arg(short, long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
+    /// The format of the report.
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// List cosmetic variants too (JSON always has them).
@@ -558,7 +597,7 @@ impl InputArgs {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
-enum Format {
+pub(crate) enum Format {
     /// Plain text for a terminal.
     Text,
     /// JSON (`witness/diff/1`, `witness/scan/1`…).
@@ -578,7 +617,7 @@ enum Format {
 impl Format {
     /// How a report in this format is shown: `report` for text, JSON and Markdown without a
     /// baseline (pageable when it is text), the diagnostics otherwise.
-    fn shown(self, baseline: bool) -> Shown {
+    pub(crate) fn shown(self, baseline: bool) -> Shown {
         match (self, baseline) {
             (Format::Text, false) => Shown::Report { pageable: true },
             (Format::Json | Format::Md, false) => Shown::Report { pageable: false },
@@ -657,6 +696,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
                 Reporting::Scan(args) => run_scan(args, at, to),
                 Reporting::Errata(args) => run_errata(args, at, to),
                 Reporting::Audit(args) => run_audit(args, at, to),
+                Reporting::Check(args) => ledger::check(at, args, to),
             }
         }
         Command::Extract(args) => run_extract(args, at),
@@ -672,7 +712,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Checkpoint { key } => ledger::checkpoint(at, key),
         Command::Prove { id, since } => ledger::prove(at, id, since),
         Command::Export { format } => ledger::export_cmd(at, format),
-        Command::Check(args) => ledger::check(at, args),
+        Command::Check(args) => ledger::check(at, args, None),
         Command::Snapshot(args) => snapshot::snapshot(at, args),
         Command::Review(args) => snapshot::review(args),
         Command::Completions(args) => generate::completions(args),
@@ -953,7 +993,7 @@ fn run_collate(args: CollateArgs, at: &Option<PathBuf>) -> Result<Outcome, CliEr
         CollateFormat::Md => report::collate::markdown(&c, args.all),
         CollateFormat::Tei => report::collate::tei(&c, args.all),
     };
-    write_stdout(&out)?;
+    args.to.write(&out)?;
     if let Some(l) = &recorder {
         ledger::record_audit(l, "collate", &c.docs, Some(args.profile), out.as_bytes())?;
     }
@@ -972,7 +1012,7 @@ fn run_extract(args: ExtractArgs, at: &Option<PathBuf>) -> Result<Outcome, CliEr
         // dinglehopper counts its normalized text: show that.
         text = witness::unstable::metrics::dinglehopper_reading(&doc) + "\n";
     }
-    write_stdout(&text)?;
+    args.to.write(&text)?;
     Ok(Outcome::of(false))
 }
 
@@ -1018,7 +1058,7 @@ fn run_cer(args: CerArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
         CerFormat::Md => report::cer::markdown(&run),
         CerFormat::Csv => report::cer::csv(&run),
     };
-    write_stdout(&out)?;
+    args.to.write(&out)?;
     if let Some(l) = &recorder {
         let inputs: Vec<&Document> = docs.iter().flat_map(|(g, o)| [g, o]).collect();
         let profile = match mode {
