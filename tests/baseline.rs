@@ -5,6 +5,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::process::Command;
 
 use common::{NEWSPAPER, OFFICIAL, file, witness};
 use serde_json::Value;
@@ -438,4 +439,44 @@ fn check_reports_drift_in_ci_formats_and_takes_a_baseline() {
         (code, out.as_str()),
         (Some(0), "0 new, 1 accepted in the baseline, 0 stale\n")
     );
+}
+
+/// On a terminal, text goes through the pager (`$WITNESS_PAGER`); to a pipe, or with
+/// `--no-pager`, it does not. The terminal is a real pty, from script(1).
+#[test]
+fn text_reports_go_through_the_pager_on_a_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: script(1) is not installed");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin!();
+    let command = |extra: &str| {
+        format!(
+            "{} diff {OFFICIAL} {NEWSPAPER} --color never {extra}",
+            bin.display()
+        )
+    };
+    let on_terminal = |extra: &str| {
+        let out = Command::new("script")
+            .args(["-qec", &command(extra), "/dev/null"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("WITNESS_PAGER", "sed s/^/paged:/")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).replace('\r', "")
+    };
+    let paged = on_terminal("");
+    let lines: Vec<&str> = paged.lines().collect();
+    assert!(lines.len() > 10, "{paged}");
+    assert!(lines.iter().all(|l| l.starts_with("paged:")), "{paged}");
+    assert!(lines[0].starts_with(&format!("paged:a  {OFFICIAL}")), "{paged}");
+    let plain = on_terminal("--no-pager");
+    assert!(plain.starts_with(&format!("a  {OFFICIAL}")), "{plain}");
+    // Not a terminal: no pager even when one is set.
+    let out = witness()
+        .args(["diff", OFFICIAL, NEWSPAPER])
+        .env("WITNESS_PAGER", "sed s/^/paged:/")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with(&format!("a  {OFFICIAL}")));
 }
