@@ -91,22 +91,6 @@ pub enum Severity {
 }
 
 impl Kind {
-    /// The cosmetic kinds, in report order: the kinds `witness diff --substantive` can make
-    /// count as substantive.
-    pub const COSMETIC: [Kind; 11] = [
-        Kind::Layout,
-        Kind::Separator,
-        Kind::Normalization,
-        Kind::Width,
-        Kind::Dash,
-        Kind::Quote,
-        Kind::Punctuation,
-        Kind::VariantForm,
-        Kind::Script,
-        Kind::Radical,
-        Kind::Invisible,
-    ];
-
     /// Every kind: the cosmetic ones, then the substantive ones.
     pub const ALL: [Kind; 18] = [
         Kind::Layout,
@@ -152,6 +136,10 @@ impl Kind {
             Kind::Numeral => "a number or a Chinese numeral differs.",
         }
     }
+
+    /// The cosmetic kinds, in report order: the kinds `witness diff --substantive` can make
+    /// count as substantive.
+    pub const COSMETIC: &[Kind] = Kind::ALL.split_at(11).0;
 
     /// Cosmetic or substantive.
     pub fn class(self) -> Class {
@@ -741,6 +729,16 @@ fn is_dittography(site: &Site) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cosmetic_kinds_are_the_first_of_all_kinds() {
+        let cosmetic: Vec<Kind> = Kind::ALL
+            .into_iter()
+            .filter(|k| k.class() == Class::Cosmetic)
+            .collect();
+        assert_eq!(Kind::COSMETIC, cosmetic.as_slice());
+        assert_eq!(Kind::COSMETIC.len(), 11);
+    }
 
     /// Classifies the change from `a` to `b` where each is `before[reading]after`.
     fn kind(a: &str, b: &str) -> Kind {

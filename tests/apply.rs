@@ -283,7 +283,7 @@ fn a_recorded_correction_is_a_revision_generated_by_the_errata_audit() {
     assert_eq!(run(&["init"]).0, Some(0));
     assert_eq!(run(&["add", "004.txt"]).0, Some(0));
     // Errata not on record: --record refuses before writing anything.
-    let (code, _, _) = run(&[
+    let errata_args = [
         "errata",
         "004.txt",
         "--against",
@@ -292,41 +292,25 @@ fn a_recorded_correction_is_a_revision_generated_by_the_errata_audit() {
         "json",
         "-o",
         "e.json",
-    ]);
-    assert_eq!(code, Some(1));
-    let (code, _, err) = run(&[
+    ];
+    let apply_args = [
         "apply",
         "e.json",
         "004.txt",
         "-o",
         "004_fixed.txt",
         "--record",
-    ]);
+    ];
+    assert_eq!(run(&errata_args).0, Some(1));
+    let (code, _, err) = run(&apply_args);
     assert_eq!(code, Some(2));
     assert!(
         err.contains("the ledger has no audit record of these errata"),
         "{err}"
     );
-    let (code, _, _) = run(&[
-        "errata",
-        "004.txt",
-        "--against",
-        "000.txt",
-        "-f",
-        "json",
-        "-o",
-        "e.json",
-        "--record",
-    ]);
-    assert_eq!(code, Some(1));
-    let (code, _, err) = run(&[
-        "apply",
-        "e.json",
-        "004.txt",
-        "-o",
-        "004_fixed.txt",
-        "--record",
-    ]);
+    assert!(!repo.join("004_fixed.txt").exists());
+    assert_eq!(run(&[&errata_args[..], &["--record"]].concat()).0, Some(1));
+    let (code, _, err) = run(&apply_args);
     assert_eq!(code, Some(0), "{err}");
     assert!(
         err.ends_with(

@@ -469,7 +469,10 @@ fn text_reports_go_through_the_pager_on_a_terminal() {
     let lines: Vec<&str> = paged.lines().collect();
     assert!(lines.len() > 10, "{paged}");
     assert!(lines.iter().all(|l| l.starts_with("paged:")), "{paged}");
-    assert!(lines[0].starts_with(&format!("paged:a  {OFFICIAL}")), "{paged}");
+    assert!(
+        lines[0].starts_with(&format!("paged:a  {OFFICIAL}")),
+        "{paged}"
+    );
     let plain = on_terminal("--no-pager");
     assert!(plain.starts_with(&format!("a  {OFFICIAL}")), "{plain}");
     // Not a terminal: no pager even when one is set.
@@ -478,5 +481,9 @@ fn text_reports_go_through_the_pager_on_a_terminal() {
         .env("WITNESS_PAGER", "sed s/^/paged:/")
         .output()
         .unwrap();
-    assert!(String::from_utf8(out.stdout).unwrap().starts_with(&format!("a  {OFFICIAL}")));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with(&format!("a  {OFFICIAL}"))
+    );
 }

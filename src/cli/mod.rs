@@ -436,7 +436,7 @@ macro_rules! named {
 
 named!(
     Profile => Profile::ALL,
-    Kind => Kind::COSMETIC, // `--substantive` takes cosmetic kinds only
+    Kind => *Kind::COSMETIC, // `--substantive` takes cosmetic kinds only
     FailOn => FailOn::ALL,
     FindingKind => FindingKind::ALL,
     InputFormat => InputFormat::ALL,
