@@ -257,7 +257,11 @@ impl Fingerprints {
 }
 
 fn span(doc: &Document, range: &Range<usize>) -> Span {
-    let (start, end) = (doc.position(range.start), doc.position(range.end));
+    let start = doc.position(range.start);
+    let end = match range.is_empty() {
+        true => start.clone(),
+        false => doc.end_position(range.end),
+    };
     Span {
         path: doc.path.clone(),
         start_columns: Columns::of(doc, &start),

@@ -490,11 +490,23 @@ impl Document {
 
     /// The position of a byte offset of the decoded text (clamped to the text).
     pub fn position(&self, byte: usize) -> Position {
+        self.place(byte, false)
+    }
+
+    /// Where the span that ends at `byte` ends: as [`Document::position`], except in a file
+    /// read in a structured format, where an end at the boundary of two pieces of text (two
+    /// lines of a page) is the end of the first piece in the markup, not the start of the
+    /// second.
+    pub fn end_position(&self, byte: usize) -> Position {
+        self.place(byte, true)
+    }
+
+    fn place(&self, byte: usize, end: bool) -> Position {
         let mut p = self.lines.position(&self.text, byte.min(self.text.len()));
         match &self.map {
             None => p.byte = self.file_offset(p.text_byte),
             Some(map) => {
-                let at = map.locate(&self.text, p.text_byte);
+                let at = map.locate(&self.text, p.text_byte, end);
                 let within = &self.text[at.within];
                 p.byte = at.piece_source
                     + match self.encoding == UTF_8 {

@@ -866,3 +866,61 @@ fn cli_junit_of_a_pair_is_one_failing_case() {
     );
     assert!(text.contains("witness/variant/omission"));
 }
+
+/// A PAGE page whose lines are `lines`.
+fn page(lines: &[&str]) -> String {
+    let mut body = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        body += &format!(
+            "<TextLine id=\"l{i}\"><Coords points=\"0,{y} 100,{y} 100,{h} 0,{h}\"/>\
+             <TextEquiv><Unicode>{l}</Unicode></TextEquiv></TextLine>\n",
+            y = i * 50,
+            h = i * 50 + 40
+        );
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PcGts \
+         xmlns=\"http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15\">\
+         <Page imageFilename=\"p.png\" imageWidth=\"100\" imageHeight=\"200\">\n\
+         <TextRegion id=\"r0\"><Coords points=\"0,0 100,0 100,200 0,200\"/>\n{body}</TextRegion>\
+         </Page></PcGts>\n"
+    )
+}
+
+#[test]
+fn a_variant_at_the_end_of_a_page_line_has_the_bytes_of_its_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = common::file(
+        dir.path(),
+        "a.page.xml",
+        page(&["Binnen welcher Abend", "Zeit der"]).as_bytes(),
+    );
+    let b = common::file(
+        dir.path(),
+        "b.page.xml",
+        page(&["Binnen welcher Abent", "Zeit dcr"]).as_bytes(),
+    );
+    let out = witness()
+        .args(["diff", "-f", "sarif"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bytes = std::fs::read(&b).unwrap();
+    let readings: Vec<String> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            let at = region["byteOffset"].as_u64().unwrap() as usize;
+            let len = region["byteLength"].as_u64().unwrap() as usize;
+            String::from_utf8(bytes[at..at + len].to_vec()).unwrap()
+        })
+        .collect();
+    // Each ends at the end of its line's text: the region stops there, not at the start of
+    // the next line's markup.
+    assert_eq!(readings, ["Abent", "dcr"]);
+}

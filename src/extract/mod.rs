@@ -267,11 +267,14 @@ impl SourceMap {
         self.format
     }
 
-    /// The source point of a byte offset of the extracted `text`.
-    pub(crate) fn locate(&self, text: &str, byte: usize) -> SourcePoint {
+    /// The source point of a byte offset of the extracted `text`: of the character that
+    /// starts there, or with `end`, the point just after the character that ends there (at
+    /// the boundary of two pieces, the end of the first rather than the start of the second,
+    /// which may be far from it in the markup).
+    pub(crate) fn locate(&self, text: &str, byte: usize, end: bool) -> SourcePoint {
         let k = self
             .pieces
-            .partition_point(|p| p.text as usize <= byte)
+            .partition_point(|p| p.text as usize <= byte && !(end && p.text as usize == byte))
             .saturating_sub(1);
         let Some(p) = self.pieces.get(k) else {
             return SourcePoint {
