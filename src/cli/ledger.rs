@@ -125,7 +125,7 @@ impl From<Role> for witness::ledger::Role {
 pub enum ExportFormat {
     /// W3C PROV-JSON of the whole ledger.
     ProvJson,
-    /// An in-toto Statement v1 per version, one per line.
+    /// in-toto Statements v1, one per line: one per version, audit and note.
     InToto,
 }
 

@@ -54,7 +54,8 @@ enum Command {
     /// An errata list for a text: each substantive variant or internal problem, the reading
     /// proposed, and the evidence for it.
     Errata(ErrataArgs),
-    /// The text witness reads from a file: a PAGE-XML or ALTO page's text in reading order,
+    /// The text witness reads from a file: a PAGE-XML, ALTO, hOCR, TEI, HTML, DOCX or PDF
+    /// file's text in reading order,
     /// or a plain text as decoded; with --json, where each piece of it is in the file.
     Extract(ExtractArgs),
     /// The main job: scan a collection, diff and collate the witnesses of one text, build
@@ -107,7 +108,8 @@ enum Command {
         #[arg(long, value_name = "SIZE")]
         since: Option<usize>,
     },
-    /// The ledger as W3C PROV-JSON, or an in-toto Statement v1 per version (JSON lines).
+    /// The ledger as W3C PROV-JSON, or in-toto Statements v1 of its versions, audits and notes
+    /// (JSON lines).
     Export {
         /// `prov-json` (W3C PROV) or `in-toto` (one Statement v1 per line).
         #[arg(long, value_enum)]
