@@ -13,18 +13,13 @@ fuzz_target!(|text: &str| {
         Profile::Loose,
     ] {
         let v = view(text, profile);
-        assert_eq!(v.text.chars().count(), v.spans.len());
-        let mut prev = 0;
-        for s in &v.spans {
-            assert!(s.start <= s.end && s.end <= text.len());
-            assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
-            assert!(s.start >= prev || s.end == prev);
-            prev = s.end;
-        }
         let mut at = 0;
         for u in &v.units {
-            assert_eq!(u.start, at);
-            at = u.end;
+            let (view, original) = (u.view(), u.original());
+            assert_eq!(view.start, at);
+            at = view.end;
+            assert!(original.start <= original.end && original.end <= text.len());
+            assert!(text.is_char_boundary(original.start) && text.is_char_boundary(original.end));
         }
         assert_eq!(at, v.text.len());
     }
