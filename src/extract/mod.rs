@@ -21,6 +21,7 @@ mod docx;
 mod hocr;
 mod html;
 mod page;
+#[cfg(feature = "pdf")]
 mod pdf;
 mod tei;
 mod xml;
@@ -396,7 +397,13 @@ pub fn extract_bytes(
 ) -> Result<Extraction, ExtractError> {
     match format {
         InputFormat::Docx => docx::read(bytes, opts),
+        #[cfg(feature = "pdf")]
         InputFormat::Pdf => pdf::read(bytes, opts),
+        #[cfg(not(feature = "pdf"))]
+        InputFormat::Pdf => Err(ExtractError::new(
+            "this witness was built without PDF support (the `pdf` feature): rebuild it with \
+             default features, or extract the text first (e.g. `pdftotext -layout FILE FILE.txt`)",
+        )),
         _ => Err(ExtractError::new(format!(
             "{} is read from text, not from bytes",
             format.title()
