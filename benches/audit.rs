@@ -31,7 +31,7 @@ fn collection() -> Vec<Document> {
 fn main() {
     for (name, docs) in [("corpus", seed_corpus()), ("collection", collection())] {
         let corpus = Corpus::new(docs, Profile::Loose);
-        let a = witness::audit::audit(&corpus, &vec![false; corpus.len()], &|_| {});
+        let a = witness::audit::audit(&corpus, &vec![false; corpus.len()], &());
         let w = corpus.work();
         println!(
             "{name}: {} documents, {} pairs; work: {} read, {} scan(s), {} comparisons",
@@ -55,7 +55,7 @@ fn bench_scan(b: Bencher, docs: &[Document]) {
 fn bench_audit(b: Bencher, docs: &[Document]) {
     b.bench(|| {
         let corpus = Corpus::new(docs.to_vec(), Profile::Loose);
-        let a = witness::audit::audit(&corpus, &vec![false; corpus.len()], &|_| {});
+        let a = witness::audit::audit(&corpus, &vec![false; corpus.len()], &());
         (a.pairs.len(), a.errata.len())
     });
 }

@@ -10,7 +10,8 @@ use crate::collate::{Collation, collate_compared};
 use crate::corpus::{Corpus, DocId};
 use crate::diff::{Comparison, Diff};
 use crate::errata::{Errata, Reference, errata};
-use crate::scan::{FindingKind, Scan, ScanOptions, scan};
+use crate::progress::{Phase, Progress};
+use crate::scan::{FindingKind, Scan, ScanOptions, scan_with_progress};
 
 /// Two files are witnesses of one text when the text they share is at least this share of
 /// either of them…
@@ -138,11 +139,12 @@ fn groups(s: &Scan, n: usize) -> Vec<Vec<DocId>> {
 /// Audits a corpus: one scan; each witness of a group compared once with the group's base
 /// (the first document `designated` marks — the ledger's official text, `--base` — else the
 /// one the evidence favours, see [`infer_base`]); groups of three or more collated from those
-/// comparisons; errata of each transcription from the same scan and comparison. `step` is
-/// told what runs next (for progress bars).
-pub fn audit<'c>(corpus: &'c Corpus, designated: &[bool], step: &dyn Fn(&str)) -> Audit<'c> {
-    step("scanning");
-    let s = scan(corpus, &ScanOptions::default());
+/// comparisons; errata of each transcription from the same scan and comparison. `progress`
+/// is told each phase and counts: the scan's ([`scan_with_progress`]), then
+/// [`Phase::Comparing`] (pairs), [`Phase::Collating`] (groups of three or more, when there
+/// is one) and [`Phase::Errata`] (targets); `()` for none.
+pub fn audit<'c>(corpus: &'c Corpus, designated: &[bool], progress: &dyn Progress) -> Audit<'c> {
+    let s = scan_with_progress(corpus, &ScanOptions::default(), progress);
     let chosen: Vec<Group> = groups(&s, corpus.len())
         .into_iter()
         .map(|members| {
@@ -169,8 +171,7 @@ pub fn audit<'c>(corpus: &'c Corpus, designated: &[bool], step: &dyn Fn(&str)) -
         .collect();
     let groups: Vec<(DocId, Vec<DocId>)> =
         chosen.iter().map(|g| (g.base, g.members.clone())).collect();
-    step("comparing witnesses");
-    let pairs: Vec<Pair> = groups
+    let pairs: Vec<(DocId, DocId)> = groups
         .iter()
         .flat_map(|&(base, ref group)| {
             group
@@ -178,14 +179,24 @@ pub fn audit<'c>(corpus: &'c Corpus, designated: &[bool], step: &dyn Fn(&str)) -
                 .filter(move |&&d| d != base)
                 .map(move |&o| (base, o))
         })
-        .collect::<Vec<_>>()
+        .collect();
+    progress.phase(Phase::Comparing, Some(pairs.len() as u64));
+    let pairs: Vec<Pair> = pairs
         .into_par_iter()
-        .map(|(base, other)| Pair {
-            base,
-            other,
-            comparison: corpus.compare_inexact(base, other),
+        .map(|(base, other)| {
+            let comparison = corpus.compare_inexact(base, other);
+            progress.advance(1);
+            Pair {
+                base,
+                other,
+                comparison,
+            }
         })
         .collect();
+    let to_collate = groups.iter().filter(|(_, group)| group.len() >= 3).count();
+    if to_collate > 0 {
+        progress.phase(Phase::Collating, Some(to_collate as u64));
+    }
     let collations = groups
         .iter()
         .filter(|(_, group)| group.len() >= 3)
@@ -200,10 +211,29 @@ pub fn audit<'c>(corpus: &'c Corpus, designated: &[bool], step: &dyn Fn(&str)) -
                 })
                 .collect();
             let base_at = group.iter().position(|d| d == base).unwrap_or(0);
-            collate_compared(corpus, group, base_at, &compared)
+            let collation = collate_compared(corpus, group, base_at, &compared);
+            progress.advance(1);
+            collation
         })
         .collect();
-    step("building errata");
+    // 本校: every other document with a problem inside it (a doubled phrase, a repeated
+    // block) gets errata too, from its own text — a base or a lone file included. One pass
+    // over the findings, not one per document.
+    let mut internal: Vec<DocId> = s
+        .findings
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.kind,
+                FindingKind::RepeatedPhrase | FindingKind::DuplicateBlock
+            ) && f.locations.iter().all(|l| l.doc == f.locations[0].doc)
+        })
+        .map(|f| f.locations[0].doc)
+        .filter(|d| !pairs.iter().any(|p| p.other == *d))
+        .collect();
+    internal.sort_unstable();
+    internal.dedup();
+    progress.phase(Phase::Errata, Some((pairs.len() + internal.len()) as u64));
     // Errata read the edits only: the exact CER pass of each pair runs beside them.
     let (errata_of, exact): (Vec<_>, Vec<_>) = rayon::join(
         || {
@@ -218,7 +248,9 @@ pub fn audit<'c>(corpus: &'c Corpus, designated: &[bool], step: &dyn Fn(&str)) -
                         comparison: &p.comparison,
                         designated,
                     };
-                    (p.other, errata(corpus, &s, p.other, &[reference]))
+                    let x = errata(corpus, &s, p.other, &[reference]);
+                    progress.advance(1);
+                    (p.other, x)
                 })
                 .collect()
         },
@@ -229,28 +261,15 @@ pub fn audit<'c>(corpus: &'c Corpus, designated: &[bool], step: &dyn Fn(&str)) -
                 .collect()
         },
     );
-    // 本校: every other document with a problem inside it (a doubled phrase, a repeated
-    // block) gets errata too, from its own text — a base or a lone file included.
     let mut errata_of = errata_of;
-    // One pass over the findings, not one per document.
-    let mut internal: Vec<DocId> = s
-        .findings
-        .iter()
-        .filter(|f| {
-            matches!(
-                f.kind,
-                FindingKind::RepeatedPhrase | FindingKind::DuplicateBlock
-            ) && f.locations.iter().all(|l| l.doc == f.locations[0].doc)
-        })
-        .map(|f| f.locations[0].doc)
-        .filter(|d| !errata_of.iter().any(|(t, _)| t == d))
-        .collect();
-    internal.sort_unstable();
-    internal.dedup();
     errata_of.extend(
         internal
             .par_iter()
-            .map(|&d| (d, errata(corpus, &s, d, &[])))
+            .map(|&d| {
+                let x = errata(corpus, &s, d, &[]);
+                progress.advance(1);
+                (d, x)
+            })
             .collect::<Vec<_>>(),
     );
     errata_of.retain(|(_, x)| !x.entries.is_empty() || x.references > 0);

@@ -20,6 +20,7 @@ use serde::Serialize;
 use crate::diff::{Comparison, compare_with};
 use crate::normalize::{Profile, Tokenized};
 use crate::orthography::Scripts;
+use crate::progress::{Phase, Progress};
 use crate::source::{Document, ReadOptions, SourceError};
 
 /// A document's index in its [`Corpus`] (and in every result computed from it).
@@ -60,6 +61,15 @@ pub struct Reading {
 pub trait Reader {
     /// Reads every document; what cannot be read is skipped, not fatal.
     fn read(&self, opts: &ReadOptions) -> Reading;
+
+    /// Reads every document as [`Reader::read`] does, in the phase [`Phase::Reading`] of
+    /// `progress`. This default counts nothing until the end; [`Files`] counts each file.
+    fn read_with_progress(&self, opts: &ReadOptions, progress: &dyn Progress) -> Reading {
+        progress.phase(Phase::Reading, None);
+        let reading = self.read(opts);
+        progress.advance((reading.docs.len() + reading.skipped.len()) as u64);
+        reading
+    }
 }
 
 /// Files, and the files under directories (walked recursively) whose extension is wanted.
@@ -210,10 +220,23 @@ impl Files {
 
 impl Reader for Files {
     fn read(&self, opts: &ReadOptions) -> Reading {
+        self.read_with_progress(opts, &())
+    }
+
+    /// Lists the files, then reads them in the phase [`Phase::Reading`], its total the files
+    /// listed (what the walk skipped is not counted), each counted once read or skipped.
+    fn read_with_progress(&self, opts: &ReadOptions, progress: &dyn Progress) -> Reading {
         let mut skipped = Vec::new();
         let files = self.list(&mut skipped);
-        let results: Vec<Result<Document, SourceError>> =
-            files.par_iter().map(|f| Document::read(f, opts)).collect();
+        progress.phase(Phase::Reading, Some(files.len() as u64));
+        let results: Vec<Result<Document, SourceError>> = files
+            .par_iter()
+            .map(|f| {
+                let read = Document::read(f, opts);
+                progress.advance(1);
+                read
+            })
+            .collect();
         let mut docs = Vec::with_capacity(results.len());
         for r in results {
             match r {

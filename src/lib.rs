@@ -89,6 +89,7 @@ pub mod metrics;
 #[doc(hidden)]
 pub mod normalize;
 pub mod orthography;
+pub mod progress;
 pub mod report;
 pub mod scan;
 #[doc(hidden)]
@@ -110,7 +111,8 @@ pub use ledger::{Ledger, LedgerError};
 pub use metrics::{Counts, Measure, Mode, Pairing, PairingError, measure, pair_paths};
 pub use normalize::Profile;
 pub use orthography::{Script, script};
-pub use scan::{Finding, FindingKind, Location, Scan, ScanOptions, scan};
+pub use progress::{Phase, Progress};
+pub use scan::{Finding, FindingKind, Location, Scan, ScanOptions, scan, scan_with_progress};
 pub use source::{Document, EncodingSource, MAX_FILE_BYTES, Position, ReadOptions, SourceError};
 
 /// The stages under the public surface, for tests, benchmarks and fuzz targets. Nothing here

@@ -29,6 +29,7 @@ use crate::corpus::Corpus;
 use crate::diff::{Comparison, compare_for_similarity};
 use crate::levenshtein::EditOp;
 use crate::normalize::{Profile, Token, Tokenized};
+use crate::progress::{Phase, Progress};
 
 use crate::source::Document;
 
@@ -332,12 +333,29 @@ type Occurrences = Vec<(usize, usize)>;
 
 /// Scans a corpus for duplicated and reused text.
 pub fn scan<'c>(corpus: &'c Corpus, opts: &ScanOptions) -> Scan<'c> {
+    scan_with_progress(corpus, opts, &())
+}
+
+/// [`scan`], telling `progress` how it goes: [`Phase::Indexing`] (documents),
+/// [`Phase::NearDuplicates`] (paragraphs long enough to be one; only when near duplicates are
+/// asked for), [`Phase::SharedPassages`] (documents) and [`Phase::Merging`] (the passages
+/// found; only when shared passages are asked for).
+pub fn scan_with_progress<'c>(
+    corpus: &'c Corpus,
+    opts: &ScanOptions,
+    progress: &dyn Progress,
+) -> Scan<'c> {
     corpus.count_scan();
-    corpus.tokenize_all();
     let docs = corpus.docs();
+    progress.phase(Phase::Indexing, Some(docs.len() as u64));
+    // Each document read under the profile (once: the corpus keeps it) and prepared.
     let mut prepared: Vec<Prepared> = (0..docs.len())
         .into_par_iter()
-        .map(|d| prepare(corpus.tokenized(d)))
+        .map(|d| {
+            let p = prepare(corpus.tokenized(d));
+            progress.advance(1);
+            p
+        })
         .collect();
     let (boilerplate, duplicates) = paragraph_groups(&prepared, opts);
     for occ in &boilerplate {
@@ -350,7 +368,7 @@ pub fn scan<'c>(corpus: &'c Corpus, opts: &ScanOptions) -> Scan<'c> {
     let mut findings = paragraph_findings(&prepared, &boilerplate, &duplicates, &wants);
     let profile = corpus.profile();
     if wants(FindingKind::NearDuplicate) {
-        findings.extend(near_duplicates(docs, &prepared, opts, profile));
+        findings.extend(near_duplicates(docs, &prepared, opts, profile, progress));
     }
     if wants(FindingKind::RepeatedPhrase) {
         let phrases: Vec<Vec<Finding>> = prepared
@@ -360,10 +378,11 @@ pub fn scan<'c>(corpus: &'c Corpus, opts: &ScanOptions) -> Scan<'c> {
             .collect();
         findings.extend(phrases.into_iter().flatten());
     }
-    let passages = shared_passages(docs, &prepared, opts, profile);
+    let passages = shared_passages(docs, &prepared, opts, profile, progress);
     let coverage = coverage(docs, &passages);
     if wants(FindingKind::SharedPassage) {
-        let new = new_passages(&findings, passages);
+        progress.phase(Phase::Merging, Some(passages.len() as u64));
+        let new = new_passages(&findings, passages, progress);
         findings.extend(new);
         drop_inside_passages(&mut findings);
     }
@@ -698,7 +717,11 @@ fn tandem_runs(prepared: &[Prepared], duplicate_of: &HashSet<(usize, usize)>) ->
 const TANDEM_PERIOD_MAX: usize = 64;
 
 /// Shared passages that are not inside a duplicate or near duplicate already reported.
-fn new_passages(findings: &[Finding], passages: Vec<Finding>) -> Vec<Finding> {
+fn new_passages(
+    findings: &[Finding],
+    passages: Vec<Finding>,
+    progress: &dyn Progress,
+) -> Vec<Finding> {
     let reported = [
         FindingKind::DuplicateBlock,
         FindingKind::DuplicateParagraph,
@@ -728,7 +751,9 @@ fn new_passages(findings: &[Finding], passages: Vec<Finding>) -> Vec<Finding> {
         .into_iter()
         .filter(|f| {
             let (x, y) = (&f.locations[0], &f.locations[1]);
-            !known.iter().any(|k| covered(k, x, y) || covered(k, y, x))
+            let new = !known.iter().any(|k| covered(k, x, y) || covered(k, y, x));
+            progress.advance(1);
+            new
         })
         .collect()
 }
@@ -869,6 +894,7 @@ fn near_duplicates(
     prepared: &[Prepared],
     opts: &ScanOptions,
     profile: Profile,
+    progress: &dyn Progress,
 ) -> Vec<Finding> {
     // Paragraphs eligible: long enough, not boilerplate. Owner id = position in `paras`.
     let paras: Vec<(usize, usize)> = prepared
@@ -882,6 +908,7 @@ fn near_duplicates(
             })
         })
         .collect();
+    progress.phase(Phase::NearDuplicates, Some(paras.len() as u64));
     let grams_of = |&(d, i): &(usize, usize)| {
         let p = &prepared[d];
         let t = p.paras[i].tokens.clone();
@@ -912,7 +939,7 @@ fn near_duplicates(
             }
             let mut candidates: Vec<(u32, usize)> = shared.into_iter().collect();
             candidates.sort_unstable();
-            candidates
+            let found = candidates
                 .into_iter()
                 .filter_map(|(other, count)| {
                     let shared = (count, grams[o].len().min(grams[other as usize].len()));
@@ -925,7 +952,9 @@ fn near_duplicates(
                         shared,
                     )
                 })
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            progress.advance(1);
+            found
         })
         .collect();
     found.into_iter().flatten().collect()
@@ -1185,7 +1214,9 @@ fn shared_passages(
     prepared: &[Prepared],
     opts: &ScanOptions,
     profile: Profile,
+    progress: &dyn Progress,
 ) -> Vec<Finding> {
+    progress.phase(Phase::SharedPassages, Some(prepared.len() as u64));
     // k-grams are computed again per document rather than kept: the index is the memory.
     let grams = |p: &Prepared| kgrams(&p.hashes, &p.masked, PASSAGE_K);
     let entries: Vec<Vec<(u64, u32, u32)>> = prepared
@@ -1236,6 +1267,7 @@ fn shared_passages(
                     .collect();
                 out.extend(join_split_passages(docs, (opts, profile), verified));
             }
+            progress.advance(1);
             out
         })
         .collect();

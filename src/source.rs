@@ -462,6 +462,22 @@ impl Document {
             .map_or(InputFormat::Text, SourceMap::format)
     }
 
+    /// The page images a PAGE-XML, ALTO or hOCR file names (one per page; none for other
+    /// formats), as the file names them.
+    pub fn page_images(&self) -> impl Iterator<Item = &crate::extract::PageImage> {
+        self.map.iter().flat_map(SourceMap::page_images)
+    }
+
+    /// For a file read from PAGE-XML, ALTO or hOCR that names its page image: that image and
+    /// the box, in the file's units, of the line of text that holds byte `byte`
+    /// ([`crate::Address::line_bbox`]; a separator the reader put in takes the box of the
+    /// text before it, else after it). `None` for other formats, a file that names no image,
+    /// or text on no known line (a PAGE region of several lines read at region level).
+    /// [`crate::report::crops`] cuts the line out of the image.
+    pub fn page_line(&self, byte: usize) -> Option<(&crate::extract::PageImage, [i64; 4])> {
+        self.map.as_ref()?.page_line(byte)
+    }
+
     /// The script the text is written in (simplified, traditional, mixed; see
     /// [`crate::orthography::script`]), computed once.
     pub fn script(&self) -> crate::orthography::Script {

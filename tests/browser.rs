@@ -118,12 +118,19 @@ fn the_report_shows_the_variants_and_findings() {
     assert!(dom.contains("<del>五</del><ins>二是</ins>"), "numeral");
     // The errata tables (003 from its own text, 004 against 000), each row linking to its
     // place in the text.
-    assert_eq!(dom.matches("<table class=\"errata\">").count(), 2);
+    assert_eq!(
+        dom.matches("<table class=\"errata stack\" data-doc=")
+            .count(),
+        2
+    );
     assert!(dom.contains("003_a7c0d866165e138d has 跨里海国际运"));
-    assert!(dom.contains("<a href=\"#d4-1210\">19:71 (byte 1210)</a>"));
-    assert!(dom.contains("<a id=\"d4-1210\"></a>"));
+    // 004's entry at 19:71 links to its variant in the pair's view, which is there.
+    let entry = &dom[..dom.find("\">19:71 (byte 1210)</a>").unwrap()];
+    let variant = &entry[entry.rfind("href=\"#").unwrap() + 7..];
+    assert!(variant.starts_with("v-0-4-"), "{variant}");
+    assert!(dom.contains(&format!("id=\"{variant}\" title=\"omission")));
     // Findings link both locations.
-    assert!(dom.contains("<td>duplicate_block</td>"));
+    assert!(dom.contains("<td data-label=\"kind\">duplicate_block</td>"));
     assert!(dom.contains("href=\"#d3-20998\""));
     // A screenshot, kept as an artifact of the test run.
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("witness-report.png");
@@ -322,9 +329,9 @@ fn the_errata_page_links_into_the_text() {
     std::fs::write(&page, html).unwrap();
     let (dom, log) = browse_logged(&browser, &page, &["--dump-dom".into()]);
     assert!(!log.contains(VIOLATION), "{log}");
-    assert!(dom.contains("<a href=\"#d0-1210\">19:71 (byte 1210)</a>"));
+    assert!(dom.contains("<a class=\"goto\" href=\"#d0-1210\">19:71 (byte 1210)</a>"));
     assert!(dom.contains("<a id=\"d0-1210\"></a>海国际运输走廊"));
-    assert_eq!(dom.matches("<tr><td><a href=").count(), 14);
+    assert_eq!(dom.matches("<tr class=\"erratum ").count(), 14);
 }
 
 /// `'sha256-…'` of an inline element's content, computed here rather than by witness.
@@ -431,15 +438,16 @@ function order(node, text) {
 }
 window.addEventListener('load', function () {
   var out = [];
-  var docs = document.querySelectorAll('h3[id^="doc"] + .text');
+  var docs = document.querySelectorAll('article.doc');
   var b = docs[docs.length - 1];
+  b.closest('details').open = true;
   var cp = b.querySelector('.cp');
   out.push('order=' + order(cp.nextSibling, '001'));
   out.push('badge=' + cp.textContent + ' ' + cp.title);
   out.push('badges=' + b.querySelectorAll('.cp').length);
   out.push('badge-bidi=' + getComputedStyle(cp).unicodeBidi);
   out.push('text-bidi=' + getComputedStyle(b).unicodeBidi);
-  var v = document.querySelector('.var.invisible');
+  var v = document.querySelector('.inline .var.invisible');
   var ins = v.querySelector('ins');
   out.push('ins=' + ins.innerText);
   out.push('ins-bidi=' + getComputedStyle(ins).unicodeBidi);

@@ -262,7 +262,7 @@ fn errata_in_every_format() {
     let html = errata("b.txt", "a.txt", "html");
     assert_no_raw(&html);
     assert!(html.contains(
-        "<td>备注：[<span class=\"cp\" title=\"ESCAPE\">U+001B</span>[31m]无。</td><td>∅</td>"
+        "<td data-label=\"found (in context)\">备注：[<span class=\"cp\" title=\"ESCAPE\">U+001B</span>[31m]无。</td><td data-label=\"should read\">∅</td>"
     ));
     assert!(html.contains("[=cmd|&#39;/c calc&#39;!A1]"));
     assert!(html.contains("[<span class=\"cp\" title=\"NONCHARACTER\">U+FFFE</span>]"));
@@ -510,7 +510,7 @@ fn audit_report_files_carry_no_raw_hostile_text() {
     // The pair view: each invisible variant marked and shown, with a badge in place of the
     // character.
     assert!(html.contains(
-        "<span class=\"var cosmetic invisible\" data-kind=\"invisible\" id=\"p0-1-0\" title=\"invisible (medium) at 1:3 / 1:3\"><ins><span class=\"cp\" title=\"RIGHT-TO-LEFT OVERRIDE\">U+202E</span></ins></span>001"
+        "<span class=\"var cosmetic invisible\" data-kind=\"invisible\" id=\"vi-0-1-0\" title=\"invisible (medium) at 1:3 / 1:3\"><ins><span class=\"cp\" title=\"RIGHT-TO-LEFT OVERRIDE\">U+202E</span></ins></span>001"
     ));
     assert!(html.contains("<input type=\"checkbox\" checked data-kind=\"invisible\"> invisible"));
     // report.json keeps the exact text.

@@ -12,13 +12,14 @@ use witness::report::{self, TextOptions};
 use witness::{
     Class, Corpus, DiffOptions, Document, ExtractOptions, FailOn, Files, FindingKind, InputFormat,
     Kind, LedgerError, Measure, Mode, PageLevel, PairingError, Profile, ReadOptions, ScanOptions,
-    Skipped, SourceError, diagnostics, diff, measure, pair_paths, scan,
+    Skipped, SourceError, diagnostics, diff, measure, pair_paths, scan_with_progress,
 };
 
 mod apply;
 mod generate;
 mod ledger;
 pub(crate) mod output;
+mod progress;
 mod snapshot;
 
 use output::{Accept, CiFormat, ListFormat, OutputArgs, Shown};
@@ -167,6 +168,11 @@ struct AuditArgs {
     /// Where the report goes.
     #[arg(long, default_value = "witness-report", value_name = "DIR")]
     out: PathBuf,
+    /// Copy the documents' text into `report.json` at every finding's location (by default
+    /// the report gives positions and digests only, so its size follows the findings, not the
+    /// texts).
+    #[arg(long)]
+    embed_text: bool,
     /// Folding rules used for matching.
     #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
@@ -181,9 +187,13 @@ struct AuditArgs {
     /// Do not record versions and the audit in the ledger, even when there is one.
     #[arg(long)]
     no_record: bool,
-    /// No progress bars and no summary.
+    /// No progress bars and no summary (`--progress` lines are still written).
     #[arg(short, long)]
     quiet: bool,
+    /// A line on stderr as each phase ends (count, time, rate) and every 10 s of a long one,
+    /// even when stderr is not a terminal (CI logs). Bars on a terminal need no flag.
+    #[arg(long)]
+    progress: bool,
     /// What goes to the standard output besides the report directory: nothing (`text`: the
     /// summary is on stderr), or the diagnostics in another format.
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
@@ -391,6 +401,10 @@ struct ScanArgs {
     /// Append an audit record of this report to the ledger.
     #[arg(long)]
     record: bool,
+    /// A line on stderr as each phase ends (count, time, rate) and every 10 s of a long one,
+    /// even when stderr is not a terminal (CI logs). Bars on a terminal need no flag.
+    #[arg(long)]
+    progress: bool,
     #[command(flatten)]
     output: OutputArgs,
     #[command(flatten)]
@@ -723,10 +737,12 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
 }
 
 fn run_scan(args: ScanArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outcome, CliError> {
+    use witness::Progress;
     // A report to record needs a ledger: find it before doing the work.
     let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
     let files = args.walk.files(&args.paths);
-    let (corpus, skipped) = read_corpus(&files, &args.input, args.profile)?;
+    let progress = progress::Reporter::for_command(false, args.progress);
+    let (corpus, skipped) = progress::read_corpus(&progress, &files, &args.input, args.profile)?;
     let opts = ScanOptions {
         min_chars: args.min_chars,
         threshold: args.threshold,
@@ -736,7 +752,9 @@ fn run_scan(args: ScanArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outc
             args.kinds.clone()
         },
     };
-    let result = scan(&corpus, &opts);
+    let result = scan_with_progress(&corpus, &opts, &progress);
+    // Bars gone before the report (which may go to a pager).
+    progress.finish();
     let (outcome, out) = output::conclude(
         &args.output,
         accept,
@@ -769,21 +787,6 @@ pub(crate) fn warn_document(doc: &Document) {
     for w in &doc.warnings {
         eprintln!("witness: warning: {}: {w}", doc.path);
     }
-}
-
-/// Reads a corpus; files that cannot be read are named on stderr. Nothing read is an error.
-fn read_corpus(
-    files: &Files,
-    input: &InputArgs,
-    profile: Profile,
-) -> Result<(Corpus, Vec<Skipped>), CliError> {
-    let (corpus, skipped) = Corpus::read(files, &input.read_options(), profile);
-    warn_skipped(&skipped);
-    corpus.docs().iter().for_each(warn_document);
-    if corpus.is_empty() {
-        return Err(CliError::NothingRead(skipped.len()));
-    }
-    Ok((corpus, skipped))
 }
 
 fn run_diff(args: DiffArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outcome, CliError> {
@@ -833,6 +836,7 @@ fn run_diff(args: DiffArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outc
 }
 
 fn run_audit(args: AuditArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outcome, CliError> {
+    use witness::progress::{Phase, Progress};
     // The ledger, when there is one: roles name the bases, versions and the audit are
     // recorded. A ledger named with --ledger must exist.
     let ledger = if args.no_record {
@@ -840,18 +844,9 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Ou
     } else {
         ledger::ledger_if_any(at)?
     };
-    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
-        let b = indicatif::ProgressBar::new_spinner();
-        b.enable_steady_tick(std::time::Duration::from_millis(120));
-        b
-    });
-    let step = |what: &str| {
-        if let Some(b) = &bar {
-            b.set_message(what.to_string());
-        }
-    };
-    step("reading");
-    let (corpus, skipped) = read_corpus(&args.walk.files(&args.paths), &args.input, args.profile)?;
+    let progress = progress::Reporter::for_command(args.quiet, args.progress);
+    let files = args.walk.files(&args.paths);
+    let (corpus, skipped) = progress::read_corpus(&progress, &files, &args.input, args.profile)?;
     let mut designated = match &ledger {
         Some(l) => ledger::official(l, corpus.docs())?,
         None => vec![false; corpus.len()],
@@ -865,12 +860,10 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Ou
         })?;
         designated[i] = true;
     }
-    let audit = witness::audit(&corpus, &designated, &step);
-    step("writing the report");
-    let report_json = report::audit::write(&audit, &skipped, &args.out)?;
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    let audit = witness::audit(&corpus, &designated, &progress);
+    progress.phase(Phase::Writing, None);
+    let report_json = report::audit::write(&audit, &skipped, &args.out, args.embed_text)?;
+    progress.finish();
     // The summary is on stderr; stdout has the diagnostics when another format is asked for.
     let shown = match (args.format, args.output.baseline.is_some()) {
         (Format::Text | Format::Json | Format::Md, false) => None,
@@ -958,7 +951,7 @@ fn run_errata(args: ErrataArgs, at: &Option<PathBuf>, accept: Accept) -> Result<
             ErrataFormat::Csv => report::errata::csv(&x),
             ErrataFormat::Json => report::errata::json(&x),
             ErrataFormat::Text => report::errata::text(&x),
-            ErrataFormat::Html => report::audit::errata_page(&x),
+            ErrataFormat::Html => report::html::errata_page(&x),
             _ => report::errata::markdown(&x),
         },
     )?;

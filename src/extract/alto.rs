@@ -11,7 +11,7 @@
 use roxmltree::Node;
 
 use super::xml::{self, attribute, is};
-use super::{ExtractError, ExtractOptions, Extractor};
+use super::{ExtractError, ExtractOptions, Extractor, PageImage};
 
 pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), ExtractError> {
     let src = out.src;
@@ -23,6 +23,7 @@ pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), Ext
             root.tag_name().name()
         )));
     }
+    out.page_image(page_image(root));
     let mut paths = xml::Paths::default();
     let lines: Vec<Node> = root.descendants().filter(|n| is(*n, "TextLine")).collect();
     if opts.dinglehopper {
@@ -31,8 +32,9 @@ pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), Ext
             if k > 0 {
                 out.push_made("\n", at, u32::MAX);
             }
+            let line_box = line_box(*line);
             for (w, s) in strings(*line).enumerate() {
-                let address = element(out, &mut paths, s);
+                let address = element(out, &mut paths, s, line_box);
                 if w > 0 {
                     out.push_made(" ", s.range().start, address);
                 }
@@ -67,10 +69,11 @@ pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), Ext
         let next_first = lines.get(k + 1).and_then(|l| strings(*l).next());
         let last = strings(*line).last();
         let mut spaced = true;
+        let line_box = line_box(*line);
         for item in line.children().filter(Node::is_element) {
             match item.tag_name().name() {
                 "String" => {
-                    let address = element(out, &mut paths, item);
+                    let address = element(out, &mut paths, item, line_box);
                     if !spaced {
                         out.push_made(" ", item.range().start, address);
                     }
@@ -107,7 +110,7 @@ pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), Ext
                 }
                 "HYP" if pending.is_none() => {
                     if let Some(content) = item.attribute_node("CONTENT") {
-                        let address = element(out, &mut paths, item);
+                        let address = element(out, &mut paths, item, line_box);
                         xml::push_attribute(out, content, address);
                         spaced = false;
                     }
@@ -142,12 +145,71 @@ fn subs_type<'a>(s: Node<'a, '_>) -> &'a str {
     attribute(s, "SUBS_TYPE").unwrap_or("")
 }
 
-/// A `String`'s (or `HYP`'s) address, with its box from `HPOS`, `VPOS`, `WIDTH`, `HEIGHT`.
-fn element(out: &mut Extractor, paths: &mut xml::Paths, n: Node) -> u32 {
+/// A `String`'s (or `HYP`'s) address, with its box and its line's.
+fn element(
+    out: &mut Extractor,
+    paths: &mut xml::Paths,
+    n: Node,
+    line_bbox: Option<[i64; 4]>,
+) -> u32 {
+    let mut address = paths.address(n, bbox(n));
+    address.line_bbox = line_bbox;
+    out.address(address)
+}
+
+/// An element's box from `HPOS`, `VPOS`, `WIDTH`, `HEIGHT`.
+fn bbox(n: Node) -> Option<[i64; 4]> {
     let get = |name| attribute(n, name).and_then(xml::number);
-    let bbox = match (get("HPOS"), get("VPOS"), get("WIDTH"), get("HEIGHT")) {
+    match (get("HPOS"), get("VPOS"), get("WIDTH"), get("HEIGHT")) {
         (Some(x), Some(y), Some(w), Some(h)) => Some([x, y, x + w, y + h]),
         _ => None,
-    };
-    out.address(paths.address(n, bbox))
+    }
+}
+
+/// A `TextLine`'s box: its own, else the bounds of its strings' boxes.
+fn line_box(line: Node) -> Option<[i64; 4]> {
+    bbox(line).or_else(|| {
+        line.children()
+            .filter(|c| is(*c, "String") || is(*c, "HYP"))
+            .filter_map(bbox)
+            .reduce(|a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
+            })
+    })
+}
+
+/// The image `Description/sourceImageInformation/fileName` names. The boxes are in the
+/// `MeasurementUnit` (`pixel`, else `mm10` or `inch1200`): the first `Page`'s `WIDTH` and
+/// `HEIGHT`, in that unit, scale them to the image; without them a file in another unit
+/// than pixels names no usable image.
+fn page_image(root: Node) -> Option<PageImage> {
+    let description = xml::child(root, "Description")?;
+    let text = |n: Node| n.text().unwrap_or("").trim().to_string();
+    let file = text(xml::child(
+        xml::child(description, "sourceImageInformation")?,
+        "fileName",
+    )?);
+    let pixels = xml::child(description, "MeasurementUnit")
+        .is_none_or(|u| text(u).eq_ignore_ascii_case("pixel"));
+    let size = root
+        .descendants()
+        .find(|n| is(*n, "Page"))
+        .and_then(|page| {
+            let get = |name| {
+                attribute(page, name)
+                    .and_then(xml::number)
+                    .filter(|v| *v > 0)
+            };
+            Some([get("WIDTH")?, get("HEIGHT")?])
+        });
+    (!file.is_empty() && (pixels || size.is_some())).then_some(PageImage {
+        file,
+        size,
+        frame: 0,
+    })
 }

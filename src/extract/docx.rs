@@ -260,6 +260,7 @@ impl<'a, 'i> Part<'_, '_, '_> {
             part: Some(self.name.to_string()),
             page: None,
             bbox: None,
+            line_bbox: None,
         });
         let mut chars = Chars::new();
         let mut boxes = Vec::new();

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use super::html::{Flow, Kind, Tree};
 use super::xml;
-use super::{ExtractError, ExtractOptions, Extractor};
+use super::{ExtractError, ExtractOptions, Extractor, PageImage};
 
 /// How an hOCR element separates its text from what comes before.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -66,6 +66,51 @@ fn bbox(title: &str) -> Option<[i64; 4]> {
     Some([next()?, next()?, next()?, next()?])
 }
 
+/// The `image "…"` of an `ocr_page`'s `title` (quoted, or up to the next `;`), with the
+/// page's size from its `bbox`.
+fn page_image(title: &str) -> Option<PageImage> {
+    // The property named `image` (not `imagemd5`, not `x_image`).
+    let at = title.match_indices("image").map(|(k, _)| k).find(|&k| {
+        let before = title[..k].trim_end();
+        (before.is_empty() || before.ends_with(';'))
+            && title[k + "image".len()..].starts_with(|c: char| c.is_ascii_whitespace())
+    })?;
+    let rest = title[at + "image".len()..].trim_start();
+    let file = match rest.strip_prefix('"') {
+        Some(quoted) => &quoted[..quoted.find('"')?],
+        None => rest.split(';').next()?,
+    }
+    .trim();
+    let size = bbox(title)
+        .map(|[x0, y0, x1, y1]| [x1 - x0, y1 - y0])
+        .filter(|[w, h]| *w > 0 && *h > 0);
+    (!file.is_empty()).then(|| PageImage {
+        file: file.to_string(),
+        size,
+        frame: 0,
+    })
+}
+
+/// The box of the line a word or line is on: a line's own, a word's line's (its own when it
+/// is in no line); none for a block.
+fn line_box(tree: &Tree, node: usize, level: Level, own: Option<[i64; 4]>) -> Option<[i64; 4]> {
+    match level {
+        Level::Line => own,
+        Level::Block => None,
+        Level::Word => {
+            let mut n = tree.parent(node);
+            while n != 0 {
+                match class(tree, n) {
+                    Some((_, Level::Line)) => return tree.attribute(n, "title").and_then(bbox),
+                    Some((_, Level::Block)) => break,
+                    _ => n = tree.parent(n),
+                }
+            }
+            own
+        }
+    }
+}
+
 pub(super) fn read(out: &mut Extractor, _: &ExtractOptions) -> Result<(), ExtractError> {
     let tree = Tree::parse(out.src);
     let n = tree.nodes.len();
@@ -109,9 +154,14 @@ pub(super) fn read(out: &mut Extractor, _: &ExtractOptions) -> Result<(), Extrac
             && let Some((class, level)) = class(&tree, node)
         {
             let at = tree.nodes[node].range.start;
+            if class == "ocr_page" {
+                out.page_image(tree.attribute(node, "title").and_then(page_image));
+            }
             let address = *addresses.entry(node).or_insert_with(|| {
                 let bbox = tree.attribute(node, "title").and_then(bbox);
-                out.address(tree.address(node, class, bbox))
+                let mut address = tree.address(node, class, bbox);
+                address.line_bbox = line_box(&tree, node, level, bbox);
+                out.address(address)
             });
             match level {
                 Level::Word => flow.space(at, address),
@@ -133,4 +183,22 @@ pub(super) fn read(out: &mut Extractor, _: &ExtractOptions) -> Result<(), Extrac
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_image;
+
+    #[test]
+    fn the_image_property_is_read_quoted_or_bare() {
+        let image = page_image("imagemd5 \"ab\"; image \"scans/p 1.png\"; bbox 0 0 10 20").unwrap();
+        assert_eq!(
+            (image.file.as_str(), image.size),
+            ("scans/p 1.png", Some([10, 20]))
+        );
+        let image = page_image("bbox 0 0 0 5; image /abs/p.tif; ppageno 0").unwrap();
+        assert_eq!((image.file.as_str(), image.size), ("/abs/p.tif", None));
+        assert_eq!(page_image("x_image \"no.png\"; bbox 0 0 10 20"), None);
+        assert_eq!(page_image("image \"\"; bbox 0 0 10 20"), None);
+    }
 }

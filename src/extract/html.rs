@@ -465,6 +465,7 @@ impl Tree {
             part: None,
             page: None,
             bbox,
+            line_bbox: None,
         }
     }
 

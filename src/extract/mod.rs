@@ -199,6 +199,15 @@ pub struct Address {
     /// units: PAGE `Coords` (the points' bounds), ALTO `HPOS`/`VPOS`/`WIDTH`/`HEIGHT`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox: Option<[i64; 4]>,
+    /// The box of the line of text the element is on, in the same units: the element's own
+    /// box for a line (PAGE `TextLine`, hOCR `ocr_line`), its line's for a word (ALTO
+    /// `String` in a `TextLine` — from the line's `HPOS`/`VPOS`/`WIDTH`/`HEIGHT`, else the
+    /// bounds of its strings —, hOCR `ocrx_word` in an `ocr_line`, else the word's own), the
+    /// line's for a PAGE region of one line, a PDF line's own; `None` where no one line is
+    /// known (a region of several lines, a format without boxes). For a crop of the page image
+    /// ([`crate::Document::page_line`]); not in the JSON reports.
+    #[serde(skip)]
+    pub line_bbox: Option<[i64; 4]>,
 }
 
 impl std::fmt::Display for Address {
@@ -240,6 +249,24 @@ struct Piece {
 
 const NO_ADDRESS: u32 = u32::MAX;
 
+/// The page image a PAGE-XML, ALTO or hOCR file names, as the file names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageImage {
+    /// The file name as written: PAGE `Page/@imageFilename`, ALTO
+    /// `sourceImageInformation/fileName`, hOCR the `image "…"` of an `ocr_page`'s `title`.
+    /// Resolved by whoever reads the image ([`crate::report::crops`]), relative to the file's
+    /// directory.
+    pub file: String,
+    /// The page's width and height in the units of the boxes, when the file gives them
+    /// (PAGE `imageWidth`/`imageHeight`, ALTO `Page` `WIDTH`/`HEIGHT`, the `bbox` of an hOCR
+    /// `ocr_page`): a box is scaled by the image's size over this one. `None`: the boxes are
+    /// in the image's pixels.
+    pub size: Option<[i64; 2]>,
+    /// Which page of the image file this page is: 0, unless earlier pages of the same hOCR
+    /// file name the same image (the pages of a multi-page TIFF).
+    pub frame: u32,
+}
+
 /// Where each byte of a document's extracted text is in the file it came from.
 #[derive(Debug, Clone)]
 pub struct SourceMap {
@@ -247,6 +274,9 @@ pub struct SourceMap {
     /// Shared by positions only when a report asks for one (an `Arc` each is made then).
     addresses: Vec<Address>,
     pieces: Vec<Piece>,
+    /// The page images, each with the offset in the text where its page starts (`None`: a
+    /// page that names no image), in text order.
+    images: Vec<(u32, Option<PageImage>)>,
 }
 
 /// A point of the source, as [`SourceMap::locate`] finds it.
@@ -306,6 +336,36 @@ impl SourceMap {
                 .get(p.address as usize)
                 .map(|a| Arc::new(a.clone())),
         }
+    }
+
+    /// The page images the file names, in the order of their pages.
+    pub fn page_images(&self) -> impl Iterator<Item = &PageImage> {
+        self.images.iter().filter_map(|(_, image)| image.as_ref())
+    }
+
+    /// The page image and the line box ([`Address::line_bbox`]) of the text at byte `byte`:
+    /// of the piece there, else (a separator the reader put in, with no box) of the piece
+    /// before it, else of the one after it. The image is that of the page the chosen piece
+    /// is on.
+    pub fn page_line(&self, byte: usize) -> Option<(&PageImage, [i64; 4])> {
+        if self.images.is_empty() {
+            return None;
+        }
+        let k = self
+            .pieces
+            .partition_point(|p| p.text as usize <= byte)
+            .checked_sub(1)?;
+        let boxed = |k: usize| {
+            let p = self.pieces.get(k)?;
+            let line = self.addresses.get(p.address as usize)?.line_bbox?;
+            Some((p.text, line))
+        };
+        let (at, line) = boxed(k)
+            .or_else(|| boxed(k.checked_sub(1)?))
+            .or_else(|| boxed(k + 1))?;
+        let page = self.images.partition_point(|(start, _)| *start <= at);
+        let image = self.images.get(page.checked_sub(1)?)?.1.as_ref()?;
+        Some((image, line))
     }
 
     /// Turns the pieces' decoded-source offsets into offsets in the file as stored, with
@@ -491,6 +551,7 @@ impl<'s> Extractor<'s> {
                 format,
                 addresses: Vec::new(),
                 pieces: Vec::new(),
+                images: Vec::new(),
             },
             warnings: Vec::new(),
         }
@@ -519,6 +580,24 @@ impl<'s> Extractor<'s> {
 
     pub(crate) fn warn(&mut self, warning: String) {
         self.warnings.push(warning);
+    }
+
+    /// Starts a page (of an hOCR file with several) here: the text from now on is on the
+    /// image named, or on none. A second page naming the image of an earlier one is its next
+    /// frame.
+    pub(crate) fn page_image(&mut self, image: Option<PageImage>) {
+        let image = image.map(|mut image| {
+            image.frame = self
+                .map
+                .images
+                .iter()
+                .filter(|(_, i)| i.as_ref().is_some_and(|i| i.file == image.file))
+                .count() as u32;
+            image
+        });
+        // A page with no text leaves an entry at the offset of the next one, whose entry,
+        // later, wins (and still counts as a frame).
+        self.map.images.push((self.text.len() as u32, image));
     }
 
     /// Registers an address; pieces refer to it by the index returned.

@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use roxmltree::Node;
 
 use super::xml::{self, attribute, child, children, is};
-use super::{ExtractError, ExtractOptions, Extractor, PageLevel};
+use super::{ExtractError, ExtractOptions, Extractor, PageImage, PageLevel};
 
 pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), ExtractError> {
     let src = out.src;
@@ -29,6 +29,7 @@ pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), Ext
     let page = child(root, "Page").ok_or_else(|| {
         ExtractError::new("<PcGts> has no <Page> element: not a PAGE-XML page".to_string())
     })?;
+    out.page_image(page_image(page));
     let level = match (opts.page_level, opts.dinglehopper) {
         (PageLevel::Auto, true) => PageLevel::Region,
         (level, _) => level,
@@ -121,6 +122,25 @@ pub(super) fn read(out: &mut Extractor, opts: &ExtractOptions) -> Result<(), Ext
         ));
     }
     Ok(())
+}
+
+/// The image `Page/@imageFilename` names, with the page's size in pixels
+/// (`imageWidth`/`imageHeight`), the units of `Coords`.
+fn page_image(page: Node) -> Option<PageImage> {
+    let file = attribute(page, "imageFilename")?.trim();
+    let size = |name| {
+        attribute(page, name)
+            .and_then(xml::number)
+            .filter(|v| *v > 0)
+    };
+    Some(PageImage {
+        file: file.to_string(),
+        size: size("imageWidth")
+            .zip(size("imageHeight"))
+            .map(|(w, h)| [w, h]),
+        frame: 0,
+    })
+    .filter(|i| !i.file.is_empty())
 }
 
 /// Whether no text region stands between `t` and `top` (so `t` is read for `top`, and its
@@ -272,6 +292,17 @@ impl Reader<'_, '_> {
 
     fn element(&mut self, n: Node) -> u32 {
         let bbox = child(n, "Coords").and_then(xml::points_bbox);
-        self.out.address(self.paths.address(n, bbox))
+        let mut address = self.paths.address(n, bbox);
+        // A line's own box; a region's when it is one line (a heading, a page number).
+        address.line_bbox = if is(n, "TextLine") {
+            bbox
+        } else {
+            let mut lines = children(n, "TextLine");
+            match (lines.next(), lines.next()) {
+                (Some(line), None) => child(line, "Coords").and_then(xml::points_bbox),
+                _ => None,
+            }
+        };
+        self.out.address(address)
     }
 }

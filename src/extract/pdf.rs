@@ -175,6 +175,7 @@ fn assemble(pages: &[PageText], notes: Notes) -> Extraction {
                 part: None,
                 page: Some(page.number),
                 bbox: Some(*bbox),
+                line_bbox: Some(*bbox),
             });
             if k == 0 {
                 out.separate("\n\n", 0, address);

@@ -141,6 +141,7 @@ impl Paths {
             part: None,
             page: None,
             bbox,
+            line_bbox: None,
         }
     }
 }

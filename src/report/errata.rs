@@ -77,7 +77,20 @@ pub fn json(x: &Errata) -> String {
 
 /// The `witness/errata/1` tree.
 pub(crate) fn tree<'e>(x: &'e Errata) -> ErrataJson<'e> {
+    tree_citing(x, false)
+}
+
+/// The `witness/errata/1` tree; with `cited_only`, `corpus` lists only the documents some
+/// evidence cites (an audit's report lists every document once, in its scan: listing them all
+/// again under each transcription's errata made `report.json` grow with the square of the
+/// collection).
+pub(crate) fn tree_citing<'e>(x: &'e Errata, cited_only: bool) -> ErrataJson<'e> {
     let t = x.docs[0];
+    let cited: std::collections::BTreeSet<usize> = x
+        .entries
+        .iter()
+        .flat_map(|e| e.evidence.iter().map(|v| v.doc))
+        .collect();
     let contexts = Contexts::new(t);
     ErrataJson {
         schema: "witness/errata/1",
@@ -90,7 +103,9 @@ pub(crate) fn tree<'e>(x: &'e Errata) -> ErrataJson<'e> {
         references_inferred: x.references_inferred,
         corpus: x.docs[1 + x.references..]
             .iter()
-            .map(|d| WitnessJson::of(d))
+            .enumerate()
+            .filter(|(i, _)| !cited_only || cited.contains(&(1 + x.references + i)))
+            .map(|(_, d)| WitnessJson::of(d))
             .collect(),
         entries: x
             .entries

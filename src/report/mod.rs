@@ -23,15 +23,18 @@ pub mod audit;
 pub mod cer;
 pub mod check;
 pub mod collate;
+pub mod crops;
 pub mod diagnostics;
 pub mod diff;
 pub mod errata;
 pub mod extract;
 pub mod github;
+pub mod html;
 pub mod junit;
 pub mod rdjsonl;
 pub mod sarif;
 pub mod scan;
+pub mod svg;
 
 pub use diff::{TextOptions, json, markdown, text};
 

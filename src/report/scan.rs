@@ -130,11 +130,12 @@ fn variants(s: &Scan, f: &Finding) -> Option<Vec<VariantJson>> {
 
 /// The `witness/scan/1` JSON report.
 pub fn json(s: &Scan, skipped: &[Skipped]) -> String {
-    to_json(&tree(s, skipped))
+    to_json(&tree(s, skipped, true))
 }
 
-/// The `witness/scan/1` tree.
-pub(crate) fn tree<'s>(s: &'s Scan<'s>, skipped: &'s [Skipped]) -> ScanJson<'s> {
+/// The `witness/scan/1` tree; without `texts`, locations have positions only (the audit's
+/// `report.json` references its documents' text rather than copying it).
+pub(crate) fn tree<'s>(s: &'s Scan<'s>, skipped: &'s [Skipped], texts: bool) -> ScanJson<'s> {
     let findings = s
         .findings
         .iter()
@@ -158,7 +159,7 @@ pub(crate) fn tree<'s>(s: &'s Scan<'s>, skipped: &'s [Skipped]) -> ScanJson<'s> 
                             path: &d.path,
                             start: d.position(l.range.start),
                             end: d.position(l.range.end),
-                            text: (!same).then_some(text),
+                            text: (texts && !same).then_some(text),
                         }
                     })
                     .collect(),
