@@ -468,3 +468,34 @@ fn a_multi_line_region_read_as_a_region_has_no_line() {
     assert_eq!(doc.page_line(0), None);
     assert_eq!(Crops::new().line(&doc, 0, 64), None);
 }
+
+/// The errata page of a PAGE transcription shows, in the row of an entry, the line it is on:
+/// the same pixels as the crop of that line.
+#[test]
+fn an_erratum_of_a_page_xml_witness_shows_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    page_png().save(dir.path().join("p.png")).unwrap();
+    let (a, b) = (dir.path().join("a.page.xml"), dir.path().join("b.page.xml"));
+    std::fs::write(&a, PAGE.replace("IMAGE", "p.png")).unwrap();
+    std::fs::write(&b, PAGE.replace("IMAGE", "p.png").replace("green", "gren")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_witness"))
+        .arg("errata")
+        .arg(&b)
+        .arg("--against")
+        .arg(&a)
+        .args(["--format", "html"])
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    // One entry, on the second line; its row holds one image, that line's.
+    assert_eq!(html.matches("<tr class=\"erratum ").count(), 1, "{html}");
+    let img = &html[html.find("<img class=\"crop\" src=\"").expect("a crop") + 23..];
+    let src = &img[..img.find('"').unwrap()];
+    assert_eq!(html.matches("<img class=\"crop\"").count(), 1);
+    let line = decode(src).to_luma8();
+    assert_eq!((line.width(), line.height()), (180, 22));
+    assert!(
+        line.enumerate_pixels()
+            .all(|(_, y, p)| p.0 == [if y < 2 { 255 } else { GREEN }])
+    );
+}
