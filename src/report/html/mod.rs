@@ -828,7 +828,9 @@ fn documents(
         document_text(&mut article, i, &d.text, anchors);
         if layout.split {
             let below = layout.below();
-            let mut page = head(&d.label, true);
+            // A text to read and link into: no script (the header's search stays hidden; the
+            // browser's own find works), which also keeps thousands of such pages small.
+            let mut page = head(&d.label, false);
             page += "<body>";
             header(
                 &mut page,
@@ -838,8 +840,7 @@ fn documents(
             );
             page += "<main>";
             page += &article;
-            page += "</main>";
-            page += &tail();
+            page += "</main></body></html>\n";
             pages.push(Page {
                 path: format!("docs/{i}.html"),
                 html: page,
