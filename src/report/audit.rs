@@ -170,7 +170,8 @@ pub fn write(
                 "errata/{}.json",
                 super::html::file_label(&a.scan.docs[*t].label)
             ),
-            super::errata::json(x),
+            // Cited documents only, as in report.json: `apply` needs the target and the entries.
+            super::to_json(&super::errata::tree_citing(x, true)),
         ));
     }
     for (name, content) in files {
