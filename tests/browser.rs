@@ -5,28 +5,15 @@
 //! admits its own style and script and nothing else, and its Chinese is drawn with glyphs, not
 //! as the empty boxes of a missing font.
 
+#[path = "common/cdp.rs"]
+mod cdp;
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+use cdp::chromium;
 use common::{file, witness};
-
-/// Chromium, or `None` outside CI when it is not installed (CI installs it: see `.ci/run`).
-fn chromium() -> Option<PathBuf> {
-    let found = ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .map(|name| Path::new("/usr/bin").join(name))
-        .find(|p| p.exists());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have Chromium: .ci/run installs it"
-        );
-        eprintln!("skipped: no Chromium on this machine (apt-get install chromium)");
-    }
-    found
-}
 
 /// Runs headless Chromium on a page with the flags a closed sandbox needs.
 fn browse(browser: &Path, page: &Path, action: &[String]) -> String {
