@@ -36,15 +36,7 @@ fn browse_with(
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(browser)
         .envs(env.iter().copied())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ])
+        .args(cdp::HEADLESS)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(["--enable-logging=stderr", "--v=0"])
         .args(action)

@@ -30,6 +30,18 @@ pub const TIMEOUT: Duration = Duration::from_secs(30);
 /// The viewport height used with [`Page::set_width`].
 pub const HEIGHT: u32 = 900;
 
+/// The flags of a headless Chromium in a closed sandbox, every test's (a user-data directory
+/// of its own comes with each launch).
+pub const HEADLESS: [&str; 7] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+];
+
 /// Chromium, or `None` outside CI when it is not installed (CI installs it: see `.ci/run`).
 pub fn chromium() -> Option<PathBuf> {
     let found = ["chromium", "chromium-browser", "google-chrome"]
@@ -118,25 +130,19 @@ impl Browser {
         let (r, w) = (browser_reads.as_raw_fd(), browser_writes.as_raw_fd());
         let log = std::fs::File::create(profile.path().join("chromium.log")).expect("log file");
         let mut cmd = Command::new(exe);
-        cmd.args([
-            "--headless",
-            "--remote-debugging-pipe",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--hide-scrollbars",
-            "--mute-audio",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(extra)
-        .arg("about:blank")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log);
+        cmd.args(HEADLESS)
+            .args([
+                "--remote-debugging-pipe",
+                "--no-default-browser-check",
+                "--hide-scrollbars",
+                "--mute-audio",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(extra)
+            .arg("about:blank")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log);
         // SAFETY: between fork and exec only async-signal-safe calls (fcntl, dup2). Both
         // ends are first copied above 10 (close-on-exec), so that neither can be overwritten
         // by the other's dup2 onto 3 or 4; the copies at 3 and 4 are inherited.
