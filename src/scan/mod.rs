@@ -1,0 +1,315 @@
+//! Finding what is duplicated and reused in a collection: inside one file and across files.
+//!
+//! Every document is read once into its view and tokens (in parallel). Then:
+//! - paragraphs are keyed by their normalized text: keys below the minimum size found in
+//!   several documents are *boilerplate* (datelines, salutations) and kept out of everything
+//!   else; keys of at least the minimum size seen twice are *duplicate paragraphs* with all
+//!   their places (a poem under three authors is what a scholar looks for, not boilerplate),
+//!   and runs of them on one diagonal *duplicate blocks*;
+//! - paragraphs that share enough token k-grams are compared exactly with the diff engine:
+//!   above the threshold and not identical, a *near duplicate*, with its variants;
+//! - tokens are scanned for a phrase written twice in place: a *repeated phrase*;
+//! - a k-gram index over all tokens (postings of frequent k-grams capped) seeds matches between
+//!   documents, or far apart in one; seeds on a diagonal form runs, runs close on both sides
+//!   merge across small differences, and every merged passage is verified with the diff engine
+//!   before it is a *shared passage*. Nothing is chained on the strength of a hash alone.
+//!
+//! Memory is bounded by the index (16 bytes per token) and per-document seed lists; work is
+//! split across cores with rayon, and results are sorted, so output is deterministic.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::corpus::Corpus;
+use crate::diff::Comparison;
+use crate::normalize::Profile;
+use crate::progress::{Phase, Progress};
+use crate::source::Document;
+
+mod merge;
+mod near;
+mod paragraphs;
+mod passages;
+mod phrases;
+mod prepare;
+
+pub use phrases::{Repetition, repetition};
+
+use merge::{coverage, drop_inside_passages, drop_repeats_in_copies, identical, new_passages};
+use near::near_duplicates;
+use paragraphs::{paragraph_findings, paragraph_groups};
+use passages::shared_passages;
+use phrases::repeated_phrases;
+use prepare::{Prepared, prepare};
+/// What a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// Two or more files with the same text (NFC, line endings aside): one finding with every
+    /// file; the other findings are reported for the first of them only.
+    Identical,
+    /// Two or more paragraphs in a row found again elsewhere (a block pasted twice), or
+    /// repeated in place (one finding with a location per copy).
+    DuplicateBlock,
+    /// A paragraph found again, whole and identical.
+    DuplicateParagraph,
+    /// A paragraph found again with small differences.
+    NearDuplicate,
+    /// A phrase written twice in place (`新业态新业态`).
+    RepeatedPhrase,
+    /// A passage shared by two documents (a quotation, a reprint), or far apart in one.
+    SharedPassage,
+    /// Short lines found in many documents (datelines, salutations), kept out of the rest.
+    Boilerplate,
+}
+
+impl FindingKind {
+    /// Every kind, in report order.
+    pub const ALL: [FindingKind; 7] = [
+        FindingKind::Identical,
+        FindingKind::DuplicateBlock,
+        FindingKind::DuplicateParagraph,
+        FindingKind::NearDuplicate,
+        FindingKind::RepeatedPhrase,
+        FindingKind::SharedPassage,
+        FindingKind::Boilerplate,
+    ];
+
+    /// One sentence on what the kind is, for the rules of CI formats.
+    pub fn description(self) -> &'static str {
+        match self {
+            FindingKind::Identical => "Two or more files with the same text.",
+            FindingKind::DuplicateBlock => {
+                "A block of paragraphs found again, or repeated in place."
+            }
+            FindingKind::DuplicateParagraph => "A paragraph found again, whole and identical.",
+            FindingKind::NearDuplicate => "A paragraph found again with small differences.",
+            FindingKind::RepeatedPhrase => "A phrase written twice in place.",
+            FindingKind::SharedPassage => "A passage shared by two documents, or far apart in one.",
+            FindingKind::Boilerplate => "Short lines found in many documents.",
+        }
+    }
+
+    /// The kind's name in reports and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingKind::Identical => "identical",
+            FindingKind::DuplicateBlock => "duplicate_block",
+            FindingKind::DuplicateParagraph => "duplicate_paragraph",
+            FindingKind::NearDuplicate => "near_duplicate",
+            FindingKind::RepeatedPhrase => "repeated_phrase",
+            FindingKind::SharedPassage => "shared_passage",
+            FindingKind::Boilerplate => "boilerplate",
+        }
+    }
+}
+
+/// Options of a scan.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Minimum size of a duplicate, near duplicate or shared passage, in characters; `None`
+    /// for the defaults (`MIN_CHARS_CJK` for CJK text, `MIN_CHARS_OTHER` for other scripts).
+    pub min_chars: Option<usize>,
+    /// Minimum normalized edit similarity of a near duplicate or shared passage.
+    pub threshold: f64,
+    /// Kinds to report.
+    pub kinds: Vec<FindingKind>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            min_chars: None,
+            threshold: 0.8,
+            kinds: FindingKind::ALL.to_vec(),
+        }
+    }
+}
+
+impl ScanOptions {
+    /// Sets the minimum size of a duplicate, near duplicate or shared passage, in characters.
+    ///
+    /// ```
+    /// use witness::{FindingKind, ScanOptions};
+    /// let opts = ScanOptions::default()
+    ///     .min_chars(30)
+    ///     .threshold(0.9)
+    ///     .kinds(&[FindingKind::SharedPassage]);
+    /// assert_eq!((opts.min_chars, opts.threshold), (Some(30), 0.9));
+    /// ```
+    pub fn min_chars(mut self, chars: usize) -> ScanOptions {
+        self.min_chars = Some(chars);
+        self
+    }
+
+    /// Sets the minimum similarity of near duplicates and shared passages (0 to 1).
+    pub fn threshold(mut self, threshold: f64) -> ScanOptions {
+        self.threshold = threshold;
+        self
+    }
+
+    /// Sets the kinds of findings to report.
+    pub fn kinds(mut self, kinds: &[FindingKind]) -> ScanOptions {
+        self.kinds = kinds.to_vec();
+        self
+    }
+}
+
+/// Default minimum size for text that is mostly CJK (a sentence: set phrases such as
+/// `构建更加紧密的中国-中亚命运共同体` stay below it)…
+pub const MIN_CHARS_CJK: usize = 20;
+
+/// …and for other scripts (about ten words).
+pub const MIN_CHARS_OTHER: usize = 60;
+
+/// A pair of things on sides a and b: token ranges of a match, or lists of ranges.
+type Run<T = Range<usize>> = (T, T);
+
+/// A span of one document's original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Index into [`Scan::docs`].
+    pub doc: usize,
+    /// Byte range of the original text.
+    pub range: Range<usize>,
+}
+
+impl Location {
+    fn key(&self) -> (usize, usize, usize) {
+        (self.doc, self.range.start, self.range.end)
+    }
+}
+
+/// One finding: what, where, how similar, and (for near duplicates and shared passages) the
+/// variants between the first two locations, in their documents' positions.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// What it is.
+    pub kind: FindingKind,
+    /// Normalized edit similarity of the first two locations (1 for exact copies).
+    pub similarity: f64,
+    /// Where: two or more spans.
+    pub locations: Vec<Location>,
+    /// Edits from the first location to the second, in their documents' positions.
+    pub comparison: Option<Comparison>,
+}
+
+/// How much of two documents their shared text covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    /// One document…
+    pub a: usize,
+    /// …and the other (`a < b`).
+    pub b: usize,
+    /// Characters of `a` in text shared with `b`, and `a`'s length in characters.
+    pub a_shared: usize,
+    /// `a`'s length in characters.
+    pub a_chars: usize,
+    /// Characters of `b` in text shared with `a`.
+    pub b_shared: usize,
+    /// `b`'s length in characters.
+    pub b_chars: usize,
+}
+
+/// The result of a scan of a [`Corpus`].
+#[derive(Debug)]
+pub struct Scan<'c> {
+    /// The documents scanned (the corpus's); [`Location::doc`] indexes them.
+    pub docs: &'c [Document],
+    /// The profile they were read under.
+    pub profile: Profile,
+    /// Findings, sorted by kind, then by first location.
+    pub findings: Vec<Finding>,
+    /// For each pair of documents that share passages, how much of each they cover.
+    pub coverage: Vec<Coverage>,
+}
+
+impl Scan<'_> {
+    /// Findings that ask for attention (everything but boilerplate).
+    pub fn notable(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.kind != FindingKind::Boilerplate)
+            .count()
+    }
+}
+
+/// Paragraph occurrences `(document, paragraph index)` sharing one normalized text.
+type Occurrences = Vec<(usize, usize)>;
+
+/// Scans a corpus for duplicated and reused text.
+pub fn scan<'c>(corpus: &'c Corpus, opts: &ScanOptions) -> Scan<'c> {
+    scan_with_progress(corpus, opts, &())
+}
+
+/// [`scan`], telling `progress` how it goes: [`Phase::Indexing`] (documents),
+/// [`Phase::NearDuplicates`] (paragraphs long enough to be one; only when near duplicates are
+/// asked for), [`Phase::SharedPassages`] (documents) and [`Phase::Merging`] (the passages
+/// found; only when shared passages are asked for).
+pub fn scan_with_progress<'c>(
+    corpus: &'c Corpus,
+    opts: &ScanOptions,
+    progress: &dyn Progress,
+) -> Scan<'c> {
+    corpus.count_scan();
+    let docs = corpus.docs();
+    progress.phase(Phase::Indexing, Some(docs.len() as u64));
+    // Each document read under the profile (once: the corpus keeps it) and prepared.
+    let mut prepared: Vec<Prepared> = (0..docs.len())
+        .into_par_iter()
+        .map(|d| {
+            let p = prepare(corpus.tokenized(d));
+            progress.advance(1);
+            p
+        })
+        .collect();
+    let (boilerplate, duplicates) = paragraph_groups(&prepared, opts);
+    for occ in &boilerplate {
+        for &(d, i) in occ {
+            let toks = prepared[d].paras[i].tokens.clone();
+            prepared[d].masked[toks].fill(true);
+        }
+    }
+    let wants = |k: FindingKind| opts.kinds.contains(&k);
+    let mut findings = paragraph_findings(&prepared, &boilerplate, &duplicates, &wants);
+    let profile = corpus.profile();
+    if wants(FindingKind::NearDuplicate) {
+        findings.extend(near_duplicates(docs, &prepared, opts, profile, progress));
+    }
+    if wants(FindingKind::RepeatedPhrase) {
+        let phrases: Vec<Vec<Finding>> = prepared
+            .par_iter()
+            .enumerate()
+            .map(|(d, p)| repeated_phrases(d, p))
+            .collect();
+        findings.extend(phrases.into_iter().flatten());
+    }
+    let passages = shared_passages(docs, &prepared, opts, profile, progress);
+    let coverage = coverage(docs, &passages);
+    if wants(FindingKind::SharedPassage) {
+        progress.phase(Phase::Merging, Some(passages.len() as u64));
+        let new = new_passages(&findings, passages, progress);
+        findings.extend(new);
+        drop_inside_passages(&mut findings);
+    }
+    drop_repeats_in_copies(&mut findings);
+    if wants(FindingKind::Identical) {
+        identical(docs, &mut findings);
+    }
+    // By kind, then position; doubled phrases that look like copying errors before the ones
+    // that look meant.
+    findings.sort_by_cached_key(|f| {
+        let second = f.locations.get(1).map(Location::key);
+        let meant = f.kind == FindingKind::RepeatedPhrase
+            && matches!(repetition(docs, f), Some((Repetition::Deliberate, _)));
+        (f.kind, meant, f.locations[0].key(), second)
+    });
+    Scan {
+        docs,
+        profile,
+        findings,
+        coverage,
+    }
+}

@@ -1,0 +1,162 @@
+//! Near duplicates: paragraphs that share enough token k-grams, compared exactly.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::prepare::{Index, MASKED, Prepared, kgrams, min_chars};
+use super::{Finding, FindingKind, Location, ScanOptions};
+use crate::chars::ends_sentence;
+use crate::diff::compare_for_similarity;
+use crate::normalize::Profile;
+use crate::progress::{Phase, Progress};
+use crate::source::Document;
+
+/// Tokens per k-gram for near duplicates (paragraph candidates) and shared passages (seeds).
+const PARAGRAPH_K: usize = 4;
+
+pub(super) fn near_duplicates(
+    docs: &[Document],
+    prepared: &[Prepared],
+    opts: &ScanOptions,
+    profile: Profile,
+    progress: &dyn Progress,
+) -> Vec<Finding> {
+    // Paragraphs eligible: long enough, not boilerplate. Owner id = position in `paras`.
+    let paras: Vec<(usize, usize)> = prepared
+        .iter()
+        .enumerate()
+        .flat_map(|(d, p)| {
+            p.paras.iter().enumerate().filter_map(move |(i, para)| {
+                let eligible =
+                    !p.masked[para.tokens.start] && para.clusters >= min_chars(&para.key, opts);
+                eligible.then_some((d, i))
+            })
+        })
+        .collect();
+    progress.phase(Phase::NearDuplicates, Some(paras.len() as u64));
+    let grams_of = |&(d, i): &(usize, usize)| {
+        let p = &prepared[d];
+        let t = p.paras[i].tokens.clone();
+        let mut g: Vec<u64> = kgrams(&p.hashes[t.clone()], &p.masked[t], PARAGRAPH_K);
+        g.retain(|&h| h != MASKED);
+        g.sort_unstable();
+        g.dedup();
+        g
+    };
+    let grams: Vec<Vec<u64>> = paras.par_iter().map(grams_of).collect();
+    let index = Index::build(
+        grams
+            .iter()
+            .enumerate()
+            .flat_map(|(o, g)| g.iter().map(move |&h| (h, o as u32, 0)))
+            .collect(),
+    );
+    let found: Vec<Vec<Finding>> = (0..paras.len())
+        .into_par_iter()
+        .map(|o| {
+            let mut shared: HashMap<u32, usize> = HashMap::new();
+            for &h in &grams[o] {
+                for &(other, _) in index.lookup(h) {
+                    if other as usize > o {
+                        *shared.entry(other).or_insert(0) += 1;
+                    }
+                }
+            }
+            let mut candidates: Vec<(u32, usize)> = shared.into_iter().collect();
+            candidates.sort_unstable();
+            let found = candidates
+                .into_iter()
+                .filter_map(|(other, count)| {
+                    let shared = (count, grams[o].len().min(grams[other as usize].len()));
+                    verify_near_duplicate(
+                        docs,
+                        prepared,
+                        (opts, profile),
+                        paras[o],
+                        paras[other as usize],
+                        shared,
+                    )
+                })
+                .collect::<Vec<_>>();
+            progress.advance(1);
+            found
+        })
+        .collect();
+    found.into_iter().flatten().collect()
+}
+
+/// The longest line (in clusters) read as the title of a numbered series.
+const SERIES_TITLE_MAX: usize = 60;
+
+/// Titles of a numbered series (`…十（易靜）` and `…十六（易靜）`, `…二十五首 六` and `…二十五首
+/// 十七`, `Part 3` and `Part 4`): short lines (at most `SERIES_TITLE_MAX` characters, not
+/// ending a sentence) that are the same once their numerals are left out are members of a
+/// series, not copies of each other. (A long paragraph that differs in a number is reported: that is what a
+/// transcription error looks like.)
+pub(super) fn numbered_series(x: &str, y: &str) -> bool {
+    let without = |t: &str| -> Option<String> {
+        let t = t.trim();
+        let sentence = t.chars().next_back().is_some_and(ends_sentence);
+        (t.chars().count() <= SERIES_TITLE_MAX && !sentence).then(|| {
+            t.chars()
+                .filter(|&c| !crate::chars::is_numeral(c))
+                .collect()
+        })
+    };
+    x != y && without(x).is_some_and(|wx| Some(wx) == without(y))
+}
+
+/// Compares candidate paragraphs `x` and `y` exactly; a near duplicate if similar enough.
+/// `shared` is (k-grams they share, k-grams of the one with fewer): each edit destroys at
+/// most k k-grams, so too few shared ones rule a pair out before comparing.
+fn verify_near_duplicate(
+    docs: &[Document],
+    prepared: &[Prepared],
+    (opts, profile): (&ScanOptions, Profile),
+    (d, i): (usize, usize),
+    (e, j): (usize, usize),
+    (count, fewer): (usize, usize),
+) -> Option<Finding> {
+    let (pa, pb) = (&prepared[d].paras[i], &prepared[e].paras[j]);
+    if pa.key == pb.key {
+        return None; // an exact duplicate, reported as such
+    }
+    let longer = pa.clusters.max(pb.clusters) as f64;
+    let shorter = pa.clusters.min(pb.clusters) as f64;
+    if shorter < opts.threshold * longer {
+        return None;
+    }
+    let edits = ((1.0 - opts.threshold) * longer).floor() as usize;
+    if count < fewer.saturating_sub(PARAGRAPH_K * edits).max(1) {
+        return None;
+    }
+    let c = compare_for_similarity(
+        &docs[d].text[pa.range.clone()],
+        &docs[e].text[pb.range.clone()],
+        profile,
+    )
+    .shifted(pa.range.start, pb.range.start);
+    let similarity = c.similarity();
+    if numbered_series(
+        &docs[d].text[pa.range.clone()],
+        &docs[e].text[pb.range.clone()],
+    ) {
+        return None;
+    }
+    (similarity >= opts.threshold).then(|| Finding {
+        kind: FindingKind::NearDuplicate,
+        similarity,
+        locations: vec![
+            Location {
+                doc: d,
+                range: pa.range.clone(),
+            },
+            Location {
+                doc: e,
+                range: pb.range.clone(),
+            },
+        ],
+        comparison: Some(c),
+    })
+}

@@ -1,0 +1,427 @@
+//! Shared passages: seeds from the k-gram index, runs on a diagonal, merged across small
+//! differences and verified exactly with the diff engine.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use super::near::numbered_series;
+use super::prepare::{Index, MASKED, Prepared, kgrams, min_chars};
+use super::{Finding, FindingKind, Location, Run, ScanOptions};
+use crate::diff::compare_for_similarity;
+use crate::levenshtein::EditOp;
+use crate::normalize::{Profile, Tokenized};
+use crate::progress::{Phase, Progress};
+use crate::source::Document;
+
+pub(super) const PASSAGE_K: usize = 8;
+
+/// Runs closer than this (in tokens, on both sides) merge into one passage.
+const MERGE_GAP: usize = 24;
+
+/// A passage repeated inside one document must start this many tokens after the original.
+const SAME_DOC_DISTANCE: usize = 64;
+
+/// Verified shared passages between documents (and far apart inside one).
+pub(super) fn shared_passages(
+    docs: &[Document],
+    prepared: &[Prepared],
+    opts: &ScanOptions,
+    profile: Profile,
+    progress: &dyn Progress,
+) -> Vec<Finding> {
+    progress.phase(Phase::SharedPassages, Some(prepared.len() as u64));
+    // k-grams are computed again per document rather than kept: the index is the memory.
+    let grams = |p: &Prepared| kgrams(&p.hashes, &p.masked, PASSAGE_K);
+    let entries: Vec<Vec<(u64, u32, u32)>> = prepared
+        .par_iter()
+        .enumerate()
+        .map(|(d, p)| {
+            grams(p)
+                .into_iter()
+                .enumerate()
+                .filter(|&(_, h)| h != MASKED)
+                .map(|(pos, h)| (h, d as u32, pos as u32))
+                .collect()
+        })
+        .collect();
+    let index = Index::build(entries.into_iter().flatten().collect());
+    let found: Vec<Vec<Finding>> = (0..prepared.len())
+        .into_par_iter()
+        .map(|a| {
+            // Seeds: (other doc, diagonal, position in a).
+            let mut seeds: Vec<(u32, i64, u32)> = Vec::new();
+            for (pa, h) in grams(&prepared[a]).into_iter().enumerate() {
+                if h == MASKED {
+                    continue;
+                }
+                for &(b, pb) in index.lookup(h) {
+                    let later_doc = b as usize > a;
+                    let far_in_same = b as usize == a && pb as usize >= pa + SAME_DOC_DISTANCE;
+                    if later_doc || far_in_same {
+                        seeds.push((b, i64::from(pb) - pa as i64, pa as u32));
+                    }
+                }
+            }
+            seeds.sort_unstable();
+            let mut out = Vec::new();
+            for (b, runs) in diagonal_runs(&seeds) {
+                let verify = |(ra, rb): Run| {
+                    verify_passage(docs, prepared, (opts, profile), (a, ra), (b, rb))
+                };
+                // Runs merged across a difference that turns out too large (a paragraph
+                // on one side only) are verified one by one.
+                let verified: Vec<Finding> = merge_runs(runs)
+                    .into_iter()
+                    .flat_map(|(merged, parts)| match verify(merged) {
+                        Some(f) => vec![f],
+                        None if parts.len() > 1 => parts.into_iter().filter_map(verify).collect(),
+                        None => Vec::new(),
+                    })
+                    .collect();
+                out.extend(join_split_passages(docs, (opts, profile), verified));
+            }
+            progress.advance(1);
+            out
+        })
+        .collect();
+    found.into_iter().flatten().collect()
+}
+
+/// Runs of seeds on one diagonal, per other document: `(a_tokens, b_tokens)`.
+fn diagonal_runs(seeds: &[(u32, i64, u32)]) -> Vec<(usize, Vec<Run>)> {
+    let mut out: Vec<(usize, Vec<Run>)> = Vec::new();
+    let mut i = 0;
+    while i < seeds.len() {
+        let (b, diag, start) = seeds[i];
+        let mut end = start;
+        let mut j = i + 1;
+        while j < seeds.len()
+            && seeds[j].0 == b
+            && seeds[j].1 == diag
+            && seeds[j].2 <= end + PASSAGE_K as u32
+        {
+            end = seeds[j].2;
+            j += 1;
+        }
+        let ra = start as usize..end as usize + PASSAGE_K;
+        let rb = (start as i64 + diag) as usize..(end as i64 + diag) as usize + PASSAGE_K;
+        match out.last_mut() {
+            Some((lb, runs)) if *lb == b as usize => runs.push((ra, rb)),
+            _ => out.push((b as usize, vec![(ra, rb)])),
+        }
+        i = j;
+    }
+    out
+}
+
+/// Merges runs that follow each other closely on both sides (across small differences). A
+/// run may continue any passage still open (ending within reach of it), so a stray match
+/// elsewhere does not cut a long passage in two. Each merged run comes with the runs it was
+/// made of.
+fn merge_runs(mut runs: Vec<Run>) -> Vec<(Run, Vec<Run>)> {
+    runs.sort_by_key(|(a, b)| (a.start, b.start));
+    let follows = |prev: &Range<usize>, next: &Range<usize>| {
+        next.start + PASSAGE_K >= prev.end && next.start <= prev.end + MERGE_GAP
+    };
+    let inside = |outer: &Range<usize>, inner: &Range<usize>| {
+        inner.start >= outer.start && inner.end <= outer.end
+    };
+    let mut out: Vec<(Run, Vec<Run>)> = Vec::new();
+    // Passages that a later run (starting no earlier on side a) can still continue.
+    let mut open: Vec<usize> = Vec::new();
+    for (ra, rb) in runs {
+        open.retain(|&i| out[i].0.0.end + MERGE_GAP >= ra.start);
+        if let Some(&i) = open
+            .iter()
+            .find(|&&i| follows(&out[i].0.0, &ra) && follows(&out[i].0.1, &rb))
+        {
+            let ((pa, pb), parts) = &mut out[i];
+            pa.end = pa.end.max(ra.end);
+            pb.end = pb.end.max(rb.end);
+            parts.push((ra, rb));
+        } else if !open
+            .iter()
+            .any(|&i| inside(&out[i].0.0, &ra) && inside(&out[i].0.1, &rb))
+        {
+            open.push(out.len());
+            out.push(((ra.clone(), rb.clone()), vec![(ra, rb)]));
+        }
+    }
+    out
+}
+
+/// Joins the passages of one pair of documents (in order on the first side) that are pieces
+/// of one copy: the next starts before the last ends on either side (overlapping pieces,
+/// where a repetition inside the copy seeded another diagonal), or after a gap on each side
+/// no longer than the shorter piece (an insertion or a rewritten sentence inside the copy,
+/// beyond the seeds' reach). The joined span is compared again and kept if it is still
+/// similar enough: then it is one passage whose variants include what lay between.
+fn join_split_passages(
+    docs: &[Document],
+    (opts, profile): (&ScanOptions, Profile),
+    passages: Vec<Finding>,
+) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(passages.len());
+    for next in passages {
+        let joined = out.last().and_then(|prev| {
+            let (pa, pb) = (&prev.locations[0], &prev.locations[1]);
+            let (na, nb) = (&next.locations[0], &next.locations[1]);
+            if nb.range.start < pb.range.start || na.range.start < pa.range.start {
+                return None; // crossing pieces: a transposition, two passages
+            }
+            let shorter = |x: &Location, y: &Location| x.range.len().min(y.range.len());
+            let gap = |x: &Location, y: &Location| y.range.start.saturating_sub(x.range.end);
+            let reach = shorter(pa, na).min(shorter(pb, nb));
+            if gap(pa, na) > reach || gap(pb, nb) > reach {
+                return None;
+            }
+            let ra = pa.range.start..pa.range.end.max(na.range.end);
+            let rb = pb.range.start..pb.range.end.max(nb.range.end);
+            if pa.doc == pb.doc && ra.end > rb.start {
+                return None;
+            }
+            passage_if_similar(docs, (opts, profile), (pa.doc, ra), (pb.doc, rb))
+        });
+        if let Some(j) = joined {
+            out.pop();
+            out.push(j);
+        } else {
+            out.push(next);
+        }
+    }
+    out
+}
+
+/// A candidate passage whose first (or last) paragraph it touches by fewer than `PASSAGE_K`
+/// tokens on both sides starts at the next paragraph (ends at the previous one): a seed that
+/// ran across a paragraph break brought a closing bracket of a title (`（李世民）` against
+/// `（無名氏）`) or the first character of the next heading, not shared text. The passage
+/// then starts and ends where the copy does, and one that is a whole duplicate paragraph is
+/// that duplicate, not a second finding.
+fn off_paragraph_edges(
+    prepared: &[Prepared],
+    (a, ta): (usize, Range<usize>),
+    (b, tb): (usize, Range<usize>),
+) -> (Range<usize>, Range<usize>) {
+    // The start of the first paragraph that begins inside a range, and the end of the
+    // paragraph before the last one that begins inside it.
+    let next_start = |d: usize, t: &Range<usize>| {
+        let paras = &prepared[d].paras;
+        let i = paras.partition_point(|p| p.tokens.start <= t.start);
+        paras.get(i).map(|p| p.tokens.start).filter(|&s| s < t.end)
+    };
+    let previous_end = |d: usize, t: &Range<usize>| {
+        let paras = &prepared[d].paras;
+        let i = paras.partition_point(|p| p.tokens.start < t.end);
+        let last = paras.get(i.checked_sub(1)?)?;
+        let before = paras.get(i.checked_sub(2)?)?;
+        (last.tokens.start > t.start && before.tokens.end > t.start)
+            .then_some((last.tokens.start, before.tokens.end))
+    };
+    let (mut ta, mut tb) = (ta, tb);
+    if let (Some(sa), Some(sb)) = (next_start(a, &ta), next_start(b, &tb))
+        && sa - ta.start < PASSAGE_K
+        && sb - tb.start < PASSAGE_K
+    {
+        (ta.start, tb.start) = (sa, sb);
+    }
+    if let (Some((la, ea)), Some((lb, eb))) = (previous_end(a, &ta), previous_end(b, &tb))
+        && ta.end - la < PASSAGE_K
+        && tb.end - lb < PASSAGE_K
+    {
+        (ta.end, tb.end) = (ea, eb);
+    }
+    (ta, tb)
+}
+
+/// Characters either side of a passage that `across_edge_differences` looks at…
+const EDGE_MARGIN: usize = 12;
+
+/// …and how far below its best the running score may fall before it stops.
+const EDGE_DROP: i64 = 3;
+
+/// Extends a passage over small differences at its edges, within its paragraphs: the seeds
+/// are exact runs, so a copy whose text differs a few characters from its start (`烟波茫茫的…`
+/// quoted, `烟波茫的…` transcribed) would start after the difference — too short to be found,
+/// or found without the error it carries. From each edge outwards, equal characters score one
+/// each and a differing stretch costs its length (as in X-drop extension): the passage grows
+/// to where the score is best, so it takes in `烟波茫` across the missing `茫` and never a
+/// lone character that happens to agree after a difference.
+fn across_edge_differences(
+    docs: &[Document],
+    prepared: &[Prepared],
+    profile: Profile,
+    (a, ra): (usize, Range<usize>),
+    (b, rb): (usize, Range<usize>),
+) -> (Range<usize>, Range<usize>) {
+    // The paragraph around a byte, and the margin of at most EDGE_MARGIN characters in it.
+    let paragraph = |d: usize, at: usize| {
+        let paras = &prepared[d].paras;
+        let i = paras.partition_point(|p| p.range.end < at);
+        paras.get(i).map_or(at..at, |p| p.range.clone())
+    };
+    let before = |d: usize, r: &Range<usize>| {
+        let text = &docs[d].text;
+        let floor = paragraph(d, r.start).start.min(r.start);
+        let lo = text[floor..r.start]
+            .char_indices()
+            .rev()
+            .nth(EDGE_MARGIN - 1)
+            .map_or(floor, |(i, _)| floor + i);
+        lo..r.start
+    };
+    let after = |d: usize, r: &Range<usize>| {
+        let text = &docs[d].text;
+        let ceil = paragraph(d, r.end.saturating_sub(1)).end.max(r.end);
+        let hi = text[r.end..ceil]
+            .char_indices()
+            .nth(EDGE_MARGIN)
+            .map_or(ceil, |(i, _)| r.end + i);
+        r.end..hi
+    };
+    let (ba, bb) = (before(a, &ra), before(b, &rb));
+    let (aa, ab) = (after(a, &ra), after(b, &rb));
+    let start = best_extension(docs, profile, (a, ba), (b, bb), true);
+    let end = best_extension(docs, profile, (a, aa), (b, ab), false);
+    let (sa, sb) = start.unwrap_or((ra.start, rb.start));
+    let (ea, eb) = end.unwrap_or((ra.end, rb.end));
+    // Still starting and ending on text: a space that agreed is not part of the passage.
+    let on_text = |d: usize, r: Range<usize>| {
+        let s = &docs[d].text[r.clone()];
+        let lead = s.len() - s.trim_start().len();
+        r.start + lead..r.start + lead + s.trim().len()
+    };
+    (on_text(a, sa..ea), on_text(b, sb..eb))
+}
+
+/// The best point to extend a passage to within two margins (`backwards`: the margins end
+/// at the passage's start; else they start at its end), or `None` to leave it. The margins'
+/// tokens under the profile are aligned by exact Levenshtein (a dozen characters: no diff
+/// engine needed) and walked from the passage outwards, each weighing its clusters.
+fn best_extension(
+    docs: &[Document],
+    profile: Profile,
+    (a, ma): (usize, Range<usize>),
+    (b, mb): (usize, Range<usize>),
+    backwards: bool,
+) -> Option<(usize, usize)> {
+    if ma.is_empty() || mb.is_empty() {
+        return None;
+    }
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    // Each token's id, length in clusters and original byte range, from the passage outwards
+    // (tokens: words of spaced scripts, so that `practical`/`pragmatic` differ as words).
+    let mut tokens = |d: usize, m: &Range<usize>| {
+        let t = Tokenized::new(&docs[d].text[m.clone()], profile);
+        let mut out: Vec<(u32, i64, Range<usize>)> = Vec::new();
+        for (token, span) in t.tokens.iter().zip(&t.spans) {
+            let next = ids.len() as u32;
+            let id = *ids.entry(t.view[token.view()].to_string()).or_insert(next);
+            let range = m.start + span.start as usize..m.start + span.end as usize;
+            out.push((id, i64::from(token.clusters), range));
+        }
+        if backwards {
+            out.reverse();
+        }
+        out
+    };
+    let (ua, ub) = (tokens(a, &ma), tokens(b, &mb));
+    let ids_of = |u: &[(u32, i64, Range<usize>)]| u.iter().map(|x| x.0).collect::<Vec<u32>>();
+    let (mut i, mut j, mut score, mut best) = (0, 0, 0i64, 0i64);
+    let mut at = None;
+    for op in crate::levenshtein::edit_ops(&ids_of(&ua), &ids_of(&ub)) {
+        let gain = match op {
+            EditOp::Match => ua[i].1,
+            EditOp::Substitute => -ua[i].1.max(ub[j].1),
+            EditOp::Delete => -ua[i].1,
+            EditOp::Insert => -ub[j].1,
+        };
+        if !matches!(op, EditOp::Insert) {
+            i += 1;
+        }
+        if !matches!(op, EditOp::Delete) {
+            j += 1;
+        }
+        score += gain;
+        if score > best {
+            best = score;
+            at = Some((i, j));
+        } else if score < best - EDGE_DROP {
+            break;
+        }
+    }
+    let (i, j) = at?;
+    let (ra, rb) = (&ua[i - 1].2, &ub[j - 1].2);
+    Some(if backwards {
+        (ra.start, rb.start)
+    } else {
+        (ra.end, rb.end)
+    })
+}
+
+/// Compares a candidate passage exactly; keeps it if long and similar enough.
+fn verify_passage(
+    docs: &[Document],
+    prepared: &[Prepared],
+    (opts, profile): (&ScanOptions, Profile),
+    (a, ta): (usize, Range<usize>),
+    (b, tb): (usize, Range<usize>),
+) -> Option<Finding> {
+    let (ta, tb) = off_paragraph_edges(prepared, (a, ta), (b, tb));
+    // Passages start and end on text, not on the spaces or line breaks around it.
+    let trimmed = |d: usize, t: Range<usize>| {
+        let p = &prepared[d];
+        let blank = |i: usize| p.view[p.tokens[i].view()].trim().is_empty();
+        let start = (t.start..t.end).find(|&i| !blank(i))?;
+        let end = (start..t.end).rev().find(|&i| !blank(i))? + 1;
+        Some(p.spans[start].start as usize..p.spans[end - 1].end as usize)
+    };
+    let (ra, rb) = (trimmed(a, ta)?, trimmed(b, tb)?);
+    let (ra, rb) = across_edge_differences(docs, prepared, profile, (a, ra), (b, rb));
+    if a == b && ra.end > rb.start {
+        return None; // overlapping copies inside one document are a repeated phrase, not a quote
+    }
+    let (xa, xb) = (&docs[a].text[ra.clone()], &docs[b].text[rb.clone()]);
+    let chars = xa.chars().count().min(xb.chars().count());
+    if chars < min_chars(xa, opts) {
+        return None;
+    }
+    // Inside two title lines of a numbered series: not a passage either.
+    let paragraph = |d: usize, r: &Range<usize>| {
+        let paras = &prepared[d].paras;
+        let i = paras.partition_point(|p| p.range.end < r.start);
+        paras
+            .get(i)
+            .filter(|p| p.range.start <= r.start && r.end <= p.range.end)
+            .map(|p| &docs[d].text[p.range.clone()])
+    };
+    if let (Some(x), Some(y)) = (paragraph(a, &ra), paragraph(b, &rb))
+        && numbered_series(x, y)
+    {
+        return None;
+    }
+    passage_if_similar(docs, (opts, profile), (a, ra), (b, rb))
+}
+
+/// The shared passage between two spans, compared exactly, if similar enough.
+fn passage_if_similar(
+    docs: &[Document],
+    (opts, profile): (&ScanOptions, Profile),
+    (a, ra): (usize, Range<usize>),
+    (b, rb): (usize, Range<usize>),
+) -> Option<Finding> {
+    let (xa, xb) = (&docs[a].text[ra.clone()], &docs[b].text[rb.clone()]);
+    let c = compare_for_similarity(xa, xb, profile).shifted(ra.start, rb.start);
+    let similarity = c.similarity();
+    (similarity >= opts.threshold).then(|| Finding {
+        kind: FindingKind::SharedPassage,
+        similarity,
+        locations: vec![
+            Location { doc: a, range: ra },
+            Location { doc: b, range: rb },
+        ],
+        comparison: Some(c),
+    })
+}
