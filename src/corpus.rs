@@ -7,8 +7,8 @@
 //! read the same copy. [`Corpus::work`] counts what was computed, so a test can prove that an
 //! audit reads each document once, scans once and compares each pair once.
 //!
-//! Documents come from a [`Reader`]: files and directories today ([`Files`]); the trait is
-//! where structured formats and streamed collections plug in.
+//! Documents come from a [`Reader`]: files and directories ([`Files`]), and tables of
+//! documents ([`Collection`]), which [`Files`] reads when one is named directly.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::collection::Collection;
 use crate::diff::{Comparison, compare_with};
 use crate::normalize::{Profile, Tokenized};
 use crate::orthography::Scripts;
@@ -78,7 +79,9 @@ pub trait Reader {
 /// opened for reading. A walk stays inside the directory walked: a symbolic link found in it
 /// whose target lies outside that directory is skipped (unless [`Files::follow_symlinks`]), a
 /// link to a file inside it is read, and a symbolically linked directory is never descended
-/// (no loops). Files named directly are read as named, links included.
+/// (no loops). Files named directly are read as named, links included; one whose extension is
+/// `.jsonl`, `.ndjson` or `.parquet` is a table of documents, read as a [`Collection`] (a file
+/// of that extension found in a walk is read as a text, when `extensions` asks for it).
 #[derive(Debug, Clone)]
 pub struct Files {
     /// Files and directories.
@@ -112,6 +115,11 @@ impl Files {
     pub fn follow_symlinks(mut self, follow: bool) -> Files {
         self.follow_symlinks = follow;
         self
+    }
+
+    /// A file named directly that is a collection (a file listed is named or walked).
+    fn is_collection(&self, p: &Path) -> bool {
+        Collection::is_collection(p) && self.paths.iter().any(|named| named == p)
     }
 
     fn wanted(&self, p: &Path) -> bool {
@@ -224,27 +232,45 @@ impl Reader for Files {
     }
 
     /// Lists the files, then reads them in the phase [`Phase::Reading`], its total the files
-    /// listed (what the walk skipped is not counted), each counted once read or skipped.
+    /// listed (what the walk skipped is not counted), each counted once read or skipped. A
+    /// collection among them counts each of its rows instead, and the total is then unknown.
+    /// Documents are in path order, a collection's in row order at its path's place.
     fn read_with_progress(&self, opts: &ReadOptions, progress: &dyn Progress) -> Reading {
         let mut skipped = Vec::new();
         let files = self.list(&mut skipped);
-        progress.phase(Phase::Reading, Some(files.len() as u64));
-        let results: Vec<Result<Document, SourceError>> = files
+        let no_collection = !files.iter().any(|f| self.is_collection(f));
+        progress.phase(Phase::Reading, no_collection.then_some(files.len() as u64));
+        // Files in parallel; each collection after, in parallel batches of its rows.
+        let results: Vec<Option<Result<Document, SourceError>>> = files
             .par_iter()
             .map(|f| {
-                let read = Document::read(f, opts);
-                progress.advance(1);
+                let read = (!self.is_collection(f)).then(|| Document::read(f, opts));
+                progress.advance(u64::from(read.is_some()));
                 read
             })
             .collect();
         let mut docs = Vec::with_capacity(results.len());
-        for r in results {
+        // Each skipped entry under the path it sorts by: a collection's rows under its own, in
+        // row order (the sort is stable).
+        let mut sorted: Vec<(String, Skipped)> =
+            skipped.into_iter().map(|k| (k.path.clone(), k)).collect();
+        for (f, r) in files.iter().zip(results) {
             match r {
-                Ok(d) => docs.push(d),
-                Err(e) => skipped.push(Skipped::from_error(&e)),
+                Some(Ok(d)) => docs.push(d),
+                Some(Err(e)) => {
+                    let k = Skipped::from_error(&e);
+                    sorted.push((k.path.clone(), k));
+                }
+                None => {
+                    let table = Collection::new(f).read_rows(opts, progress);
+                    docs.extend(table.docs);
+                    let key = f.display().to_string();
+                    sorted.extend(table.skipped.into_iter().map(|k| (key.clone(), k)));
+                }
             }
         }
-        skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let skipped = sorted.into_iter().map(|(_, k)| k).collect();
         Reading { docs, skipped }
     }
 }

@@ -50,7 +50,8 @@
 //! # Ok::<(), witness::SourceError>(())
 //! ```
 //!
-//! Files and directories are read with [`Files`]; [`audit::audit`] runs the whole job and
+//! Files and directories are read with [`Files`], tables of documents (JSON Lines, Parquet)
+//! with [`Collection`]; [`audit::audit`] runs the whole job and
 //! [`report`] renders every result (text, JSON, Markdown, CSV, TEI, HTML). The provenance
 //! [`ledger`] stores versions and records audits.
 //!
@@ -72,7 +73,10 @@ pub mod cause;
 pub mod chars;
 #[doc(hidden)]
 pub mod classify;
+#[cfg(feature = "cluster")]
+pub mod cluster;
 pub mod collate;
+pub mod collection;
 pub mod corpus;
 pub mod diagnostics;
 #[doc(hidden)]
@@ -103,6 +107,7 @@ mod testing;
 pub use audit::{Audit, FailOn, audit};
 pub use classify::{Class, Classification, Kind, Severity};
 pub use collate::{Collation, collate};
+pub use collection::Collection;
 pub use corpus::{Corpus, DocId, Files, Reader, Skipped};
 pub use diff::{Change, Comparison, Diff, DiffOptions, Edit, compare, diff};
 pub use errata::{Errata, Reference, errata, errata_of};

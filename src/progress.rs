@@ -32,7 +32,7 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Phase {
-    /// Reading and decoding files (counts files, read or skipped).
+    /// Reading and decoding files (counts files read or skipped, and the rows of a collection).
     Reading,
     /// Reading each document under the profile and indexing it for the scan (counts
     /// documents).

@@ -6,6 +6,7 @@
 //! included), `text_byte` the offset in the decoded UTF-8 text. Line breaks are LF, CRLF and lone CR, so a CRLF file reports the same lines and
 //! columns as its LF twin.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs::{File, Metadata};
 use std::io::Read as _;
@@ -232,6 +233,9 @@ pub struct Document {
     /// What `--ignore` left out of a plain text: where each match was in the file, and its
     /// text.
     pub ignored: Vec<Ignored>,
+    /// For a document read from a row of a collection ([`crate::Collection`]): the row's
+    /// other columns, by name. Empty for a file.
+    pub metadata: BTreeMap<String, serde_json::Value>,
 }
 
 /// A match of `--ignore`, left out of the text.
@@ -335,6 +339,7 @@ impl Document {
             map: None,
             warnings: Vec::new(),
             ignored: Vec::new(),
+            metadata: BTreeMap::new(),
         };
         if format != InputFormat::Text {
             doc.read_structure(format, &opts.extract)?;
@@ -382,6 +387,7 @@ impl Document {
             map: Some(extraction.map),
             warnings: extraction.warnings,
             ignored: Vec::new(),
+            metadata: BTreeMap::new(),
         })
     }
 

@@ -12,7 +12,8 @@ use witness::ledger::verify::{
     check_head, check_proof, consistency_proof, inclusion_proof, verify,
 };
 use witness::ledger::{
-    Added, Body, Digest, Input, Ledger, LedgerError, NewVersions, Record, RelationKind, export,
+    Added, Body, Digest, EngineRef, Input, Ledger, LedgerError, NewVersions, Record, RelationKind,
+    export,
 };
 use witness::report;
 use witness::{Document, Profile, ReadOptions, SourceError};
@@ -746,12 +747,24 @@ pub fn record_audit(
     profile: Option<Profile>,
     output: &[u8],
 ) -> Result<Record, CliError> {
+    record_audit_on(l, report, docs, profile, output, None)
+}
+
+/// [`record_audit`], with the engine that ran it (none for the local one).
+pub fn record_audit_on(
+    l: &Ledger,
+    report: &str,
+    docs: &[&Document],
+    profile: Option<Profile>,
+    output: &[u8],
+    engine: Option<EngineRef>,
+) -> Result<Record, CliError> {
     let inputs = docs
         .iter()
         .map(|d| Input::of(d))
         .collect::<Result<Vec<_>, _>>()
         .map_err(LedgerError::from)?;
-    Ok(l.record_audit(report, inputs, profile, output)?)
+    Ok(l.record_audit_on(report, inputs, profile, output, engine)?)
 }
 
 /// Reads a witness argument: a file, or else a version in the ledger (ID, label, label@N).

@@ -12,10 +12,12 @@ use witness::report::{self, TextOptions};
 use witness::{
     Class, Corpus, DiffOptions, Document, ExtractOptions, FailOn, Files, FindingKind, InputFormat,
     Kind, LedgerError, Measure, Mode, PageLevel, PairingError, Profile, ReadOptions, ScanOptions,
-    Skipped, SourceError, diagnostics, diff, measure, pair_paths, scan_with_progress,
+    Skipped, SourceError, diagnostics, diff, measure, pair_paths,
 };
 
 mod apply;
+#[cfg(feature = "cluster")]
+mod cluster;
 mod generate;
 mod ledger;
 pub(crate) mod output;
@@ -69,6 +71,13 @@ enum Command {
     /// Apply an errata list (`witness errata --format json`) to its target: the corrected
     /// text in the target's encoding and line endings, only the corrected spans changed.
     Apply(apply::ApplyArgs),
+    /// Run a part of a Ballista cluster that scans with `witness scan --engine
+    /// ballista://HOST:PORT`: a scheduler, or an executor.
+    #[cfg(feature = "cluster")]
+    Cluster {
+        #[command(subcommand)]
+        command: cluster::ClusterCommand,
+    },
     /// Create a ledger (.witness/) in the current directory.
     Init,
     /// Store files' bytes and record a version of each.
@@ -162,7 +171,7 @@ enum Reporting {
 #[derive(Args, Debug)]
 struct AuditArgs {
     /// The collection (a directory walked for *.txt files, or the extensions of --ext, or
-    /// files).
+    /// files; a .jsonl, .ndjson or .parquet file named is a collection, one document a row).
     #[arg(default_value = "corpus")]
     paths: Vec<PathBuf>,
     /// Where the report goes.
@@ -232,7 +241,8 @@ struct ErrataArgs {
     /// Other witnesses of the same text (对校).
     #[arg(long, value_name = "W")]
     against: Vec<PathBuf>,
-    /// A directory (or file) of other documents: quotations (他校) and attestations.
+    /// A directory (or file) of other documents: quotations (他校) and attestations; a
+    /// .jsonl, .ndjson or .parquet file is a collection, one document a row.
     #[arg(long, value_name = "DIR")]
     corpus: Vec<PathBuf>,
     /// Folding rules used for matching.
@@ -376,15 +386,16 @@ enum CerFormat {
 
 #[derive(Args, Debug)]
 struct ScanArgs {
-    /// Files, or directories walked recursively for files with the extensions of `--ext`.
+    /// Files, or directories walked recursively for files with the extensions of `--ext`; a
+    /// .jsonl, .ndjson or .parquet file named is a collection, one document a row.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Folding rules used for matching.
     #[arg(long, value_parser = choice::<Profile>(), default_value = "loose")]
     profile: Profile,
     /// The format of the report.
-    #[arg(short, long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(short, long, value_enum, default_value_t = ScanFormat::Report(Format::Text))]
+    format: ScanFormat,
     /// List boilerplate too (text and JSON reports always have it).
     #[arg(short, long)]
     all: bool,
@@ -405,6 +416,9 @@ struct ScanArgs {
     /// even when stderr is not a terminal (CI logs). Bars on a terminal need no flag.
     #[arg(long)]
     progress: bool,
+    #[cfg(feature = "cluster")]
+    #[command(flatten)]
+    engine: cluster::EngineArgs,
     #[command(flatten)]
     output: OutputArgs,
     #[command(flatten)]
@@ -648,6 +662,52 @@ impl Format {
     }
 }
 
+/// `witness scan --format`: the formats of every reporting command, and the findings as rows.
+#[derive(Clone, Copy, Debug)]
+enum ScanFormat {
+    Report(Format),
+    Jsonl,
+    Parquet,
+}
+
+impl ValueEnum for ScanFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: std::sync::LazyLock<Vec<ScanFormat>> = std::sync::LazyLock::new(|| {
+            let reports = Format::value_variants()
+                .iter()
+                .copied()
+                .map(ScanFormat::Report);
+            reports
+                .chain([ScanFormat::Jsonl, ScanFormat::Parquet])
+                .collect()
+        });
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        use clap::builder::PossibleValue;
+        match self {
+            ScanFormat::Report(f) => f.to_possible_value(),
+            ScanFormat::Jsonl => Some(
+                PossibleValue::new("jsonl").help("One finding per line (`witness/scan-finding/1`)"),
+            ),
+            ScanFormat::Parquet => Some(PossibleValue::new("parquet").help(
+                "The same rows as a Parquet table, written to -o FILE (the `parquet` feature)",
+            )),
+        }
+    }
+}
+
+impl ScanFormat {
+    /// How the result is shown: rows are a report of their own.
+    fn shown(self, baseline: bool) -> Shown {
+        match self {
+            ScanFormat::Report(f) => f.shown(baseline),
+            ScanFormat::Jsonl | ScanFormat::Parquet => Shown::Report { pageable: false },
+        }
+    }
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug)]
 enum Color {
     Auto,
@@ -674,6 +734,10 @@ pub enum CliError {
     NothingRead(usize),
     #[error(transparent)]
     Baseline(#[from] witness::baseline::BaselineError),
+    #[error(transparent)]
+    Rows(#[from] witness::report::scan::rows::RowsError),
+    #[error("{0}")]
+    Engine(String),
 }
 
 /// What a successful command found, as an exit status.
@@ -717,6 +781,8 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         }
         Command::Extract(args) => run_extract(args, at),
         Command::Apply(args) => apply::run(args, at),
+        #[cfg(feature = "cluster")]
+        Command::Cluster { command } => cluster::run(command),
         Command::Init => ledger::init(),
         Command::Add(args) => ledger::add(at, args),
         Command::Note(args) => ledger::note(at, args),
@@ -740,6 +806,11 @@ fn run_scan(args: ScanArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outc
     use witness::Progress;
     // A report to record needs a ledger: find it before doing the work.
     let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
+    // Before the work: where Parquet goes, and whether this build writes it.
+    let parquet = match (args.format, accept) {
+        (ScanFormat::Parquet, None) => Some(parquet_file(&args.output)?),
+        _ => None,
+    };
     let files = args.walk.files(&args.paths);
     let progress = progress::Reporter::for_command(false, args.progress);
     let (corpus, skipped) = progress::read_corpus(&progress, &files, &args.input, args.profile)?;
@@ -752,27 +823,60 @@ fn run_scan(args: ScanArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outc
             args.kinds.clone()
         },
     };
-    let result = scan_with_progress(&corpus, &opts, &progress);
+    #[cfg(feature = "cluster")]
+    let (result, engine) = args.engine.scan(&corpus, &opts, &progress)?;
+    #[cfg(not(feature = "cluster"))]
+    let (result, engine) = (witness::scan_with_progress(&corpus, &opts, &progress), None);
     // Bars gone before the report (which may go to a pager).
     progress.finish();
-    let (outcome, out) = output::conclude(
-        &args.output,
-        accept,
-        args.format.shown(args.output.baseline.is_some()),
-        args.all,
-        result.notable() > 0,
-        || diagnostics::of_scan(&result),
-        || match args.format {
-            Format::Json => report::scan::json(&result, &skipped),
-            Format::Md => report::scan::markdown(&result, &skipped),
-            _ => report::scan::text(&result, &skipped, args.input.color()),
-        },
-    )?;
+    let (outcome, out) = match parquet {
+        Some(file) => {
+            let table = report::scan::rows::parquet(&result, Vec::new())?;
+            std::fs::write(&file, &table)
+                .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", file.display())))?;
+            let differs = result.notable() > 0 && !args.output.exit_zero;
+            (Outcome::of(differs), table)
+        }
+        None => {
+            let (outcome, out) = output::conclude(
+                &args.output,
+                accept,
+                args.format.shown(args.output.baseline.is_some()),
+                args.all,
+                result.notable() > 0,
+                || diagnostics::of_scan(&result),
+                || match args.format {
+                    ScanFormat::Report(Format::Json) => report::scan::json(&result, &skipped),
+                    ScanFormat::Report(Format::Md) => report::scan::markdown(&result, &skipped),
+                    ScanFormat::Jsonl => report::scan::rows::jsonl(&result),
+                    _ => report::scan::text(&result, &skipped, args.input.color()),
+                },
+            )?;
+            (outcome, out.into_bytes())
+        }
+    };
     if let Some(l) = recorder.as_ref().filter(|_| accept.is_none()) {
         let docs: Vec<&Document> = result.docs.iter().collect();
-        ledger::record_audit(l, "scan", &docs, Some(args.profile), out.as_bytes())?;
+        ledger::record_audit_on(l, "scan", &docs, Some(args.profile), &out, engine)?;
     }
     Ok(outcome)
+}
+
+/// The file `--format parquet` writes: binary, so never the terminal; and the build must
+/// write Parquet.
+fn parquet_file(out: &OutputArgs) -> Result<PathBuf, CliError> {
+    if !cfg!(feature = "parquet") {
+        return Err(CliError::Usage(format!(
+            "--format parquet: {}, or use --format jsonl",
+            witness::collection::NO_PARQUET
+        )));
+    }
+    output::refuse_baseline(out)?;
+    out.output.clone().ok_or_else(|| {
+        CliError::Usage(
+            "--format parquet writes a binary table: give the file to write with -o FILE".into(),
+        )
+    })
 }
 
 /// Names on stderr the files that could not be read.

@@ -116,12 +116,8 @@ pub fn conclude(
         );
         return Ok((Outcome::Same, String::new()));
     }
-    if out.baseline.is_some() && matches!(shown, Shown::Report { .. }) {
-        return Err(CliError::Usage(
-            "--baseline reports diagnostics: use it with --format text, json, md, sarif, \
-             github, rdjsonl or junit"
-                .into(),
-        ));
+    if matches!(shown, Shown::Report { .. }) {
+        refuse_baseline(out)?;
     }
     let (outcome, text, pageable) = match shown {
         Shown::Report { pageable } => (Outcome::of(differs), report(), pageable),
@@ -151,6 +147,18 @@ pub fn conclude(
         },
         text,
     ))
+}
+
+/// `--baseline` with a format that shows the command's own report, not its diagnostics.
+pub fn refuse_baseline(out: &OutputArgs) -> Result<(), CliError> {
+    match out.baseline {
+        Some(_) => Err(CliError::Usage(
+            "--baseline reports diagnostics: use it with --format text, json, md, sarif, \
+             github, rdjsonl or junit"
+                .into(),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The diagnostics after the baseline (when there is one), whether what is left fails, and

@@ -36,8 +36,8 @@ use crate::normalize::Profile;
 use crate::source::{Document, ReadOptions, SourceError};
 use merkle::{Frontier, Hash};
 pub use record::{
-    Audit, Body, Digest, DigestError, FieldProblem, Incident, Input, Note, ProfileRef, Record,
-    RecordError, Relation, RelationKind, Repair, Role, Tool, Version, is_contained,
+    Audit, Body, Digest, DigestError, EngineRef, FieldProblem, Incident, Input, Note, ProfileRef,
+    Record, RecordError, Relation, RelationKind, Repair, Role, Tool, Version, is_contained,
 };
 
 /// The directory that holds a ledger.
@@ -741,9 +741,10 @@ impl Ledger {
 
     /// Records a version of each document whose bytes the ledger does not have yet (after
     /// `witness audit`): stored, labelled with the document's label, without relations or
-    /// role, all in one append. Documents outside the repository are left out; so is every
-    /// document when the ledger has all their bytes (then nothing is written). Returns the
-    /// records written.
+    /// role, all in one append. Documents outside the repository are left out, and so are the
+    /// rows of a collection (no file of their own: the audit record names them with their
+    /// digests); so is every document when the ledger has all their bytes (then nothing is
+    /// written). Returns the records written.
     pub fn record_new_versions(&self, docs: &[Document]) -> Result<Vec<Record>, LedgerError> {
         let known: std::collections::HashSet<Digest> = self
             .records()?
@@ -756,6 +757,9 @@ impl Ledger {
                 continue;
             }
             let path = Path::new(&d.path);
+            if crate::Collection::row_of(&d.path).is_some() && !path.is_file() {
+                continue;
+            }
             let Ok(rel) = self.relative(path) else {
                 continue;
             };
@@ -788,7 +792,23 @@ impl Ledger {
         profile: Option<Profile>,
         output: &[u8],
     ) -> Result<Record, LedgerError> {
-        self.append(Body::audit(report, inputs, profile, output))
+        self.record_audit_on(report, inputs, profile, output, None)
+    }
+
+    /// Records an audit as [`Ledger::record_audit`] does, with the engine that ran it.
+    pub fn record_audit_on(
+        &self,
+        report: &str,
+        inputs: Vec<Input>,
+        profile: Option<Profile>,
+        output: &[u8],
+        engine: Option<EngineRef>,
+    ) -> Result<Record, LedgerError> {
+        let mut body = Body::audit(report, inputs, profile, output);
+        if let Body::Audit(a) = &mut body {
+            a.engine = engine;
+        }
+        self.append(body)
     }
 
     /// The checkpoint, if one is there and readable.

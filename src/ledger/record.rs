@@ -391,6 +391,18 @@ pub struct Audit {
     pub tool: Tool,
     /// SHA-256 of the report's bytes.
     pub report_sha256: Digest,
+    /// The engine that ran a scan, when it was not the local one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<EngineRef>,
+}
+
+/// The engine of a run and its plan (the SQL of each stage), as the ledger records them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EngineRef {
+    /// As `--engine` names it (`streaming:2048M`, `ballista://HOST:PORT`).
+    pub name: String,
+    /// The plan: each stage's name and SQL.
+    pub plan: String,
 }
 
 /// A note.
@@ -467,6 +479,7 @@ impl Body {
             profile: profile.map(ProfileRef::of),
             tool: Tool::witness(),
             report_sha256: Digest::of(output),
+            engine: None,
         })
     }
 
@@ -580,6 +593,17 @@ impl Body {
                     tool
                 },
                 report_sha256: f.digest("report_sha256")?,
+                engine: match f.optional_object("engine")? {
+                    None => None,
+                    Some(mut e) => {
+                        let engine = EngineRef {
+                            name: e.string("name")?,
+                            plan: e.string("plan")?,
+                        };
+                        e.finish()?;
+                        Some(engine)
+                    }
+                },
             })),
             Some("note") => Ok(Body::note(f.string("text")?)),
             Some("repair") => Ok(Body::Repair(Repair {

@@ -77,6 +77,9 @@ pub(crate) struct WitnessJson<'d> {
     /// What `--ignore` left out of the text, with where it was.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     ignored: &'d [crate::source::Ignored],
+    /// A row of a collection: its other columns.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    metadata: &'d BTreeMap<String, serde_json::Value>,
 }
 
 impl<'d> WitnessJson<'d> {
@@ -93,6 +96,7 @@ impl<'d> WitnessJson<'d> {
             script: d.script(),
             format: (d.format() != crate::InputFormat::Text).then(|| d.format()),
             ignored: &d.ignored,
+            metadata: &d.metadata,
         }
     }
 }

@@ -21,6 +21,8 @@ const VARIANTS_SHOWN: usize = 5;
 
 pub use crate::corpus::Skipped;
 
+pub mod rows;
+
 #[derive(Serialize)]
 struct LocationJson<'s> {
     path: &'s str,
@@ -136,37 +138,6 @@ pub fn json(s: &Scan, skipped: &[Skipped]) -> String {
 /// The `witness/scan/1` tree; without `texts`, locations have positions only (the audit's
 /// `report.json` references its documents' text rather than copying it).
 pub(crate) fn tree<'s>(s: &'s Scan<'s>, skipped: &'s [Skipped], texts: bool) -> ScanJson<'s> {
-    let findings = s
-        .findings
-        .iter()
-        .map(|f| {
-            let repeated = repetition(s.docs, f);
-            FindingJson {
-                verdict: repeated.map(|r| r.0),
-                reason: repeated.map(|r| r.1),
-                kind: f.kind,
-                similarity: f.similarity,
-                locations: f
-                    .locations
-                    .iter()
-                    .enumerate()
-                    .map(|(i, l)| {
-                        let d = &s.docs[l.doc];
-                        let text = &d.text[l.range.clone()];
-                        let first = &f.locations[0];
-                        let same = i > 0 && text == &s.docs[first.doc].text[first.range.clone()];
-                        LocationJson {
-                            path: &d.path,
-                            start: d.position(l.range.start),
-                            end: d.position(l.range.end),
-                            text: (texts && !same).then_some(text),
-                        }
-                    })
-                    .collect(),
-                variants: variants(s, f),
-            }
-        })
-        .collect();
     ScanJson {
         schema: "witness/scan/1",
         tool: TOOL,
@@ -177,8 +148,39 @@ pub(crate) fn tree<'s>(s: &'s Scan<'s>, skipped: &'s [Skipped], texts: bool) -> 
         inputs: s.docs.iter().map(WitnessJson::of).collect(),
         skipped,
         summary: summary(s, skipped),
-        findings,
+        findings: findings(s, texts).collect(),
     }
+}
+
+/// The entries of `findings` in `witness/scan/1`, one at a time (the rows of [`rows`]).
+fn findings<'s>(s: &'s Scan<'s>, texts: bool) -> impl Iterator<Item = FindingJson<'s>> + 's {
+    s.findings.iter().map(move |f| {
+        let repeated = repetition(s.docs, f);
+        FindingJson {
+            verdict: repeated.map(|r| r.0),
+            reason: repeated.map(|r| r.1),
+            kind: f.kind,
+            similarity: f.similarity,
+            locations: f
+                .locations
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let d = &s.docs[l.doc];
+                    let text = &d.text[l.range.clone()];
+                    let first = &f.locations[0];
+                    let same = i > 0 && text == &s.docs[first.doc].text[first.range.clone()];
+                    LocationJson {
+                        path: &d.path,
+                        start: d.position(l.range.start),
+                        end: d.position(l.range.end),
+                        text: (texts && !same).then_some(text),
+                    }
+                })
+                .collect(),
+            variants: variants(s, f),
+        }
+    })
 }
 
 fn span(s: &Scan, l: &Location) -> String {

@@ -1,29 +1,40 @@
 //! One finding per relation: what the stages found, merged; and how much of each pair of
 //! documents their shared passages cover.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
+use super::prepare::Docs;
 use super::{Coverage, Finding, FindingKind, Location, Run};
-use crate::progress::Progress;
-use crate::source::Document;
+use crate::progress::{Phase, Progress};
 
 /// One finding per relation: a pair of paragraphs (near or exact duplicates, a block) that
 /// lies inside a shared passage between the same two places is part of that passage — a
 /// transcription is one passage with its variants, not also each of its paragraphs.
-pub(super) fn drop_inside_passages(findings: &mut Vec<Finding>) {
-    let passages: Vec<(Location, Location)> = findings
+fn drop_inside_passages(findings: &mut Vec<Finding>) {
+    // Passages by the documents of their two sides: a finding is only compared with the
+    // passages between its own two documents (all of them against all findings was quadratic).
+    let mut passages: HashMap<(usize, usize), Vec<(Location, Location)>> = HashMap::new();
+    for f in findings
         .iter()
         .filter(|f| f.kind == FindingKind::SharedPassage)
-        .map(|f| (f.locations[0].clone(), f.locations[1].clone()))
-        .collect();
+    {
+        let (p, q) = (&f.locations[0], &f.locations[1]);
+        passages
+            .entry((p.doc, q.doc))
+            .or_default()
+            .push((p.clone(), q.clone()));
+    }
     if passages.is_empty() {
         return;
     }
-    let within = |outer: &Location, inner: &Location| {
-        outer.doc == inner.doc
-            && outer.range.start <= inner.range.start
-            && inner.range.end <= outer.range.end
+    let larger = |p: &Location, x: &Location| p.range.len() > x.range.len();
+    // A passage (p, q) holding x on its first side and y on its second, larger on one.
+    let holds = |x: &Location, y: &Location| {
+        passages.get(&(x.doc, y.doc)).is_some_and(|list| {
+            list.iter()
+                .any(|(p, q)| within(p, x) && within(q, y) && (larger(p, x) || larger(q, y)))
+        })
     };
     findings.retain(|f| {
         let pairwise = matches!(
@@ -36,19 +47,23 @@ pub(super) fn drop_inside_passages(findings: &mut Vec<Finding>) {
         // of it (a passage's edges never spill into a neighbouring paragraph by a few
         // characters: `off_paragraph_edges`); one of the same extent was dropped for the
         // duplicate, which says more (`new_passages`).
-        !pairwise
-            || !passages.iter().any(|(p, q)| {
-                let (x, y) = (&f.locations[0], &f.locations[1]);
-                let larger = |p: &Location, x: &Location| p.range.len() > x.range.len();
-                (within(p, x) && within(q, y) && (larger(p, x) || larger(q, y)))
-                    || (within(p, y) && within(q, x) && (larger(p, y) || larger(q, x)))
-            })
+        !pairwise || {
+            let (x, y) = (&f.locations[0], &f.locations[1]);
+            !holds(x, y) && !holds(y, x)
+        }
     });
+}
+
+/// Whether `inner` lies inside `outer`.
+fn within(outer: &Location, inner: &Location) -> bool {
+    outer.doc == inner.doc
+        && outer.range.start <= inner.range.start
+        && inner.range.end <= outer.range.end
 }
 
 /// A phrase doubled inside an article that is itself repeated in place is reported in the
 /// first copy only: the other copies repeat it with the article.
-pub(super) fn drop_repeats_in_copies(findings: &mut Vec<Finding>) {
+fn drop_repeats_in_copies(findings: &mut Vec<Finding>) {
     let copies: Vec<&Location> = findings
         .iter()
         .filter(|f| f.kind == FindingKind::DuplicateBlock && f.locations.len() > 2)
@@ -70,13 +85,52 @@ pub(super) fn drop_repeats_in_copies(findings: &mut Vec<Finding>) {
     findings.retain(|_| keep.next().unwrap_or(true));
 }
 
+/// What the last stage knows of a file: its text's digest and length.
+pub(crate) struct File<'a> {
+    /// SHA-256 of the canonical text.
+    pub(crate) digest: &'a str,
+    /// Length of the text in bytes.
+    pub(crate) len: usize,
+}
+
+/// The last stage, where the findings of the others meet: passages that a duplicate already
+/// tells are dropped, and duplicates inside a larger passage (`wants` shared passages);
+/// phrases doubled inside copies of an article are dropped; files with the same text become
+/// one finding (`wants` identical). Sorted by kind, then position; doubled phrases that look
+/// like copying errors before the ones that look `meant`.
+pub(crate) fn finish(
+    mut findings: Vec<Finding>,
+    passages: Vec<Finding>,
+    files: &[File],
+    wants: &dyn Fn(FindingKind) -> bool,
+    meant: &dyn Fn(&Finding) -> bool,
+    progress: &dyn Progress,
+) -> Vec<Finding> {
+    if wants(FindingKind::SharedPassage) {
+        progress.phase(Phase::Merging, Some(passages.len() as u64));
+        let new = new_passages(&findings, passages, progress);
+        findings.extend(new);
+        drop_inside_passages(&mut findings);
+    }
+    drop_repeats_in_copies(&mut findings);
+    if wants(FindingKind::Identical) {
+        identical(files, &mut findings);
+    }
+    findings.sort_by_cached_key(|f| {
+        let second = f.locations.get(1).map(Location::key);
+        let meant = f.kind == FindingKind::RepeatedPhrase && meant(f);
+        (f.kind, meant, f.locations[0].key(), second)
+    });
+    findings
+}
+
 /// Files with the same text are one `identical` finding; what is found between them, or
 /// with a third file through any but the first of them, repeats what the first says.
-pub(super) fn identical(docs: &[Document], findings: &mut Vec<Finding>) {
+fn identical(files: &[File], findings: &mut Vec<Finding>) {
     let mut by_text: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (d, doc) in docs.iter().enumerate() {
-        if !doc.text.is_empty() {
-            by_text.entry(doc.text_sha256.as_str()).or_default().push(d);
+    for (d, file) in files.iter().enumerate() {
+        if file.len > 0 {
+            by_text.entry(file.digest).or_default().push(d);
         }
     }
     let groups: Vec<Vec<usize>> = by_text.into_values().filter(|g| g.len() >= 2).collect();
@@ -93,7 +147,7 @@ pub(super) fn identical(docs: &[Document], findings: &mut Vec<Finding>) {
                 .into_iter()
                 .map(|d| Location {
                     doc: d,
-                    range: 0..docs[d].text.len(),
+                    range: 0..files[d].len,
                 })
                 .collect(),
             comparison: None,
@@ -102,7 +156,7 @@ pub(super) fn identical(docs: &[Document], findings: &mut Vec<Finding>) {
 }
 
 /// Shared passages that are not inside a duplicate or near duplicate already reported.
-pub(super) fn new_passages(
+fn new_passages(
     findings: &[Finding],
     passages: Vec<Finding>,
     progress: &dyn Progress,
@@ -112,31 +166,36 @@ pub(super) fn new_passages(
         FindingKind::DuplicateParagraph,
         FindingKind::NearDuplicate,
     ];
-    let known: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| reported.contains(&f.kind))
-        .collect();
-    let within = |outer: &Location, inner: &Location| {
-        outer.doc == inner.doc
-            && outer.range.start <= inner.range.start
-            && inner.range.end <= outer.range.end
-    };
-    // Inside two different locations of one finding (a finding may have thousands: checked
-    // location by location, not pair by pair).
-    let covered = |f: &Finding, x: &Location, y: &Location| {
-        let i = f.locations.iter().position(|l| within(l, x));
-        i.is_some_and(|i| {
-            f.locations
-                .iter()
-                .enumerate()
-                .any(|(j, l)| j != i && within(l, y))
+    // The locations of the findings already reported, by document: (finding, location).
+    // A passage is only compared with the locations in its own documents (comparing every
+    // passage with every finding was quadratic: a minute for 2,000 files).
+    let mut by_doc: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for (k, f) in findings.iter().enumerate() {
+        if reported.contains(&f.kind) {
+            for (i, l) in f.locations.iter().enumerate() {
+                by_doc.entry(l.doc).or_default().push((k, i));
+            }
+        }
+    }
+    // The (finding, location) pairs whose location holds `x`.
+    let holding = |x: &Location| -> Vec<(usize, usize)> {
+        by_doc.get(&x.doc).map_or_else(Vec::new, |list| {
+            list.iter()
+                .copied()
+                .filter(|&(k, i)| within(&findings[k].locations[i], x))
+                .collect()
         })
+    };
+    // Inside two different locations of one finding.
+    let covered = |x: &Location, y: &Location| {
+        let (hx, hy) = (holding(x), holding(y));
+        hx.iter()
+            .any(|&(k, i)| hy.iter().any(|&(l, j)| l == k && j != i))
     };
     passages
         .into_iter()
         .filter(|f| {
-            let (x, y) = (&f.locations[0], &f.locations[1]);
-            let new = !known.iter().any(|k| covered(k, x, y) || covered(k, y, x));
+            let new = !covered(&f.locations[0], &f.locations[1]);
             progress.advance(1);
             new
         })
@@ -144,7 +203,7 @@ pub(super) fn new_passages(
 }
 
 /// For each pair of documents that share passages, the characters of each covered.
-pub(super) fn coverage(docs: &[Document], passages: &[Finding]) -> Vec<Coverage> {
+pub(crate) fn coverage(docs: &Docs, passages: &[Finding]) -> Vec<Coverage> {
     let mut by_pair: BTreeMap<(usize, usize), Run<Vec<Range<usize>>>> = BTreeMap::new();
     for f in passages {
         let (x, y) = (&f.locations[0], &f.locations[1]);
@@ -173,10 +232,10 @@ pub(super) fn coverage(docs: &[Document], passages: &[Finding]) -> Vec<Coverage>
         .map(|((a, b), (ra, rb))| Coverage {
             a,
             b,
-            a_shared: covered(&docs[a].text, ra),
-            a_chars: docs[a].text.chars().count(),
-            b_shared: covered(&docs[b].text, rb),
-            b_chars: docs[b].text.chars().count(),
+            a_shared: covered(docs.text(a), ra),
+            a_chars: docs.text(a).chars().count(),
+            b_shared: covered(docs.text(b), rb),
+            b_chars: docs.text(b).chars().count(),
         })
         .collect()
 }

@@ -20,7 +20,7 @@
 use std::ops::Range;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::corpus::Corpus;
 use crate::diff::Comparison;
@@ -34,17 +34,21 @@ mod paragraphs;
 mod passages;
 mod phrases;
 mod prepare;
+#[cfg(feature = "cluster")]
+pub(crate) mod staged;
 
 pub use phrases::{Repetition, repetition};
 
-use merge::{coverage, drop_inside_passages, drop_repeats_in_copies, identical, new_passages};
+use merge::{File, coverage, finish};
 use near::near_duplicates;
-use paragraphs::{paragraph_findings, paragraph_groups};
+use paragraphs::{
+    DocParagraphs, paragraph_findings, paragraph_groups, paragraph_rows, widen_block,
+};
 use passages::shared_passages;
 use phrases::repeated_phrases;
-use prepare::{Prepared, prepare};
+use prepare::{Docs, Prepared, prepare};
 /// What a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     /// Two or more files with the same text (NFC, line endings aside): one finding with every
@@ -265,7 +269,14 @@ pub fn scan_with_progress<'c>(
             p
         })
         .collect();
-    let (boilerplate, duplicates) = paragraph_groups(&prepared, opts);
+    let rows: Vec<DocParagraphs> = prepared
+        .par_iter()
+        .map(|p| DocParagraphs {
+            count: p.paras.len(),
+            rows: paragraph_rows(p, opts),
+        })
+        .collect();
+    let (boilerplate, duplicates) = paragraph_groups(&rows);
     for occ in &boilerplate {
         for &(d, i) in occ {
             let toks = prepared[d].paras[i].tokens.clone();
@@ -273,39 +284,35 @@ pub fn scan_with_progress<'c>(
         }
     }
     let wants = |k: FindingKind| opts.kinds.contains(&k);
-    let mut findings = paragraph_findings(&prepared, &boilerplate, &duplicates, &wants);
+    let (mut findings, blocks) = paragraph_findings(&rows, &boilerplate, &duplicates, &wants);
+    drop(rows);
     let profile = corpus.profile();
+    let prepared = Docs::all(docs.iter().map(|d| d.text.as_str()).collect(), &prepared);
+    findings.extend(blocks.iter().map(|b| widen_block(&prepared, b)));
     if wants(FindingKind::NearDuplicate) {
-        findings.extend(near_duplicates(docs, &prepared, opts, profile, progress));
+        findings.extend(near_duplicates(&prepared, opts, profile, progress));
     }
     if wants(FindingKind::RepeatedPhrase) {
         let phrases: Vec<Vec<Finding>> = prepared
+            .prepared()
             .par_iter()
             .enumerate()
             .map(|(d, p)| repeated_phrases(d, p))
             .collect();
         findings.extend(phrases.into_iter().flatten());
     }
-    let passages = shared_passages(docs, &prepared, opts, profile, progress);
-    let coverage = coverage(docs, &passages);
-    if wants(FindingKind::SharedPassage) {
-        progress.phase(Phase::Merging, Some(passages.len() as u64));
-        let new = new_passages(&findings, passages, progress);
-        findings.extend(new);
-        drop_inside_passages(&mut findings);
-    }
-    drop_repeats_in_copies(&mut findings);
-    if wants(FindingKind::Identical) {
-        identical(docs, &mut findings);
-    }
-    // By kind, then position; doubled phrases that look like copying errors before the ones
-    // that look meant.
-    findings.sort_by_cached_key(|f| {
-        let second = f.locations.get(1).map(Location::key);
-        let meant = f.kind == FindingKind::RepeatedPhrase
-            && matches!(repetition(docs, f), Some((Repetition::Deliberate, _)));
-        (f.kind, meant, f.locations[0].key(), second)
-    });
+    let passages = shared_passages(&prepared, opts, profile, progress);
+    let coverage = coverage(&prepared, &passages);
+    let files: Vec<File> = docs
+        .iter()
+        .map(|d| File {
+            digest: &d.text_sha256,
+            len: d.text.len(),
+        })
+        .collect();
+    // Doubled phrases that look meant are told from those that look like copying errors.
+    let meant = |f: &Finding| matches!(repetition(docs, f), Some((Repetition::Deliberate, _)));
+    let findings = finish(findings, passages, &files, &wants, &meant, progress);
     Scan {
         docs,
         profile,

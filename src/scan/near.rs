@@ -4,54 +4,35 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::prepare::{Index, MASKED, Prepared, kgrams, min_chars};
+use super::prepare::{Docs, Index, MASKED, Prepared, kgrams};
 use super::{Finding, FindingKind, Location, ScanOptions};
 use crate::chars::ends_sentence;
 use crate::diff::compare_for_similarity;
 use crate::normalize::Profile;
 use crate::progress::{Phase, Progress};
-use crate::source::Document;
 
 /// Tokens per k-gram for near duplicates (paragraph candidates) and shared passages (seeds).
 const PARAGRAPH_K: usize = 4;
 
 pub(super) fn near_duplicates(
-    docs: &[Document],
-    prepared: &[Prepared],
+    docs: &Docs,
     opts: &ScanOptions,
     profile: Profile,
     progress: &dyn Progress,
 ) -> Vec<Finding> {
-    // Paragraphs eligible: long enough, not boilerplate. Owner id = position in `paras`.
-    let paras: Vec<(usize, usize)> = prepared
-        .iter()
-        .enumerate()
-        .flat_map(|(d, p)| {
-            p.paras.iter().enumerate().filter_map(move |(i, para)| {
-                let eligible =
-                    !p.masked[para.tokens.start] && para.clusters >= min_chars(&para.key, opts);
-                eligible.then_some((d, i))
-            })
-        })
+    // Paragraphs eligible, with their k-grams. Owner id = position in `paras`.
+    let per_doc: Vec<Vec<(usize, Vec<u64>)>> = docs
+        .prepared()
+        .par_iter()
+        .map(|p| paragraph_grams(p, opts))
         .collect();
+    let (paras, grams): (Vec<(usize, usize)>, Vec<Vec<u64>>) = per_doc
+        .into_iter()
+        .enumerate()
+        .flat_map(|(d, v)| v.into_iter().map(move |(i, g)| ((d, i), g)))
+        .unzip();
     progress.phase(Phase::NearDuplicates, Some(paras.len() as u64));
-    let grams_of = |&(d, i): &(usize, usize)| {
-        let p = &prepared[d];
-        let t = p.paras[i].tokens.clone();
-        let mut g: Vec<u64> = kgrams(&p.hashes[t.clone()], &p.masked[t], PARAGRAPH_K);
-        g.retain(|&h| h != MASKED);
-        g.sort_unstable();
-        g.dedup();
-        g
-    };
-    let grams: Vec<Vec<u64>> = paras.par_iter().map(grams_of).collect();
-    let index = Index::build(
-        grams
-            .iter()
-            .enumerate()
-            .flat_map(|(o, g)| g.iter().map(move |&h| (h, o as u32, 0)))
-            .collect(),
-    );
+    let index = Index::build(grams.len(), |o| grams[o].iter().map(|&h| (0, h)).collect());
     let found: Vec<Vec<Finding>> = (0..paras.len())
         .into_par_iter()
         .map(|o| {
@@ -71,7 +52,6 @@ pub(super) fn near_duplicates(
                     let shared = (count, grams[o].len().min(grams[other as usize].len()));
                     verify_near_duplicate(
                         docs,
-                        prepared,
                         (opts, profile),
                         paras[o],
                         paras[other as usize],
@@ -84,6 +64,24 @@ pub(super) fn near_duplicates(
         })
         .collect();
     found.into_iter().flatten().collect()
+}
+
+/// The paragraphs of a document that may be near duplicates (long enough, not boilerplate),
+/// each with its distinct k-grams, sorted.
+pub(crate) fn paragraph_grams(p: &Prepared, opts: &ScanOptions) -> Vec<(usize, Vec<u64>)> {
+    p.paras
+        .iter()
+        .enumerate()
+        .filter(|(_, para)| !p.masked[para.tokens.start] && para.clusters >= para.min_chars(opts))
+        .map(|(i, para)| {
+            let t = para.tokens.clone();
+            let mut g: Vec<u64> = kgrams(&p.hashes[t.clone()], &p.masked[t], PARAGRAPH_K);
+            g.retain(|&h| h != MASKED);
+            g.sort_unstable();
+            g.dedup();
+            (i, g)
+        })
+        .collect()
 }
 
 /// The longest line (in clusters) read as the title of a numbered series.
@@ -110,15 +108,14 @@ pub(super) fn numbered_series(x: &str, y: &str) -> bool {
 /// Compares candidate paragraphs `x` and `y` exactly; a near duplicate if similar enough.
 /// `shared` is (k-grams they share, k-grams of the one with fewer): each edit destroys at
 /// most k k-grams, so too few shared ones rule a pair out before comparing.
-fn verify_near_duplicate(
-    docs: &[Document],
-    prepared: &[Prepared],
+pub(crate) fn verify_near_duplicate(
+    docs: &Docs,
     (opts, profile): (&ScanOptions, Profile),
     (d, i): (usize, usize),
     (e, j): (usize, usize),
     (count, fewer): (usize, usize),
 ) -> Option<Finding> {
-    let (pa, pb) = (&prepared[d].paras[i], &prepared[e].paras[j]);
+    let (pa, pb) = (&docs[d].paras[i], &docs[e].paras[j]);
     if pa.key == pb.key {
         return None; // an exact duplicate, reported as such
     }
@@ -132,15 +129,15 @@ fn verify_near_duplicate(
         return None;
     }
     let c = compare_for_similarity(
-        &docs[d].text[pa.range.clone()],
-        &docs[e].text[pb.range.clone()],
+        &docs.text(d)[pa.range.clone()],
+        &docs.text(e)[pb.range.clone()],
         profile,
     )
     .shifted(pa.range.start, pb.range.start);
     let similarity = c.similarity();
     if numbered_series(
-        &docs[d].text[pa.range.clone()],
-        &docs[e].text[pb.range.clone()],
+        &docs.text(d)[pa.range.clone()],
+        &docs.text(e)[pb.range.clone()],
     ) {
         return None;
     }

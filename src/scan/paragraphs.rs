@@ -1,52 +1,138 @@
 //! Paragraphs found again: boilerplate, duplicate paragraphs and duplicate blocks (pasted
 //! twice, or repeated in place).
+//!
+//! The stage reads paragraphs as rows ([`ParagraphRow`]: where each is and the digest of its
+//! normalized text), so that it can run where the texts are not: a streaming or cluster
+//! engine gives it only the rows of paragraphs whose key occurs more than once, since any
+//! other paragraph equals no other.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use super::passages::PASSAGE_K;
-use super::prepare::{Prepared, min_chars};
+use super::prepare::{Docs, Prepared};
 use super::{Finding, FindingKind, Location, Occurrences, ScanOptions};
+
+/// A paragraph as the stages exchange it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ParagraphRow {
+    /// Its index in its document.
+    pub(crate) index: u32,
+    /// Its key: the digest of its normalized text.
+    pub(crate) key: u128,
+    /// Its length in grapheme clusters.
+    pub(crate) clusters: u32,
+    /// The minimum size of a duplicate that applies to it (by its script).
+    pub(crate) min_chars: u32,
+    /// Its byte range in the original text.
+    pub(crate) start: u64,
+    /// End of that range.
+    pub(crate) end: u64,
+}
+
+impl ParagraphRow {
+    fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// The paragraph rows of a prepared document.
+pub(crate) fn paragraph_rows(p: &Prepared, opts: &ScanOptions) -> Vec<ParagraphRow> {
+    p.paras
+        .iter()
+        .enumerate()
+        .map(|(i, para)| ParagraphRow {
+            index: i as u32,
+            key: para.key,
+            clusters: para.clusters as u32,
+            min_chars: para.min_chars(opts) as u32,
+            start: para.range.start as u64,
+            end: para.range.end as u64,
+        })
+        .collect()
+}
+
+/// A document's paragraphs as this stage sees them: how many it has, and the rows of those
+/// it needs (all, or those whose key occurs more than once), in order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DocParagraphs {
+    /// Paragraphs in the document.
+    pub(crate) count: usize,
+    /// Rows, by index.
+    pub(crate) rows: Vec<ParagraphRow>,
+}
+
+/// A paragraph's key in this stage: one without a row equals no other paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Key {
+    Text(u128),
+    /// (document, index)
+    Unique(usize, usize),
+}
+
+impl DocParagraphs {
+    fn row(&self, i: usize) -> Option<&ParagraphRow> {
+        let at = self.rows.partition_point(|r| (r.index as usize) < i);
+        self.rows.get(at).filter(|r| r.index as usize == i)
+    }
+
+    /// The key of paragraph `i` of document `d` (this one), `None` past the last.
+    fn key(&self, d: usize, i: usize) -> Option<Key> {
+        (i < self.count).then(|| self.row(i).map_or(Key::Unique(d, i), |r| Key::Text(r.key)))
+    }
+
+    fn range(&self, i: usize) -> Range<usize> {
+        self.row(i)
+            .expect("a paragraph found again has a row")
+            .range()
+    }
+}
 
 /// Paragraph keys seen in several places: boilerplate (lines too short to be a duplicate, in
 /// several documents) and duplicate groups, each in document order.
-pub(super) fn paragraph_groups(
-    prepared: &[Prepared],
-    opts: &ScanOptions,
-) -> (Vec<Occurrences>, Vec<Occurrences>) {
-    let mut by_key: BTreeMap<&str, Occurrences> = BTreeMap::new();
-    for (d, p) in prepared.iter().enumerate() {
-        for (i, para) in p.paras.iter().enumerate() {
-            by_key.entry(para.key.as_str()).or_default().push((d, i));
+pub(crate) fn paragraph_groups(docs: &[DocParagraphs]) -> (Vec<Occurrences>, Vec<Occurrences>) {
+    let mut by_key: BTreeMap<u128, Occurrences> = BTreeMap::new();
+    for (d, p) in docs.iter().enumerate() {
+        for r in &p.rows {
+            by_key.entry(r.key).or_default().push((d, r.index as usize));
         }
     }
     let mut boilerplate = Vec::new();
     let mut duplicates = Vec::new();
-    for (key, occ) in by_key {
-        let para = &prepared[occ[0].0].paras[occ[0].1];
+    for occ in by_key.into_values() {
+        let para = docs[occ[0].0].row(occ[0].1).expect("a row");
         let mut docs_with: Vec<usize> = occ.iter().map(|o| o.0).collect();
         docs_with.dedup();
-        let min = min_chars(key, opts);
-        if para.clusters < min && docs_with.len() >= 2 {
+        let (clusters, min) = (para.clusters as usize, para.min_chars as usize);
+        if clusters < min && docs_with.len() >= 2 {
             boilerplate.push(occ);
-        } else if occ.len() >= 2 && para.clusters >= min {
+        } else if occ.len() >= 2 && clusters >= min {
             duplicates.push(occ);
         }
     }
     (boilerplate, duplicates)
 }
 
+/// A block of `len` equal paragraphs at `x` and at `y` (document, first paragraph), before
+/// [`widen_block`] takes in the shared ends of the paragraphs around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Block {
+    pub(crate) x: (usize, usize),
+    pub(crate) y: (usize, usize),
+    pub(crate) len: usize,
+}
+
 /// Boilerplate, duplicate blocks and duplicate paragraphs (those not inside a block), as the
-/// kinds wanted ask.
-pub(super) fn paragraph_findings(
-    prepared: &[Prepared],
+/// kinds wanted ask; blocks between two places are returned apart, for [`widen_block`].
+pub(crate) fn paragraph_findings(
+    docs: &[DocParagraphs],
     boilerplate: &[Occurrences],
     duplicates: &[Occurrences],
     wants: &dyn Fn(FindingKind) -> bool,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, Vec<Block>) {
     let location = |(d, i): (usize, usize)| Location {
         doc: d,
-        range: prepared[d].paras[i].range.clone(),
+        range: docs[d].range(i),
     };
     let of_paragraphs = |kind, occ: &Occurrences| Finding {
         kind,
@@ -62,14 +148,20 @@ pub(super) fn paragraph_findings(
                 .map(|occ| of_paragraphs(FindingKind::Boilerplate, occ)),
         );
     }
-    let (blocks, in_block) = duplicate_blocks(prepared, duplicates);
+    let Blocks {
+        in_place,
+        pairs: mut blocks,
+        in_block,
+    } = duplicate_blocks(docs, duplicates);
     if wants(FindingKind::DuplicateBlock) {
-        findings.extend(blocks.into_iter().map(|locations| Finding {
+        findings.extend(in_place.into_iter().map(|locations| Finding {
             kind: FindingKind::DuplicateBlock,
             similarity: 1.0,
             locations,
             comparison: None,
         }));
+    } else {
+        blocks.clear();
     }
     if wants(FindingKind::DuplicateParagraph) {
         findings.extend(
@@ -79,25 +171,23 @@ pub(super) fn paragraph_findings(
                 .map(|occ| of_paragraphs(FindingKind::DuplicateParagraph, occ)),
         );
     }
-    findings
+    (findings, blocks)
 }
 
 /// Duplicate blocks: maximal diagonal runs of equal paragraphs that start with a duplicate
 /// pair, widened by a partial paragraph at either end (a block cut mid-paragraph). Also
 /// returns the paragraphs inside blocks.
-fn duplicate_blocks(
-    prepared: &[Prepared],
-    duplicates: &[Occurrences],
-) -> (Vec<Vec<Location>>, HashSet<(usize, usize)>) {
+fn duplicate_blocks(docs: &[DocParagraphs], duplicates: &[Occurrences]) -> Blocks {
     let duplicate_of: HashSet<(usize, usize)> = duplicates.iter().flatten().copied().collect();
-    let key = |(d, i): (usize, usize)| prepared[d].paras.get(i).map(|p| p.key.as_str());
+    let key = |(d, i): (usize, usize)| docs[d].key(d, i);
     let equal = |x: (usize, usize), y: (usize, usize)| key(x).is_some() && key(x) == key(y);
     let mut in_block: HashSet<(usize, usize)> = HashSet::new();
+    let mut in_place = Vec::new();
     let mut blocks = Vec::new();
     // Text repeated in place (an article pasted 1,395 times, a paragraph 30,000 times) is one
     // finding with a location per copy: only a run's first copy takes part in the pairwise
     // search below, which would otherwise pair every copy with every other.
-    let tandems = tandem_runs(prepared, &duplicate_of);
+    let tandems = tandem_runs(docs, &duplicate_of);
     let mut later_copy: HashSet<(usize, usize)> = HashSet::new();
     for t in &tandems {
         for k in t.period..t.len {
@@ -107,12 +197,12 @@ fn duplicate_blocks(
             for k in 0..t.len {
                 in_block.insert((t.doc, t.start + k));
             }
-            let paras = &prepared[t.doc].paras;
-            blocks.push(
+            let paras = &docs[t.doc];
+            in_place.push(
                 t.copies()
                     .map(|c| Location {
                         doc: t.doc,
-                        range: paras[c.start].range.start..paras[c.end - 1].range.end,
+                        range: paras.range(c.start).start..paras.range(c.end - 1).end,
                     })
                     .collect(),
             );
@@ -122,7 +212,7 @@ fn duplicate_blocks(
         // A block is two paragraphs or more: only occurrences followed by the same paragraph
         // can start one, so they are paired within those groups (a paragraph shared by 8,000
         // files, each followed by its own text, makes no pair at all instead of 32 million).
-        let mut by_next: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+        let mut by_next: HashMap<Key, Vec<(usize, usize)>> = HashMap::new();
         for &o in occ.iter().filter(|o| !later_copy.contains(o)) {
             if let Some(next) = key((o.0, o.1 + 1)) {
                 by_next.entry(next).or_default().push(o);
@@ -150,14 +240,25 @@ fn duplicate_blocks(
                             in_block.insert((x.0, x.1 + k));
                             in_block.insert((y.0, y.1 + k));
                         }
-                        let (lx, ly) = widen_block(prepared, x, y, len);
-                        blocks.push(vec![lx, ly]);
+                        blocks.push(Block { x, y, len });
                     }
                 }
             }
         }
     }
-    (blocks, in_block)
+    Blocks {
+        in_place,
+        pairs: blocks,
+        in_block,
+    }
+}
+
+/// What [`duplicate_blocks`] finds: blocks repeated in place (the locations of every copy),
+/// blocks found at two places, and the paragraphs inside any of them.
+struct Blocks {
+    in_place: Vec<Vec<Location>>,
+    pairs: Vec<Block>,
+    in_block: HashSet<(usize, usize)>,
 }
 
 /// Paragraphs repeated in place: from paragraph `start` of document `doc`, `len` paragraphs
@@ -183,10 +284,11 @@ impl Tandem {
 /// starting with a duplicate one, repeats right after itself, each as long as it goes (the shortest period at a
 /// place wins). Linear in the paragraphs for text that does not repeat (a mismatch ends each
 /// try at once).
-fn tandem_runs(prepared: &[Prepared], duplicate_of: &HashSet<(usize, usize)>) -> Vec<Tandem> {
+fn tandem_runs(docs: &[DocParagraphs], duplicate_of: &HashSet<(usize, usize)>) -> Vec<Tandem> {
     let mut runs = Vec::new();
-    for (d, p) in prepared.iter().enumerate() {
-        let keys: Vec<&str> = p.paras.iter().map(|x| x.key.as_str()).collect();
+    // Only a document with a paragraph found again can repeat one in place.
+    for (d, p) in docs.iter().enumerate().filter(|(_, p)| !p.rows.is_empty()) {
+        let keys: Vec<Key> = (0..p.count).filter_map(|i| p.key(d, i)).collect();
         let m = keys.len();
         let same = |x: usize, y: usize, len: usize| (0..len).all(|k| keys[x + k] == keys[y + k]);
         let (mut i, mut floor) = (0, 0);
@@ -225,15 +327,10 @@ fn tandem_runs(prepared: &[Prepared], duplicate_of: &HashSet<(usize, usize)>) ->
 /// The longest sequence of paragraphs [`tandem_runs`] looks for as a repeated unit.
 const TANDEM_PERIOD_MAX: usize = 64;
 
-/// The locations of a block of `len` equal paragraphs at `x` and `y`, widened by the common
+/// The finding of a block of `len` equal paragraphs at `x` and `y`, widened by the common
 /// tail of the paragraphs before them and the common head of the paragraphs after them.
-fn widen_block(
-    prepared: &[Prepared],
-    x: (usize, usize),
-    y: (usize, usize),
-    len: usize,
-) -> (Location, Location) {
-    let (px, py) = (&prepared[x.0], &prepared[y.0]);
+pub(crate) fn widen_block(docs: &Docs, &Block { x, y, len }: &Block) -> Finding {
+    let (px, py) = (&docs[x.0], &docs[y.0]);
     let mut rx = px.paras[x.1].range.start..px.paras[x.1 + len - 1].range.end;
     let mut ry = py.paras[y.1].range.start..py.paras[y.1 + len - 1].range.end;
     // Shared tokens, counted from the end of the paragraphs before (or the start of those after).
@@ -269,14 +366,19 @@ fn widen_block(
             ry.end = py.spans[ny.tokens.start + n - 1].end as usize;
         }
     }
-    (
-        Location {
-            doc: x.0,
-            range: rx,
-        },
-        Location {
-            doc: y.0,
-            range: ry,
-        },
-    )
+    Finding {
+        kind: FindingKind::DuplicateBlock,
+        similarity: 1.0,
+        locations: vec![
+            Location {
+                doc: x.0,
+                range: rx,
+            },
+            Location {
+                doc: y.0,
+                range: ry,
+            },
+        ],
+        comparison: None,
+    }
 }

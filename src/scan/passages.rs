@@ -7,13 +7,12 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::near::numbered_series;
-use super::prepare::{Index, MASKED, Prepared, kgrams, min_chars};
+use super::prepare::{Docs, Index, MASKED, Prepared, kgrams, min_chars};
 use super::{Finding, FindingKind, Location, Run, ScanOptions};
 use crate::diff::compare_for_similarity;
 use crate::levenshtein::EditOp;
 use crate::normalize::{Profile, Tokenized};
 use crate::progress::{Phase, Progress};
-use crate::source::Document;
 
 pub(super) const PASSAGE_K: usize = 8;
 
@@ -21,66 +20,40 @@ pub(super) const PASSAGE_K: usize = 8;
 const MERGE_GAP: usize = 24;
 
 /// A passage repeated inside one document must start this many tokens after the original.
-const SAME_DOC_DISTANCE: usize = 64;
+pub(crate) const SAME_DOC_DISTANCE: usize = 64;
 
 /// Verified shared passages between documents (and far apart inside one).
 pub(super) fn shared_passages(
-    docs: &[Document],
-    prepared: &[Prepared],
+    docs: &Docs,
     opts: &ScanOptions,
     profile: Profile,
     progress: &dyn Progress,
 ) -> Vec<Finding> {
+    let prepared = docs.prepared();
     progress.phase(Phase::SharedPassages, Some(prepared.len() as u64));
-    // k-grams are computed again per document rather than kept: the index is the memory.
-    let grams = |p: &Prepared| kgrams(&p.hashes, &p.masked, PASSAGE_K);
-    let entries: Vec<Vec<(u64, u32, u32)>> = prepared
-        .par_iter()
-        .enumerate()
-        .map(|(d, p)| {
-            grams(p)
-                .into_iter()
-                .enumerate()
-                .filter(|&(_, h)| h != MASKED)
-                .map(|(pos, h)| (h, d as u32, pos as u32))
-                .collect()
-        })
-        .collect();
-    let index = Index::build(entries.into_iter().flatten().collect());
+    let index = Index::build(prepared.len(), |d| {
+        passage_grams(&prepared[d])
+            .map(|(pos, h)| (pos as u32, h))
+            .collect()
+    });
     let found: Vec<Vec<Finding>> = (0..prepared.len())
         .into_par_iter()
         .map(|a| {
             // Seeds: (other doc, diagonal, position in a).
             let mut seeds: Vec<(u32, i64, u32)> = Vec::new();
-            for (pa, h) in grams(&prepared[a]).into_iter().enumerate() {
-                if h == MASKED {
-                    continue;
-                }
+            for (pa, h) in passage_grams(&prepared[a]) {
                 for &(b, pb) in index.lookup(h) {
-                    let later_doc = b as usize > a;
-                    let far_in_same = b as usize == a && pb as usize >= pa + SAME_DOC_DISTANCE;
-                    if later_doc || far_in_same {
+                    if seeds_pair(a, pa, b as usize, pb as usize) {
                         seeds.push((b, i64::from(pb) - pa as i64, pa as u32));
                     }
                 }
             }
             seeds.sort_unstable();
             let mut out = Vec::new();
-            for (b, runs) in diagonal_runs(&seeds) {
-                let verify = |(ra, rb): Run| {
-                    verify_passage(docs, prepared, (opts, profile), (a, ra), (b, rb))
-                };
-                // Runs merged across a difference that turns out too large (a paragraph
-                // on one side only) are verified one by one.
-                let verified: Vec<Finding> = merge_runs(runs)
-                    .into_iter()
-                    .flat_map(|(merged, parts)| match verify(merged) {
-                        Some(f) => vec![f],
-                        None if parts.len() > 1 => parts.into_iter().filter_map(verify).collect(),
-                        None => Vec::new(),
-                    })
-                    .collect();
-                out.extend(join_split_passages(docs, (opts, profile), verified));
+            for group in seeds.chunk_by(|x, y| x.0 == y.0) {
+                let b = group[0].0 as usize;
+                let seeds: Vec<(i64, u32)> = group.iter().map(|s| (s.1, s.2)).collect();
+                out.extend(pair_passages(docs, (opts, profile), (a, b), &seeds));
             }
             progress.advance(1);
             out
@@ -89,28 +62,60 @@ pub(super) fn shared_passages(
     found.into_iter().flatten().collect()
 }
 
-/// Runs of seeds on one diagonal, per other document: `(a_tokens, b_tokens)`.
-fn diagonal_runs(seeds: &[(u32, i64, u32)]) -> Vec<(usize, Vec<Run>)> {
-    let mut out: Vec<(usize, Vec<Run>)> = Vec::new();
+/// The k-grams of a document that seed passages: `(position, hash)`, masked ones left out
+/// (computed again where needed rather than kept: the index is the memory).
+pub(crate) fn passage_grams(p: &Prepared) -> impl Iterator<Item = (usize, u64)> {
+    kgrams(&p.hashes, &p.masked, PASSAGE_K)
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, h)| h != MASKED)
+}
+
+/// Whether a k-gram at `pa` in document `a` and the same k-gram at `pb` in `b` seed a passage:
+/// each pair of documents is seen once (`a < b`), and inside one document only copies far
+/// enough apart.
+fn seeds_pair(a: usize, pa: usize, b: usize, pb: usize) -> bool {
+    b > a || (b == a && pb >= pa + SAME_DOC_DISTANCE)
+}
+
+/// The verified shared passages between documents `a` and `b` (`a <= b`), from the seeds
+/// `(diagonal, position in a)` of the k-grams they share (sorted): seeds on a diagonal make
+/// runs, runs merge across small differences, and each merged run is compared exactly.
+pub(crate) fn pair_passages(
+    docs: &Docs,
+    (opts, profile): (&ScanOptions, Profile),
+    (a, b): (usize, usize),
+    seeds: &[(i64, u32)],
+) -> Vec<Finding> {
+    let verify = |(ra, rb): Run| verify_passage(docs, (opts, profile), (a, ra), (b, rb));
+    // Runs merged across a difference that turns out too large (a paragraph on one side
+    // only) are verified one by one.
+    let verified: Vec<Finding> = merge_runs(diagonal_runs(seeds))
+        .into_iter()
+        .flat_map(|(merged, parts)| match verify(merged) {
+            Some(f) => vec![f],
+            None if parts.len() > 1 => parts.into_iter().filter_map(verify).collect(),
+            None => Vec::new(),
+        })
+        .collect();
+    join_split_passages(docs, (opts, profile), verified)
+}
+
+/// Runs of seeds `(diagonal, position in a)` on one diagonal: `(a_tokens, b_tokens)`.
+fn diagonal_runs(seeds: &[(i64, u32)]) -> Vec<Run> {
+    let mut out = Vec::new();
     let mut i = 0;
     while i < seeds.len() {
-        let (b, diag, start) = seeds[i];
+        let (diag, start) = seeds[i];
         let mut end = start;
         let mut j = i + 1;
-        while j < seeds.len()
-            && seeds[j].0 == b
-            && seeds[j].1 == diag
-            && seeds[j].2 <= end + PASSAGE_K as u32
-        {
-            end = seeds[j].2;
+        while j < seeds.len() && seeds[j].0 == diag && seeds[j].1 <= end + PASSAGE_K as u32 {
+            end = seeds[j].1;
             j += 1;
         }
         let ra = start as usize..end as usize + PASSAGE_K;
         let rb = (start as i64 + diag) as usize..(end as i64 + diag) as usize + PASSAGE_K;
-        match out.last_mut() {
-            Some((lb, runs)) if *lb == b as usize => runs.push((ra, rb)),
-            _ => out.push((b as usize, vec![(ra, rb)])),
-        }
+        out.push((ra, rb));
         i = j;
     }
     out
@@ -159,7 +164,7 @@ fn merge_runs(mut runs: Vec<Run>) -> Vec<(Run, Vec<Run>)> {
 /// beyond the seeds' reach). The joined span is compared again and kept if it is still
 /// similar enough: then it is one passage whose variants include what lay between.
 fn join_split_passages(
-    docs: &[Document],
+    docs: &Docs,
     (opts, profile): (&ScanOptions, Profile),
     passages: Vec<Finding>,
 ) -> Vec<Finding> {
@@ -201,19 +206,19 @@ fn join_split_passages(
 /// then starts and ends where the copy does, and one that is a whole duplicate paragraph is
 /// that duplicate, not a second finding.
 fn off_paragraph_edges(
-    prepared: &[Prepared],
+    docs: &Docs,
     (a, ta): (usize, Range<usize>),
     (b, tb): (usize, Range<usize>),
 ) -> (Range<usize>, Range<usize>) {
     // The start of the first paragraph that begins inside a range, and the end of the
     // paragraph before the last one that begins inside it.
     let next_start = |d: usize, t: &Range<usize>| {
-        let paras = &prepared[d].paras;
+        let paras = &docs[d].paras;
         let i = paras.partition_point(|p| p.tokens.start <= t.start);
         paras.get(i).map(|p| p.tokens.start).filter(|&s| s < t.end)
     };
     let previous_end = |d: usize, t: &Range<usize>| {
-        let paras = &prepared[d].paras;
+        let paras = &docs[d].paras;
         let i = paras.partition_point(|p| p.tokens.start < t.end);
         let last = paras.get(i.checked_sub(1)?)?;
         let before = paras.get(i.checked_sub(2)?)?;
@@ -250,20 +255,19 @@ const EDGE_DROP: i64 = 3;
 /// to where the score is best, so it takes in `烟波茫` across the missing `茫` and never a
 /// lone character that happens to agree after a difference.
 fn across_edge_differences(
-    docs: &[Document],
-    prepared: &[Prepared],
+    docs: &Docs,
     profile: Profile,
     (a, ra): (usize, Range<usize>),
     (b, rb): (usize, Range<usize>),
 ) -> (Range<usize>, Range<usize>) {
     // The paragraph around a byte, and the margin of at most EDGE_MARGIN characters in it.
     let paragraph = |d: usize, at: usize| {
-        let paras = &prepared[d].paras;
+        let paras = &docs[d].paras;
         let i = paras.partition_point(|p| p.range.end < at);
         paras.get(i).map_or(at..at, |p| p.range.clone())
     };
     let before = |d: usize, r: &Range<usize>| {
-        let text = &docs[d].text;
+        let text = docs.text(d);
         let floor = paragraph(d, r.start).start.min(r.start);
         let lo = text[floor..r.start]
             .char_indices()
@@ -273,7 +277,7 @@ fn across_edge_differences(
         lo..r.start
     };
     let after = |d: usize, r: &Range<usize>| {
-        let text = &docs[d].text;
+        let text = docs.text(d);
         let ceil = paragraph(d, r.end.saturating_sub(1)).end.max(r.end);
         let hi = text[r.end..ceil]
             .char_indices()
@@ -289,7 +293,7 @@ fn across_edge_differences(
     let (ea, eb) = end.unwrap_or((ra.end, rb.end));
     // Still starting and ending on text: a space that agreed is not part of the passage.
     let on_text = |d: usize, r: Range<usize>| {
-        let s = &docs[d].text[r.clone()];
+        let s = &docs.text(d)[r.clone()];
         let lead = s.len() - s.trim_start().len();
         r.start + lead..r.start + lead + s.trim().len()
     };
@@ -301,7 +305,7 @@ fn across_edge_differences(
 /// tokens under the profile are aligned by exact Levenshtein (a dozen characters: no diff
 /// engine needed) and walked from the passage outwards, each weighing its clusters.
 fn best_extension(
-    docs: &[Document],
+    docs: &Docs,
     profile: Profile,
     (a, ma): (usize, Range<usize>),
     (b, mb): (usize, Range<usize>),
@@ -314,7 +318,7 @@ fn best_extension(
     // Each token's id, length in clusters and original byte range, from the passage outwards
     // (tokens: words of spaced scripts, so that `practical`/`pragmatic` differ as words).
     let mut tokens = |d: usize, m: &Range<usize>| {
-        let t = Tokenized::new(&docs[d].text[m.clone()], profile);
+        let t = Tokenized::new(&docs.text(d)[m.clone()], profile);
         let mut out: Vec<(u32, i64, Range<usize>)> = Vec::new();
         for (token, span) in t.tokens.iter().zip(&t.spans) {
             let next = ids.len() as u32;
@@ -363,39 +367,38 @@ fn best_extension(
 
 /// Compares a candidate passage exactly; keeps it if long and similar enough.
 fn verify_passage(
-    docs: &[Document],
-    prepared: &[Prepared],
+    docs: &Docs,
     (opts, profile): (&ScanOptions, Profile),
     (a, ta): (usize, Range<usize>),
     (b, tb): (usize, Range<usize>),
 ) -> Option<Finding> {
-    let (ta, tb) = off_paragraph_edges(prepared, (a, ta), (b, tb));
+    let (ta, tb) = off_paragraph_edges(docs, (a, ta), (b, tb));
     // Passages start and end on text, not on the spaces or line breaks around it.
     let trimmed = |d: usize, t: Range<usize>| {
-        let p = &prepared[d];
+        let p = &docs[d];
         let blank = |i: usize| p.view[p.tokens[i].view()].trim().is_empty();
         let start = (t.start..t.end).find(|&i| !blank(i))?;
         let end = (start..t.end).rev().find(|&i| !blank(i))? + 1;
         Some(p.spans[start].start as usize..p.spans[end - 1].end as usize)
     };
     let (ra, rb) = (trimmed(a, ta)?, trimmed(b, tb)?);
-    let (ra, rb) = across_edge_differences(docs, prepared, profile, (a, ra), (b, rb));
+    let (ra, rb) = across_edge_differences(docs, profile, (a, ra), (b, rb));
     if a == b && ra.end > rb.start {
         return None; // overlapping copies inside one document are a repeated phrase, not a quote
     }
-    let (xa, xb) = (&docs[a].text[ra.clone()], &docs[b].text[rb.clone()]);
+    let (xa, xb) = (&docs.text(a)[ra.clone()], &docs.text(b)[rb.clone()]);
     let chars = xa.chars().count().min(xb.chars().count());
     if chars < min_chars(xa, opts) {
         return None;
     }
     // Inside two title lines of a numbered series: not a passage either.
     let paragraph = |d: usize, r: &Range<usize>| {
-        let paras = &prepared[d].paras;
+        let paras = &docs[d].paras;
         let i = paras.partition_point(|p| p.range.end < r.start);
         paras
             .get(i)
             .filter(|p| p.range.start <= r.start && r.end <= p.range.end)
-            .map(|p| &docs[d].text[p.range.clone()])
+            .map(|p| &docs.text(d)[p.range.clone()])
     };
     if let (Some(x), Some(y)) = (paragraph(a, &ra), paragraph(b, &rb))
         && numbered_series(x, y)
@@ -407,12 +410,12 @@ fn verify_passage(
 
 /// The shared passage between two spans, compared exactly, if similar enough.
 fn passage_if_similar(
-    docs: &[Document],
+    docs: &Docs,
     (opts, profile): (&ScanOptions, Profile),
     (a, ra): (usize, Range<usize>),
     (b, rb): (usize, Range<usize>),
 ) -> Option<Finding> {
-    let (xa, xb) = (&docs[a].text[ra.clone()], &docs[b].text[rb.clone()]);
+    let (xa, xb) = (&docs.text(a)[ra.clone()], &docs.text(b)[rb.clone()]);
     let c = compare_for_similarity(xa, xb, profile).shifted(ra.start, rb.start);
     let similarity = c.similarity();
     (similarity >= opts.threshold).then(|| Finding {

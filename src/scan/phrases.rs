@@ -135,10 +135,14 @@ impl Repetition {
 /// punctuation or a line break on both sides of every copy), or the first copy a line of its
 /// own (a heading) followed by the rest.
 pub fn repetition(docs: &[Document], f: &Finding) -> Option<(Repetition, &'static str)> {
+    repetition_in(&docs[f.locations[0].doc].text, f)
+}
+
+/// [`repetition`], given the text of the finding's document.
+pub(crate) fn repetition_in(text: &str, f: &Finding) -> Option<(Repetition, &'static str)> {
     if f.kind != FindingKind::RepeatedPhrase {
         return None;
     }
-    let text = &docs[f.locations[0].doc].text;
     let (first, last) = (
         &f.locations[0].range,
         &f.locations[f.locations.len() - 1].range,

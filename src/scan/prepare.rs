@@ -3,31 +3,47 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::ops::Range;
+use std::ops::{Index as At, Range};
 
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 use super::{MIN_CHARS_CJK, MIN_CHARS_OTHER, ScanOptions};
 use crate::chars::is_cjk;
 use crate::normalize::{Token, Tokenized};
 
 /// k-grams with more postings than this are too common to seed anything.
-const POSTINGS_CAP: usize = 32;
+pub(crate) const POSTINGS_CAP: usize = 32;
 
 /// A paragraph of a prepared document.
-pub(super) struct Para {
+pub(crate) struct Para {
     /// Original byte range.
     pub(super) range: Range<usize>,
     /// Token range.
     pub(super) tokens: Range<usize>,
-    /// Normalized text (the view of its tokens).
-    pub(super) key: String,
+    /// The first 128 bits of the SHA-256 of its normalized text (the view of its tokens):
+    /// equal paragraphs have equal keys, and different ones the same key with a probability
+    /// of 2^-128 a pair. (The text itself was kept: a second copy of the corpus.)
+    pub(super) key: u128,
+    /// Whether that text is mostly CJK (which minimum size applies to it).
+    pub(super) cjk: bool,
     pub(super) clusters: usize,
+}
+
+impl Para {
+    /// The minimum size of a duplicate that applies to the paragraph.
+    pub(super) fn min_chars(&self, opts: &ScanOptions) -> usize {
+        opts.min_chars.unwrap_or(if self.cjk {
+            MIN_CHARS_CJK
+        } else {
+            MIN_CHARS_OTHER
+        })
+    }
 }
 
 /// A document read into what the scan needs: its tokenized text (shared with the corpus),
 /// token hashes, paragraphs with their keys, and which tokens are boilerplate.
-pub(super) struct Prepared<'c> {
+pub(crate) struct Prepared<'c> {
     pub(super) view: &'c str,
     pub(super) tokens: &'c [Token],
     /// Original byte span of each token.
@@ -54,7 +70,7 @@ fn token_hash(s: &str) -> u64 {
     }
 }
 
-pub(super) fn prepare(t: &Tokenized) -> Prepared<'_> {
+pub(crate) fn prepare(t: &Tokenized) -> Prepared<'_> {
     let hashes = t
         .tokens
         .iter()
@@ -72,7 +88,11 @@ pub(super) fn prepare(t: &Tokenized) -> Prepared<'_> {
         paras.push(Para {
             range: range.clone(),
             tokens: first..last,
-            key: t.view_text(&(first..last)).to_string(),
+            key: {
+                let digest = Sha256::digest(t.view_text(&(first..last)).as_bytes());
+                u128::from_be_bytes(digest[..16].try_into().expect("16 bytes"))
+            },
+            cjk: mostly_cjk(t.view_text(&(first..last))),
             clusters: t.tokens[first..last]
                 .iter()
                 .map(|x| x.clusters as usize)
@@ -91,19 +111,21 @@ pub(super) fn prepare(t: &Tokenized) -> Prepared<'_> {
 
 /// The minimum size that applies to `text`: CJK or not, by its letters.
 pub(super) fn min_chars(text: &str, opts: &ScanOptions) -> usize {
-    if let Some(n) = opts.min_chars {
-        return n;
-    }
+    opts.min_chars.unwrap_or(if mostly_cjk(text) {
+        MIN_CHARS_CJK
+    } else {
+        MIN_CHARS_OTHER
+    })
+}
+
+/// Whether at least half the letters of `text` are CJK.
+fn mostly_cjk(text: &str) -> bool {
     let (mut cjk, mut letters) = (0, 0);
     for c in text.chars().filter(|c| c.is_alphanumeric()) {
         letters += 1;
         cjk += usize::from(is_cjk(c));
     }
-    if cjk * 2 >= letters {
-        MIN_CHARS_CJK
-    } else {
-        MIN_CHARS_OTHER
-    }
+    cjk * 2 >= letters
 }
 
 /// Marks a k-gram that touches a masked token.
@@ -158,18 +180,43 @@ impl Hasher for KeyIsHash {
 }
 
 impl Index {
-    pub(super) fn build(mut entries: Vec<(u64, u32, u32)>) -> Index {
-        entries.par_sort_unstable();
-        let mut postings = Vec::new();
-        let mut groups = HashMap::default();
-        let mut i = 0;
-        while i < entries.len() {
-            let j = i + entries[i..].partition_point(|e| e.0 == entries[i].0);
-            if (2..=POSTINGS_CAP).contains(&(j - i)) {
-                groups.insert(entries[i].0, (postings.len() as u32, (j - i) as u32));
-                postings.extend(entries[i..j].iter().map(|e| (e.1, e.2)));
+    /// The index of `owners` (documents, or paragraphs), `grams(o)` giving the k-grams of
+    /// owner `o` as `(position, hash)`, in order. The k-grams are computed twice rather than
+    /// kept: a first pass sorts their hashes alone (8 bytes a k-gram, where a table of
+    /// postings took 16, twice over) to find those seen 2 to `POSTINGS_CAP` times; a second
+    /// places the postings of those, in order of owner and position.
+    pub(super) fn build(owners: usize, grams: impl Fn(usize) -> Vec<(u32, u64)> + Sync) -> Index {
+        let mut hashes: Vec<u64> = (0..owners)
+            .into_par_iter()
+            .flat_map_iter(|o| grams(o).into_iter().map(|(_, h)| h))
+            .collect();
+        hashes.par_sort_unstable();
+        // Each kept k-gram's first posting, and how many of its postings are placed so far.
+        let mut groups: HashMap<u64, (u32, u32), BuildHasherDefault<KeyIsHash>> =
+            HashMap::default();
+        let mut total = 0;
+        for run in hashes.chunk_by(|x, y| x == y) {
+            if (2..=POSTINGS_CAP).contains(&run.len()) {
+                groups.insert(run[0], (total, 0));
+                total += run.len() as u32;
             }
-            i = j;
+        }
+        drop(hashes);
+        let mut postings = vec![(0, 0); total as usize];
+        const CHUNK: usize = 1024;
+        for first in (0..owners).step_by(CHUNK) {
+            let chunk: Vec<Vec<(u32, u64)>> = (first..owners.min(first + CHUNK))
+                .into_par_iter()
+                .map(&grams)
+                .collect();
+            for (o, grams) in (first..).zip(chunk) {
+                for (position, h) in grams {
+                    if let Some((start, placed)) = groups.get_mut(&h) {
+                        postings[(*start + *placed) as usize] = (o as u32, position);
+                        *placed += 1;
+                    }
+                }
+            }
         }
         Index { postings, groups }
     }
@@ -178,5 +225,69 @@ impl Index {
         self.groups.get(&hash).map_or(&[], |&(start, len)| {
             &self.postings[start as usize..(start + len) as usize]
         })
+    }
+}
+
+/// The prepared documents a stage reads, by document id: a whole corpus in memory, or only
+/// the two documents of a candidate pair (all that a streaming or cluster worker holds).
+pub(crate) struct Docs<'a, 'c> {
+    texts: Vec<&'a str>,
+    prepared: &'a [Prepared<'c>],
+    /// The ids of `prepared[0]` and `prepared[1]` when they are a pair; `None` when ids are
+    /// indices.
+    pair: Option<[usize; 2]>,
+}
+
+impl<'a, 'c> Docs<'a, 'c> {
+    /// Every document of a corpus: ids are indices.
+    pub(super) fn all(texts: Vec<&'a str>, prepared: &'a [Prepared<'c>]) -> Docs<'a, 'c> {
+        Docs {
+            texts,
+            prepared,
+            pair: None,
+        }
+    }
+
+    /// Two documents (one when `ids` are equal), `prepared` in the order of `ids`.
+    #[cfg(feature = "cluster")]
+    pub(crate) fn pair(
+        ids: [usize; 2],
+        texts: [&'a str; 2],
+        prepared: &'a [Prepared<'c>],
+    ) -> Docs<'a, 'c> {
+        Docs {
+            texts: texts.to_vec(),
+            prepared,
+            pair: Some(ids),
+        }
+    }
+
+    fn slot(&self, d: usize) -> usize {
+        match self.pair {
+            None => d,
+            Some([a, _]) if a == d => 0,
+            Some([_, b]) => {
+                assert_eq!(b, d, "document {d} is not one of the pair");
+                usize::from(self.prepared.len() > 1)
+            }
+        }
+    }
+
+    /// The text of document `d`.
+    pub(super) fn text(&self, d: usize) -> &'a str {
+        self.texts[self.slot(d)]
+    }
+
+    /// Every prepared document (of a whole corpus).
+    pub(super) fn prepared(&self) -> &'a [Prepared<'c>] {
+        self.prepared
+    }
+}
+
+impl<'c> At<usize> for Docs<'_, 'c> {
+    type Output = Prepared<'c>;
+
+    fn index(&self, d: usize) -> &Prepared<'c> {
+        &self.prepared[self.slot(d)]
     }
 }

@@ -1,0 +1,134 @@
+//! `witness scan --engine` and `witness cluster scheduler|executor` (feature `cluster`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use witness::cluster::{self, Engine, ExecutorOptions, RunPlan, SchedulerOptions};
+use witness::corpus::Corpus;
+use witness::ledger::EngineRef;
+use witness::{Progress, Scan, ScanOptions};
+
+use super::{CliError, Outcome};
+
+/// Where `witness scan` runs.
+#[derive(Args, Debug)]
+pub struct EngineArgs {
+    /// Where the scan runs: `local` (in memory, the fastest for what fits), `streaming` or
+    /// `streaming:SIZE` (an embedded DataFusion engine that holds at most SIZE, e.g. 4G, and
+    /// spills the rest to disk), `ballista://HOST:PORT` (a cluster: see `witness cluster`), or
+    /// `standalone` (a Ballista scheduler and executor in this process). Every engine gives
+    /// the same findings.
+    #[arg(long, default_value = "local", value_parser = clap::value_parser!(Engine))]
+    pub engine: Engine,
+    /// Where an engine keeps the tables of a run (a new directory under it, removed at the
+    /// end) [default: the system's temporary directory]. For Ballista, a directory every
+    /// executor reads at the same path.
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
+}
+
+impl EngineArgs {
+    /// Scans on the engine chosen.
+    pub fn scan<'c>(
+        &self,
+        corpus: &'c Corpus,
+        opts: &ScanOptions,
+        progress: &dyn Progress,
+    ) -> Result<(Scan<'c>, Option<EngineRef>), CliError> {
+        let (scan, plan) = cluster::scan(
+            corpus,
+            opts,
+            &self.engine,
+            self.work_dir.as_deref(),
+            progress,
+        )
+        .map_err(|e| CliError::Engine(e.to_string()))?;
+        Ok((scan, engine_ref(plan)))
+    }
+}
+
+/// What the ledger records of a run: nothing for the local engine.
+fn engine_ref(plan: RunPlan) -> Option<EngineRef> {
+    (!plan.stages.is_empty()).then(|| EngineRef {
+        name: plan.engine,
+        plan: plan
+            .stages
+            .iter()
+            .map(|(name, sql)| format!("-- {name}\n{sql};\n"))
+            .collect(),
+    })
+}
+
+/// The parts of a Ballista cluster that run witness's scans.
+#[derive(Subcommand, Debug)]
+pub enum ClusterCommand {
+    /// Run a scheduler until interrupted; prints `witness scheduler ready on HOST:PORT` when
+    /// it accepts connections.
+    Scheduler {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Port to listen on (0: any free one).
+        #[arg(long, default_value_t = 50050)]
+        port: u16,
+        /// Seconds without a heartbeat after which an executor is dead and its tasks run again
+        /// on the others.
+        #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+        executor_timeout: u64,
+    },
+    /// Run an executor that registers with a scheduler, until interrupted.
+    Executor {
+        /// The scheduler's HOST:PORT.
+        #[arg(long, default_value = "127.0.0.1:50050")]
+        scheduler: String,
+        /// Port of the executor's data (Arrow Flight) service.
+        #[arg(long, default_value_t = 50051)]
+        port: u16,
+        /// Port of its control (gRPC) service.
+        #[arg(long, default_value_t = 50052)]
+        grpc_port: u16,
+        /// Tasks it runs at once [default: the number of cores].
+        #[arg(long)]
+        slots: Option<usize>,
+        /// Where it keeps shuffle files [default: a directory of its own, removed at the end].
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
+        /// Seconds between heartbeats to the scheduler.
+        #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+        heartbeat: u64,
+    },
+}
+
+/// Runs a part of a cluster.
+pub fn run(command: ClusterCommand) -> Result<Outcome, CliError> {
+    let result = match command {
+        ClusterCommand::Scheduler {
+            host,
+            port,
+            executor_timeout,
+        } => cluster::run_scheduler(&SchedulerOptions {
+            host,
+            port,
+            executor_timeout,
+        }),
+        ClusterCommand::Executor {
+            scheduler,
+            port,
+            grpc_port,
+            slots,
+            work_dir,
+            heartbeat,
+        } => cluster::run_executor(&ExecutorOptions {
+            scheduler,
+            port,
+            grpc_port,
+            slots: slots.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+            }),
+            work_dir,
+            heartbeat,
+        }),
+    };
+    result.map_err(|e| CliError::Engine(e.to_string()))?;
+    Ok(Outcome::Same)
+}

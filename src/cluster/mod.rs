@@ -1,0 +1,352 @@
+//! `witness scan` beyond one process (feature `cluster`): the same scan as a plan of SQL
+//! stages ([`plan`]) that an engine runs, with witness's work on texts as functions
+//! ([`udfs`]) inside it.
+//!
+//! - [`Engine::Streaming`]: an embedded Apache DataFusion session with a memory limit; its
+//!   sorts and aggregations spill to disk, so memory stays under the limit whatever the size
+//!   of the collection.
+//! - [`Engine::Ballista`]: the same plan on a Ballista cluster (`ballista://HOST:PORT`, a
+//!   scheduler started by `witness cluster scheduler`, executors by `witness cluster
+//!   executor`, which register witness's functions).
+//! - [`Engine::Standalone`]: a Ballista scheduler and executor inside this process (tests).
+//!
+//! Every engine gives the findings of [`crate::scan`], in the same order.
+
+mod plan;
+mod serve;
+mod udfs;
+
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use ballista::prelude::SessionContextExt;
+use ballista_core::extension::SessionConfigExt;
+use datafusion::error::DataFusionError;
+use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
+use datafusion::execution::memory_pool::{FairSpillPool, TrackConsumersPool};
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::logical_expr::registry::FunctionRegistry;
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+pub use serve::{ExecutorOptions, SchedulerOptions, run_executor, run_scheduler};
+
+use crate::corpus::Corpus;
+use crate::progress::Progress;
+use crate::scan::staged::comparison_of;
+use crate::scan::{Scan, ScanOptions};
+
+/// Where a scan runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Engine {
+    /// In this process, in memory ([`crate::scan::scan`]): the fastest for what fits.
+    Local,
+    /// An embedded DataFusion session whose memory pool holds at most `memory_limit` bytes.
+    Streaming {
+        /// Bytes the engine's sorts, joins and aggregations may hold before they spill.
+        memory_limit: usize,
+    },
+    /// A Ballista scheduler and executor in this process.
+    Standalone,
+    /// A Ballista cluster: the scheduler's `HOST:PORT`.
+    Ballista(String),
+}
+
+/// The memory limit of [`Engine::Streaming`] when none is given.
+pub const DEFAULT_MEMORY_LIMIT: usize = 2 << 30;
+
+impl FromStr for Engine {
+    type Err = String;
+
+    /// `local`, `streaming`, `streaming:SIZE` (`512M`, `4G`), `standalone`,
+    /// `ballista://HOST:PORT`.
+    fn from_str(s: &str) -> Result<Engine, String> {
+        let bad = || {
+            format!(
+                "unknown engine {s:?}: say local, streaming, streaming:SIZE (e.g. streaming:4G), standalone or ballista://HOST:PORT"
+            )
+        };
+        if let Some(address) = s.strip_prefix("ballista://") {
+            let (host, port) = address.rsplit_once(':').ok_or_else(bad)?;
+            if host.is_empty() || port.parse::<u16>().is_err() {
+                return Err(bad());
+            }
+            return Ok(Engine::Ballista(address.to_string()));
+        }
+        match s.split_once(':') {
+            None if s == "local" => Ok(Engine::Local),
+            None if s == "streaming" => Ok(Engine::Streaming {
+                memory_limit: DEFAULT_MEMORY_LIMIT,
+            }),
+            None if s == "standalone" => Ok(Engine::Standalone),
+            Some(("streaming", size)) => Ok(Engine::Streaming {
+                memory_limit: parse_size(size).ok_or_else(bad)?,
+            }),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Engine::Local => f.write_str("local"),
+            Engine::Streaming { memory_limit } => write!(f, "streaming:{}M", memory_limit >> 20),
+            Engine::Standalone => f.write_str("standalone"),
+            Engine::Ballista(address) => write!(f, "ballista://{address}"),
+        }
+    }
+}
+
+/// `512M`, `4G`, `1048576`: bytes.
+fn parse_size(s: &str) -> Option<usize> {
+    let (digits, shift) = match s.chars().last()? {
+        'K' | 'k' => (&s[..s.len() - 1], 10),
+        'M' | 'm' => (&s[..s.len() - 1], 20),
+        'G' | 'g' => (&s[..s.len() - 1], 30),
+        _ => (s, 0),
+    };
+    digits.parse::<usize>().ok()?.checked_mul(1 << shift)
+}
+
+/// Why a scan on an engine failed. Nothing is reported from a failed run.
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    /// The scheduler could not be reached.
+    #[error(
+        "cannot reach the Ballista scheduler at {address}: {reason}. Start one with `witness cluster scheduler --port PORT` and executors with `witness cluster executor --scheduler HOST:PORT`, or scan with --engine local"
+    )]
+    Unreachable {
+        /// `HOST:PORT`.
+        address: String,
+        /// What the client said.
+        reason: String,
+    },
+    /// The engine failed while running the plan (an executor died, a stage failed).
+    #[error("the {engine} engine failed: {reason}; no findings are reported from this run")]
+    Failed {
+        /// The engine.
+        engine: String,
+        /// What it said.
+        reason: String,
+    },
+    /// The run's directory could not be made.
+    #[error("cannot make the scan's work directory under {dir}: {reason}")]
+    WorkDir {
+        /// Where.
+        dir: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// What a run on an engine records: the engine and the SQL of each stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunPlan {
+    /// The engine, as `--engine` says it.
+    pub engine: String,
+    /// `(stage, SQL)` in order.
+    pub stages: Vec<(String, String)>,
+}
+
+/// Scans `corpus` on `engine` (see [`Engine`]), in a work directory made under `work_dir`
+/// (the system's temporary directory by default; for Ballista, one that every executor can
+/// read at the same path). Gives the same findings as [`crate::scan::scan_with_progress`].
+pub fn scan<'c>(
+    corpus: &'c Corpus,
+    opts: &ScanOptions,
+    engine: &Engine,
+    work_dir: Option<&Path>,
+    progress: &dyn Progress,
+) -> Result<(Scan<'c>, RunPlan), ClusterError> {
+    let plan = RunPlan {
+        engine: engine.to_string(),
+        stages: match engine {
+            Engine::Local => Vec::new(),
+            _ => plan::sql(&udfs::Params::new(corpus.profile(), opts).literal())
+                .into_iter()
+                .map(|(name, sql)| (name.to_string(), sql))
+                .collect(),
+        },
+    };
+    if *engine == Engine::Local {
+        return Ok((
+            crate::scan::scan_with_progress(corpus, opts, progress),
+            plan,
+        ));
+    }
+    let base = work_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
+    let dir = tempdir_in(&base)?;
+    let failed = |e: DataFusionError| ClusterError::Failed {
+        engine: engine.to_string(),
+        reason: e.to_string(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| failed(e.into()))?;
+    let found = runtime.block_on(async {
+        let ctx = context(engine, &dir).await?;
+        plan::run(&ctx, &dir, corpus, opts, progress)
+            .await
+            .map_err(failed)
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    let found = found?;
+    let docs = corpus.docs();
+    let profile = corpus.profile();
+    let mut findings = found.findings;
+    for f in &mut findings {
+        let texts = [
+            docs[f.locations[0].doc].text.as_str(),
+            docs[f.locations.get(1).map_or(0, |l| l.doc)].text.as_str(),
+        ];
+        f.comparison = comparison_of(f, texts, profile);
+    }
+    Ok((
+        Scan {
+            docs,
+            profile,
+            findings,
+            coverage: found.coverage,
+        },
+        plan,
+    ))
+}
+
+fn tempdir_in(base: &Path) -> Result<PathBuf, ClusterError> {
+    let failed = |e: std::io::Error| ClusterError::WorkDir {
+        dir: base.display().to_string(),
+        reason: e.to_string(),
+    };
+    std::fs::create_dir_all(base).map_err(failed)?;
+    for n in 0u32.. {
+        let dir = base.join(format!("witness-scan-{}-{n}", std::process::id()));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(failed(e)),
+        }
+    }
+    unreachable!("a free directory name")
+}
+
+/// Settings every engine's session shares: the same string types on every engine, sort-merge
+/// joins (they spill; hash joins do not), small batches (rows carry whole texts).
+fn config(config: SessionConfig) -> SessionConfig {
+    // DataFusion plans a sort-merge join only with two partitions or more.
+    let mut config = config
+        .with_batch_size(256)
+        .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get().max(2)));
+    let o = config.options_mut();
+    o.optimizer.prefer_hash_join = false;
+    o.execution.parquet.schema_force_view_types = false;
+    o.sql_parser.map_string_types_to_utf8view = false;
+    // Each sort holds back 10 MiB by default for its merge, which cannot spill: under a small
+    // limit that is what fails ("not enough memory to continue external sort").
+    o.execution.sort_spill_reservation_bytes = 1 << 20;
+    config
+}
+
+/// Whether the scheduler at `address` accepts connections (within 5 s).
+async fn reachable(address: &str) -> Result<(), ClusterError> {
+    let unreachable = |reason: String| ClusterError::Unreachable {
+        address: address.to_string(),
+        reason,
+    };
+    let connect = tokio::net::TcpStream::connect(address);
+    match tokio::time::timeout(std::time::Duration::from_secs(5), connect).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(unreachable(e.to_string())),
+        Err(_) => Err(unreachable("no answer within 5 s".into())),
+    }
+}
+
+/// A Ballista client's settings: [`config`]'s, and the static planner. Ballista's adaptive
+/// planner (its default) ignores the choice of sort-merge joins, and a job whose executor
+/// died hung under it, where the static planner runs the lost tasks again on the others.
+fn ballista_config() -> Result<SessionConfig, ClusterError> {
+    let mut cfg = config(SessionConfig::new_with_ballista());
+    let set = |cfg: &mut SessionConfig, key: &str, value: &str| {
+        cfg.options_mut()
+            .set(key, value)
+            .map_err(|e| ClusterError::Failed {
+                engine: "ballista".into(),
+                reason: e.to_string(),
+            })
+    };
+    set(&mut cfg, "ballista.planner.adaptive.enabled", "false")?;
+    // Retry fetching a lost executor's output every half second, not every 3.
+    set(&mut cfg, "ballista.client.io_retry_wait_time_ms", "500")?;
+    Ok(cfg)
+}
+
+async fn context(engine: &Engine, dir: &Path) -> Result<SessionContext, ClusterError> {
+    let failed = |e: DataFusionError| ClusterError::Failed {
+        engine: engine.to_string(),
+        reason: e.to_string(),
+    };
+    let ctx = match engine {
+        Engine::Local => unreachable!("the local engine runs no plan"),
+        Engine::Streaming { memory_limit } => {
+            let pool = TrackConsumersPool::new(
+                FairSpillPool::new(*memory_limit),
+                NonZeroUsize::new(5).expect("five"),
+            );
+            let runtime = RuntimeEnvBuilder::new()
+                .with_memory_pool(Arc::new(pool))
+                .with_disk_manager_builder(
+                    DiskManagerBuilder::default()
+                        .with_mode(DiskManagerMode::Directories(vec![dir.join("spill")]))
+                        // Merging many spill files at once needs memory that cannot spill.
+                        .with_max_spill_merge_fan_in(2),
+                )
+                .build_arc()
+                .map_err(failed)?;
+            let state = SessionStateBuilder::new()
+                .with_default_features()
+                .with_config(config(SessionConfig::new()))
+                .with_runtime_env(runtime)
+                .build();
+            SessionContext::new_with_state(state)
+        }
+        Engine::Standalone => {
+            let mut state = SessionStateBuilder::new()
+                .with_default_features()
+                .with_config(ballista_config()?)
+                .build();
+            for f in udfs::all() {
+                state.register_udf(f).map_err(failed)?;
+            }
+            SessionContext::standalone_with_state(state)
+                .await
+                .map_err(failed)?
+        }
+        Engine::Ballista(address) => {
+            // The client connects lazily, at the first query: ask first, for a clear error.
+            reachable(address).await?;
+            let mut cfg = ballista_config()?;
+            cfg.options_mut()
+                .set("ballista.client.grpc_connect_timeout_seconds", "5")
+                .map_err(failed)?;
+            let state = SessionStateBuilder::new()
+                .with_default_features()
+                .with_config(cfg)
+                .build();
+            SessionContext::remote_with_state(&format!("df://{address}"), state)
+                .await
+                .map_err(|e| ClusterError::Unreachable {
+                    address: address.clone(),
+                    reason: e.to_string(),
+                })?
+        }
+    };
+    // Ballista replaces a state's functions with its own list: register witness's on the
+    // context, after it is made (the planner must know them).
+    for f in udfs::all() {
+        ctx.register_udf(f.as_ref().clone());
+    }
+    Ok(ctx)
+}

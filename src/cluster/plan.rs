@@ -1,0 +1,374 @@
+//! The scan as a plan of SQL stages over tables of documents, paragraphs and k-gram postings:
+//! what DataFusion runs with a memory limit and Ballista runs on its executors. Relational
+//! work (group by a key, join on it, cap document frequencies as passim does) is plain SQL;
+//! witness's own work on texts is the functions of [`super::udfs`]. Each stage's result is
+//! written as Parquet in the run's directory and read by the next, so nothing is computed
+//! twice and every stage can spill.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, Int64Array, ListArray, RecordBatch, StringArray,
+};
+use datafusion::arrow::buffer::OffsetBuffer;
+use datafusion::arrow::datatypes::{DataType, Field, Int64Type, Schema};
+use datafusion::dataframe::DataFrameWriteOptions;
+use datafusion::error::{DataFusionError, Result};
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::prelude::{ParquetReadOptions, SessionContext};
+
+use super::udfs::{PairJson, Params};
+use crate::corpus::Corpus;
+use crate::progress::{Phase, Progress};
+use crate::scan::staged::{
+    self, DocParagraphs, File, POSTINGS_CAP, ParagraphRow, SAME_DOC_DISTANCE,
+};
+use crate::scan::{Coverage, Finding, FindingKind, ScanOptions};
+
+/// Documents per Parquet file of the `docs` table (the files are the scan's partitions).
+const DOCS_PER_FILE: usize = 2048;
+
+/// The SQL of each stage, in order: what the ledger records as the plan of a run.
+pub(crate) fn sql(params: &str) -> Vec<(&'static str, String)> {
+    let cap = POSTINGS_CAP;
+    let far = SAME_DOC_DISTANCE;
+    vec![
+        (
+            "paragraphs",
+            format!(
+                "SELECT doc, get_field(p, 'i') AS i, get_field(p, 'k1') AS k1, \
+                 get_field(p, 'k2') AS k2, get_field(p, 'clusters') AS clusters, \
+                 get_field(p, 'min_chars') AS min_chars, get_field(p, 'start_byte') AS start_byte, \
+                 get_field(p, 'end_byte') AS end_byte, get_field(p, 'paragraphs') AS paragraphs \
+                 FROM (SELECT id AS doc, unnest(witness_paragraphs(text, {params})) AS p FROM docs)"
+            ),
+        ),
+        (
+            "repeated paragraphs",
+            "SELECT p.* FROM paragraphs p JOIN \
+             (SELECT k1, k2 FROM paragraphs GROUP BY k1, k2 HAVING COUNT(*) >= 2) r \
+             ON p.k1 = r.k1 AND p.k2 = r.k2 ORDER BY p.doc, p.i"
+                .to_string(),
+        ),
+        (
+            "passage postings",
+            format!(
+                "SELECT doc, get_field(g, 'h') AS h, get_field(g, 'pos') AS pos FROM \
+                 (SELECT d.id AS doc, unnest(witness_passage_grams(d.text, m.masked, {params})) AS g \
+                 FROM docs d LEFT JOIN masks m ON d.id = m.doc)"
+            ),
+        ),
+        (
+            "paragraph postings",
+            format!(
+                "SELECT doc, get_field(g, 'para') AS para, get_field(g, 'h') AS h, get_field(g, 'n') AS n FROM \
+                 (SELECT d.id AS doc, unnest(witness_paragraph_grams(d.text, m.masked, {params})) AS g \
+                 FROM docs d LEFT JOIN masks m ON d.id = m.doc)"
+            ),
+        ),
+        (
+            "pairs",
+            format!(
+                "WITH kept AS (SELECT h FROM passage_postings GROUP BY h HAVING COUNT(*) BETWEEN 2 AND {cap}), \
+                 p AS (SELECT x.doc, x.h, x.pos FROM passage_postings x JOIN kept ON x.h = kept.h), \
+                 seeds AS (SELECT x.doc AS a, y.doc AS b, CAST(0 AS BIGINT) AS kind, y.pos - x.pos AS x1, \
+                   x.pos AS x2, CAST(0 AS BIGINT) AS x3, CAST(0 AS BIGINT) AS x4 \
+                   FROM p x JOIN p y ON x.h = y.h \
+                   WHERE y.doc > x.doc OR (y.doc = x.doc AND y.pos >= x.pos + {far})), \
+                 kept_para AS (SELECT h FROM paragraph_postings GROUP BY h HAVING COUNT(*) BETWEEN 2 AND {cap}), \
+                 q AS (SELECT x.doc, x.para, x.h, x.n FROM paragraph_postings x JOIN kept_para ON x.h = kept_para.h), \
+                 near AS (SELECT x.doc AS a, y.doc AS b, CAST(1 AS BIGINT) AS kind, x.para AS x1, y.para AS x2, \
+                   COUNT(*) AS x3, LEAST(MIN(x.n), MIN(y.n)) AS x4 \
+                   FROM q x JOIN q y ON x.h = y.h \
+                   WHERE y.doc > x.doc OR (y.doc = x.doc AND y.para > x.para) \
+                   GROUP BY x.doc, x.para, y.doc, y.para), \
+                 work AS (SELECT * FROM seeds UNION ALL SELECT * FROM near UNION ALL \
+                   SELECT a, b, CAST(2 AS BIGINT) AS kind, x AS x1, y AS x2, len AS x3, CAST(0 AS BIGINT) AS x4 FROM blocks), \
+                 pairs AS (SELECT a, b, array_agg(struct(kind, x1, x2, x3, x4)) AS work FROM work GROUP BY a, b) \
+                 SELECT pairs.a, pairs.b, witness_verify_pair(pairs.a, pairs.b, da.text, db.text, \
+                   ma.masked, mb.masked, pairs.work, {params}) AS found \
+                 FROM pairs JOIN docs da ON da.id = pairs.a JOIN docs db ON db.id = pairs.b \
+                 LEFT JOIN masks ma ON ma.doc = pairs.a LEFT JOIN masks mb ON mb.doc = pairs.b"
+            ),
+        ),
+        (
+            "phrases",
+            format!(
+                "SELECT unnest(witness_phrases(d.id, d.text, m.masked, {params})) AS f \
+                 FROM docs d LEFT JOIN masks m ON d.id = m.doc"
+            ),
+        ),
+    ]
+}
+
+/// What a run found: the findings (without comparisons: see [`staged::comparison_of`]) and
+/// the coverage of each pair of documents that share passages.
+pub(crate) struct Found {
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) coverage: Vec<Coverage>,
+}
+
+/// Runs the plan on `ctx` for the documents of `corpus`, in the directory `dir` (the tables
+/// of the run: it must be readable by every executor).
+pub(crate) async fn run(
+    ctx: &SessionContext,
+    dir: &Path,
+    corpus: &Corpus,
+    opts: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<Found> {
+    let docs = corpus.docs();
+    let params = Params::new(corpus.profile(), opts).literal();
+    let stages = sql(&params);
+    let query =
+        |name: &str| -> &str { &stages.iter().find(|(n, _)| *n == name).expect("a stage").1 };
+    progress.phase(Phase::Indexing, Some(docs.len() as u64));
+    write_docs(dir, corpus)?;
+    register(ctx, "docs", &dir.join("docs")).await?;
+    materialize(ctx, dir, "paragraphs", query("paragraphs")).await?;
+    let repeated = ctx
+        .sql(query("repeated paragraphs"))
+        .await?
+        .collect()
+        .await?;
+    let judged = staged::judge_paragraphs(&paragraphs_of(&repeated, docs.len()), opts);
+    write_table(dir, "masks", masks_batch(&judged.masked)?)?;
+    register(ctx, "masks", &dir.join("masks")).await?;
+    write_table(dir, "blocks", blocks_batch(&judged.blocks)?)?;
+    register(ctx, "blocks", &dir.join("blocks")).await?;
+    materialize(ctx, dir, "passage_postings", query("passage postings")).await?;
+    materialize(ctx, dir, "paragraph_postings", query("paragraph postings")).await?;
+    progress.advance(docs.len() as u64);
+
+    progress.phase(Phase::SharedPassages, None);
+    let mut findings = judged.findings;
+    let mut passages = Vec::new();
+    let mut coverage = Vec::new();
+    let mut pairs = Vec::new();
+    for batch in ctx.sql(query("pairs")).await?.collect().await? {
+        let (a, b) = (int_column(&batch, 0)?, int_column(&batch, 1)?);
+        let found = string_column(&batch, 2)?;
+        for r in 0..batch.num_rows() {
+            pairs.push((a.value(r), b.value(r), found.value(r).to_string()));
+        }
+    }
+    // Rows come in the engine's order: sorted, the merge sees them as the in-memory scan does.
+    pairs.sort_unstable();
+    for (a, b, found) in pairs {
+        let found: PairJson =
+            serde_json::from_str(&found).map_err(|e| external("a pair's findings", e))?;
+        findings.extend(found.findings.iter().map(|w| w.finding().0));
+        passages.extend(found.passages.iter().map(|w| w.finding().0));
+        if let Some([a_shared, a_chars, b_shared, b_chars]) = found.coverage {
+            coverage.push(Coverage {
+                a: a as usize,
+                b: b as usize,
+                a_shared,
+                a_chars,
+                b_shared,
+                b_chars,
+            });
+        }
+        progress.advance(1);
+    }
+    let mut meant = Vec::new();
+    if opts.kinds.contains(&FindingKind::RepeatedPhrase) {
+        let mut phrases = Vec::new();
+        for batch in ctx.sql(query("phrases")).await?.collect().await? {
+            let column = string_column(&batch, 0)?;
+            for r in 0..batch.num_rows() {
+                let wire: staged::WireFinding =
+                    serde_json::from_str(column.value(r)).map_err(|e| external("a phrase", e))?;
+                phrases.push(wire.finding());
+            }
+        }
+        phrases.sort_by_key(|(f, _)| f.locations[0].range.start);
+        phrases.sort_by_key(|(f, _)| f.locations[0].doc);
+        for (f, is_meant) in phrases {
+            if is_meant {
+                meant.push(key(&f));
+            }
+            findings.push(f);
+        }
+    }
+    meant.sort_unstable();
+    let files: Vec<File> = docs
+        .iter()
+        .map(|d| File {
+            digest: &d.text_sha256,
+            len: d.text.len(),
+        })
+        .collect();
+    let is_meant = |f: &Finding| meant.binary_search(&key(f)).is_ok();
+    let findings = staged::finish(findings, passages, &files, opts, &is_meant, progress);
+    Ok(Found { findings, coverage })
+}
+
+/// A doubled phrase's identity: its document and first copy.
+fn key(f: &Finding) -> (usize, usize, usize) {
+    let l = &f.locations[0];
+    (l.doc, l.range.start, l.range.end)
+}
+
+fn external(what: &str, e: impl std::fmt::Display) -> DataFusionError {
+    DataFusionError::Execution(format!("witness: cannot read {what} from the engine: {e}"))
+}
+
+async fn register(ctx: &SessionContext, name: &str, dir: &Path) -> Result<()> {
+    ctx.deregister_table(name)?;
+    ctx.register_parquet(name, &dir.to_string_lossy(), ParquetReadOptions::default())
+        .await
+}
+
+/// Runs a stage and writes its rows as the Parquet table `name` of the run, then registers it.
+async fn materialize(ctx: &SessionContext, dir: &Path, name: &str, sql: &str) -> Result<()> {
+    let path = dir.join(name);
+    // A trailing slash: a directory of files, one per partition.
+    ctx.sql(sql)
+        .await?
+        .write_parquet(
+            &format!("{}/", path.display()),
+            DataFrameWriteOptions::new(),
+            None,
+        )
+        .await?;
+    register(ctx, name, &path).await
+}
+
+/// The documents as the table `docs (id, text)`, a Parquet file per [`DOCS_PER_FILE`].
+fn write_docs(dir: &Path, corpus: &Corpus) -> Result<()> {
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new("text", DataType::Utf8, false),
+    ]));
+    let docs_dir = dir.join("docs");
+    std::fs::create_dir_all(&docs_dir)?;
+    for (part, chunk) in corpus.docs().chunks(DOCS_PER_FILE).enumerate() {
+        let first = part * DOCS_PER_FILE;
+        let ids = Int64Array::from_iter_values((first..first + chunk.len()).map(|i| i as i64));
+        let texts = StringArray::from_iter_values(chunk.iter().map(|d| d.text.as_str()));
+        let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(ids), Arc::new(texts)])?;
+        write_parquet_file(&docs_dir.join(format!("part-{part:05}.parquet")), &batch)?;
+    }
+    Ok(())
+}
+
+/// A small table the driver made (masks, blocks) as the Parquet table `name` of the run.
+fn write_table(dir: &Path, name: &str, batch: RecordBatch) -> Result<()> {
+    let table = dir.join(name);
+    std::fs::create_dir_all(&table)?;
+    write_parquet_file(&table.join("part-00000.parquet"), &batch)
+}
+
+fn write_parquet_file(path: &PathBuf, batch: &RecordBatch) -> Result<()> {
+    let file = std::fs::File::create(path)?;
+    let mut writer = ArrowWriter::try_new(file, batch.schema(), None)?;
+    writer.write(batch)?;
+    writer.close()?;
+    Ok(())
+}
+
+/// `masks (doc, masked)`: the boilerplate paragraphs of each document that has some.
+fn masks_batch(masked: &[(usize, Vec<u32>)]) -> Result<RecordBatch> {
+    let docs = Int64Array::from_iter_values(masked.iter().map(|(d, _)| *d as i64));
+    let values = Int64Array::from_iter_values(
+        masked
+            .iter()
+            .flat_map(|(_, m)| m.iter().map(|&i| i64::from(i))),
+    );
+    let item = Arc::new(Field::new_list_field(DataType::Int64, false));
+    let lists = ListArray::try_new(
+        item.clone(),
+        OffsetBuffer::from_lengths(masked.iter().map(|(_, m)| m.len())),
+        Arc::new(values),
+        None,
+    )?;
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("doc", DataType::Int64, false),
+        Field::new("masked", DataType::List(item), false),
+    ]));
+    Ok(RecordBatch::try_new(
+        schema,
+        vec![Arc::new(docs), Arc::new(lists)],
+    )?)
+}
+
+/// `blocks (a, b, x, y, len)`: blocks found at two places, for the pair stage to widen.
+fn blocks_batch(blocks: &[crate::scan::staged::Block]) -> Result<RecordBatch> {
+    let column = |f: &dyn Fn(&crate::scan::staged::Block) -> usize| -> ArrayRef {
+        Arc::new(Int64Array::from_iter_values(
+            blocks.iter().map(|b| f(b) as i64),
+        ))
+    };
+    let names = ["a", "b", "x", "y", "len"];
+    let schema = Arc::new(Schema::new(
+        names
+            .iter()
+            .map(|n| Field::new(*n, DataType::Int64, false))
+            .collect::<Vec<_>>(),
+    ));
+    Ok(RecordBatch::try_new(
+        schema,
+        vec![
+            column(&|b| b.x.0),
+            column(&|b| b.y.0),
+            column(&|b| b.x.1),
+            column(&|b| b.y.1),
+            column(&|b| b.len),
+        ],
+    )?)
+}
+
+/// The repeated paragraphs' rows, per document (`n` documents).
+fn paragraphs_of(batches: &[RecordBatch], n: usize) -> Vec<DocParagraphs> {
+    let mut docs = vec![DocParagraphs::default(); n];
+    for batch in batches {
+        let col = |name: &str| {
+            batch
+                .column_by_name(name)
+                .and_then(|c| c.as_primitive_opt::<Int64Type>())
+                .expect("a paragraph column")
+                .clone()
+        };
+        let (doc, i, k1, k2) = (col("doc"), col("i"), col("k1"), col("k2"));
+        let (clusters, min, start, end, count) = (
+            col("clusters"),
+            col("min_chars"),
+            col("start_byte"),
+            col("end_byte"),
+            col("paragraphs"),
+        );
+        for r in 0..batch.num_rows() {
+            let d = &mut docs[doc.value(r) as usize];
+            d.count = count.value(r) as usize;
+            d.rows.push(ParagraphRow {
+                index: i.value(r) as u32,
+                key: (u128::from(k1.value(r) as u64) << 64) | u128::from(k2.value(r) as u64),
+                clusters: clusters.value(r) as u32,
+                min_chars: min.value(r) as u32,
+                start: start.value(r) as u64,
+                end: end.value(r) as u64,
+            });
+        }
+    }
+    docs
+}
+
+fn int_column(batch: &RecordBatch, i: usize) -> Result<Int64Array> {
+    Ok(
+        datafusion::arrow::compute::cast(batch.column(i), &DataType::Int64)?
+            .as_primitive::<Int64Type>()
+            .clone(),
+    )
+}
+
+fn string_column(batch: &RecordBatch, i: usize) -> Result<StringArray> {
+    let c = datafusion::arrow::compute::cast(batch.column(i), &DataType::Utf8)?;
+    if c.null_count() > 0 {
+        return Err(DataFusionError::Execution(
+            "witness: a stage returned no result for a row".into(),
+        ));
+    }
+    Ok(c.as_string::<i32>().clone())
+}

@@ -1,0 +1,375 @@
+//! The scan's engines give the same answer: the in-memory scan, the streaming DataFusion
+//! engine under a small memory limit, Ballista in one process, and Ballista as a real
+//! scheduler and two executors in their own processes (`witness cluster …`), one of them
+//! killed in the middle of a run.
+#![cfg(feature = "cluster")]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use witness::cluster::{self, Engine};
+use witness::report;
+use witness::scan::{FindingKind, ScanOptions, scan};
+use witness::{Corpus, Document, Files, Profile, ReadOptions};
+
+mod common;
+#[path = "../benches/inputs.rs"]
+#[allow(dead_code)]
+mod inputs;
+
+/// A generated collection with every kind planted: the bench's Chinese prose (duplicates,
+/// near duplicates, quotations, stutters), plus identical files, a block of paragraphs
+/// pasted into another document, a dateline in many, and English documents sharing a passage.
+fn collection(n: usize, seed: u64) -> Vec<(String, String)> {
+    let (mut texts, _) = inputs::scan_corpus(n, n / 10, seed);
+    for (i, t) in texts.iter_mut().enumerate().filter(|(i, _)| i % 7 == 0) {
+        *t = format!(
+            "新华社北京电\n\n{t}{}",
+            if i % 2 == 0 { "\n\n（完）" } else { "" }
+        );
+    }
+    let block: Vec<String> = texts[1].split('\n').take(3).map(str::to_string).collect();
+    texts[n - 1] = format!("{}\n{}", texts[n - 1], block.join("\n"));
+    texts[n - 2] = texts[2].clone();
+    let english = "The committee met on Tuesday to review the draft of the new archive policy, \
+        which sets out how transcriptions are checked against the original records before they are published.";
+    texts.push(format!("Minutes.\n\n{english}\n\nOther business followed."));
+    texts.push(format!(
+        "A report said: {} The chair disagreed.",
+        english.replace("Tuesday", "Tuesdya")
+    ));
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| (format!("doc{i:04}.txt"), t))
+        .collect()
+}
+
+fn corpus_of(texts: &[(String, String)]) -> Corpus {
+    let docs = texts
+        .iter()
+        .map(|(name, t)| {
+            Document::from_bytes(name, name, t.as_bytes(), &ReadOptions::default()).unwrap()
+        })
+        .collect();
+    Corpus::new(docs, Profile::default())
+}
+
+/// The scan's JSON report (findings, their variants and coverage) on an engine.
+fn report_on(corpus: &Corpus, engine: &Engine) -> String {
+    let (s, _) = cluster::scan(corpus, &ScanOptions::default(), engine, None, &()).unwrap();
+    report::scan::json(&s, &[])
+}
+
+#[test]
+fn streaming_gives_the_in_memory_findings_on_the_seed_corpus() {
+    let (corpus, skipped) = Corpus::read(
+        &Files::new(["corpus"]),
+        &ReadOptions::default(),
+        Profile::default(),
+    );
+    assert!(skipped.is_empty());
+    let local = report::scan::json(&scan(&corpus, &ScanOptions::default()), &[]);
+    let streaming = report_on(
+        &corpus,
+        &Engine::Streaming {
+            memory_limit: 64 << 20,
+        },
+    );
+    assert_eq!(local, streaming);
+    // Not vacuous: the seed corpus has findings of several kinds.
+    let report: serde_json::Value = serde_json::from_str(&local).unwrap();
+    let kinds: std::collections::BTreeSet<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert!(kinds.len() >= 4, "{kinds:?}");
+}
+
+#[test]
+fn every_engine_in_process_gives_the_same_findings_on_a_generated_collection() {
+    let texts = collection(300, 11);
+    let corpus = corpus_of(&texts);
+    let local_scan = scan(&corpus, &ScanOptions::default());
+    let local = report::scan::json(&local_scan, &[]);
+    for kind in FindingKind::ALL {
+        assert!(
+            local_scan.findings.iter().any(|f| f.kind == kind),
+            "the collection plants {kind:?}"
+        );
+    }
+    // 32 MB: about what the Parquet writers of the stages hold (they cannot spill).
+    assert_eq!(
+        local,
+        report_on(
+            &corpus,
+            &Engine::Streaming {
+                memory_limit: 32 << 20
+            }
+        )
+    );
+    assert_eq!(local, report_on(&corpus, &Engine::Standalone));
+}
+
+#[test]
+fn options_reach_the_engine() {
+    let texts = collection(120, 5);
+    let corpus = corpus_of(&texts);
+    let opts = ScanOptions::default()
+        .min_chars(30)
+        .threshold(0.9)
+        .kinds(&[FindingKind::SharedPassage, FindingKind::NearDuplicate]);
+    let local = report::scan::json(&scan(&corpus, &opts), &[]);
+    let (s, plan) = cluster::scan(
+        &corpus,
+        &opts,
+        &Engine::Streaming {
+            memory_limit: 32 << 20,
+        },
+        None,
+        &(),
+    )
+    .unwrap();
+    assert_eq!(local, report::scan::json(&s, &[]));
+    assert_eq!(plan.engine, "streaming:32M");
+    let names: Vec<&str> = plan.stages.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "paragraphs",
+            "repeated paragraphs",
+            "passage postings",
+            "paragraph postings",
+            "pairs",
+            "phrases"
+        ]
+    );
+    assert!(
+        plan.stages[4]
+            .1
+            .contains("HAVING COUNT(*) BETWEEN 2 AND 32"),
+        "{}",
+        plan.stages[4].1
+    );
+}
+
+#[test]
+fn engine_names_parse_and_bad_ones_say_what_to_write() {
+    assert_eq!("local".parse::<Engine>().unwrap(), Engine::Local);
+    assert_eq!(
+        "streaming:512M".parse::<Engine>().unwrap(),
+        Engine::Streaming {
+            memory_limit: 512 << 20
+        }
+    );
+    assert_eq!(
+        "ballista://127.0.0.1:50050".parse::<Engine>().unwrap(),
+        Engine::Ballista("127.0.0.1:50050".into())
+    );
+    let e = "spark".parse::<Engine>().unwrap_err();
+    assert_eq!(
+        e,
+        "unknown engine \"spark\": say local, streaming, streaming:SIZE (e.g. streaming:4G), standalone or ballista://HOST:PORT"
+    );
+    assert!("ballista://host".parse::<Engine>().is_err());
+    assert!("streaming:lots".parse::<Engine>().is_err());
+}
+
+/// A free TCP port on 127.0.0.1.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A process of the cluster, killed when dropped.
+struct Part(Child);
+
+impl Drop for Part {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `witness cluster ARGS` and waits for `ready` on its standard output.
+fn start(args: &[&str], ready: &str) -> Part {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_witness"))
+        .arg("cluster")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = lines.next().unwrap().unwrap();
+    assert!(line.starts_with(ready), "{line}");
+    Part(child)
+}
+
+/// A scheduler and two executors on free ports.
+fn cluster_of_two() -> (String, Part, Vec<Part>) {
+    let port = free_port();
+    let scheduler = start(
+        &[
+            "scheduler",
+            "--port",
+            &port.to_string(),
+            "--executor-timeout",
+            "6",
+        ],
+        "witness scheduler ready on 127.0.0.1:",
+    );
+    let address = format!("127.0.0.1:{port}");
+    let executors = (0..2)
+        .map(|_| {
+            start(
+                &[
+                    "executor",
+                    "--scheduler",
+                    &address,
+                    "--port",
+                    &free_port().to_string(),
+                    "--grpc-port",
+                    &free_port().to_string(),
+                    "--slots",
+                    "1",
+                    "--heartbeat",
+                    "2",
+                ],
+                "witness executor started",
+            )
+        })
+        .collect();
+    // Registration follows the executor's start by a moment.
+    std::thread::sleep(Duration::from_secs(2));
+    (address, scheduler, executors)
+}
+
+fn write_collection(dir: &Path, texts: &[(String, String)]) -> PathBuf {
+    let root = dir.join("collection");
+    std::fs::create_dir_all(&root).unwrap();
+    for (name, t) in texts {
+        std::fs::write(root.join(name), t).unwrap();
+    }
+    root
+}
+
+#[test]
+fn a_scheduler_and_two_executors_give_the_local_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = write_collection(dir.path(), &collection(200, 3));
+    let (address, _scheduler, _executors) = cluster_of_two();
+    let scan = |engine: &str| {
+        common::witness()
+            .args(["scan", "--format", "json", "--engine", engine, "--work-dir"])
+            .arg(dir.path().join("work"))
+            .arg(&root)
+            .output()
+            .unwrap()
+    };
+    let local = scan("local");
+    let ballista = scan(&format!("ballista://{address}"));
+    assert_eq!(
+        ballista.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&ballista.stderr)
+    );
+    assert_eq!(local.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(local.stdout).unwrap(),
+        String::from_utf8(ballista.stdout).unwrap()
+    );
+    // The run's tables are gone.
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("work"))
+        .unwrap()
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_scheduler_nobody_runs_is_a_clear_error() {
+    let port = free_port();
+    let out = common::witness()
+        .args([
+            "scan",
+            "--engine",
+            &format!("ballista://127.0.0.1:{port}"),
+            "corpus",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with(&format!(
+            "witness: error: cannot reach the Ballista scheduler at 127.0.0.1:{port}: Connection refused"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("witness cluster scheduler --port PORT"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_executor_killed_mid_run_gives_the_same_report_or_a_clean_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let texts = collection(4000, 9);
+    let root = write_collection(dir.path(), &texts);
+    let local = common::witness()
+        .args(["scan", "--format", "json"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let (address, _scheduler, mut executors) = cluster_of_two();
+    let run = Command::new(env!("CARGO_BIN_EXE_witness"))
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--engine",
+            &format!("ballista://{address}"),
+            "--work-dir",
+        ])
+        .arg(dir.path().join("work"))
+        .arg(&root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    let mut run = run;
+    assert!(run.try_wait().unwrap().is_none(), "the run ended before the kill: make it longer");
+    let mut killed = executors.remove(0);
+    killed.0.kill().unwrap();
+    let started = Instant::now();
+    let out = run.wait_with_output().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(240),
+        "the run neither finished nor failed"
+    );
+    match out.status.code() {
+        // Retried on the other executor: the same report.
+        Some(1) => assert_eq!(out.stdout, local.stdout),
+        // Failed: said so, and reported nothing.
+        Some(2) => {
+            assert!(out.stdout.is_empty());
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert!(
+                err.contains("no findings are reported from this run"),
+                "{err}"
+            );
+        }
+        other => panic!("exit {other:?}: {}", String::from_utf8_lossy(&out.stderr)),
+    }
+}
