@@ -25,6 +25,10 @@ pub struct EngineArgs {
     /// executor reads at the same path.
     #[arg(long, value_name = "DIR")]
     pub work_dir: Option<PathBuf>,
+    /// Fail a run on an engine that has not finished after SECONDS (a cluster that lost an
+    /// executor may otherwise wait for it) [default: no limit].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
 }
 
 impl EngineArgs {
@@ -40,6 +44,7 @@ impl EngineArgs {
             opts,
             &self.engine,
             self.work_dir.as_deref(),
+            self.timeout.map(std::time::Duration::from_secs),
             progress,
         )
         .map_err(|e| CliError::Engine(e.to_string()))?;

@@ -154,11 +154,16 @@ pub struct RunPlan {
 /// Scans `corpus` on `engine` (see [`Engine`]), in a work directory made under `work_dir`
 /// (the system's temporary directory by default; for Ballista, one that every executor can
 /// read at the same path). Gives the same findings as [`crate::scan::scan_with_progress`].
+///
+/// A run that has not finished after `timeout` fails: a cluster that lost an executor may
+/// wait for it forever (Ballista 55 did, in `tests/cluster.rs`, with its default pull
+/// scheduling).
 pub fn scan<'c>(
     corpus: &'c Corpus,
     opts: &ScanOptions,
     engine: &Engine,
     work_dir: Option<&Path>,
+    timeout: Option<std::time::Duration>,
     progress: &dyn Progress,
 ) -> Result<(Scan<'c>, RunPlan), ClusterError> {
     let plan = RunPlan {
@@ -189,9 +194,17 @@ pub fn scan<'c>(
         .map_err(|e| failed(e.into()))?;
     let found = runtime.block_on(async {
         let ctx = context(engine, &dir).await?;
-        plan::run(&ctx, &dir, corpus, opts, progress)
-            .await
-            .map_err(failed)
+        let run = plan::run(&ctx, &dir, corpus, opts, progress);
+        match timeout {
+            None => run.await.map_err(failed),
+            Some(limit) => match tokio::time::timeout(limit, run).await {
+                Ok(found) => found.map_err(failed),
+                Err(_) => Err(ClusterError::Failed {
+                    engine: engine.to_string(),
+                    reason: format!("no result within {} s (--timeout)", limit.as_secs()),
+                }),
+            },
+        }
     });
     let _ = std::fs::remove_dir_all(&dir);
     let found = found?;
