@@ -16,7 +16,6 @@ use witness::{Corpus, Document, Files, Profile, ReadOptions};
 
 mod common;
 #[path = "../benches/inputs.rs"]
-#[allow(dead_code)]
 mod inputs;
 
 /// A generated collection with every kind planted: the bench's Chinese prose (duplicates,

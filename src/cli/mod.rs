@@ -736,6 +736,8 @@ pub enum CliError {
     Baseline(#[from] witness::baseline::BaselineError),
     #[error(transparent)]
     Rows(#[from] witness::report::scan::rows::RowsError),
+    /// A scan on an engine other than the local one failed (feature `cluster`).
+    #[cfg(feature = "cluster")]
     #[error("{0}")]
     Engine(String),
 }
