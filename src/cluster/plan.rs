@@ -193,13 +193,7 @@ pub(crate) async fn run(
         }
     }
     meant.sort_unstable();
-    let files: Vec<File> = docs
-        .iter()
-        .map(|d| File {
-            digest: &d.text_sha256,
-            len: d.text.len(),
-        })
-        .collect();
+    let files = File::of(docs);
     let is_meant = |f: &Finding| meant.binary_search(&key(f)).is_ok();
     let findings = staged::finish(findings, passages, &files, opts, &is_meant, progress);
     Ok(Found { findings, coverage })

@@ -7,6 +7,7 @@ use std::ops::Range;
 use super::prepare::Docs;
 use super::{Coverage, Finding, FindingKind, Location, Run};
 use crate::progress::{Phase, Progress};
+use crate::source::Document;
 
 /// One finding per relation: a pair of paragraphs (near or exact duplicates, a block) that
 /// lies inside a shared passage between the same two places is part of that passage — a
@@ -91,6 +92,18 @@ pub(crate) struct File<'a> {
     pub(crate) digest: &'a str,
     /// Length of the text in bytes.
     pub(crate) len: usize,
+}
+
+impl File<'_> {
+    /// What the last stage knows of each of `docs`.
+    pub(crate) fn of(docs: &[Document]) -> Vec<File<'_>> {
+        docs.iter()
+            .map(|d| File {
+                digest: &d.text_sha256,
+                len: d.text.len(),
+            })
+            .collect()
+    }
 }
 
 /// The last stage, where the findings of the others meet: passages that a duplicate already

@@ -303,13 +303,7 @@ pub fn scan_with_progress<'c>(
     }
     let passages = shared_passages(&prepared, opts, profile, progress);
     let coverage = coverage(&prepared, &passages);
-    let files: Vec<File> = docs
-        .iter()
-        .map(|d| File {
-            digest: &d.text_sha256,
-            len: d.text.len(),
-        })
-        .collect();
+    let files = File::of(docs);
     // Doubled phrases that look meant are told from those that look like copying errors.
     let meant = |f: &Finding| matches!(repetition(docs, f), Some((Repetition::Deliberate, _)));
     let findings = finish(findings, passages, &files, &wants, &meant, progress);
