@@ -22,6 +22,18 @@ fn jsonl(dir: &Path, name: &str, rows: &[Value]) -> PathBuf {
     file(dir, name, (lines.join("\n") + "\n").as_bytes())
 }
 
+/// `news.jsonl`: the official speech and a newspaper's copy of it, as two rows.
+fn news(dir: &Path) -> PathBuf {
+    jsonl(
+        dir,
+        "news.jsonl",
+        &[
+            json!({"id": "official", "text": SPEECH}),
+            json!({"id": "paper", "text": COPY}),
+        ],
+    )
+}
+
 fn read(path: &Path) -> witness::corpus::Reading {
     Collection::new(path).read(&ReadOptions::default())
 }
@@ -305,14 +317,7 @@ fn scan_reads_collections_among_files() {
 #[test]
 fn audit_reads_a_collection() {
     let dir = tempfile::tempdir().unwrap();
-    jsonl(
-        dir.path(),
-        "news.jsonl",
-        &[
-            json!({"id": "official", "text": SPEECH}),
-            json!({"id": "paper", "text": COPY}),
-        ],
-    );
+    news(dir.path());
     witness()
         .current_dir(dir.path())
         .args([
@@ -334,14 +339,7 @@ fn audit_reads_a_collection() {
 #[test]
 fn audit_records_the_rows_it_read() {
     let dir = tempfile::tempdir().unwrap();
-    jsonl(
-        dir.path(),
-        "news.jsonl",
-        &[
-            json!({"id": "official", "text": SPEECH}),
-            json!({"id": "paper", "text": COPY}),
-        ],
-    );
+    news(dir.path());
     file(dir.path(), "a.txt", SPEECH.as_bytes());
     let witness_in = || {
         let mut cmd = witness();
