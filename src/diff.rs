@@ -108,10 +108,7 @@ impl std::ops::Deref for Diff<'_> {
 /// Ids of the tokens for the aligner: the code point for one-character tokens (most of
 /// them), and numbers past the last code point for the rest, interned per comparison.
 fn token_ids<'t>(t: &'t Tokenized, ids: &mut UnitIds<'t>) -> Vec<u32> {
-    t.tokens
-        .iter()
-        .map(|tok| ids.id(&t.view[tok.view()]))
-        .collect()
+    (0..t.tokens.len()).map(|i| ids.id(t.token(i))).collect()
 }
 
 /// Ids of units (tokens, clusters) for the aligner and the Levenshtein engine. A unit of one
@@ -336,7 +333,7 @@ fn cer_units<'t>(t: &'t Tokenized, blocks: &[Range<usize>], ids: &mut UnitIds<'t
         if blocks.get(next_block).is_some_and(|b| b.start <= i) {
             continue;
         }
-        let text = &t.view[tok.view()];
+        let text = t.token(i);
         if tok.clusters == 1 {
             units.push(ids.id(text));
         } else {

@@ -342,21 +342,15 @@ fn push_paragraph<S: FnMut(char, Unit)>(
 /// ideograph, a Thai or Khmer cluster, a punctuation mark, a space, a paragraph break).
 /// Words keep English from being compared letter by letter ("cons[-olida-]ted"); CJK stays
 /// per character.
+/// Its byte range in the view is [`Tokenized::token_view`]: tokens cover the view, so a
+/// token ends where the next starts (8 bytes a token, where a stored end took 12: a corpus
+/// scan holds millions of tokens).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
-    /// Byte range in the view's text (32 bits, as in [`Unit`]: a corpus scan holds millions
-    /// of tokens).
+    /// Where the token starts in the view's text (32 bits, as in [`Unit`]).
     start: u32,
-    end: u32,
     /// Grapheme clusters in the token.
     pub clusters: u32,
-}
-
-impl Token {
-    /// Byte range in the view's text.
-    pub fn view(&self) -> Range<usize> {
-        self.start as usize..self.end as usize
-    }
 }
 
 /// A text as every analysis reads it under a profile: the view's text cut into tokens, each
@@ -388,14 +382,12 @@ impl Tokenized {
             let word = is_word_char(first);
             match (tokens.last_mut(), spans.last_mut()) {
                 (Some(token), Some(span)) if word && in_word => {
-                    token.end = u.end;
                     token.clusters += 1;
                     span.end = u.original_end;
                 }
                 _ => {
                     tokens.push(Token {
                         start: u.start,
-                        end: u.end,
                         clusters: 1,
                     });
                     spans.push(u.original_start..u.original_end);
@@ -419,13 +411,29 @@ impl Tokenized {
         self.tokens.iter().map(|t| t.clusters as usize).sum()
     }
 
+    /// Byte range of token `i` in the view's text.
+    pub fn token_view(&self, i: usize) -> Range<usize> {
+        token_view(&self.view, &self.tokens, i)
+    }
+
+    /// The view's text of token `i`.
+    pub fn token(&self, i: usize) -> &str {
+        &self.view[self.token_view(i)]
+    }
+
     /// The view's text of tokens `r`.
     pub fn view_text(&self, r: &Range<usize>) -> &str {
         if r.is_empty() {
             return "";
         }
-        &self.view[self.tokens[r.start].view().start..self.tokens[r.end - 1].view().end]
+        &self.view[self.token_view(r.start).start..self.token_view(r.end - 1).end]
     }
+}
+
+/// Byte range of token `i` of `tokens`, which cover `view`.
+pub(crate) fn token_view(view: &str, tokens: &[Token], i: usize) -> Range<usize> {
+    let end = tokens.get(i + 1).map_or(view.len(), |t| t.start as usize);
+    tokens[i].start as usize..end
 }
 
 #[cfg(test)]

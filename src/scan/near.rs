@@ -20,24 +20,31 @@ pub(super) fn near_duplicates(
     profile: Profile,
     progress: &dyn Progress,
 ) -> Vec<Finding> {
-    // Paragraphs eligible, with their k-grams. Owner id = position in `paras`.
-    let per_doc: Vec<Vec<(usize, Vec<u64>)>> = docs
+    // Paragraphs eligible (owner id = position in `paras`), each with its number of distinct
+    // k-grams. The k-grams themselves are computed again where needed rather than kept: the
+    // index is the memory.
+    let per_doc: Vec<Vec<(usize, usize)>> = docs
         .prepared()
         .par_iter()
-        .map(|p| paragraph_grams(p, opts))
+        .map(|p| {
+            eligible_paragraphs(p, opts)
+                .map(|i| (i, paragraph_kgrams(p, i).len()))
+                .collect()
+        })
         .collect();
-    let (paras, grams): (Vec<(usize, usize)>, Vec<Vec<u64>>) = per_doc
+    let (paras, counts): (Vec<(usize, usize)>, Vec<usize>) = per_doc
         .into_iter()
         .enumerate()
-        .flat_map(|(d, v)| v.into_iter().map(move |(i, g)| ((d, i), g)))
+        .flat_map(|(d, v)| v.into_iter().map(move |(i, n)| ((d, i), n)))
         .unzip();
+    let grams = |o: usize| paragraph_kgrams(&docs[paras[o].0], paras[o].1);
     progress.phase(Phase::NearDuplicates, Some(paras.len() as u64));
-    let index = Index::build(grams.len(), |o| grams[o].iter().map(|&h| (0, h)).collect());
+    let index = Index::build(paras.len(), |o| grams(o).into_iter().map(|h| (0, h)).collect());
     let found: Vec<Vec<Finding>> = (0..paras.len())
         .into_par_iter()
         .map(|o| {
             let mut shared: HashMap<u32, usize> = HashMap::new();
-            for &h in &grams[o] {
+            for h in grams(o) {
                 for &(other, _) in index.lookup(h) {
                     if other as usize > o {
                         *shared.entry(other).or_insert(0) += 1;
@@ -49,7 +56,7 @@ pub(super) fn near_duplicates(
             let found = candidates
                 .into_iter()
                 .filter_map(|(other, count)| {
-                    let shared = (count, grams[o].len().min(grams[other as usize].len()));
+                    let shared = (count, counts[o].min(counts[other as usize]));
                     verify_near_duplicate(
                         docs,
                         (opts, profile),
@@ -68,20 +75,33 @@ pub(super) fn near_duplicates(
 
 /// The paragraphs of a document that may be near duplicates (long enough, not boilerplate),
 /// each with its distinct k-grams, sorted.
+#[cfg(feature = "cluster")]
 pub(crate) fn paragraph_grams(p: &Prepared, opts: &ScanOptions) -> Vec<(usize, Vec<u64>)> {
+    eligible_paragraphs(p, opts)
+        .map(|i| (i, paragraph_kgrams(p, i)))
+        .collect()
+}
+
+/// The paragraphs of a document that may be near duplicates: long enough, not boilerplate.
+fn eligible_paragraphs<'p>(
+    p: &'p Prepared,
+    opts: &'p ScanOptions,
+) -> impl Iterator<Item = usize> + 'p {
     p.paras
         .iter()
         .enumerate()
         .filter(|(_, para)| !p.masked[para.tokens.start] && para.clusters >= para.min_chars(opts))
-        .map(|(i, para)| {
-            let t = para.tokens.clone();
-            let mut g: Vec<u64> = kgrams(&p.hashes[t.clone()], &p.masked[t], PARAGRAPH_K);
-            g.retain(|&h| h != MASKED);
-            g.sort_unstable();
-            g.dedup();
-            (i, g)
-        })
-        .collect()
+        .map(|(i, _)| i)
+}
+
+/// The distinct k-grams of paragraph `i`, sorted.
+fn paragraph_kgrams(p: &Prepared, i: usize) -> Vec<u64> {
+    let t = p.paras[i].tokens.clone();
+    let mut g: Vec<u64> = kgrams(&p.hashes[t.clone()], &p.masked[t], PARAGRAPH_K);
+    g.retain(|&h| h != MASKED);
+    g.sort_unstable();
+    g.dedup();
+    g
 }
 
 /// The longest line (in clusters) read as the title of a numbered series.

@@ -333,17 +333,16 @@ pub(crate) fn widen_block(docs: &Docs, &Block { x, y, len }: &Block) -> Finding 
     let (px, py) = (&docs[x.0], &docs[y.0]);
     let mut rx = px.paras[x.1].range.start..px.paras[x.1 + len - 1].range.end;
     let mut ry = py.paras[y.1].range.start..py.paras[y.1 + len - 1].range.end;
-    // Shared tokens, counted from the end of the paragraphs before (or the start of those after).
+    // Shared tokens, counted from the end of the paragraphs before (or the start of those after):
+    // equal hashes, and equal texts (two words may share a hash).
     let common = |tx: Range<usize>, ty: Range<usize>, backwards: bool| {
-        let (a, b) = (&px.hashes[tx.clone()], &py.hashes[ty.clone()]);
+        let same = |(i, j): &(usize, usize)| {
+            px.hashes[*i] == py.hashes[*j] && px.token_text(*i) == py.token_text(*j)
+        };
         if backwards {
-            a.iter()
-                .rev()
-                .zip(b.iter().rev())
-                .take_while(|(p, q)| p == q)
-                .count()
+            tx.rev().zip(ty.rev()).take_while(same).count()
         } else {
-            a.iter().zip(b).take_while(|(p, q)| p == q).count()
+            tx.zip(ty).take_while(same).count()
         }
     };
     if x.1 > 0 && y.1 > 0 && (x.0 != y.0 || x.1 + len < y.1) {

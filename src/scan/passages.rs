@@ -320,9 +320,9 @@ fn best_extension(
     let mut tokens = |d: usize, m: &Range<usize>| {
         let t = Tokenized::new(&docs.text(d)[m.clone()], profile);
         let mut out: Vec<(u32, i64, Range<usize>)> = Vec::new();
-        for (token, span) in t.tokens.iter().zip(&t.spans) {
+        for (i, (token, span)) in t.tokens.iter().zip(&t.spans).enumerate() {
             let next = ids.len() as u32;
-            let id = *ids.entry(t.view[token.view()].to_string()).or_insert(next);
+            let id = *ids.entry(t.token(i).to_string()).or_insert(next);
             let range = m.start + span.start as usize..m.start + span.end as usize;
             out.push((id, i64::from(token.clusters), range));
         }
@@ -376,7 +376,7 @@ fn verify_passage(
     // Passages start and end on text, not on the spaces or line breaks around it.
     let trimmed = |d: usize, t: Range<usize>| {
         let p = &docs[d];
-        let blank = |i: usize| p.view[p.tokens[i].view()].trim().is_empty();
+        let blank = |i: usize| p.token_text(i).trim().is_empty();
         let start = (t.start..t.end).find(|&i| !blank(i))?;
         let end = (start..t.end).rev().find(|&i| !blank(i))? + 1;
         Some(p.spans[start].start as usize..p.spans[end - 1].end as usize)

@@ -16,7 +16,7 @@ const PHRASE_MAX: usize = 24;
 /// at least 3 CJK characters or 2 words, so reduplication (`研究研究`) is not flagged.
 pub(super) fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
     let n = p.tokens.len();
-    let first_char = |t: usize| p.view[p.tokens[t].view()].chars().next().unwrap_or(' ');
+    let first_char = |t: usize| p.token_text(t).chars().next().unwrap_or(' ');
     // Per token, computed once: separator (punctuation inside a sentence; a copy after a
     // full stop, `千岛湖。千岛湖水`, is not a stutter), CJK letter, word.
     let mut separator = Vec::with_capacity(n);
@@ -59,7 +59,7 @@ pub(super) fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
                 }
                 if p.hashes[i..i + l] == p.hashes[second..second + l]
                     && (i..i + l)
-                        .all(|t| p.view[p.tokens[t].view()] == p.view[p.tokens[t + l + gap].view()])
+                        .all(|t| p.token_text(t) == p.token_text(t + l + gap))
                     && weight_ok(i..i + l)
                 {
                     found = Some((l, gap));
@@ -79,7 +79,7 @@ pub(super) fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
                         && (gap == 0 || separator[at - 1])
                         && (0..l).all(|k| {
                             p.hashes[i + k] == p.hashes[at + k]
-                                && p.view[p.tokens[i + k].view()] == p.view[p.tokens[at + k].view()]
+                                && p.token_text(i + k) == p.token_text(at + k)
                         })
                 };
                 let mut copies = vec![i];

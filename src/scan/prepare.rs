@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::{MIN_CHARS_CJK, MIN_CHARS_OTHER, ScanOptions};
 use crate::chars::is_cjk;
-use crate::normalize::{Token, Tokenized};
+use crate::normalize::{Token, Tokenized, token_view};
 
 /// k-grams with more postings than this are too common to seed anything.
 pub(crate) const POSTINGS_CAP: usize = 32;
@@ -48,34 +48,38 @@ pub(crate) struct Prepared<'c> {
     pub(super) tokens: &'c [Token],
     /// Original byte span of each token.
     pub(super) spans: &'c [Range<u32>],
-    /// Hash of each token's text: its code point for one character.
-    pub(super) hashes: Vec<u64>,
+    /// Hash of each token's text: its code point for one character, a 32-bit hash of a word
+    /// (equal hashes are only candidates: whatever they seed is compared on the text).
+    pub(super) hashes: Vec<u32>,
     pub(super) paras: Vec<Para>,
     /// Tokens that belong to boilerplate paragraphs (set after grouping).
     pub(super) masked: Vec<bool>,
 }
 
-fn token_hash(s: &str) -> u64 {
+impl Prepared<'_> {
+    /// The view's text of token `i`.
+    pub(super) fn token_text(&self, i: usize) -> &str {
+        &self.view[token_view(self.view, self.tokens, i)]
+    }
+}
+
+fn token_hash(s: &str) -> u32 {
     let mut chars = s.chars();
     match (chars.next(), chars.next()) {
-        (Some(c), None) => c as u64,
+        (Some(c), None) => c as u32,
         _ => {
-            // FNV-1a, with the top bit set so words never meet code points.
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            // FNV-1a, with the top bit set so words never meet code points (below 2^21).
+            let mut h: u32 = 0x811c_9dc5;
             for b in s.bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+                h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
             }
-            h | 1 << 63
+            h | 1 << 31
         }
     }
 }
 
 pub(crate) fn prepare(t: &Tokenized) -> Prepared<'_> {
-    let hashes = t
-        .tokens
-        .iter()
-        .map(|x| token_hash(&t.view[x.view()]))
-        .collect();
+    let hashes = (0..t.tokens.len()).map(|i| token_hash(t.token(i))).collect();
     let mut paras = Vec::new();
     for range in &t.paragraphs {
         let first = t
@@ -132,7 +136,7 @@ fn mostly_cjk(text: &str) -> bool {
 pub(super) const MASKED: u64 = u64::MAX;
 
 /// Rolling hashes of the k-grams of `hashes` (`MASKED` where one touches a masked token).
-pub(super) fn kgrams(hashes: &[u64], masked: &[bool], k: usize) -> Vec<u64> {
+pub(super) fn kgrams(hashes: &[u32], masked: &[bool], k: usize) -> Vec<u64> {
     const BASE: u64 = 0x9E37_79B9_7F4A_7C15;
     let top = (1..k).fold(1u64, |p, _| p.wrapping_mul(BASE));
     let n = hashes.len().saturating_sub(k - 1);
@@ -140,12 +144,12 @@ pub(super) fn kgrams(hashes: &[u64], masked: &[bool], k: usize) -> Vec<u64> {
     let mut h = 0u64;
     let mut masked_in_window = 0;
     for (i, &t) in hashes.iter().enumerate() {
-        h = h.wrapping_mul(BASE).wrapping_add(t);
+        h = h.wrapping_mul(BASE).wrapping_add(u64::from(t));
         masked_in_window += usize::from(masked[i]);
         if i + 1 >= k {
             let start = i + 1 - k;
             out.push(if masked_in_window > 0 { MASKED } else { h });
-            h = h.wrapping_sub(hashes[start].wrapping_mul(top));
+            h = h.wrapping_sub(u64::from(hashes[start]).wrapping_mul(top));
             masked_in_window -= usize::from(masked[start]);
         }
     }
@@ -181,27 +185,34 @@ impl Hasher for KeyIsHash {
 
 impl Index {
     /// The index of `owners` (documents, or paragraphs), `grams(o)` giving the k-grams of
-    /// owner `o` as `(position, hash)`, in order. The k-grams are computed twice rather than
-    /// kept: a first pass sorts their hashes alone (8 bytes a k-gram, where a table of
-    /// postings took 16, twice over) to find those seen 2 to `POSTINGS_CAP` times; a second
-    /// places the postings of those, in order of owner and position.
+    /// owner `o` as `(position, hash)`, in order. The k-grams are computed again rather than
+    /// kept: counting passes sort the hashes alone, a quarter of them at a time (by their top
+    /// two bits: 2 bytes a k-gram at the peak, where one table of postings took 16, sorted
+    /// twice over), to find those seen 2 to `POSTINGS_CAP` times; a last pass places the
+    /// postings of those, in order of owner and position.
     pub(super) fn build(owners: usize, grams: impl Fn(usize) -> Vec<(u32, u64)> + Sync) -> Index {
-        let mut hashes: Vec<u64> = (0..owners)
-            .into_par_iter()
-            .flat_map_iter(|o| grams(o).into_iter().map(|(_, h)| h))
-            .collect();
-        hashes.par_sort_unstable();
         // Each kept k-gram's first posting, and how many of its postings are placed so far.
         let mut groups: HashMap<u64, (u32, u32), BuildHasherDefault<KeyIsHash>> =
             HashMap::default();
         let mut total = 0;
-        for run in hashes.chunk_by(|x, y| x == y) {
-            if (2..=POSTINGS_CAP).contains(&run.len()) {
-                groups.insert(run[0], (total, 0));
-                total += run.len() as u32;
+        for quarter in 0..4u64 {
+            let mut hashes: Vec<u64> = (0..owners)
+                .into_par_iter()
+                .flat_map_iter(|o| {
+                    grams(o)
+                        .into_iter()
+                        .map(|(_, h)| h)
+                        .filter(move |h| h >> 62 == quarter)
+                })
+                .collect();
+            hashes.par_sort_unstable();
+            for run in hashes.chunk_by(|x, y| x == y) {
+                if (2..=POSTINGS_CAP).contains(&run.len()) {
+                    groups.insert(run[0], (total, 0));
+                    total += run.len() as u32;
+                }
             }
         }
-        drop(hashes);
         let mut postings = vec![(0, 0); total as usize];
         const CHUNK: usize = 1024;
         for first in (0..owners).step_by(CHUNK) {
