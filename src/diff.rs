@@ -528,14 +528,15 @@ fn change_bytes(
     (b, tb, rb): (&str, &Tokenized, &Range<usize>),
 ) -> (Range<usize>, Range<usize>) {
     let bytes = |text: &str, t: &Tokenized, r: &Range<usize>| {
-        let start = t
-            .spans
-            .get(r.start)
-            .map_or(text.len(), |s| s.start as usize);
+        let start = if r.start < t.tokens.len() {
+            t.span(r.start).start
+        } else {
+            text.len()
+        };
         let end = if r.is_empty() {
             start
         } else {
-            t.spans[r.end - 1].end as usize
+            t.span(r.end - 1).end
         };
         start..end
     };
@@ -561,7 +562,7 @@ fn walk(
     for op in ops {
         match op {
             Op::Equal { a: ia, b: ib, len } => {
-                w.equal_run(&ta.spans[*ia..ia + len], &tb.spans[*ib..ib + len]);
+                w.equal_run((ta, *ia..ia + len), (tb, *ib..ib + len));
             }
             Op::Change {
                 a: ra,
@@ -675,19 +676,21 @@ impl Walker<'_> {
         self.edit(self.ca..next_a, self.cb..next_b, false);
     }
 
-    fn equal_run(&mut self, sa: &[Range<u32>], sb: &[Range<u32>]) {
-        let (Some(la), Some(lb)) = (sa.last(), sb.last()) else {
+    fn equal_run(
+        &mut self,
+        (ta, ra): (&Tokenized, Range<usize>),
+        (tb, rb): (&Tokenized, Range<usize>),
+    ) {
+        if ra.is_empty() || rb.is_empty() {
             return;
-        };
-        let (ea, eb) = (la.end as usize, lb.end as usize);
+        }
+        let (ea, eb) = (ta.span(ra.end - 1).end, tb.span(rb.end - 1).end);
         // Usually the originals are identical too: skip the run in one comparison.
         if self.a[self.ca..ea] == self.b[self.cb..eb] {
             (self.ca, self.cb) = (ea, eb);
             return;
         }
-        let wide = |r: &Range<u32>| r.start as usize..r.end as usize;
-        for (x, y) in sa.iter().zip(sb) {
-            let (x, y) = (wide(x), wide(y));
+        for (x, y) in ta.spans(ra).zip(tb.spans(rb)) {
             self.gap(x.start, y.start);
             self.edit(x, y, false);
         }

@@ -362,8 +362,9 @@ pub struct Tokenized {
     pub view: String,
     /// Tokens of the view, in order, covering it.
     pub tokens: Vec<Token>,
-    /// Original byte span of each token (32 bits, as in [`Unit`]).
-    pub spans: Vec<Range<u32>>,
+    /// The original byte span of each token that does not simply follow the one before
+    /// (see [`Tokenized::span`]): `(token, start, end)`, in order.
+    irregular: Vec<(u32, u32, u32)>,
     /// Paragraphs of the original text (byte ranges), as [`segment::paragraphs`] finds them.
     pub paragraphs: Vec<Range<usize>>,
 }
@@ -371,6 +372,15 @@ pub struct Tokenized {
 impl Tokenized {
     /// Reads `text` under `profile`.
     pub fn new(text: &str, profile: Profile) -> Tokenized {
+        let (tokenized, spans) = Tokenized::with_spans(text, profile);
+        Tokenized {
+            irregular: irregular_spans(&tokenized.view, &tokenized.tokens, &spans),
+            ..tokenized
+        }
+    }
+
+    /// `text` read under `profile`, its spans not filled in yet, and every token's span.
+    fn with_spans(text: &str, profile: Profile) -> (Tokenized, Vec<Range<u32>>) {
         let paragraphs = segment::paragraphs(text);
         // Each unit stands for at least one character of the original, so this is room for
         // them all: growing by doubling would copy (and fault in) megabytes.
@@ -397,13 +407,65 @@ impl Tokenized {
         });
         // A spaced script has far fewer tokens than characters; shrinking in place is free.
         tokens.shrink_to_fit();
-        spans.shrink_to_fit();
-        Tokenized {
+        let tokenized = Tokenized {
             view,
             tokens,
-            spans,
+            irregular: Vec::new(),
             paragraphs,
+        };
+        (tokenized, spans)
+    }
+
+    /// The original byte span of token `i`. Most tokens follow the one before in the original
+    /// as in the view (no gap, as many bytes): theirs is computed from the view; only the
+    /// others are stored (a folded character, a dropped space), so that a scan holding
+    /// millions of tokens does not keep 8 bytes of span for each.
+    pub fn span(&self, i: usize) -> Range<usize> {
+        let k = self.irregular.partition_point(|&(t, _, _)| t as usize <= i);
+        self.span_after(k, i)
+    }
+
+    /// The original byte spans of tokens `r`, in order (walked: no search after the first).
+    pub fn spans(&self, r: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
+        let mut k = self
+            .irregular
+            .partition_point(|&(t, _, _)| (t as usize) < r.start);
+        r.map(move |i| {
+            if self
+                .irregular
+                .get(k)
+                .is_some_and(|&(t, _, _)| t as usize == i)
+            {
+                k += 1;
+            }
+            self.span_after(k, i)
+        })
+    }
+
+    /// Span of token `i`, `k` being the number of irregular tokens up to `i` (inclusive).
+    fn span_after(&self, k: usize, i: usize) -> Range<usize> {
+        match k.checked_sub(1).map(|k| self.irregular[k]) {
+            Some((t, start, end)) if t as usize == i => start as usize..end as usize,
+            last => {
+                // Plain since `last` (or since the start): as far in the original as in the view.
+                let (original, view) = last.map_or((0, 0), |(t, _, end)| {
+                    (end as usize, self.token_view(t as usize).end)
+                });
+                let v = self.token_view(i);
+                let start = original + (v.start - view);
+                start..start + v.len()
+            }
         }
+    }
+
+    /// The number of tokens whose original span starts before byte `at`.
+    pub fn tokens_starting_before(&self, at: usize) -> usize {
+        partition(self.tokens.len(), |i| self.span(i).start < at)
+    }
+
+    /// The number of tokens whose original span ends at or before byte `at`.
+    pub fn tokens_ending_by(&self, at: usize) -> usize {
+        partition(self.tokens.len(), |i| self.span(i).end <= at)
     }
 
     /// Grapheme clusters of the view (what CER counts).
@@ -428,6 +490,36 @@ impl Tokenized {
         }
         &self.view[self.token_view(r.start).start..self.token_view(r.end - 1).end]
     }
+}
+
+/// The first of `0..n` for which `pred` is false (`pred` true then false over the range).
+fn partition(n: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// The tokens whose original span does not follow the previous token's as the view does: a
+/// gap before it in the original, or a length that differs from the view's.
+fn irregular_spans(view: &str, tokens: &[Token], spans: &[Range<u32>]) -> Vec<(u32, u32, u32)> {
+    let mut out = Vec::new();
+    let mut previous_end = 0;
+    for (i, span) in spans.iter().enumerate() {
+        let v = token_view(view, tokens, i);
+        if span.start != previous_end || (span.end - span.start) as usize != v.len() {
+            out.push((i as u32, span.start, span.end));
+        }
+        previous_end = span.end;
+    }
+    out.shrink_to_fit();
+    out
 }
 
 /// Byte range of token `i` of `tokens`, which cover `view`.
@@ -457,6 +549,40 @@ mod tests {
             let fast: Vec<(usize, &str)> = clusters(&text).collect();
             let slow: Vec<(usize, &str)> = text.grapheme_indices(true).collect();
             proptest::prop_assert_eq!(fast, slow);
+        }
+
+        /// Spans kept only for irregular tokens give back every token's span, one by one
+        /// and walked, under every profile; and the token counts before a byte agree.
+        #[test]
+        fn sparse_spans_are_the_spans(
+            picks in proptest::collection::vec(0usize..24, 0..80),
+            profile in proptest::sample::select(Profile::ALL.to_vec()),
+        ) {
+            const PARTS: [&str; 24] = [
+                "a", "bc", " ", "  ", "中", "國", "，", "。", "Ａ", "１", "\n", "\n\n", "\r\n",
+                "\t", "e\u{301}", "\u{200B}", "—", "“", "”", "⺼", "\u{3000}", "word", "𠮷", ".",
+            ];
+            let text: String = picks.iter().map(|&i| PARTS[i]).collect();
+            let (_, dense) = Tokenized::with_spans(&text, profile);
+            let t = Tokenized::new(&text, profile);
+            let wide = |r: &Range<u32>| r.start as usize..r.end as usize;
+            let expected: Vec<Range<usize>> = dense.iter().map(wide).collect();
+            let one_by_one: Vec<Range<usize>> = (0..t.tokens.len()).map(|i| t.span(i)).collect();
+            proptest::prop_assert_eq!(&one_by_one, &expected);
+            for from in 0..=t.tokens.len() {
+                let walked: Vec<Range<usize>> = t.spans(from..t.tokens.len()).collect();
+                proptest::prop_assert_eq!(&walked[..], &expected[from..]);
+            }
+            for at in 0..=text.len() {
+                proptest::prop_assert_eq!(
+                    t.tokens_starting_before(at),
+                    expected.iter().filter(|s| s.start < at).count()
+                );
+                proptest::prop_assert_eq!(
+                    t.tokens_ending_by(at),
+                    expected.iter().filter(|s| s.end <= at).count()
+                );
+            }
         }
     }
 

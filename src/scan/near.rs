@@ -39,7 +39,9 @@ pub(super) fn near_duplicates(
         .unzip();
     let grams = |o: usize| paragraph_kgrams(&docs[paras[o].0], paras[o].1);
     progress.phase(Phase::NearDuplicates, Some(paras.len() as u64));
-    let index = Index::build(paras.len(), |o| grams(o).into_iter().map(|h| (0, h)).collect());
+    let index = Index::build(paras.len(), |o| {
+        grams(o).into_iter().map(|h| (0, h)).collect()
+    });
     let found: Vec<Vec<Finding>> = (0..paras.len())
         .into_par_iter()
         .map(|o| {

@@ -352,8 +352,8 @@ pub(crate) fn widen_block(docs: &Docs, &Block { x, y, len }: &Block) -> Finding 
         );
         let n = common(tx.clone(), ty.clone(), true);
         if n >= PASSAGE_K {
-            rx.start = px.spans[tx.end - n].start as usize;
-            ry.start = py.spans[ty.end - n].start as usize;
+            rx.start = px.span(tx.end - n..tx.end).start;
+            ry.start = py.span(ty.end - n..ty.end).start;
         }
     }
     if let (Some(nx), Some(ny)) = (px.paras.get(x.1 + len), py.paras.get(y.1 + len))
@@ -361,8 +361,8 @@ pub(crate) fn widen_block(docs: &Docs, &Block { x, y, len }: &Block) -> Finding 
     {
         let n = common(nx.tokens.clone(), ny.tokens.clone(), false);
         if n >= PASSAGE_K {
-            rx.end = px.spans[nx.tokens.start + n - 1].end as usize;
-            ry.end = py.spans[ny.tokens.start + n - 1].end as usize;
+            rx.end = px.span(nx.tokens.start..nx.tokens.start + n).end;
+            ry.end = py.span(ny.tokens.start..ny.tokens.start + n).end;
         }
     }
     Finding {

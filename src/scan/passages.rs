@@ -320,10 +320,10 @@ fn best_extension(
     let mut tokens = |d: usize, m: &Range<usize>| {
         let t = Tokenized::new(&docs.text(d)[m.clone()], profile);
         let mut out: Vec<(u32, i64, Range<usize>)> = Vec::new();
-        for (i, (token, span)) in t.tokens.iter().zip(&t.spans).enumerate() {
+        for (i, (token, span)) in t.tokens.iter().zip(t.spans(0..t.tokens.len())).enumerate() {
             let next = ids.len() as u32;
             let id = *ids.entry(t.token(i).to_string()).or_insert(next);
-            let range = m.start + span.start as usize..m.start + span.end as usize;
+            let range = m.start + span.start..m.start + span.end;
             out.push((id, i64::from(token.clusters), range));
         }
         if backwards {
@@ -379,7 +379,7 @@ fn verify_passage(
         let blank = |i: usize| p.token_text(i).trim().is_empty();
         let start = (t.start..t.end).find(|&i| !blank(i))?;
         let end = (start..t.end).rev().find(|&i| !blank(i))? + 1;
-        Some(p.spans[start].start as usize..p.spans[end - 1].end as usize)
+        Some(p.span(start..end))
     };
     let (ra, rb) = (trimmed(a, ta)?, trimmed(b, tb)?);
     let (ra, rb) = across_edge_differences(docs, profile, (a, ra), (b, rb));

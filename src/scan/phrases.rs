@@ -58,8 +58,7 @@ pub(super) fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
                     continue;
                 }
                 if p.hashes[i..i + l] == p.hashes[second..second + l]
-                    && (i..i + l)
-                        .all(|t| p.token_text(t) == p.token_text(t + l + gap))
+                    && (i..i + l).all(|t| p.token_text(t) == p.token_text(t + l + gap))
                     && weight_ok(i..i + l)
                 {
                     found = Some((l, gap));
@@ -69,9 +68,7 @@ pub(super) fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
         }
         match found {
             Some((l, gap)) => {
-                let span = |r: Range<usize>| {
-                    p.spans[r.start].start as usize..p.spans[r.end - 1].end as usize
-                };
+                let span = |r: Range<usize>| p.span(r);
                 // Every further copy in the same pattern belongs to the same finding: a run
                 // of 300,000 `长` is one phrase written 100,000 times, not 50,000 findings.
                 let same = |at: usize| {

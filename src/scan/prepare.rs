@@ -46,8 +46,8 @@ impl Para {
 pub(crate) struct Prepared<'c> {
     pub(super) view: &'c str,
     pub(super) tokens: &'c [Token],
-    /// Original byte span of each token.
-    pub(super) spans: &'c [Range<u32>],
+    /// The document read (for each token's original byte span).
+    pub(super) tokenized: &'c Tokenized,
     /// Hash of each token's text: its code point for one character, a 32-bit hash of a word
     /// (equal hashes are only candidates: whatever they seed is compared on the text).
     pub(super) hashes: Vec<u32>,
@@ -60,6 +60,11 @@ impl Prepared<'_> {
     /// The view's text of token `i`.
     pub(super) fn token_text(&self, i: usize) -> &str {
         &self.view[token_view(self.view, self.tokens, i)]
+    }
+
+    /// The original byte span of tokens `r` (not empty).
+    pub(super) fn span(&self, r: Range<usize>) -> Range<usize> {
+        self.tokenized.span(r.start).start..self.tokenized.span(r.end - 1).end
     }
 }
 
@@ -79,13 +84,13 @@ fn token_hash(s: &str) -> u32 {
 }
 
 pub(crate) fn prepare(t: &Tokenized) -> Prepared<'_> {
-    let hashes = (0..t.tokens.len()).map(|i| token_hash(t.token(i))).collect();
+    let hashes = (0..t.tokens.len())
+        .map(|i| token_hash(t.token(i)))
+        .collect();
     let mut paras = Vec::new();
     for range in &t.paragraphs {
-        let first = t
-            .spans
-            .partition_point(|s| (s.start as usize) < range.start);
-        let last = t.spans.partition_point(|s| s.end as usize <= range.end);
+        let first = t.tokens_starting_before(range.start);
+        let last = t.tokens_ending_by(range.end);
         if first >= last {
             continue;
         }
@@ -106,7 +111,7 @@ pub(crate) fn prepare(t: &Tokenized) -> Prepared<'_> {
     Prepared {
         view: &t.view,
         tokens: &t.tokens,
-        spans: &t.spans,
+        tokenized: t,
         hashes,
         paras,
         masked: vec![false; t.tokens.len()],
