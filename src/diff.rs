@@ -135,10 +135,7 @@ impl<'t> UnitIds<'t> {
 }
 
 fn clusters(t: &Tokenized, r: &Range<usize>) -> usize {
-    t.tokens[r.clone()]
-        .iter()
-        .map(|x| x.clusters as usize)
-        .sum()
+    t.clusters_in(r.clone())
 }
 
 /// Levenshtein distance between two short strings, in grapheme clusters; for long ones (more
@@ -326,7 +323,7 @@ fn rate(distance: usize, len: usize) -> f64 {
 fn cer_units<'t>(t: &'t Tokenized, blocks: &[Range<usize>], ids: &mut UnitIds<'t>) -> Vec<u32> {
     let mut units = Vec::with_capacity(t.tokens.len());
     let mut next_block = 0;
-    for (i, tok) in t.tokens.iter().enumerate() {
+    for i in 0..t.tokens.len() {
         while blocks.get(next_block).is_some_and(|b| b.end <= i) {
             next_block += 1;
         }
@@ -334,7 +331,7 @@ fn cer_units<'t>(t: &'t Tokenized, blocks: &[Range<usize>], ids: &mut UnitIds<'t
             continue;
         }
         let text = t.token(i);
-        if tok.clusters == 1 {
+        if t.token_clusters(i) == 1 {
             units.push(ids.id(text));
         } else {
             units.extend(crate::normalize::clusters(text).map(|(_, u)| ids.id(u)));

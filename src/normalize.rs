@@ -343,14 +343,12 @@ fn push_paragraph<S: FnMut(char, Unit)>(
 /// Words keep English from being compared letter by letter ("cons[-olida-]ted"); CJK stays
 /// per character.
 /// Its byte range in the view is [`Tokenized::token_view`]: tokens cover the view, so a
-/// token ends where the next starts (8 bytes a token, where a stored end took 12: a corpus
-/// scan holds millions of tokens).
+/// token ends where the next starts; its grapheme clusters are [`Tokenized::token_clusters`].
+/// A token is 4 bytes (it was 12, with its end and clusters: a corpus scan holds millions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
     /// Where the token starts in the view's text (32 bits, as in [`Unit`]).
     start: u32,
-    /// Grapheme clusters in the token.
-    pub clusters: u32,
 }
 
 /// A text as every analysis reads it under a profile: the view's text cut into tokens, each
@@ -365,6 +363,10 @@ pub struct Tokenized {
     /// The original byte span of each token that does not simply follow the one before
     /// (see [`Tokenized::span`]): `(token, start, end)`, in order.
     irregular: Vec<(u32, u32, u32)>,
+    /// The grapheme clusters of each token that has fewer than characters (a character and
+    /// its combining marks, an emoji sequence): `(token, clusters)`, in order. Every other
+    /// token has one cluster a character.
+    joined: Vec<(u32, u32)>,
     /// Paragraphs of the original text (byte ranges), as [`segment::paragraphs`] finds them.
     pub paragraphs: Vec<Range<usize>>,
 }
@@ -372,35 +374,40 @@ pub struct Tokenized {
 impl Tokenized {
     /// Reads `text` under `profile`.
     pub fn new(text: &str, profile: Profile) -> Tokenized {
-        let (tokenized, spans) = Tokenized::with_spans(text, profile);
+        let (tokenized, spans, clusters) = Tokenized::with_spans(text, profile);
+        let joined = (0..tokenized.tokens.len())
+            .filter(|&i| tokenized.token(i).chars().count() != clusters[i] as usize)
+            .map(|i| (i as u32, clusters[i]))
+            .collect();
         Tokenized {
             irregular: irregular_spans(&tokenized.view, &tokenized.tokens, &spans),
+            joined,
             ..tokenized
         }
     }
 
-    /// `text` read under `profile`, its spans not filled in yet, and every token's span.
-    fn with_spans(text: &str, profile: Profile) -> (Tokenized, Vec<Range<u32>>) {
+    /// `text` read under `profile`, its spans and clusters not filled in yet, and every
+    /// token's span and clusters.
+    fn with_spans(text: &str, profile: Profile) -> (Tokenized, Vec<Range<u32>>, Vec<u32>) {
         let paragraphs = segment::paragraphs(text);
         // Each unit stands for at least one character of the original, so this is room for
         // them all: growing by doubling would copy (and fault in) megabytes.
         let most = text.chars().count();
         let mut tokens: Vec<Token> = Vec::with_capacity(most);
         let mut spans: Vec<Range<u32>> = Vec::with_capacity(most);
+        let mut clusters: Vec<u32> = Vec::with_capacity(most);
         let mut in_word = false;
         let view = build_view(text, profile, &paragraphs, |first, u: Unit| {
             let word = is_word_char(first);
-            match (tokens.last_mut(), spans.last_mut()) {
-                (Some(token), Some(span)) if word && in_word => {
-                    token.clusters += 1;
+            match (spans.last_mut(), clusters.last_mut()) {
+                (Some(span), Some(n)) if word && in_word => {
+                    *n += 1;
                     span.end = u.original_end;
                 }
                 _ => {
-                    tokens.push(Token {
-                        start: u.start,
-                        clusters: 1,
-                    });
+                    tokens.push(Token { start: u.start });
                     spans.push(u.original_start..u.original_end);
+                    clusters.push(1);
                 }
             }
             in_word = word;
@@ -411,9 +418,31 @@ impl Tokenized {
             view,
             tokens,
             irregular: Vec::new(),
+            joined: Vec::new(),
             paragraphs,
         };
-        (tokenized, spans)
+        (tokenized, spans, clusters)
+    }
+
+    /// Grapheme clusters in token `i`.
+    pub fn token_clusters(&self, i: usize) -> usize {
+        match self.joined.binary_search_by_key(&(i as u32), |&(t, _)| t) {
+            Ok(k) => self.joined[k].1 as usize,
+            Err(_) => self.token(i).chars().count(),
+        }
+    }
+
+    /// Grapheme clusters in tokens `r`.
+    pub fn clusters_in(&self, r: Range<usize>) -> usize {
+        let from = self
+            .joined
+            .partition_point(|&(t, _)| (t as usize) < r.start);
+        let to = self.joined.partition_point(|&(t, _)| (t as usize) < r.end);
+        let fewer: usize = self.joined[from..to]
+            .iter()
+            .map(|&(t, n)| self.token(t as usize).chars().count() - n as usize)
+            .sum();
+        self.view_text(&r).chars().count() - fewer
     }
 
     /// The original byte span of token `i`. Most tokens follow the one before in the original
@@ -470,7 +499,7 @@ impl Tokenized {
 
     /// Grapheme clusters of the view (what CER counts).
     pub fn clusters(&self) -> usize {
-        self.tokens.iter().map(|t| t.clusters as usize).sum()
+        self.clusters_in(0..self.tokens.len())
     }
 
     /// Byte range of token `i` in the view's text.
@@ -552,7 +581,8 @@ mod tests {
         }
 
         /// Spans kept only for irregular tokens give back every token's span, one by one
-        /// and walked, under every profile; and the token counts before a byte agree.
+        /// and walked, under every profile, and the token counts before a byte agree; so do
+        /// the clusters kept only for tokens of joined characters.
         #[test]
         fn sparse_spans_are_the_spans(
             picks in proptest::collection::vec(0usize..24, 0..80),
@@ -560,15 +590,23 @@ mod tests {
         ) {
             const PARTS: [&str; 24] = [
                 "a", "bc", " ", "  ", "中", "國", "，", "。", "Ａ", "１", "\n", "\n\n", "\r\n",
-                "\t", "e\u{301}", "\u{200B}", "—", "“", "”", "⺼", "\u{3000}", "word", "𠮷", ".",
+                "\t", "e\u{301}", "\u{200B}", "—", "“", "”", "⺼", "\u{3000}", "word", "𠮷", "👍\u{1F3FB}",
             ];
             let text: String = picks.iter().map(|&i| PARTS[i]).collect();
-            let (_, dense) = Tokenized::with_spans(&text, profile);
+            let (_, dense, clusters) = Tokenized::with_spans(&text, profile);
             let t = Tokenized::new(&text, profile);
             let wide = |r: &Range<u32>| r.start as usize..r.end as usize;
             let expected: Vec<Range<usize>> = dense.iter().map(wide).collect();
             let one_by_one: Vec<Range<usize>> = (0..t.tokens.len()).map(|i| t.span(i)).collect();
             proptest::prop_assert_eq!(&one_by_one, &expected);
+            let each: Vec<u32> = (0..t.tokens.len()).map(|i| t.token_clusters(i) as u32).collect();
+            proptest::prop_assert_eq!(&each, &clusters);
+            for from in 0..=t.tokens.len() {
+                proptest::prop_assert_eq!(
+                    t.clusters_in(from..t.tokens.len()),
+                    clusters[from..].iter().sum::<u32>() as usize
+                );
+            }
             for from in 0..=t.tokens.len() {
                 let walked: Vec<Range<usize>> = t.spans(from..t.tokens.len()).collect();
                 proptest::prop_assert_eq!(&walked[..], &expected[from..]);

@@ -320,11 +320,11 @@ fn best_extension(
     let mut tokens = |d: usize, m: &Range<usize>| {
         let t = Tokenized::new(&docs.text(d)[m.clone()], profile);
         let mut out: Vec<(u32, i64, Range<usize>)> = Vec::new();
-        for (i, (token, span)) in t.tokens.iter().zip(t.spans(0..t.tokens.len())).enumerate() {
+        for (i, span) in t.spans(0..t.tokens.len()).enumerate() {
             let next = ids.len() as u32;
             let id = *ids.entry(t.token(i).to_string()).or_insert(next);
             let range = m.start + span.start..m.start + span.end;
-            out.push((id, i64::from(token.clusters), range));
+            out.push((id, t.token_clusters(i) as i64, range));
         }
         if backwards {
             out.reverse();

@@ -102,10 +102,7 @@ pub(crate) fn prepare(t: &Tokenized) -> Prepared<'_> {
                 u128::from_be_bytes(digest[..16].try_into().expect("16 bytes"))
             },
             cjk: mostly_cjk(t.view_text(&(first..last))),
-            clusters: t.tokens[first..last]
-                .iter()
-                .map(|x| x.clusters as usize)
-                .sum(),
+            clusters: t.clusters_in(first..last),
         });
     }
     Prepared {
