@@ -15,10 +15,11 @@
 #[path = "../tests/common/cdp.rs"]
 mod cdp;
 mod inputs;
+mod measure;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// Witness pairs per 1,000 documents (as in `benches/audit.rs`).
 const PAIRS_PER_1000: usize = 44;
@@ -53,7 +54,7 @@ fn main() {
     );
 
     let exe = Path::new(env!("CARGO_BIN_EXE_witness"));
-    let (wall, peak_kb, code) = run_measured(
+    let (wall, peak_kb, code) = measure::run_measured(
         Command::new(exe)
             .args(["audit", "--quiet", "--no-record", "--out"])
             .arg(&out)
@@ -173,34 +174,6 @@ fn write_collection(dir: &Path, n: usize) -> (usize, usize, u64) {
         bytes += t.len() as u64;
     }
     (planted.len(), duplicates, bytes)
-}
-
-/// Runs `cmd` (output discarded) and returns its wall time, its peak resident set in KB
-/// (`ru_maxrss` of this child, reaped with `wait4`) and its exit code.
-// The child is reaped by `wait4`, which std does not know of.
-#[allow(clippy::zombie_processes)]
-fn run_measured(cmd: &mut Command) -> (Duration, i64, i32) {
-    let start = Instant::now();
-    let child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("witness runs");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: rusage is plain data, filled in by wait4 for the child just started (which std
-    // has not reaped: the Child is never waited on).
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    assert_eq!(r, pid, "wait4: {}", std::io::Error::last_os_error());
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    (wall, usage.ru_maxrss, code)
 }
 
 /// The bytes and files under `dir`.

@@ -64,6 +64,7 @@ fn session_with_udfs(config: SessionConfig) -> Result<SessionState, DataFusionEr
 /// Runs a scheduler until it is interrupted (Ctrl-C or SIGTERM). Prints
 /// `witness scheduler ready on HOST:PORT` once it accepts connections.
 pub fn run_scheduler(opts: &SchedulerOptions) -> Result<(), DataFusionError> {
+    log_to_stderr();
     runtime()?.block_on(async {
         let mut config = SchedulerConfig::default()
             .with_hostname(&opts.host)
@@ -98,6 +99,7 @@ pub fn run_scheduler(opts: &SchedulerOptions) -> Result<(), DataFusionError> {
 /// Runs an executor until it is interrupted or its scheduler goes away. Prints
 /// `witness executor started` before it registers with the scheduler.
 pub fn run_executor(opts: &ExecutorOptions) -> Result<(), DataFusionError> {
+    log_to_stderr();
     let Some((host, port)) = opts.scheduler.rsplit_once(':') else {
         return Err(DataFusionError::Configuration(format!(
             "--scheduler {:?} is not HOST:PORT",
@@ -145,6 +147,35 @@ pub fn run_executor(opts: &ExecutorOptions) -> Result<(), DataFusionError> {
         let _ = std::fs::remove_dir_all(&work_dir);
     }
     result
+}
+
+/// Prints Ballista's log records on standard error: warnings and errors (an executor lost,
+/// tasks run again, a job failed), or what `WITNESS_LOG` asks for (`info`, `debug`…).
+struct StderrLog(log::LevelFilter);
+
+impl log::Log for StderrLog {
+    fn enabled(&self, m: &log::Metadata) -> bool {
+        m.level() <= self.0
+    }
+
+    fn log(&self, r: &log::Record) {
+        if self.enabled(r.metadata()) {
+            eprintln!("{} {}: {}", r.level(), r.target(), r.args());
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+fn log_to_stderr() {
+    let level = std::env::var("WITNESS_LOG")
+        .ok()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(log::LevelFilter::Warn);
+    // Once a process: a second call (a test running both) keeps the first.
+    if log::set_logger(Box::leak(Box::new(StderrLog(level)))).is_ok() {
+        log::set_max_level(level);
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, DataFusionError> {
