@@ -30,4 +30,3 @@ pub fn run_measured(cmd: &mut Command) -> (Duration, i64, i32) {
     };
     (wall, usage.ru_maxrss, code)
 }
-

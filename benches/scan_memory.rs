@@ -30,7 +30,11 @@ fn main() {
         sizes = std::env::var("WITNESS_BENCH_DOCS")
             .unwrap_or_else(|_| "10000,100000".into())
             .split(',')
-            .map(|n| n.trim().parse().expect("WITNESS_BENCH_DOCS: numbers, comma-separated"))
+            .map(|n| {
+                n.trim()
+                    .parse()
+                    .expect("WITNESS_BENCH_DOCS: numbers, comma-separated")
+            })
             .collect();
     }
     let exe = Path::new(env!("CARGO_BIN_EXE_witness"));

@@ -239,7 +239,7 @@ fn cluster_of_two() -> (String, Part, Vec<Part>) {
                     "--grpc-port",
                     &free_port().to_string(),
                     "--slots",
-                    "1",
+                    "2",
                     "--heartbeat",
                     "2",
                 ],
@@ -322,7 +322,7 @@ fn a_scheduler_nobody_runs_is_a_clear_error() {
 }
 
 #[test]
-fn an_executor_killed_mid_run_gives_the_same_report_or_a_clean_failure() {
+fn an_executor_killed_mid_run_gives_the_same_report() {
     let dir = tempfile::tempdir().unwrap();
     let texts = collection(4000, 9);
     let root = write_collection(dir.path(), &texts);
@@ -359,23 +359,14 @@ fn an_executor_killed_mid_run_gives_the_same_report_or_a_clean_failure() {
     killed.0.kill().unwrap();
     let started = Instant::now();
     let out = run.wait_with_output().unwrap();
-    // --timeout 90: the run ends either way (Ballista 55 may wait for the lost executor).
-    assert!(
-        started.elapsed() < Duration::from_secs(120),
-        "the run neither finished nor failed"
+    // The scheduler declares the executor lost (6 s without a heartbeat) and runs its tasks
+    // again on the other: the same report. (--timeout 90 only keeps a hang from hanging CI.)
+    assert!(started.elapsed() < Duration::from_secs(120));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    match out.status.code() {
-        // Retried on the other executor: the same report.
-        Some(1) => assert_eq!(out.stdout, local.stdout),
-        // Failed: said so, and reported nothing.
-        Some(2) => {
-            assert!(out.stdout.is_empty());
-            let err = String::from_utf8(out.stderr).unwrap();
-            assert!(
-                err.contains("no findings are reported from this run"),
-                "{err}"
-            );
-        }
-        other => panic!("exit {other:?}: {}", String::from_utf8_lossy(&out.stderr)),
-    }
+    assert_eq!(out.stdout, local.stdout);
 }

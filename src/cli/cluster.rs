@@ -92,7 +92,9 @@ pub enum ClusterCommand {
         /// Port of its control (gRPC) service.
         #[arg(long, default_value_t = 50052)]
         grpc_port: u16,
-        /// Tasks it runs at once [default: the number of cores].
+        /// Tasks it runs at once [default: the number of cores, at least 2]. With one, a job
+        /// that lost another executor can wait forever: Ballista 55 may keep the slot of a
+        /// task it stopped (tests/cluster.rs kills an executor with 2 slots each).
         #[arg(long)]
         slots: Option<usize>,
         /// Where it keeps shuffle files [default: a directory of its own, removed at the end].
@@ -128,7 +130,7 @@ pub fn run(command: ClusterCommand) -> Result<Outcome, CliError> {
             port,
             grpc_port,
             slots: slots.unwrap_or_else(|| {
-                std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+                std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
             }),
             work_dir,
             heartbeat,

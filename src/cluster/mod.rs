@@ -291,8 +291,12 @@ fn ballista_config() -> Result<SessionConfig, ClusterError> {
             })
     };
     set(&mut cfg, "ballista.planner.adaptive.enabled", "false")?;
-    // Retry fetching a lost executor's output every half second, not every 3.
-    set(&mut cfg, "ballista.client.io_retry_wait_time_ms", "500")?;
+    // A task fetching a dead executor's output retries for 3 × 3 s, longer than the
+    // scheduler takes to declare the executor lost (6 s in tests/cluster.rs) and run its
+    // tasks again. With 0.5 s retries the fetches failed first, and Ballista 55 then rolled
+    // the stage back twice and the job hung (a kill 5 s into a run, reproduced 2 of 2).
+    set(&mut cfg, "ballista.client.io_retries_times", "3")?;
+    set(&mut cfg, "ballista.client.io_retry_wait_time_ms", "3000")?;
     Ok(cfg)
 }
 
