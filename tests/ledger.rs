@@ -853,8 +853,11 @@ fn a_first_append_cut_before_its_checkpoint_is_recorded_as_an_incident() {
     // As if the process died between writing the log and writing the checkpoint.
     std::fs::remove_file(repo.path().join(".witness/checkpoint.json")).unwrap();
     let msg = repo.damaged();
+    // What `tests/bad_input.rs` sees when it kills a first `add` between its two writes.
     assert!(
-        msg.contains("the checkpoint (.witness/checkpoint.json) is missing"),
+        msg.contains(
+            "the checkpoint (.witness/checkpoint.json) is missing while the log holds 1 record: an interrupted append"
+        ),
         "{msg}"
     );
     repo.run(&["note", "second"]).assert().code(0);
@@ -870,6 +873,21 @@ fn a_first_append_cut_before_its_checkpoint_is_recorded_as_an_incident() {
         "{log}"
     );
     assert_eq!(repo.verify().0, 0);
+}
+
+#[test]
+fn a_checkpoint_missing_after_two_appends_was_deleted() {
+    let repo = Repo::new();
+    repo.run(&["note", "first"]).assert().code(0);
+    repo.run(&["note", "second"]).assert().code(0);
+    std::fs::remove_file(repo.path().join(".witness/checkpoint.json")).unwrap();
+    let msg = repo.damaged();
+    assert!(
+        msg.contains(
+            "the checkpoint (.witness/checkpoint.json) is missing, though every append writes one: it was deleted"
+        ),
+        "{msg}"
+    );
 }
 
 /// Writes a second, self-consistent ledger with the same first record and another history:

@@ -161,6 +161,13 @@ fn checkpoint_problem(ledger: &Ledger, records: &[Record], leaves: &[Hash]) -> O
     let c = match ledger.checkpoint_state() {
         CheckpointState::Present(c) => c,
         CheckpointState::Missing if records.is_empty() => return None,
+        // The first append writes the log, then the checkpoint: stopped in between, it leaves
+        // one record and no checkpoint, which the next append accepts as an incident.
+        CheckpointState::Missing if records.len() == 1 => {
+            return Some(
+                "the checkpoint (.witness/checkpoint.json) is missing while the log holds 1 record: an interrupted append (the first, stopped between writing the log and the checkpoint) or a deleted checkpoint; the next append records this as an incident and writes a new checkpoint".into(),
+            );
+        }
         CheckpointState::Missing => {
             return Some(format!(
                 "the checkpoint (.witness/checkpoint.json) is missing, though every append writes one: it was deleted; `witness repair` records that and starts a new one from the {} records of the log",
