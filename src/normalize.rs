@@ -363,7 +363,7 @@ pub struct Tokenized {
     /// The original byte span of each token that does not simply follow the one before
     /// (see [`Tokenized::span`]): `(token, start, end)`, in order.
     irregular: Vec<(u32, u32, u32)>,
-    /// The grapheme clusters of each token that has fewer than characters (a character and
+    /// The grapheme clusters of each token that has fewer clusters than characters (a character and
     /// its combining marks, an emoji sequence): `(token, clusters)`, in order. Every other
     /// token has one cluster a character.
     joined: Vec<(u32, u32)>,
