@@ -387,15 +387,50 @@ pub fn compare_tokenized(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Co
 /// candidate passages: the exact Levenshtein pass of the CERs is skipped (`exact_distance` is
 /// `None` and the aligned figure is the alignment's cost).
 pub fn compare_for_similarity(a: &str, b: &str, profile: Profile) -> Comparison {
+    let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
+    compare_similar(a, &ta, b, &tb)
+}
+
+/// [`compare_for_similarity`] when the texts can be `at_least` similar, else `None` without
+/// aligning them: a scan's candidates are mostly pairs that share k-grams and little else.
+/// The test is exact, not a guess: no alignment makes the distance smaller than the clusters
+/// one view has and the other lacks (see [`cluster_bag_distance`]).
+pub fn compare_if_similar(a: &str, b: &str, profile: Profile, at_least: f64) -> Option<Comparison> {
+    let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
+    let longer = ta.clusters().max(tb.clusters());
+    let all = |t: &Tokenized| 0..t.tokens.len();
+    let bound = cluster_bag_distance(ta.view_text(&all(&ta)), tb.view_text(&all(&tb)));
+    // The similarity the comparison could have at best, computed as `Comparison::similarity`.
+    let best = if longer == 0 {
+        1.0
+    } else {
+        1.0 - bound.min(longer) as f64 / longer as f64
+    };
+    (best >= at_least).then(|| compare_similar(a, &ta, b, &tb))
+}
+
+fn compare_similar(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Comparison {
     let cells = (OnceLock::new(), OnceLock::new());
-    compare_with(
-        a,
-        &Tokenized::new(a, profile),
-        b,
-        &Tokenized::new(b, profile),
-        false,
-        Scripts::new(&cells.0, &cells.1),
-    )
+    compare_with(a, ta, b, tb, false, Scripts::new(&cells.0, &cells.1))
+}
+
+/// The bag distance of two texts in grapheme clusters: the larger of the numbers of clusters
+/// one has more of than the other. Each substitution, insertion or deletion of one cluster
+/// changes each side's surplus by at most one, so it never exceeds the Levenshtein distance
+/// in clusters, nor a comparison's distance (a sum of such distances over the aligned
+/// changes, a block counting its longer side).
+fn cluster_bag_distance(a: &str, b: &str) -> usize {
+    let mut surplus: HashMap<&str, isize> = HashMap::new();
+    for g in a.graphemes(true) {
+        *surplus.entry(g).or_insert(0) += 1;
+    }
+    for g in b.graphemes(true) {
+        *surplus.entry(g).or_insert(0) -= 1;
+    }
+    let (more, fewer) = surplus.values().fold((0, 0), |(m, f), &n| {
+        (m + n.max(0) as usize, f + (-n).max(0) as usize)
+    });
+    more.max(fewer)
 }
 
 /// Compares two texts already read; `exact` computes the exact distances of the CERs too
@@ -1177,5 +1212,39 @@ mod tests {
         let loose = diff(&a, &b, &DiffOptions::default());
         assert_eq!(loose.distance, 0);
         assert_eq!(apply(&d), b.text);
+    }
+
+    proptest::proptest! {
+        /// The bag distance never exceeds a comparison's distance, so `compare_if_similar`
+        /// declines exactly the pairs whose similarity is below its bound: pairs of a text
+        /// and an edited copy (kept, dropped, doubled or replaced pieces) in scripts, spaces,
+        /// line breaks and joining marks, under every profile.
+        #[test]
+        fn the_bag_distance_bounds_the_comparison(
+            picks in proptest::collection::vec((0usize..24, 0usize..4, 0usize..24), 0..50),
+            profile in proptest::sample::select(Profile::ALL.to_vec()),
+        ) {
+            const PARTS: [&str; 24] = [
+                "中", "國", "国", "，", "。", "跨", "里", "海", " ", "\n", "\n\n", "the ",
+                "word", "Word", "e\u{301}", "\u{301}", "👍", "\u{1F3FB}", "क", "\u{94D}",
+                "Ａ", "1", "一", "\u{200D}",
+            ];
+            let a: String = picks.iter().map(|&(i, _, _)| PARTS[i]).collect();
+            let b: String = picks
+                .iter()
+                .map(|&(i, edit, j)| match edit {
+                    0 | 1 => PARTS[i].to_string(),
+                    2 => String::new(),
+                    _ => PARTS[j].to_string() + PARTS[i],
+                })
+                .collect();
+            let c = compare_for_similarity(&a, &b, profile);
+            let (ta, tb) = (Tokenized::new(&a, profile), Tokenized::new(&b, profile));
+            let all = |t: &Tokenized| 0..t.tokens.len();
+            let bound = cluster_bag_distance(ta.view_text(&all(&ta)), tb.view_text(&all(&tb)));
+            proptest::prop_assert!(bound <= c.distance, "{bound} > {}", c.distance);
+            let s = c.similarity();
+            proptest::prop_assert!(compare_if_similar(&a, &b, profile, s).is_some());
+        }
     }
 }

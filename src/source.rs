@@ -501,7 +501,10 @@ impl Document {
     /// The sentences of the text, as [`crate::segment::sentences`] finds them in its
     /// paragraphs, computed once.
     pub fn sentences(&self) -> &[Range<usize>] {
-        self.sentences_in(&crate::segment::paragraphs(&self.text))
+        // Paragraphs only when the sentences are not known yet: a report asks once a finding.
+        self.sentences.get_or_init(|| {
+            crate::segment::sentences(&self.text, &crate::segment::paragraphs(&self.text))
+        })
     }
 
     /// [`Document::sentences`], given the text's paragraphs (a tokenized view holds them).

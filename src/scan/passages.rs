@@ -8,8 +8,8 @@ use rayon::prelude::*;
 
 use super::near::numbered_series;
 use super::prepare::{Docs, Index, MASKED, Prepared, kgrams, min_chars};
-use super::{Finding, FindingKind, Location, Run, ScanOptions};
-use crate::diff::compare_for_similarity;
+use super::{Finding, FindingKind, Location, MIN_CHARS_CJK, MIN_CHARS_OTHER, Run, ScanOptions};
+use crate::diff::compare_if_similar;
 use crate::levenshtein::EditOp;
 use crate::normalize::{Profile, Tokenized};
 use crate::progress::{Phase, Progress};
@@ -253,13 +253,16 @@ const EDGE_DROP: i64 = 3;
 /// or found without the error it carries. From each edge outwards, equal characters score one
 /// each and a differing stretch costs its length (as in X-drop extension): the passage grows
 /// to where the score is best, so it takes in `烟波茫` across the missing `茫` and never a
-/// lone character that happens to agree after a difference.
+/// lone character that happens to agree after a difference. `None` when the passage would
+/// stay shorter than `least` characters on a side even across its whole margins: most
+/// candidates are a few words in common, and aligning their margins is the cost.
 fn across_edge_differences(
     docs: &Docs,
     profile: Profile,
     (a, ra): (usize, Range<usize>),
     (b, rb): (usize, Range<usize>),
-) -> (Range<usize>, Range<usize>) {
+    least: usize,
+) -> Option<(Range<usize>, Range<usize>)> {
     // The paragraph around a byte, and the margin of at most EDGE_MARGIN characters in it.
     let paragraph = |d: usize, at: usize| {
         let paras = &docs[d].paras;
@@ -287,6 +290,12 @@ fn across_edge_differences(
     };
     let (ba, bb) = (before(a, &ra), before(b, &rb));
     let (aa, ab) = (after(a, &ra), after(b, &rb));
+    let most = |d: usize, from: &Range<usize>, to: &Range<usize>| {
+        docs.text(d)[from.start..to.end].chars().count()
+    };
+    if most(a, &ba, &aa).min(most(b, &bb, &ab)) < least {
+        return None;
+    }
     let start = best_extension(docs, profile, (a, ba), (b, bb), true);
     let end = best_extension(docs, profile, (a, aa), (b, ab), false);
     let (sa, sb) = start.unwrap_or((ra.start, rb.start));
@@ -297,7 +306,7 @@ fn across_edge_differences(
         let lead = s.len() - s.trim_start().len();
         r.start + lead..r.start + lead + s.trim().len()
     };
-    (on_text(a, sa..ea), on_text(b, sb..eb))
+    Some((on_text(a, sa..ea), on_text(b, sb..eb)))
 }
 
 /// The best point to extend a passage to within two margins (`backwards`: the margins end
@@ -382,7 +391,9 @@ fn verify_passage(
         Some(p.span(start..end))
     };
     let (ra, rb) = (trimmed(a, ta)?, trimmed(b, tb)?);
-    let (ra, rb) = across_edge_differences(docs, profile, (a, ra), (b, rb));
+    // The size a passage needs, whatever its script.
+    let least = opts.min_chars.unwrap_or(MIN_CHARS_CJK.min(MIN_CHARS_OTHER));
+    let (ra, rb) = across_edge_differences(docs, profile, (a, ra), (b, rb), least)?;
     if a == b && ra.end > rb.start {
         return None; // overlapping copies inside one document are a repeated phrase, not a quote
     }
@@ -416,7 +427,7 @@ fn passage_if_similar(
     (b, rb): (usize, Range<usize>),
 ) -> Option<Finding> {
     let (xa, xb) = (&docs.text(a)[ra.clone()], &docs.text(b)[rb.clone()]);
-    let c = compare_for_similarity(xa, xb, profile).shifted(ra.start, rb.start);
+    let c = compare_if_similar(xa, xb, profile, opts.threshold)?.shifted(ra.start, rb.start);
     let similarity = c.similarity();
     (similarity >= opts.threshold).then(|| Finding {
         kind: FindingKind::SharedPassage,
