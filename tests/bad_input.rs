@@ -194,13 +194,13 @@ fn a_50_mb_single_line() {
         1
     );
     // Over the documented limit: a clear error, not an exhausted machine.
-    let huge = "x".repeat(65 << 20);
+    let huge = "x".repeat(257 << 20);
     write(&repo, "huge.txt", huge.as_bytes());
     let out = repo.run(&["diff", "huge.txt", "good.txt"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "witness: error: huge.txt: 68157440 bytes is more than witness reads as text (67108864 bytes); split the file\n"
+        "witness: error: huge.txt: 269484032 bytes is more than witness reads as text (268435456 bytes); split the file\n"
     );
     // …but a ledger stores it, streaming (it is canonical UTF-8).
     assert_eq!(check(&repo, &["add", "huge.txt"], "huge.txt"), 0);
