@@ -72,9 +72,10 @@ pub fn run_scheduler(opts: &SchedulerOptions) -> Result<(), DataFusionError> {
         config.bind_host = opts.host.clone();
         config.executor_timeout_seconds = opts.executor_timeout;
         // Dead executors looked for every second (default 15), and a job fails 5 s after the
-        // last one is lost instead of waiting for one to come back.
+        // last one is lost instead of waiting for one to come back (never before an executor
+        // can be declared lost: Ballista warns when the grace is shorter than the timeout).
         config.expire_dead_executor_interval_seconds = 1;
-        config.no_executors_grace_period_seconds = 5;
+        config.no_executors_grace_period_seconds = opts.executor_timeout.max(5);
         config.override_session_builder = Some(Arc::new(session_with_udfs));
         let config = Arc::new(config);
         config.validate().map_err(external)?;
