@@ -289,12 +289,16 @@ impl Comparison {
 
     /// Normalized edit similarity: 1 − distance / longer length, in clusters.
     pub fn similarity(&self) -> f64 {
-        let longer = self.a_units.max(self.b_units);
-        if longer == 0 {
-            1.0
-        } else {
-            1.0 - self.distance.min(longer) as f64 / longer as f64
-        }
+        similarity(self.distance, self.a_units.max(self.b_units))
+    }
+}
+
+/// Normalized edit similarity: 1 − distance / the longer side (1 for two empty texts).
+fn similarity(distance: usize, longer: usize) -> f64 {
+    if longer == 0 {
+        1.0
+    } else {
+        1.0 - distance.min(longer) as f64 / longer as f64
     }
 }
 
@@ -400,13 +404,8 @@ pub fn compare_if_similar(a: &str, b: &str, profile: Profile, at_least: f64) -> 
     let longer = ta.clusters().max(tb.clusters());
     let all = |t: &Tokenized| 0..t.tokens.len();
     let bound = cluster_bag_distance(ta.view_text(&all(&ta)), tb.view_text(&all(&tb)));
-    // The similarity the comparison could have at best, computed as `Comparison::similarity`.
-    let best = if longer == 0 {
-        1.0
-    } else {
-        1.0 - bound.min(longer) as f64 / longer as f64
-    };
-    (best >= at_least).then(|| compare_similar(a, &ta, b, &tb))
+    // The similarity the comparison could have at best.
+    (similarity(bound, longer) >= at_least).then(|| compare_similar(a, &ta, b, &tb))
 }
 
 fn compare_similar(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Comparison {

@@ -504,9 +504,10 @@ impl Document {
     /// paragraphs, computed once.
     pub fn sentences(&self) -> &[Range<usize>] {
         // Paragraphs only when the sentences are not known yet: a report asks once a finding.
-        self.sentences.get_or_init(|| {
-            crate::segment::sentences(&self.text, &crate::segment::paragraphs(&self.text))
-        })
+        match self.sentences.get() {
+            Some(sentences) => sentences,
+            None => self.sentences_in(&crate::segment::paragraphs(&self.text)),
+        }
     }
 
     /// [`Document::sentences`], given the text's paragraphs (a tokenized view holds them).

@@ -157,11 +157,9 @@ pub(crate) fn verify_near_duplicate(
     if numbered_series(x, y) {
         return None;
     }
-
     let c =
         compare_if_similar(x, y, profile, opts.threshold)?.shifted(pa.range.start, pb.range.start);
     let similarity = c.similarity();
-
     (similarity >= opts.threshold).then(|| Finding {
         kind: FindingKind::NearDuplicate,
         similarity,
