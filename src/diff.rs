@@ -398,7 +398,7 @@ pub fn compare_for_similarity(a: &str, b: &str, profile: Profile) -> Comparison 
 /// [`compare_for_similarity`] when the texts can be `at_least` similar, else `None` without
 /// aligning them: a scan's candidates are mostly pairs that share k-grams and little else.
 /// The test is exact, not a guess: no alignment makes the distance smaller than the clusters
-/// one view has and the other lacks (see [`cluster_bag_distance`]).
+/// one view has and the other lacks (their bag distance).
 pub fn compare_if_similar(a: &str, b: &str, profile: Profile, at_least: f64) -> Option<Comparison> {
     let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
     let longer = ta.clusters().max(tb.clusters());
