@@ -112,41 +112,17 @@ impl Collection {
         self.path.display().to_string()
     }
 
+    /// The name of the document of the row `id`.
+    fn name(&self, id: &str) -> String {
+        format!("{}#{id}", self.shown())
+    }
+
     /// Reads the rows, advancing `progress` once per row read or skipped (its phase is the
     /// caller's: [`crate::Files`] reads collections among files).
     pub(crate) fn read_rows(&self, opts: &ReadOptions, progress: &dyn Progress) -> Reading {
-        let file = match crate::source::open_regular(&self.path) {
-            Ok((file, _)) => file,
-            Err(e) => {
-                return Reading {
-                    docs: Vec::new(),
-                    skipped: vec![Skipped::from_error(&e)],
-                };
-            }
-        };
-        let mut rows = Rows {
-            collection: self,
-            opts,
-            text_opts: ReadOptions {
-                encoding: None,
-                ..opts.clone()
-            },
-            progress,
-            ids: HashMap::new(),
-            reading: Reading::default(),
-        };
-        let read = match self.is_parquet() {
-            true => self.read_parquet(file, &mut rows),
-            false => self.read_jsonl(file, &mut rows),
-        };
-        let mut reading = rows.reading;
-        if let Err(error) = read {
-            reading.skipped.push(Skipped {
-                path: self.shown(),
-                error,
-            });
-        }
-        reading
+        let mut docs = Vec::new();
+        let skipped = self.read_batches(opts, progress, &|_| true, &mut |batch| docs.extend(batch));
+        Reading { docs, skipped }
     }
 
     /// Streams the lines, a batch at a time.
@@ -248,7 +224,7 @@ impl Collection {
         opts: &ReadOptions,
         text_opts: &ReadOptions,
     ) -> Result<Document, String> {
-        let name = format!("{}#{}", self.shown(), row.id);
+        let name = self.name(&row.id);
         let read = match &row.source {
             Source::Text(text) if text.len() as u64 > MAX_FILE_BYTES => {
                 Err(SourceError::TooLarge {
@@ -280,6 +256,46 @@ impl Collection {
 impl Reader for Collection {
     fn read(&self, opts: &ReadOptions) -> Reading {
         self.read_rows(opts, &())
+    }
+
+    /// Reads the rows a batch at a time, advancing `progress` once per row read or skipped
+    /// (its phase is the caller's). A row is decoded only when `wanted` accepts its name.
+    fn read_batches(
+        &self,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+        wanted: &(dyn Fn(&str) -> bool + Sync),
+        each: &mut dyn FnMut(Vec<Document>),
+    ) -> Vec<Skipped> {
+        let file = match crate::source::open_regular(&self.path) {
+            Ok((file, _)) => file,
+            Err(e) => return vec![Skipped::from_error(&e)],
+        };
+        let mut rows = Rows {
+            collection: self,
+            opts,
+            text_opts: ReadOptions {
+                encoding: None,
+                ..opts.clone()
+            },
+            progress,
+            ids: HashMap::new(),
+            wanted,
+            each,
+            skipped: Vec::new(),
+        };
+        let read = match self.is_parquet() {
+            true => self.read_parquet(file, &mut rows),
+            false => self.read_jsonl(file, &mut rows),
+        };
+        let mut skipped = rows.skipped;
+        if let Err(error) = read {
+            skipped.push(Skipped {
+                path: self.shown(),
+                error,
+            });
+        }
+        skipped
     }
 
     /// Reads the rows in the phase [`Phase::Reading`], counting each row read or skipped
@@ -453,7 +469,11 @@ struct Rows<'a> {
     progress: &'a dyn Progress,
     /// Each id, and the row that has it first.
     ids: HashMap<String, usize>,
-    reading: Reading,
+    /// Which documents to decode, by name.
+    wanted: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Where each batch of documents goes.
+    each: &'a mut dyn FnMut(Vec<Document>),
+    skipped: Vec<Skipped>,
 }
 
 impl Rows<'_> {
@@ -484,24 +504,30 @@ impl Rows<'_> {
             })
             .collect();
         let (collection, opts, text_opts) = (self.collection, self.opts, &self.text_opts);
-        let progress = self.progress;
-        let read: Vec<(usize, Result<Document, String>)> = unique
+        let (progress, wanted) = (self.progress, self.wanted);
+        let read: Vec<(usize, Option<Result<Document, String>>)> = unique
             .into_par_iter()
             .map(|(at, row)| {
-                let doc = row.and_then(|row| collection.document(row, opts, text_opts));
+                let doc = match row {
+                    Ok(row) if !wanted(&collection.name(&row.id)) => None,
+                    row => Some(row.and_then(|row| collection.document(row, opts, text_opts))),
+                };
                 progress.advance(1);
                 (at, doc)
             })
             .collect();
+        let mut docs = Vec::with_capacity(read.len());
         for (at, doc) in read {
             match doc {
-                Ok(doc) => self.reading.docs.push(doc),
-                Err(error) => self.reading.skipped.push(Skipped {
+                None => {}
+                Some(Ok(doc)) => docs.push(doc),
+                Some(Err(error)) => self.skipped.push(Skipped {
                     path: format!("{}:{at}", collection.shown()),
                     error,
                 }),
             }
         }
+        (self.each)(docs);
     }
 }
 

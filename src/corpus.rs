@@ -71,7 +71,28 @@ pub trait Reader {
         progress.advance((reading.docs.len() + reading.skipped.len()) as u64);
         reading
     }
+
+    /// Reads the documents as [`Reader::read_with_progress`] does, in the same order, but
+    /// hands them to `each` a batch at a time instead of holding them all (a streaming scan
+    /// keeps only what it needs of each). Only the documents whose path `wanted` accepts are
+    /// read and handed over (a streaming scan reads again the texts its findings cite);
+    /// returns what was skipped. This default reads everything first; [`Files`] and
+    /// [`Collection`] read a batch at a time.
+    fn read_batches(
+        &self,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+        wanted: &(dyn Fn(&str) -> bool + Sync),
+        each: &mut dyn FnMut(Vec<Document>),
+    ) -> Vec<Skipped> {
+        let Reading { docs, skipped } = self.read_with_progress(opts, progress);
+        each(docs.into_iter().filter(|d| wanted(&d.path)).collect());
+        skipped
+    }
 }
+
+/// Files read together, in parallel, by [`Reader::read_batches`] of [`Files`].
+const FILES_PER_BATCH: usize = 1024;
 
 /// Files, and the files under directories (walked recursively) whose extension is wanted.
 ///
@@ -236,42 +257,64 @@ impl Reader for Files {
     /// collection among them counts each of its rows instead, and the total is then unknown.
     /// Documents are in path order, a collection's in row order at its path's place.
     fn read_with_progress(&self, opts: &ReadOptions, progress: &dyn Progress) -> Reading {
+        let mut docs = Vec::new();
+        let skipped = self.read_batches(opts, progress, &|_| true, &mut |batch| docs.extend(batch));
+        Reading { docs, skipped }
+    }
+
+    /// Reads the files [`FILES_PER_BATCH`] at a time, in parallel, and each collection among
+    /// them a batch of rows at a time.
+    fn read_batches(
+        &self,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+        wanted: &(dyn Fn(&str) -> bool + Sync),
+        each: &mut dyn FnMut(Vec<Document>),
+    ) -> Vec<Skipped> {
         let mut skipped = Vec::new();
         let files = self.list(&mut skipped);
         let no_collection = !files.iter().any(|f| self.is_collection(f));
         progress.phase(Phase::Reading, no_collection.then_some(files.len() as u64));
-        // Files in parallel; each collection after, in parallel batches of its rows.
-        let results: Vec<Option<Result<Document, SourceError>>> = files
-            .par_iter()
-            .map(|f| {
-                let read = (!self.is_collection(f)).then(|| Document::read(f, opts));
-                progress.advance(u64::from(read.is_some()));
-                read
-            })
-            .collect();
-        let mut docs = Vec::with_capacity(results.len());
         // Each skipped entry under the path it sorts by: a collection's rows under its own, in
         // row order (the sort is stable).
         let mut sorted: Vec<(String, Skipped)> =
             skipped.into_iter().map(|k| (k.path.clone(), k)).collect();
-        for (f, r) in files.iter().zip(results) {
-            match r {
-                Some(Ok(d)) => docs.push(d),
-                Some(Err(e)) => {
-                    let k = Skipped::from_error(&e);
-                    sorted.push((k.path.clone(), k));
-                }
-                None => {
-                    let table = Collection::new(f).read_rows(opts, progress);
-                    docs.extend(table.docs);
-                    let key = f.display().to_string();
-                    sorted.extend(table.skipped.into_iter().map(|k| (key.clone(), k)));
+        // Runs of files, in parallel a batch at a time; each collection at its place.
+        let mut rest = &files[..];
+        while !rest.is_empty() {
+            let collection = rest.iter().position(|f| self.is_collection(f));
+            let run = &rest[..collection.unwrap_or(rest.len()).min(FILES_PER_BATCH)];
+            if run.is_empty() {
+                let f = &rest[0];
+                let table = Collection::new(f).read_batches(opts, progress, wanted, each);
+                let key = f.display().to_string();
+                sorted.extend(table.into_iter().map(|k| (key.clone(), k)));
+                rest = &rest[1..];
+                continue;
+            }
+            let results: Vec<Option<Result<Document, SourceError>>> = run
+                .par_iter()
+                .map(|f| {
+                    let read = wanted(&f.display().to_string()).then(|| Document::read(f, opts));
+                    progress.advance(1);
+                    read
+                })
+                .collect();
+            let mut batch = Vec::with_capacity(results.len());
+            for r in results.into_iter().flatten() {
+                match r {
+                    Ok(d) => batch.push(d),
+                    Err(e) => {
+                        let k = Skipped::from_error(&e);
+                        sorted.push((k.path.clone(), k));
+                    }
                 }
             }
+            each(batch);
+            rest = &rest[run.len()..];
         }
         sorted.sort_by(|a, b| a.0.cmp(&b.0));
-        let skipped = sorted.into_iter().map(|(_, k)| k).collect();
-        Reading { docs, skipped }
+        sorted.into_iter().map(|(_, k)| k).collect()
     }
 }
 

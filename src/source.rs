@@ -486,6 +486,21 @@ impl Document {
         self.map.as_ref()?.page_line(byte)
     }
 
+    /// The document without its text, for a streaming scan that cannot hold every text: what
+    /// identifies it (path, digests, encoding, format, metadata) and its script, as read. Its
+    /// text is then empty, so is everything derived from the text: the scan reads again the
+    /// texts that its findings cite.
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
+    pub(crate) fn into_header(mut self) -> Document {
+        self.script();
+        self.text = String::new();
+        self.lines = LineIndex::new("");
+        self.replacements = Vec::new();
+        self.file_offsets = OnceLock::new();
+        self.sentences = OnceLock::new();
+        self
+    }
+
     /// The script the text is written in (simplified, traditional, mixed; see
     /// [`crate::orthography::script`]), computed once.
     pub fn script(&self) -> crate::orthography::Script {

@@ -7,9 +7,11 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use witness::cluster::{self, Engine};
+use witness::corpus::{Reader, Reading};
 use witness::report;
 use witness::scan::{FindingKind, ScanOptions, scan};
 use witness::{Corpus, Document, Files, Profile, ReadOptions};
@@ -112,6 +114,153 @@ fn every_engine_in_process_gives_the_same_findings_on_a_generated_collection() {
         )
     );
     assert_eq!(local, report_on(&corpus, &Engine::Standalone));
+}
+
+/// A directory of files (one in GB18030, one that cannot be read) and a JSON Lines collection
+/// beside it, of the generated texts.
+fn mixed_inputs(dir: &Path) -> Files {
+    let texts = collection(160, 7);
+    let root = write_collection(dir, &texts[..120]);
+    // A legacy encoding: positions in the file differ from positions in the text.
+    let (gb, _, _) = encoding_rs::GB18030.encode(&texts[120].1);
+    std::fs::write(root.join("gb18030.txt"), gb).unwrap();
+    std::fs::write(root.join("binary.txt"), b"\x00\x01\x02 not text").unwrap();
+    let rows: Vec<String> = texts[121..]
+        .iter()
+        .map(|(name, t)| serde_json::json!({"id": name, "text": t, "source": "wire"}).to_string())
+        .collect();
+    let table = dir.join("rows.jsonl");
+    std::fs::write(&table, rows.join("\n") + "\n").unwrap();
+    Files::new([root, table])
+}
+
+#[test]
+fn a_streamed_scan_holds_only_the_cited_texts_and_gives_the_local_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = mixed_inputs(dir.path());
+    let engine = Engine::Streaming {
+        memory_limit: 32 << 20,
+    };
+    let mut seen = 0;
+    let streamed = cluster::scan_reader(
+        &files,
+        &ReadOptions::default(),
+        Profile::default(),
+        &ScanOptions::default(),
+        &engine,
+        Some(&dir.path().join("work")),
+        None,
+        &(),
+        &mut |_| seen += 1,
+    )
+    .unwrap();
+    let (corpus, skipped) = Corpus::read(&files, &ReadOptions::default(), Profile::default());
+    assert_eq!(seen, corpus.len());
+    assert_eq!(streamed.skipped, skipped);
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    let local = scan(&corpus, &ScanOptions::default());
+    let stream = streamed.scan();
+    assert_eq!(
+        report::scan::json(&local, &skipped),
+        report::scan::json(&stream, &streamed.skipped)
+    );
+    assert_eq!(
+        report::scan::text(&local, &skipped, false),
+        report::scan::text(&stream, &streamed.skipped, false)
+    );
+    // Only the texts a finding cites were read again; the others are headers.
+    let cited: std::collections::BTreeSet<usize> = local
+        .findings
+        .iter()
+        .flat_map(|f| f.locations.iter().map(|l| l.doc))
+        .collect();
+    for (d, doc) in streamed.docs.iter().enumerate() {
+        let full = &corpus.docs()[d];
+        assert_eq!((&doc.path, &doc.sha256), (&full.path, &full.sha256));
+        match cited.contains(&d) {
+            true => assert_eq!(doc.text, full.text, "{}", doc.path),
+            false => assert_eq!(doc.text, "", "{}", doc.path),
+        }
+    }
+    assert!(
+        cited.len() > 10 && cited.len() < corpus.len() - 10,
+        "{}",
+        cited.len()
+    );
+    assert!(
+        cited
+            .iter()
+            .any(|&d| corpus.docs()[d].path.ends_with("gb18030.txt"))
+    );
+    assert!(
+        cited
+            .iter()
+            .any(|&d| corpus.docs()[d].path.contains("rows.jsonl#"))
+    );
+    // The run's tables are gone.
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("work")).unwrap().count(),
+        0
+    );
+}
+
+/// Reads the same documents each time, except that the second reading finds one changed.
+struct Changing {
+    texts: Vec<(String, String)>,
+    reads: AtomicUsize,
+}
+
+impl Reader for Changing {
+    fn read(&self, opts: &ReadOptions) -> Reading {
+        let again = self.reads.fetch_add(1, Ordering::Relaxed) > 0;
+        let docs = self
+            .texts
+            .iter()
+            .enumerate()
+            .map(|(i, (name, t))| {
+                let t = match again && i == 0 {
+                    true => t.replace('。', "，"),
+                    false => t.clone(),
+                };
+                Document::from_bytes(name, name, t.as_bytes(), opts).unwrap()
+            })
+            .collect();
+        Reading {
+            docs,
+            skipped: Vec::new(),
+        }
+    }
+}
+
+#[test]
+fn a_cited_text_that_changed_during_a_streamed_scan_is_an_error() {
+    let mut texts = collection(40, 3);
+    texts[0].1 = texts[1].1.clone();
+    let reader = Changing {
+        texts,
+        reads: AtomicUsize::new(0),
+    };
+    let engine = Engine::Streaming {
+        memory_limit: 32 << 20,
+    };
+    let err = cluster::scan_reader(
+        &reader,
+        &ReadOptions::default(),
+        Profile::default(),
+        &ScanOptions::default(),
+        &engine,
+        None,
+        None,
+        &(),
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert_eq!(reader.reads.load(Ordering::Relaxed), 2);
+    assert_eq!(
+        err.to_string(),
+        "doc0000.txt changed while it was scanned (it is not the text read first): scan again \
+         when the inputs stay still"
+    );
 }
 
 #[test]

@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use witness::cluster::{self, Engine, ExecutorOptions, RunPlan, SchedulerOptions};
-use witness::corpus::Corpus;
+use witness::cluster::{self, Engine, ExecutorOptions, RunPlan, SchedulerOptions, Streamed};
 use witness::ledger::EngineRef;
-use witness::{Progress, Scan, ScanOptions};
+use witness::{Files, Profile, ScanOptions};
 
-use super::{CliError, Outcome};
+use super::progress::Reporter;
+use super::{CliError, InputArgs, Outcome};
 
 /// Where `witness scan` runs.
 #[derive(Args, Debug)]
@@ -32,23 +32,38 @@ pub struct EngineArgs {
 }
 
 impl EngineArgs {
-    /// Scans on the engine chosen.
-    pub fn scan<'c>(
+    /// Scans the documents of `files` on the engine chosen, reading them as the engine takes
+    /// them (see [`cluster::scan_reader`]); `None` for the local engine, which reads them all
+    /// and scans in memory.
+    pub fn stream(
         &self,
-        corpus: &'c Corpus,
+        files: &Files,
+        input: &InputArgs,
+        profile: Profile,
         opts: &ScanOptions,
-        progress: &dyn Progress,
-    ) -> Result<(Scan<'c>, Option<EngineRef>), CliError> {
-        let (scan, plan) = cluster::scan(
-            corpus,
+        progress: &Reporter,
+    ) -> Result<Option<(Streamed, Option<EngineRef>)>, CliError> {
+        if self.engine == Engine::Local {
+            return Ok(None);
+        }
+        let streamed = cluster::scan_reader(
+            files,
+            &input.read_options(),
+            profile,
             opts,
             &self.engine,
             self.work_dir.as_deref(),
             self.timeout.map(std::time::Duration::from_secs),
             progress,
+            &mut |doc| progress.suspend(|| super::warn_document(doc)),
         )
         .map_err(|e| CliError::Engine(e.to_string()))?;
-        Ok((scan, engine_ref(plan)))
+        progress.suspend(|| super::warn_skipped(&streamed.skipped));
+        if streamed.docs.is_empty() {
+            return Err(CliError::NothingRead(streamed.skipped.len()));
+        }
+        let engine = engine_ref(streamed.plan.clone());
+        Ok(Some((streamed, engine)))
     }
 }
 

@@ -805,7 +805,6 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
 }
 
 fn run_scan(args: ScanArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outcome, CliError> {
-    use witness::Progress;
     // A report to record needs a ledger: find it before doing the work.
     let recorder = args.record.then(|| ledger::ledger(at)).transpose()?;
     // Before the work: where Parquet goes, and whether this build writes it.
@@ -815,7 +814,6 @@ fn run_scan(args: ScanArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outc
     };
     let files = args.walk.files(&args.paths);
     let progress = progress::Reporter::for_command(false, args.progress);
-    let (corpus, skipped) = progress::read_corpus(&progress, &files, &args.input, args.profile)?;
     let opts = ScanOptions {
         min_chars: args.min_chars,
         threshold: args.threshold,
@@ -825,43 +823,83 @@ fn run_scan(args: ScanArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outc
             args.kinds.clone()
         },
     };
-    #[cfg(feature = "cluster")]
-    let (result, engine) = args.engine.scan(&corpus, &opts, &progress)?;
-    #[cfg(not(feature = "cluster"))]
-    let (result, engine) = (witness::scan_with_progress(&corpus, &opts, &progress), None);
-    // Bars gone before the report (which may go to a pager).
-    progress.finish();
-    let (outcome, out) = match parquet {
-        Some(file) => {
-            let table = report::scan::rows::parquet(&result, Vec::new())?;
-            std::fs::write(&file, &table)
-                .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", file.display())))?;
-            let differs = result.notable() > 0 && !args.output.exit_zero;
-            (Outcome::of(differs), table)
-        }
-        None => {
-            let (outcome, out) = output::conclude(
-                &args.output,
-                accept,
-                args.format.shown(args.output.baseline.is_some()),
-                args.all,
-                result.notable() > 0,
-                || diagnostics::of_scan(&result),
-                || match args.format {
-                    ScanFormat::Report(Format::Json) => report::scan::json(&result, &skipped),
-                    ScanFormat::Report(Format::Md) => report::scan::markdown(&result, &skipped),
-                    ScanFormat::Jsonl => report::scan::rows::jsonl(&result),
-                    _ => report::scan::text(&result, &skipped, args.input.color()),
-                },
-            )?;
-            (outcome, out.into_bytes())
-        }
+    let report = Report {
+        args: &args,
+        accept,
+        recorder,
+        parquet,
     };
-    if let Some(l) = recorder.as_ref().filter(|_| accept.is_none()) {
-        let docs: Vec<&Document> = result.docs.iter().collect();
-        ledger::record_audit_on(l, "scan", &docs, Some(args.profile), &out, engine)?;
+    // An engine other than the local one streams the inputs: it never holds every text.
+    #[cfg(feature = "cluster")]
+    if let Some((streamed, engine)) =
+        args.engine
+            .stream(&files, &args.input, args.profile, &opts, &progress)?
+    {
+        return report.write(&progress, &streamed.scan(), &streamed.skipped, engine);
     }
-    Ok(outcome)
+    let (corpus, skipped) = progress::read_corpus(&progress, &files, &args.input, args.profile)?;
+    let result = witness::scan_with_progress(&corpus, &opts, &progress);
+    report.write(&progress, &result, &skipped, None)
+}
+
+/// What a scan's report is made from, besides the scan.
+struct Report<'a> {
+    args: &'a ScanArgs,
+    accept: Accept<'a>,
+    recorder: Option<witness::ledger::Ledger>,
+    parquet: Option<PathBuf>,
+}
+
+impl Report<'_> {
+    /// Writes the report of `result` and records it when asked.
+    fn write(
+        self,
+        progress: &progress::Reporter,
+        result: &witness::Scan,
+        skipped: &[Skipped],
+        engine: Option<witness::ledger::EngineRef>,
+    ) -> Result<Outcome, CliError> {
+        let Report {
+            args,
+            accept,
+            recorder,
+            parquet,
+        } = self;
+        // Bars gone before the report (which may go to a pager).
+        witness::Progress::finish(progress);
+        let (outcome, out) = match parquet {
+            Some(file) => {
+                let table = report::scan::rows::parquet(result, Vec::new())?;
+                std::fs::write(&file, &table).map_err(|e| {
+                    CliError::Usage(format!("cannot write {}: {e}", file.display()))
+                })?;
+                let differs = result.notable() > 0 && !args.output.exit_zero;
+                (Outcome::of(differs), table)
+            }
+            None => {
+                let (outcome, out) = output::conclude(
+                    &args.output,
+                    accept,
+                    args.format.shown(args.output.baseline.is_some()),
+                    args.all,
+                    result.notable() > 0,
+                    || diagnostics::of_scan(result),
+                    || match args.format {
+                        ScanFormat::Report(Format::Json) => report::scan::json(result, skipped),
+                        ScanFormat::Report(Format::Md) => report::scan::markdown(result, skipped),
+                        ScanFormat::Jsonl => report::scan::rows::jsonl(result),
+                        _ => report::scan::text(result, skipped, args.input.color()),
+                    },
+                )?;
+                (outcome, out.into_bytes())
+            }
+        };
+        if let Some(l) = recorder.as_ref().filter(|_| accept.is_none()) {
+            let docs: Vec<&Document> = result.docs.iter().collect();
+            ledger::record_audit_on(l, "scan", &docs, Some(args.profile), &out, engine)?;
+        }
+        Ok(outcome)
+    }
 }
 
 /// The file `--format parquet` writes: binary, so never the terminal; and the build must

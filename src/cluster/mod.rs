@@ -16,6 +16,7 @@ mod plan;
 mod serve;
 mod udfs;
 
+use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -33,10 +34,12 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 
 pub use serve::{ExecutorOptions, SchedulerOptions, run_executor, run_scheduler};
 
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, Reader, Skipped};
+use crate::normalize::Profile;
 use crate::progress::Progress;
-use crate::scan::staged::comparison_of;
-use crate::scan::{Scan, ScanOptions};
+use crate::scan::staged::{File, comparison_of};
+use crate::scan::{Coverage, Finding, Scan, ScanOptions};
+use crate::source::{Document, ReadOptions};
 
 /// Where a scan runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +135,15 @@ pub enum ClusterError {
         /// What it said.
         reason: String,
     },
+    /// A document that a finding cites changed (or went) between its reading and its reading
+    /// again for the report.
+    #[error(
+        "{path} changed while it was scanned (it is not the text read first): scan again when the inputs stay still"
+    )]
+    Changed {
+        /// The document's path.
+        path: String,
+    },
     /// The run's directory could not be made.
     #[error("cannot make the scan's work directory under {dir}: {reason}")]
     WorkDir {
@@ -166,58 +178,24 @@ pub fn scan<'c>(
     timeout: Option<std::time::Duration>,
     progress: &dyn Progress,
 ) -> Result<(Scan<'c>, RunPlan), ClusterError> {
-    let plan = RunPlan {
-        engine: engine.to_string(),
-        stages: match engine {
-            Engine::Local => Vec::new(),
-            _ => plan::sql(&udfs::Params::new(corpus.profile(), opts).literal())
-                .into_iter()
-                .map(|(name, sql)| (name.to_string(), sql))
-                .collect(),
-        },
-    };
+    let profile = corpus.profile();
+    let plan = run_plan(engine, profile, opts);
     if *engine == Engine::Local {
         return Ok((
             crate::scan::scan_with_progress(corpus, opts, progress),
             plan,
         ));
     }
-    let base = work_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
-    let dir = tempdir_in(&base)?;
-    let failed = |e: DataFusionError| ClusterError::Failed {
-        engine: engine.to_string(),
-        reason: e.to_string(),
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| failed(e.into()))?;
-    let found = runtime.block_on(async {
-        let ctx = context(engine, &dir).await?;
-        let run = plan::run(&ctx, &dir, corpus, opts, progress);
-        match timeout {
-            None => run.await.map_err(failed),
-            Some(limit) => match tokio::time::timeout(limit, run).await {
-                Ok(found) => found.map_err(failed),
-                Err(_) => Err(ClusterError::Failed {
-                    engine: engine.to_string(),
-                    reason: format!("no result within {} s (--timeout)", limit.as_secs()),
-                }),
-            },
-        }
-    });
-    let _ = std::fs::remove_dir_all(&dir);
-    let found = found?;
     let docs = corpus.docs();
-    let profile = corpus.profile();
-    let mut findings = found.findings;
-    for f in &mut findings {
-        let texts = [
-            docs[f.locations[0].doc].text.as_str(),
-            docs[f.locations.get(1).map_or(0, |l| l.doc)].text.as_str(),
-        ];
-        f.comparison = comparison_of(f, texts, profile);
+    let run = Run::new(engine, work_dir)?;
+    let mut writer = run.docs()?;
+    for chunk in docs.chunks(plan::DOCS_PER_FILE) {
+        let texts: Vec<&str> = chunk.iter().map(|d| d.text.as_str()).collect();
+        writer.write(&texts).map_err(|e| run.failed(e))?;
     }
+    let found = run.finish(&File::of(docs), profile, opts, timeout, progress)?;
+    let mut findings = found.findings;
+    add_comparisons(&mut findings, docs, profile);
     Ok((
         Scan {
             docs,
@@ -227,6 +205,253 @@ pub fn scan<'c>(
         },
         plan,
     ))
+}
+
+/// A scan of documents read as they come ([`scan_reader`]): the documents, only those that a
+/// finding cites with their text (the others are [`Document::into_header`]s: identity, no
+/// text), what could not be read, and what was found.
+#[derive(Debug)]
+pub struct Streamed {
+    /// The documents, in the reader's order; [`crate::Location::doc`] indexes them.
+    pub docs: Vec<Document>,
+    /// What the reader skipped.
+    pub skipped: Vec<Skipped>,
+    /// The profile of the scan.
+    pub profile: Profile,
+    /// As [`Scan::findings`].
+    pub findings: Vec<Finding>,
+    /// As [`Scan::coverage`].
+    pub coverage: Vec<Coverage>,
+    /// The engine and its plan.
+    pub plan: RunPlan,
+}
+
+impl Streamed {
+    /// The scan, for the reports.
+    pub fn scan(&self) -> Scan<'_> {
+        Scan {
+            docs: &self.docs,
+            profile: self.profile,
+            findings: self.findings.clone(),
+            coverage: self.coverage.clone(),
+        }
+    }
+}
+
+/// Scans the documents of `reader` on `engine` without holding their texts: each batch the
+/// reader reads is written to the engine's `docs` table and kept as headers only
+/// ([`Document::into_header`]); when the engine has found what it finds, the documents its
+/// findings cite are read again (and must not have changed). `read` sees each document as it
+/// is read (the command line warns about it). Memory holds one batch of texts, the headers,
+/// and what the engine holds under its limit.
+///
+/// The local engine reads everything and scans in memory, as [`scan`] does.
+#[allow(clippy::too_many_arguments)]
+pub fn scan_reader(
+    reader: &dyn Reader,
+    read_opts: &ReadOptions,
+    profile: Profile,
+    opts: &ScanOptions,
+    engine: &Engine,
+    work_dir: Option<&Path>,
+    timeout: Option<std::time::Duration>,
+    progress: &dyn Progress,
+    read: &mut dyn FnMut(&Document),
+) -> Result<Streamed, ClusterError> {
+    let plan = run_plan(engine, profile, opts);
+    let all = |_: &str| true;
+    if *engine == Engine::Local {
+        let mut docs = Vec::new();
+        let skipped = reader.read_batches(read_opts, progress, &all, &mut |batch| {
+            batch.iter().for_each(&mut *read);
+            docs.extend(batch);
+        });
+        let corpus = Corpus::new(docs, profile);
+        let scan = crate::scan::scan_with_progress(&corpus, opts, progress);
+        let (findings, coverage) = (scan.findings, scan.coverage);
+        return Ok(Streamed {
+            docs: corpus.into_docs(),
+            skipped,
+            profile,
+            findings,
+            coverage,
+            plan,
+        });
+    }
+    let run = Run::new(engine, work_dir)?;
+    let mut writer = run.docs()?;
+    let mut headers: Vec<Document> = Vec::new();
+    let mut lens: Vec<usize> = Vec::new();
+    let mut written = Ok(());
+    let skipped = reader.read_batches(read_opts, progress, &all, &mut |batch| {
+        batch.iter().for_each(&mut *read);
+        let texts: Vec<&str> = batch.iter().map(|d| d.text.as_str()).collect();
+        if written.is_ok() {
+            written = writer.write(&texts);
+        }
+        lens.extend(texts.iter().map(|t| t.len()));
+        headers.extend(batch.into_iter().map(Document::into_header));
+    });
+    written.map_err(|e| run.failed(e))?;
+    if headers.is_empty() {
+        return Ok(Streamed {
+            docs: headers,
+            skipped,
+            profile,
+            findings: Vec::new(),
+            coverage: Vec::new(),
+            plan,
+        });
+    }
+    let files: Vec<File> = headers
+        .iter()
+        .zip(&lens)
+        .map(|(d, &len)| File {
+            digest: &d.text_sha256,
+            len,
+        })
+        .collect();
+    let found = run.finish(&files, profile, opts, timeout, progress)?;
+    drop(files);
+    let mut docs = headers;
+    read_cited(reader, read_opts, &found.findings, &mut docs)?;
+    let mut findings = found.findings;
+    add_comparisons(&mut findings, &docs, profile);
+    Ok(Streamed {
+        docs,
+        skipped,
+        profile,
+        findings,
+        coverage: found.coverage,
+        plan,
+    })
+}
+
+/// Reads again the documents that `findings` cite, in place of their headers in `docs`.
+fn read_cited(
+    reader: &dyn Reader,
+    read_opts: &ReadOptions,
+    findings: &[Finding],
+    docs: &mut [Document],
+) -> Result<(), ClusterError> {
+    let mut cited: Vec<usize> = findings
+        .iter()
+        .flat_map(|f| f.locations.iter().map(|l| l.doc))
+        .collect();
+    cited.sort_unstable();
+    cited.dedup();
+    let by_path: HashMap<String, usize> =
+        cited.iter().map(|&d| (docs[d].path.clone(), d)).collect();
+    let mut again = Vec::new();
+    reader.read_batches(read_opts, &(), &|p| by_path.contains_key(p), &mut |batch| {
+        again.extend(batch)
+    });
+    let mut done = vec![false; docs.len()];
+    for d in again {
+        if let Some(&i) = by_path.get(&d.path)
+            && d.sha256 == docs[i].sha256
+        {
+            docs[i] = d;
+            done[i] = true;
+        }
+    }
+    match cited.iter().find(|&&d| !done[d]) {
+        None => Ok(()),
+        Some(&d) => Err(ClusterError::Changed {
+            path: docs[d].path.clone(),
+        }),
+    }
+}
+
+/// Each finding that shows variants, with its comparison (the engine finds without).
+fn add_comparisons(findings: &mut [Finding], docs: &[Document], profile: Profile) {
+    for f in findings {
+        let texts = [
+            docs[f.locations[0].doc].text.as_str(),
+            docs[f.locations.get(1).map_or(0, |l| l.doc)].text.as_str(),
+        ];
+        f.comparison = comparison_of(f, texts, profile);
+    }
+}
+
+/// What a run on `engine` records: its name, and the SQL of each stage (none for local).
+fn run_plan(engine: &Engine, profile: Profile, opts: &ScanOptions) -> RunPlan {
+    RunPlan {
+        engine: engine.to_string(),
+        stages: match engine {
+            Engine::Local => Vec::new(),
+            _ => plan::sql(&udfs::Params::new(profile, opts).literal())
+                .into_iter()
+                .map(|(name, sql)| (name.to_string(), sql))
+                .collect(),
+        },
+    }
+}
+
+/// A run of the plan on an engine: its work directory, removed when the run is dropped.
+struct Run<'e> {
+    engine: &'e Engine,
+    dir: PathBuf,
+}
+
+impl<'e> Run<'e> {
+    fn new(engine: &'e Engine, work_dir: Option<&Path>) -> Result<Run<'e>, ClusterError> {
+        let base = work_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
+        Ok(Run {
+            engine,
+            dir: tempdir_in(&base)?,
+        })
+    }
+
+    fn failed(&self, e: DataFusionError) -> ClusterError {
+        ClusterError::Failed {
+            engine: self.engine.to_string(),
+            reason: e.to_string(),
+        }
+    }
+
+    /// The writer of the run's `docs` table.
+    fn docs(&self) -> Result<plan::DocsWriter, ClusterError> {
+        plan::DocsWriter::new(&self.dir).map_err(|e| self.failed(e))
+    }
+
+    /// Runs the plan over the `docs` written (`files[d]`: what the last stage knows of
+    /// document `d`), within `timeout`.
+    fn finish(
+        &self,
+        files: &[File],
+        profile: Profile,
+        opts: &ScanOptions,
+        timeout: Option<std::time::Duration>,
+        progress: &dyn Progress,
+    ) -> Result<plan::Found, ClusterError> {
+        let engine = self.engine;
+        let failed = |e: DataFusionError| self.failed(e);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| failed(e.into()))?;
+        runtime.block_on(async {
+            let ctx = context(engine, &self.dir).await?;
+            let run = plan::run(&ctx, &self.dir, files, profile, opts, progress);
+            match timeout {
+                None => run.await.map_err(failed),
+                Some(limit) => match tokio::time::timeout(limit, run).await {
+                    Ok(found) => found.map_err(failed),
+                    Err(_) => Err(ClusterError::Failed {
+                        engine: engine.to_string(),
+                        reason: format!("no result within {} s (--timeout)", limit.as_secs()),
+                    }),
+                },
+            }
+        })
+    }
+}
+
+impl Drop for Run<'_> {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 fn tempdir_in(base: &Path) -> Result<PathBuf, ClusterError> {

@@ -19,7 +19,7 @@ use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::prelude::{ParquetReadOptions, SessionContext};
 
 use super::udfs::{PairJson, Params};
-use crate::corpus::Corpus;
+use crate::normalize::Profile;
 use crate::progress::{Phase, Progress};
 use crate::scan::staged::{
     self, DocParagraphs, File, POSTINGS_CAP, ParagraphRow, SAME_DOC_DISTANCE,
@@ -27,7 +27,7 @@ use crate::scan::staged::{
 use crate::scan::{Coverage, Finding, FindingKind, ScanOptions};
 
 /// Documents per Parquet file of the `docs` table (the files are the scan's partitions).
-const DOCS_PER_FILE: usize = 2048;
+pub(crate) const DOCS_PER_FILE: usize = 2048;
 
 /// The SQL of each stage, in order: what the ledger records as the plan of a run.
 pub(crate) fn sql(params: &str) -> Vec<(&'static str, String)> {
@@ -109,22 +109,23 @@ pub(crate) struct Found {
     pub(crate) coverage: Vec<Coverage>,
 }
 
-/// Runs the plan on `ctx` for the documents of `corpus`, in the directory `dir` (the tables
-/// of the run: it must be readable by every executor).
+/// Runs the plan on `ctx` over the table `docs` already written in the run's directory `dir`
+/// ([`DocsWriter`]; the directory must be readable by every executor): `files[d]` is what the
+/// last stage knows of document `d`.
 pub(crate) async fn run(
     ctx: &SessionContext,
     dir: &Path,
-    corpus: &Corpus,
+    files: &[File<'_>],
+    profile: Profile,
     opts: &ScanOptions,
     progress: &dyn Progress,
 ) -> Result<Found> {
-    let docs = corpus.docs();
-    let params = Params::new(corpus.profile(), opts).literal();
+    let n = files.len();
+    let params = Params::new(profile, opts).literal();
     let stages = sql(&params);
     let query =
         |name: &str| -> &str { &stages.iter().find(|(n, _)| *n == name).expect("a stage").1 };
-    progress.phase(Phase::Indexing, Some(docs.len() as u64));
-    write_docs(dir, corpus)?;
+    progress.phase(Phase::Indexing, Some(n as u64));
     register(ctx, "docs", &dir.join("docs")).await?;
     materialize(ctx, dir, "paragraphs", query("paragraphs")).await?;
     let repeated = ctx
@@ -132,14 +133,14 @@ pub(crate) async fn run(
         .await?
         .collect()
         .await?;
-    let judged = staged::judge_paragraphs(&paragraphs_of(&repeated, docs.len()), opts);
+    let judged = staged::judge_paragraphs(&paragraphs_of(&repeated, n), opts);
     write_table(dir, "masks", masks_batch(&judged.masked)?)?;
     register(ctx, "masks", &dir.join("masks")).await?;
     write_table(dir, "blocks", blocks_batch(&judged.blocks)?)?;
     register(ctx, "blocks", &dir.join("blocks")).await?;
     materialize(ctx, dir, "passage_postings", query("passage postings")).await?;
     materialize(ctx, dir, "paragraph_postings", query("paragraph postings")).await?;
-    progress.advance(docs.len() as u64);
+    progress.advance(n as u64);
 
     progress.phase(Phase::SharedPassages, None);
     let mut findings = judged.findings;
@@ -193,9 +194,8 @@ pub(crate) async fn run(
         }
     }
     meant.sort_unstable();
-    let files = File::of(docs);
     let is_meant = |f: &Finding| meant.binary_search(&key(f)).is_ok();
-    let findings = staged::finish(findings, passages, &files, opts, &is_meant, progress);
+    let findings = staged::finish(findings, passages, files, opts, &is_meant, progress);
     Ok(Found { findings, coverage })
 }
 
@@ -230,22 +230,45 @@ async fn materialize(ctx: &SessionContext, dir: &Path, name: &str, sql: &str) ->
     register(ctx, name, &path).await
 }
 
-/// The documents as the table `docs (id, text)`, a Parquet file per [`DOCS_PER_FILE`].
-fn write_docs(dir: &Path, corpus: &Corpus) -> Result<()> {
-    let schema = Arc::new(Schema::new(vec![
-        Field::new("id", DataType::Int64, false),
-        Field::new("text", DataType::Utf8, false),
-    ]));
-    let docs_dir = dir.join("docs");
-    std::fs::create_dir_all(&docs_dir)?;
-    for (part, chunk) in corpus.docs().chunks(DOCS_PER_FILE).enumerate() {
-        let first = part * DOCS_PER_FILE;
-        let ids = Int64Array::from_iter_values((first..first + chunk.len()).map(|i| i as i64));
-        let texts = StringArray::from_iter_values(chunk.iter().map(|d| d.text.as_str()));
-        let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(ids), Arc::new(texts)])?;
-        write_parquet_file(&docs_dir.join(format!("part-{part:05}.parquet")), &batch)?;
+/// Writes the table `docs (id, text)` of a run as the documents come, a Parquet file per
+/// batch, ids counted from 0 in order.
+pub(crate) struct DocsWriter {
+    dir: PathBuf,
+    schema: Arc<Schema>,
+    parts: usize,
+    written: usize,
+}
+
+impl DocsWriter {
+    pub(crate) fn new(run: &Path) -> Result<DocsWriter> {
+        let dir = run.join("docs");
+        std::fs::create_dir_all(&dir)?;
+        Ok(DocsWriter {
+            dir,
+            schema: Arc::new(Schema::new(vec![
+                Field::new("id", DataType::Int64, false),
+                Field::new("text", DataType::Utf8, false),
+            ])),
+            parts: 0,
+            written: 0,
+        })
     }
-    Ok(())
+
+    /// The next documents' texts, [`DOCS_PER_FILE`] a file at most.
+    pub(crate) fn write<'t>(&mut self, texts: &[&'t str]) -> Result<()> {
+        for chunk in texts.chunks(DOCS_PER_FILE) {
+            let first = self.written;
+            let ids = Int64Array::from_iter_values((first..first + chunk.len()).map(|i| i as i64));
+            let texts = StringArray::from_iter_values(chunk.iter().copied());
+            let batch =
+                RecordBatch::try_new(self.schema.clone(), vec![Arc::new(ids), Arc::new(texts)])?;
+            let file = self.dir.join(format!("part-{:05}.parquet", self.parts));
+            write_parquet_file(&file, &batch)?;
+            self.parts += 1;
+            self.written += chunk.len();
+        }
+        Ok(())
+    }
 }
 
 /// A small table the driver made (masks, blocks) as the Parquet table `name` of the run.
