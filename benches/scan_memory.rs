@@ -8,11 +8,16 @@
 //! `ru_maxrss`), and bytes of memory per byte of text. The sizes: the numbers among the
 //! arguments (`cargo bench --bench scan_memory -- 10000 100000 1000000`), or
 //! `WITNESS_BENCH_DOCS` (comma-separated); 10,000 and 100,000 by default.
+//!
+//! `--engine ENGINE` scans on another engine (`streaming:1G`: the streaming engine under a
+//! 1 GiB limit), with the binary that `WITNESS_BIN` names (one built with `--features
+//! cluster`; the bench's own binary is built without it), e.g.
+//! `WITNESS_BIN=target/debug/witness cargo bench --bench scan_memory -- --engine streaming:1G 100000`.
 
 mod inputs;
 mod measure;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Planted items of each kind, per 10,000 documents (as in `benches/scan.rs`).
@@ -25,6 +30,10 @@ fn main() {
         println!("scan_memory: run with `cargo bench --bench scan_memory` to measure");
         return;
     }
+    let engine = args
+        .iter()
+        .position(|a| a == "--engine")
+        .map(|i| args.get(i + 1).expect("--engine ENGINE").clone());
     let mut sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     if sizes.is_empty() {
         sizes = std::env::var("WITNESS_BENCH_DOCS")
@@ -37,7 +46,10 @@ fn main() {
             })
             .collect();
     }
-    let exe = Path::new(env!("CARGO_BIN_EXE_witness"));
+    let exe = std::env::var_os("WITNESS_BIN")
+        .map_or_else(|| env!("CARGO_BIN_EXE_witness").into(), PathBuf::from);
+    let engine = engine.unwrap_or_else(|| "local".into());
+    println!("engine {engine}, {}", exe.display());
     println!("documents  text MB  wall s  peak MB  bytes a byte");
     for n in sizes {
         let work = tempfile::Builder::new()
@@ -46,8 +58,9 @@ fn main() {
             .expect("a temporary directory");
         let bytes = write_corpus(work.path(), n);
         let (wall, peak_kb, code) = measure::run_measured(
-            Command::new(exe)
+            Command::new(&exe)
                 .args(["scan", "--format", "json"])
+                .args(engine_args(&engine))
                 .arg(work.path()),
         );
         // 1: findings (the corpus has planted ones); anything else is a failure.
@@ -60,6 +73,15 @@ fn main() {
             peak / 1e6,
             peak / bytes as f64
         );
+    }
+}
+
+/// The arguments that choose `engine` (none for the local one: a build without the `cluster`
+/// feature has no `--engine`).
+fn engine_args(engine: &str) -> Vec<&str> {
+    match engine {
+        "local" => Vec::new(),
+        _ => vec!["--engine", engine],
     }
 }
 

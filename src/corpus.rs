@@ -262,7 +262,7 @@ impl Reader for Files {
         Reading { docs, skipped }
     }
 
-    /// Reads the files [`FILES_PER_BATCH`] at a time, in parallel, and each collection among
+    /// Reads the files 1,024 at a time, in parallel, and each collection among
     /// them a batch of rows at a time.
     fn read_batches(
         &self,

@@ -1,6 +1,6 @@
 //! `witness scan` beyond one process (feature `cluster`): the same scan as a plan of SQL
-//! stages ([`plan`]) that an engine runs, with witness's work on texts as functions
-//! ([`udfs`]) inside it.
+//! stages (module `plan`) that an engine runs, with witness's work on texts as functions
+//! (module `udfs`) inside it.
 //!
 //! - [`Engine::Streaming`]: an embedded Apache DataFusion session with a memory limit; its
 //!   sorts and aggregations spill to disk, so memory stays under the limit whatever the size
@@ -10,7 +10,7 @@
 //!   executor`, which register witness's functions).
 //! - [`Engine::Standalone`]: a Ballista scheduler and executor inside this process (tests).
 //!
-//! Every engine gives the findings of [`crate::scan`], in the same order.
+//! Every engine gives the findings of [`crate::scan()`], in the same order.
 
 mod plan;
 mod serve;
@@ -208,7 +208,7 @@ pub fn scan<'c>(
 }
 
 /// A scan of documents read as they come ([`scan_reader`]): the documents, only those that a
-/// finding cites with their text (the others are [`Document::into_header`]s: identity, no
+/// finding cites with their text (the others are headers: identity, no
 /// text), what could not be read, and what was found.
 #[derive(Debug)]
 pub struct Streamed {
@@ -240,7 +240,7 @@ impl Streamed {
 
 /// Scans the documents of `reader` on `engine` without holding their texts: each batch the
 /// reader reads is written to the engine's `docs` table and kept as headers only
-/// ([`Document::into_header`]); when the engine has found what it finds, the documents its
+/// (identity and digests, no text); when the engine has found what it finds, the documents its
 /// findings cite are read again (and must not have changed). `read` sees each document as it
 /// is read (the command line warns about it). Memory holds one batch of texts, the headers,
 /// and what the engine holds under its limit.

@@ -255,7 +255,7 @@ impl DocsWriter {
     }
 
     /// The next documents' texts, [`DOCS_PER_FILE`] a file at most.
-    pub(crate) fn write<'t>(&mut self, texts: &[&'t str]) -> Result<()> {
+    pub(crate) fn write(&mut self, texts: &[&str]) -> Result<()> {
         for chunk in texts.chunks(DOCS_PER_FILE) {
             let first = self.written;
             let ids = Int64Array::from_iter_values((first..first + chunk.len()).map(|i| i as i64));
