@@ -282,8 +282,11 @@ impl Reader for Files {
         // Runs of files, in parallel a batch at a time; each collection at its place.
         let mut rest = &files[..];
         while !rest.is_empty() {
-            let collection = rest.iter().position(|f| self.is_collection(f));
-            let run = &rest[..collection.unwrap_or(rest.len()).min(FILES_PER_BATCH)];
+            let next = &rest[..rest.len().min(FILES_PER_BATCH)];
+            let run = &next[..next
+                .iter()
+                .position(|f| self.is_collection(f))
+                .unwrap_or(next.len())];
             if run.is_empty() {
                 let f = &rest[0];
                 let table = Collection::new(f).read_batches(opts, progress, wanted, each);

@@ -313,6 +313,50 @@ fn scan_reads_collections_among_files() {
     assert_eq!(r["findings"][0]["locations"][0]["path"], "b.jsonl#copy");
 }
 
+/// Files are read a batch at a time (at most 1,024), a collection's rows at its place in path
+/// order between two batches, and only what `wanted` names is read.
+#[test]
+fn read_batches_keeps_path_order_across_batches_and_reads_only_what_is_wanted() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..1100 {
+        file(
+            dir.path(),
+            &format!("a{i:04}.txt"),
+            format!("文{i}\n").as_bytes(),
+        );
+    }
+    let table = jsonl(
+        dir.path(),
+        "a0050.jsonl",
+        &[
+            json!({"id": "x", "text": "甲"}),
+            json!({"id": "y", "text": "乙"}),
+        ],
+    );
+    let files = Files::new([dir.path().to_path_buf(), table]);
+    let batches = |wanted: &(dyn Fn(&str) -> bool + Sync)| {
+        let mut batches: Vec<Vec<String>> = Vec::new();
+        let skipped = files.read_batches(&ReadOptions::default(), &(), wanted, &mut |b| {
+            batches.push(b.into_iter().map(|d| d.label).collect())
+        });
+        assert!(skipped.is_empty(), "{skipped:?}");
+        batches
+    };
+    let all = batches(&|_| true);
+    let sizes: Vec<usize> = all.iter().map(Vec::len).collect();
+    // 50 files before the collection, its 2 rows, then 1,024 and 26 files.
+    assert_eq!(sizes, [50, 2, 1024, 26]);
+    let labels: Vec<String> = all.concat();
+    let mut expected: Vec<String> = (0..50).map(|i| format!("a{i:04}")).collect();
+    expected.extend(["x".to_string(), "y".to_string()]);
+    expected.extend((50..1100).map(|i| format!("a{i:04}")));
+    assert_eq!(labels, expected);
+    let read = Files::new([dir.path()]).read(&ReadOptions::default());
+    assert_eq!(read.docs.len(), 1100);
+    let few = batches(&|p: &str| p.ends_with("a0007.txt") || p.ends_with("a0050.jsonl#y"));
+    assert_eq!(few.concat(), ["a0007", "y"]);
+}
+
 /// `audit` reads a collection as `scan` does.
 #[test]
 fn audit_reads_a_collection() {
