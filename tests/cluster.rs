@@ -202,6 +202,25 @@ fn a_streamed_scan_holds_only_the_cited_texts_and_gives_the_local_reports() {
         std::fs::read_dir(dir.path().join("work")).unwrap().count(),
         0
     );
+    // The local engine through the same call: every text held, the same report.
+    let local_read = cluster::scan_reader(
+        &files,
+        &ReadOptions::default(),
+        Profile::default(),
+        &ScanOptions::default(),
+        &Engine::Local,
+        None,
+        None,
+        &(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(local_read.plan.stages.is_empty());
+    assert_eq!(
+        report::scan::json(&local_read.scan(), &local_read.skipped),
+        report::scan::json(&local, &skipped)
+    );
+    assert!(local_read.docs.iter().all(|d| !d.text.is_empty()));
 }
 
 /// Reads the same documents each time, except that the second reading finds one changed.

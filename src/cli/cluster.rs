@@ -55,7 +55,12 @@ impl EngineArgs {
             self.work_dir.as_deref(),
             self.timeout.map(std::time::Duration::from_secs),
             progress,
-            &mut |doc| progress.suspend(|| super::warn_document(doc)),
+            // The bars are cleared and drawn again only for a document with something to say.
+            &mut |doc| {
+                if !doc.warnings.is_empty() {
+                    progress.suspend(|| super::warn_document(doc));
+                }
+            },
         )
         .map_err(|e| CliError::Engine(e.to_string()))?;
         progress.suspend(|| super::warn_skipped(&streamed.skipped));
