@@ -134,6 +134,28 @@ fn mixed_inputs(dir: &Path) -> Files {
     Files::new([root, table])
 }
 
+/// `reader` scanned by [`cluster::scan_reader`] with the default options on `engine`.
+fn stream(
+    reader: &dyn Reader,
+    engine: &Engine,
+    work_dir: Option<&Path>,
+    read: &mut dyn FnMut(&Document),
+) -> Result<cluster::Streamed, cluster::ClusterError> {
+    let opts = ScanOptions::default();
+    let (profile, read_opts) = (Profile::default(), ReadOptions::default());
+    cluster::scan_reader(
+        reader,
+        &read_opts,
+        profile,
+        &opts,
+        engine,
+        work_dir,
+        None,
+        &(),
+        read,
+    )
+}
+
 #[test]
 fn a_streamed_scan_holds_only_the_cited_texts_and_gives_the_local_reports() {
     let dir = tempfile::tempdir().unwrap();
@@ -142,32 +164,13 @@ fn a_streamed_scan_holds_only_the_cited_texts_and_gives_the_local_reports() {
         memory_limit: 32 << 20,
     };
     let mut seen = 0;
-    let streamed = cluster::scan_reader(
-        &files,
-        &ReadOptions::default(),
-        Profile::default(),
-        &ScanOptions::default(),
-        &engine,
-        Some(&dir.path().join("work")),
-        None,
-        &(),
-        &mut |_| seen += 1,
-    )
-    .unwrap();
+    let work = dir.path().join("work");
+    let streamed = stream(&files, &engine, Some(&work), &mut |_| seen += 1).unwrap();
     let (corpus, skipped) = Corpus::read(&files, &ReadOptions::default(), Profile::default());
     assert_eq!(seen, corpus.len());
     assert_eq!(streamed.skipped, skipped);
     assert_eq!(skipped.len(), 1, "{skipped:?}");
     let local = scan(&corpus, &ScanOptions::default());
-    let stream = streamed.scan();
-    assert_eq!(
-        report::scan::json(&local, &skipped),
-        report::scan::json(&stream, &streamed.skipped)
-    );
-    assert_eq!(
-        report::scan::text(&local, &skipped, false),
-        report::scan::text(&stream, &streamed.skipped, false)
-    );
     // Only the texts a finding cites were read again; the others are headers.
     let cited: std::collections::BTreeSet<usize> = local
         .findings
@@ -198,29 +201,17 @@ fn a_streamed_scan_holds_only_the_cited_texts_and_gives_the_local_reports() {
             .any(|&d| corpus.docs()[d].path.contains("rows.jsonl#"))
     );
     // The run's tables are gone.
-    assert_eq!(
-        std::fs::read_dir(dir.path().join("work")).unwrap().count(),
-        0
-    );
-    // The local engine through the same call: every text held, the same report.
-    let local_read = cluster::scan_reader(
-        &files,
-        &ReadOptions::default(),
-        Profile::default(),
-        &ScanOptions::default(),
-        &Engine::Local,
-        None,
-        None,
-        &(),
-        &mut |_| {},
-    )
-    .unwrap();
+    assert_eq!(std::fs::read_dir(&work).unwrap().count(), 0);
+    let reports = |s: &witness::Scan, k: &[witness::corpus::Skipped]| {
+        (report::scan::json(s, k), report::scan::text(s, k, false))
+    };
+    let expected = reports(&local, &skipped);
+    assert_eq!(streamed.report(reports), expected);
+    // The local engine through the same call: every text held, the same reports.
+    let local_read = stream(&files, &Engine::Local, None, &mut |_| {}).unwrap();
     assert!(local_read.plan.stages.is_empty());
-    assert_eq!(
-        report::scan::json(&local_read.scan(), &local_read.skipped),
-        report::scan::json(&local, &skipped)
-    );
     assert!(local_read.docs.iter().all(|d| !d.text.is_empty()));
+    assert_eq!(local_read.report(reports), expected);
 }
 
 /// Reads the same documents each time, except that the second reading finds one changed.
@@ -262,18 +253,7 @@ fn a_cited_text_that_changed_during_a_streamed_scan_is_an_error() {
     let engine = Engine::Streaming {
         memory_limit: 32 << 20,
     };
-    let err = cluster::scan_reader(
-        &reader,
-        &ReadOptions::default(),
-        Profile::default(),
-        &ScanOptions::default(),
-        &engine,
-        None,
-        None,
-        &(),
-        &mut |_| {},
-    )
-    .unwrap_err();
+    let err = stream(&reader, &engine, None, &mut |_| {}).unwrap_err();
     assert_eq!(reader.reads.load(Ordering::Relaxed), 2);
     assert_eq!(
         err.to_string(),

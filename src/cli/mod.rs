@@ -835,7 +835,7 @@ fn run_scan(args: ScanArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outc
         args.engine
             .stream(&files, &args.input, args.profile, &opts, &progress)?
     {
-        return report.write(&progress, &streamed.scan(), &streamed.skipped, engine);
+        return streamed.report(|scan, skipped| report.write(&progress, scan, skipped, engine));
     }
     let (corpus, skipped) = progress::read_corpus(&progress, &files, &args.input, args.profile)?;
     let result = witness::scan_with_progress(&corpus, &opts, &progress);

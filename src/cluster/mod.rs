@@ -188,11 +188,8 @@ pub fn scan<'c>(
     }
     let docs = corpus.docs();
     let run = Run::new(engine, work_dir)?;
-    let mut writer = run.docs()?;
-    for chunk in docs.chunks(plan::DOCS_PER_FILE) {
-        let texts: Vec<&str> = chunk.iter().map(|d| d.text.as_str()).collect();
-        writer.write(&texts).map_err(|e| run.failed(e))?;
-    }
+    let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+    run.docs()?.write(&texts).map_err(|e| run.failed(e))?;
     let found = run.finish(&File::of(docs), profile, opts, timeout, progress)?;
     let mut findings = found.findings;
     add_comparisons(&mut findings, docs, profile);
@@ -227,14 +224,15 @@ pub struct Streamed {
 }
 
 impl Streamed {
-    /// The scan, for the reports.
-    pub fn scan(&self) -> Scan<'_> {
-        Scan {
+    /// Gives `report` the scan (its findings moved in, not copied) and what was skipped.
+    pub fn report<R>(self, report: impl FnOnce(&Scan<'_>, &[Skipped]) -> R) -> R {
+        let scan = Scan {
             docs: &self.docs,
             profile: self.profile,
-            findings: self.findings.clone(),
-            coverage: self.coverage.clone(),
-        }
+            findings: self.findings,
+            coverage: self.coverage,
+        };
+        report(&scan, &self.skipped)
     }
 }
 

@@ -27,7 +27,7 @@ use crate::scan::staged::{
 use crate::scan::{Coverage, Finding, FindingKind, ScanOptions};
 
 /// Documents per Parquet file of the `docs` table (the files are the scan's partitions).
-pub(crate) const DOCS_PER_FILE: usize = 2048;
+const DOCS_PER_FILE: usize = 2048;
 
 /// The SQL of each stage, in order: what the ledger records as the plan of a run.
 pub(crate) fn sql(params: &str) -> Vec<(&'static str, String)> {
