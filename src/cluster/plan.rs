@@ -29,6 +29,22 @@ use crate::scan::{Coverage, Finding, FindingKind, ScanOptions};
 /// Documents per Parquet file of the `docs` table (the files are the scan's partitions).
 const DOCS_PER_FILE: usize = 2048;
 
+/// How an error says that the engine gave a row twice. Every row of a stage has its own key
+/// (a document's paragraph, a pair of documents, a seed's two positions…); Ballista 55 gave
+/// some twice after an executor was lost (2 runs of 4 killed 6–7 s in), which would double
+/// findings. A run that meets it is run again once ([`super::scan`]).
+pub(crate) const GIVEN_TWICE: &str =
+    "the engine gave a row twice (rows read again after an executor was lost?)";
+
+/// Rows per batch of the stages whose rows are numbers (postings, seeds, candidate pairs).
+const BATCH_ROWS: usize = 4096;
+
+/// Bytes of text per batch of the stages whose rows carry whole texts. DataFusion counts a
+/// batch in rows and a sort's merge holds whole batches it cannot spill: 256 rows of the
+/// Quan Tang Shi's 225 KB files made batches of hundreds of megabytes, more than a 4 GB limit
+/// could merge.
+const TEXT_BATCH_BYTES: i64 = 4 << 20;
+
 /// The SQL of each stage, in order: what the ledger records as the plan of a run.
 pub(crate) fn sql(params: &str) -> Vec<(&'static str, String)> {
     let cap = POSTINGS_CAP;
@@ -68,7 +84,7 @@ pub(crate) fn sql(params: &str) -> Vec<(&'static str, String)> {
             ),
         ),
         (
-            "pairs",
+            "pair work",
             format!(
                 "WITH kept AS (SELECT h FROM passage_postings GROUP BY h HAVING COUNT(*) BETWEEN 2 AND {cap}), \
                  p AS (SELECT x.doc, x.h, x.pos FROM passage_postings x JOIN kept ON x.h = kept.h), \
@@ -86,10 +102,15 @@ pub(crate) fn sql(params: &str) -> Vec<(&'static str, String)> {
                  work AS (SELECT * FROM seeds UNION ALL SELECT * FROM near UNION ALL \
                    SELECT a, b, CAST(2 AS BIGINT) AS kind, x AS x1, y AS x2, len AS x3, CAST(0 AS BIGINT) AS x4 FROM blocks), \
                  pairs AS (SELECT a, b, array_agg(struct(kind, x1, x2, x3, x4)) AS work FROM work GROUP BY a, b) \
-                 SELECT pairs.a, pairs.b, witness_verify_pair(pairs.a, pairs.b, da.text, db.text, \
-                   ma.masked, mb.masked, pairs.work, {params}) AS found \
-                 FROM pairs JOIN docs da ON da.id = pairs.a JOIN docs db ON db.id = pairs.b \
+                 SELECT pairs.a, pairs.b, pairs.work, ma.masked AS ma, mb.masked AS mb FROM pairs \
                  LEFT JOIN masks ma ON ma.doc = pairs.a LEFT JOIN masks mb ON mb.doc = pairs.b"
+            ),
+        ),
+        (
+            "pairs",
+            format!(
+                "SELECT w.a, w.b, witness_verify_pair(w.a, w.b, da.text, db.text, w.ma, w.mb, w.work, {params}) AS found \
+                 FROM pair_work w JOIN docs da ON da.id = w.a JOIN docs db ON db.id = w.b"
             ),
         ),
         (
@@ -127,20 +148,27 @@ pub(crate) async fn run(
         |name: &str| -> &str { &stages.iter().find(|(n, _)| *n == name).expect("a stage").1 };
     progress.phase(Phase::Indexing, Some(n as u64));
     register(ctx, "docs", &dir.join("docs")).await?;
+    let text_rows = text_batch_rows(ctx).await?;
+    set_batch_rows(ctx, text_rows)?;
     materialize(ctx, dir, "paragraphs", query("paragraphs")).await?;
+    set_batch_rows(ctx, BATCH_ROWS)?;
     let repeated = ctx
         .sql(query("repeated paragraphs"))
         .await?
         .collect()
         .await?;
-    let judged = staged::judge_paragraphs(&paragraphs_of(&repeated, n), opts);
+    let judged = staged::judge_paragraphs(&paragraphs_of(&repeated, n)?, opts);
     write_table(dir, "masks", masks_batch(&judged.masked)?)?;
     register(ctx, "masks", &dir.join("masks")).await?;
     write_table(dir, "blocks", blocks_batch(&judged.blocks)?)?;
     register(ctx, "blocks", &dir.join("blocks")).await?;
+    set_batch_rows(ctx, text_rows)?;
     materialize(ctx, dir, "passage_postings", query("passage postings")).await?;
     materialize(ctx, dir, "paragraph_postings", query("paragraph postings")).await?;
     progress.advance(n as u64);
+    set_batch_rows(ctx, BATCH_ROWS)?;
+    materialize(ctx, dir, "pair_work", query("pair work")).await?;
+    set_batch_rows(ctx, text_rows)?;
 
     progress.phase(Phase::SharedPassages, None);
     let mut findings = judged.findings;
@@ -156,6 +184,12 @@ pub(crate) async fn run(
     }
     // Rows come in the engine's order: sorted, the merge sees them as the in-memory scan does.
     pairs.sort_unstable();
+    if pairs
+        .windows(2)
+        .any(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
+    {
+        return Err(given_twice("a pair of documents"));
+    }
     for (a, b, found) in pairs {
         let found: PairJson =
             serde_json::from_str(&found).map_err(|e| external("a pair's findings", e))?;
@@ -186,6 +220,9 @@ pub(crate) async fn run(
         }
         phrases.sort_by_key(|(f, _)| f.locations[0].range.start);
         phrases.sort_by_key(|(f, _)| f.locations[0].doc);
+        if phrases.windows(2).any(|w| key(&w[0].0) == key(&w[1].0)) {
+            return Err(given_twice("a doubled phrase"));
+        }
         for (f, is_meant) in phrases {
             if is_meant {
                 meant.push(key(&f));
@@ -199,10 +236,42 @@ pub(crate) async fn run(
     Ok(Found { findings, coverage })
 }
 
+/// Rows per batch of the stages that read texts: [`TEXT_BATCH_BYTES`] of the mean text, at
+/// least 1 and at most 256.
+async fn text_batch_rows(ctx: &SessionContext) -> Result<usize> {
+    let mean = ctx
+        .sql("SELECT CAST(AVG(octet_length(text)) AS BIGINT) FROM docs")
+        .await?
+        .collect()
+        .await?;
+    let mean = mean
+        .first()
+        .map(|b| int_column(b, 0))
+        .transpose()?
+        .filter(|c| c.len() == 1 && c.is_valid(0))
+        .map_or(1, |c| c.value(0).max(1));
+    Ok((TEXT_BATCH_BYTES / mean).clamp(1, 256) as usize)
+}
+
+/// Sets the rows per batch of the next stages (Ballista sends the session's settings with
+/// each job).
+fn set_batch_rows(ctx: &SessionContext, rows: usize) -> Result<()> {
+    ctx.state_ref()
+        .write()
+        .config_mut()
+        .options_mut()
+        .set("datafusion.execution.batch_size", &rows.to_string())
+}
+
 /// A doubled phrase's identity: its document and first copy.
 fn key(f: &Finding) -> (usize, usize, usize) {
     let l = &f.locations[0];
     (l.doc, l.range.start, l.range.end)
+}
+
+/// What an engine said when it gave a row twice: [`GIVEN_TWICE`], then the row.
+fn given_twice(what: &str) -> DataFusionError {
+    DataFusionError::Execution(format!("{GIVEN_TWICE}: {what}"))
 }
 
 fn external(what: &str, e: impl std::fmt::Display) -> DataFusionError {
@@ -216,18 +285,27 @@ async fn register(ctx: &SessionContext, name: &str, dir: &Path) -> Result<()> {
 }
 
 /// Runs a stage and writes its rows as the Parquet table `name` of the run, then registers it.
+///
+/// One file, written under a temporary name and renamed when complete, then moved where the
+/// next stages read it. A Ballista task that runs again (its executor was lost after it
+/// wrote) replaces the written file instead of adding a second copy of the rows beside it
+/// (written as a directory of files, a re-run doubled a stage's rows), and one that runs
+/// again after the stage returned (seen once: a later stage's read then failed) writes
+/// where nothing reads any more.
 async fn materialize(ctx: &SessionContext, dir: &Path, name: &str, sql: &str) -> Result<()> {
-    let path = dir.join(name);
-    // A trailing slash: a directory of files, one per partition.
+    let written = dir.join(format!("{name}.written")).join("rows.parquet");
     ctx.sql(sql)
         .await?
         .write_parquet(
-            &format!("{}/", path.display()),
-            DataFrameWriteOptions::new(),
+            &written.to_string_lossy(),
+            DataFrameWriteOptions::new().with_single_file_output(true),
             None,
         )
         .await?;
-    register(ctx, name, &path).await
+    let table = dir.join(name);
+    std::fs::create_dir_all(&table)?;
+    std::fs::rename(&written, table.join("rows.parquet"))?;
+    register(ctx, name, &table).await
 }
 
 /// Writes the table `docs (id, text)` of a run as the documents come, a Parquet file per
@@ -338,7 +416,8 @@ fn blocks_batch(blocks: &[crate::scan::staged::Block]) -> Result<RecordBatch> {
 }
 
 /// The repeated paragraphs' rows, per document (`n` documents).
-fn paragraphs_of(batches: &[RecordBatch], n: usize) -> Vec<DocParagraphs> {
+/// The rows of `repeated paragraphs` (ordered by document and paragraph) by document.
+fn paragraphs_of(batches: &[RecordBatch], n: usize) -> Result<Vec<DocParagraphs>> {
     let mut docs = vec![DocParagraphs::default(); n];
     for batch in batches {
         let col = |name: &str| {
@@ -358,6 +437,12 @@ fn paragraphs_of(batches: &[RecordBatch], n: usize) -> Vec<DocParagraphs> {
         );
         for r in 0..batch.num_rows() {
             let d = &mut docs[doc.value(r) as usize];
+            if d.rows
+                .last()
+                .is_some_and(|l| i64::from(l.index) == i.value(r))
+            {
+                return Err(given_twice("a paragraph"));
+            }
             d.count = count.value(r) as usize;
             d.rows.push(ParagraphRow {
                 index: i.value(r) as u32,
@@ -369,7 +454,7 @@ fn paragraphs_of(batches: &[RecordBatch], n: usize) -> Vec<DocParagraphs> {
             });
         }
     }
-    docs
+    Ok(docs)
 }
 
 fn int_column(batch: &RecordBatch, i: usize) -> Result<Int64Array> {

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use ballista_core::config::TaskSchedulingPolicy;
 use ballista_core::registry::BallistaFunctionRegistry;
 use ballista_core::utils::{default_config_producer, default_session_builder};
 use ballista_executor::executor_process::{ExecutorProcessConfig, start_executor_process};
@@ -77,6 +78,7 @@ pub fn run_scheduler(opts: &SchedulerOptions) -> Result<(), DataFusionError> {
         config.expire_dead_executor_interval_seconds = 1;
         config.no_executors_grace_period_seconds = opts.executor_timeout.max(5);
         config.override_session_builder = Some(Arc::new(session_with_udfs));
+        config.scheduling_policy = TaskSchedulingPolicy::PullStaged;
         let config = Arc::new(config);
         config.validate().map_err(external)?;
         let cluster = BallistaCluster::new_from_config(&config)
@@ -136,6 +138,7 @@ pub fn run_executor(opts: &ExecutorOptions) -> Result<(), DataFusionError> {
         work_dir: Some(work_dir.to_string_lossy().into_owned()),
         executor_heartbeat_interval_seconds: opts.heartbeat,
         override_function_registry: Some(Arc::new(registry)),
+        task_scheduling_policy: TaskSchedulingPolicy::PullStaged,
         ..Default::default()
     };
     println!("witness executor started");

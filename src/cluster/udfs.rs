@@ -341,6 +341,9 @@ fn masked_at(a: &ArrayRef, i: usize) -> Vec<u32> {
 /// The pair stage's work from its list of `{kind, x1, x2, x3, x4}`: kind 0 a seed
 /// `(diagonal, position)`, 1 a candidate paragraph pair `(i, j, shared, fewer)`, 2 a block
 /// `(x, y, len)`. Sorted, as the stages expect.
+///
+/// Each row has its own key (a seed its two positions, a paragraph pair its two paragraphs, a
+/// block its place): one given twice is an error ([`super::plan::GIVEN_TWICE`]).
 fn pair_work(rows: &ArrayRef) -> Result<PairWork> {
     let Some(s) = rows.as_struct_opt() else {
         return exec_err!("witness_verify_pair: the work is not a list of structs");
@@ -366,6 +369,15 @@ fn pair_work(rows: &ArrayRef) -> Result<PairWork> {
     work.seeds.sort_unstable();
     work.paragraphs.sort_unstable();
     work.blocks.sort_unstable();
+    let twice = work.seeds.windows(2).any(|w| w[0] == w[1])
+        || work
+            .paragraphs
+            .windows(2)
+            .any(|w| w[0].0 == w[1].0 && w[0].1 == w[1].1)
+        || work.blocks.windows(2).any(|w| w[0] == w[1]);
+    if twice {
+        return exec_err!("{}: a row of a pair's work", super::plan::GIVEN_TWICE);
+    }
     Ok(work)
 }
 
@@ -427,4 +439,54 @@ fn empty(stage: Stage) -> Result<ArrayRef> {
             Vec::new(),
         )?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pair's work as the engine gives it: one list of `{kind, x1, x2, x3, x4}`.
+    fn work(rows: &[[i64; 5]]) -> ArrayRef {
+        let columns = (0..5)
+            .map(|c| rows.iter().map(|r| r[c]).collect())
+            .collect();
+        let list =
+            list_of_structs(&["kind", "x1", "x2", "x3", "x4"], columns, vec![rows.len()]).unwrap();
+        list.as_list::<i32>().value(0)
+    }
+
+    #[test]
+    fn a_pairs_work_is_sorted_by_kind() {
+        let w = pair_work(&work(&[
+            [0, 5, 9, 0, 0],
+            [1, 2, 3, 40, 50],
+            [0, -3, 100, 0, 0],
+            [2, 7, 8, 3, 0],
+        ]))
+        .unwrap();
+        assert_eq!(w.seeds, [(-3, 100), (5, 9)]);
+        assert_eq!(w.paragraphs, [(2, 3, 40, 50)]);
+        assert_eq!(w.blocks, [(7, 8, 3)]);
+    }
+
+    #[test]
+    fn a_row_of_a_pairs_work_given_twice_is_an_error() {
+        let twice = [
+            vec![[0, 5, 9, 0, 0], [0, 5, 9, 0, 0]],
+            // The same two paragraphs with another count: a partial count read twice.
+            vec![[1, 2, 3, 40, 50], [1, 2, 3, 80, 50]],
+            vec![[2, 7, 8, 3, 0], [2, 7, 8, 3, 0]],
+        ];
+        for rows in twice {
+            let e = pair_work(&work(&rows)).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "Execution error: {}: a row of a pair's work",
+                    crate::cluster::plan::GIVEN_TWICE
+                ),
+                "{rows:?}"
+            );
+        }
+    }
 }
