@@ -289,7 +289,7 @@ async fn register(ctx: &SessionContext, name: &str, dir: &Path) -> Result<()> {
 /// One file, written under a temporary name and renamed when complete, then moved where the
 /// next stages read it. A Ballista task that runs again (its executor was lost after it
 /// wrote) replaces the written file instead of adding a second copy of the rows beside it
-/// (written as a directory of files, a re-run doubled a stage's rows), and one that runs
+/// (DataFusion names a directory's files at random for each run of a task), and one that runs
 /// again after the stage returned (seen once: a later stage's read then failed) writes
 /// where nothing reads any more.
 async fn materialize(ctx: &SessionContext, dir: &Path, name: &str, sql: &str) -> Result<()> {
