@@ -78,6 +78,9 @@ pub fn run_scheduler(opts: &SchedulerOptions) -> Result<(), DataFusionError> {
         config.expire_dead_executor_interval_seconds = 1;
         config.no_executors_grace_period_seconds = opts.executor_timeout.max(5);
         config.override_session_builder = Some(Arc::new(session_with_udfs));
+        // Executors ask for work (as executors must be told below). Under push-staged, the
+        // default, the scheduler kept the slots of tasks of a stage rolled back after an
+        // executor was lost, and the survivor got no more work: the job hung.
         config.scheduling_policy = TaskSchedulingPolicy::PullStaged;
         let config = Arc::new(config);
         config.validate().map_err(external)?;
