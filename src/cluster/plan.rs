@@ -32,7 +32,8 @@ const DOCS_PER_FILE: usize = 2048;
 /// How an error says that the engine gave a row twice. Every row of a stage has its own key
 /// (a document's paragraph, a pair of documents, a seed's two positions…); Ballista 55 gave
 /// some twice after an executor was lost (2 runs of 4 killed 6–7 s in), which would double
-/// findings. A run that meets it is run again once ([`super::scan`]).
+/// findings. A run that meets it is run again once, from its first stage (`Run::finish` in
+/// the parent module).
 pub(crate) const GIVEN_TWICE: &str =
     "the engine gave a row twice (rows read again after an executor was lost?)";
 
