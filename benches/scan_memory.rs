@@ -13,10 +13,18 @@
 //! 1 GiB limit), with the binary that `WITNESS_BIN` names (one built with `--features
 //! cluster`; the bench's own binary is built without it), e.g.
 //! `WITNESS_BIN=target/debug/witness cargo bench --bench scan_memory -- --engine streaming:1G 100000`.
+//!
+//! `--jsonl` writes the corpus as one JSON Lines collection (`corpus.jsonl`, rows `{"id",
+//! "text"}`: the form archives keep, and a million files would take 4 GB of disk blocks for
+//! 2.2 GB of text) instead of a file per document. `--keep DIR` writes the corpus and each
+//! report (`report-ENGINE-N.json`) into DIR and leaves them there, so that two engines'
+//! reports on the same corpus can be compared (`cmp`); the corpus is generated the same each
+//! time.
 
 mod inputs;
 mod measure;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -34,7 +42,11 @@ fn main() {
         .iter()
         .position(|a| a == "--engine")
         .map(|i| args.get(i + 1).expect("--engine ENGINE").clone());
-    let mut sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let mut sizes: Vec<usize> = args
+        .iter()
+        .filter(|a| a.bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(|a| a.parse().ok())
+        .collect();
     if sizes.is_empty() {
         sizes = std::env::var("WITNESS_BENCH_DOCS")
             .unwrap_or_else(|_| "10000,100000".into())
@@ -49,19 +61,28 @@ fn main() {
     let exe = std::env::var_os("WITNESS_BIN")
         .map_or_else(|| env!("CARGO_BIN_EXE_witness").into(), PathBuf::from);
     let engine = engine.unwrap_or_else(|| "local".into());
+    let jsonl = args.iter().any(|a| a == "--jsonl");
+    let keep = args
+        .iter()
+        .position(|a| a == "--keep")
+        .map(|i| PathBuf::from(args.get(i + 1).expect("--keep DIR")));
     println!("engine {engine}, {}", exe.display());
     println!("documents  text MB  wall s  peak MB  bytes a byte");
     for n in sizes {
-        let work = tempfile::Builder::new()
+        let temp = tempfile::Builder::new()
             .prefix("witness-scan-memory-")
             .tempdir()
             .expect("a temporary directory");
-        let bytes = write_corpus(work.path(), n);
+        let dir = keep.clone().unwrap_or_else(|| temp.path().to_path_buf());
+        let corpus = dir.join(if jsonl { "corpus.jsonl" } else { "corpus" });
+        let bytes = write_corpus(&corpus, n, jsonl);
+        let report = dir.join(format!("report-{}-{n}.json", engine.replace(':', "-")));
         let (wall, peak_kb, code) = measure::run_measured(
             Command::new(&exe)
-                .args(["scan", "--format", "json"])
+                .args(["scan", "--format", "json", "-o"])
+                .arg(&report)
                 .args(engine_args(&engine))
-                .arg(work.path()),
+                .arg(&corpus),
         );
         // 1: findings (the corpus has planted ones); anything else is a failure.
         assert_eq!(code, 1, "witness scan exited with {code}");
@@ -85,14 +106,24 @@ fn engine_args(engine: &str) -> Vec<&str> {
     }
 }
 
-/// Writes `n` generated documents into `dir`; returns their bytes.
-fn write_corpus(dir: &Path, n: usize) -> usize {
+/// Writes `n` generated documents as `path`: a directory of files, or a JSON Lines
+/// collection (`jsonl`); returns their bytes of text.
+fn write_corpus(path: &Path, n: usize, jsonl: bool) -> usize {
     let per_kind = (n * PER_KIND_PER_10000 / 10_000).max(1);
     let (texts, _) = inputs::scan_corpus(n, per_kind, 7);
-    let mut bytes = 0;
-    for (i, t) in texts.iter().enumerate() {
-        std::fs::write(dir.join(format!("doc{i:07}.txt")), t).expect("write a document");
-        bytes += t.len();
+    if jsonl {
+        let file = std::fs::File::create(path).expect("create the collection");
+        let mut out = std::io::BufWriter::new(file);
+        for (i, t) in texts.iter().enumerate() {
+            let row = serde_json::json!({ "id": i, "text": t });
+            writeln!(out, "{row}").expect("write a row");
+        }
+        out.flush().expect("write the collection");
+    } else {
+        std::fs::create_dir_all(path).expect("create the corpus directory");
+        for (i, t) in texts.iter().enumerate() {
+            std::fs::write(path.join(format!("doc{i:07}.txt")), t).expect("write a document");
+        }
     }
-    bytes
+    texts.iter().map(String::len).sum()
 }

@@ -330,6 +330,8 @@ fn options_reach_the_engine() {
             "repeated paragraphs",
             "passage postings",
             "paragraph postings",
+            "kept passage postings",
+            "kept paragraph postings",
             "pair work",
             "pairs",
             "phrases"
@@ -375,21 +377,30 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// A process of the cluster, killed when dropped.
-struct Part(Child);
+/// A process of the cluster, killed when dropped, and the directory it works in (a killed
+/// executor cannot remove its own).
+struct Part {
+    child: Child,
+    _work: tempfile::TempDir,
+}
 
 impl Drop for Part {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
-/// Starts `witness cluster ARGS` and waits for `ready` on its standard output.
+/// Starts `witness cluster ARGS` and waits for `ready` on its standard output; an executor
+/// works in a temporary directory.
 fn start(args: &[&str], ready: &str) -> Part {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_witness"))
-        .arg("cluster")
-        .args(args)
+    let work = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_witness"));
+    command.arg("cluster").args(args);
+    if args[0] == "executor" {
+        command.arg("--work-dir").arg(work.path());
+    }
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -397,7 +408,7 @@ fn start(args: &[&str], ready: &str) -> Part {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let line = lines.next().unwrap().unwrap();
     assert!(line.starts_with(ready), "{line}");
-    Part(child)
+    Part { child, _work: work }
 }
 
 /// A scheduler and two executors on free ports.
@@ -543,7 +554,7 @@ fn an_executor_killed_mid_run_gives_the_same_report() {
         "the run ended before the kill: make it longer"
     );
     let mut killed = executors.remove(0);
-    killed.0.kill().unwrap();
+    killed.child.kill().unwrap();
     let started = Instant::now();
     let out = run.wait_with_output().unwrap();
     // The scheduler declares the executor lost (6 s without a heartbeat) and runs its tasks

@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 use ballista::prelude::SessionContextExt;
 use ballista_core::extension::SessionConfigExt;
+use datafusion::common::config::SpillCompression;
 use datafusion::error::DataFusionError;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
@@ -490,6 +491,10 @@ fn config(config: SessionConfig) -> SessionConfig {
     // Each sort holds back 10 MiB by default for its merge, which cannot spill: under a small
     // limit that is what fails ("not enough memory to continue external sort").
     o.execution.sort_spill_reservation_bytes = 1 << 20;
+    // What spills is mostly postings (three integers a row): LZ4 cut the 10,000-file corpus's
+    // work directory from 412 MB to 296 MB at its peak, for 5% more time. Disk is what a run
+    // too large for memory runs out of.
+    o.execution.spill_compression = SpillCompression::Lz4Frame;
     config
 }
 
@@ -530,6 +535,14 @@ fn ballista_config() -> Result<SessionConfig, ClusterError> {
     Ok(cfg)
 }
 
+/// How many spill files a sort merges at once under `memory_limit`: each holds a batch in
+/// memory that cannot spill, so 2 under a small limit, more (each merge pass rewrites every
+/// row: 2 at a time wrote the 10,000-file corpus's postings five times over) under a larger
+/// one: one per 64 MiB, at most 16.
+fn spill_fan_in(memory_limit: usize) -> usize {
+    (memory_limit >> 26).clamp(2, 16)
+}
+
 async fn context(engine: &Engine, dir: &Path) -> Result<SessionContext, ClusterError> {
     let failed = |e: DataFusionError| ClusterError::Failed {
         engine: engine.to_string(),
@@ -547,8 +560,7 @@ async fn context(engine: &Engine, dir: &Path) -> Result<SessionContext, ClusterE
                 .with_disk_manager_builder(
                     DiskManagerBuilder::default()
                         .with_mode(DiskManagerMode::Directories(vec![dir.join("spill")]))
-                        // Merging many spill files at once needs memory that cannot spill.
-                        .with_max_spill_merge_fan_in(2),
+                        .with_max_spill_merge_fan_in(spill_fan_in(*memory_limit)),
                 )
                 .build_arc()
                 .map_err(failed)?;

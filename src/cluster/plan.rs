@@ -44,7 +44,7 @@ const BATCH_ROWS: usize = 4096;
 /// batch in rows and a sort's merge holds whole batches it cannot spill: 256 rows of the
 /// Quan Tang Shi's 225 KB files made batches of hundreds of megabytes, more than a 4 GB limit
 /// could merge.
-const TEXT_BATCH_BYTES: i64 = 4 << 20;
+const TEXT_BATCH_BYTES: usize = 4 << 20;
 
 /// The SQL of each stage, in order: what the ledger records as the plan of a run.
 pub(crate) fn sql(params: &str) -> Vec<(&'static str, String)> {
@@ -85,19 +85,31 @@ pub(crate) fn sql(params: &str) -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "kept passage postings",
+            format!(
+                "SELECT x.doc, x.h, x.pos FROM passage_postings x JOIN \
+                 (SELECT h FROM passage_postings GROUP BY h HAVING COUNT(*) BETWEEN 2 AND {cap}) kept \
+                 ON x.h = kept.h"
+            ),
+        ),
+        (
+            "kept paragraph postings",
+            format!(
+                "SELECT x.doc, x.para, x.h, x.n FROM paragraph_postings x JOIN \
+                 (SELECT h FROM paragraph_postings GROUP BY h HAVING COUNT(*) BETWEEN 2 AND {cap}) kept \
+                 ON x.h = kept.h"
+            ),
+        ),
+        (
             "pair work",
             format!(
-                "WITH kept AS (SELECT h FROM passage_postings GROUP BY h HAVING COUNT(*) BETWEEN 2 AND {cap}), \
-                 p AS (SELECT x.doc, x.h, x.pos FROM passage_postings x JOIN kept ON x.h = kept.h), \
-                 seeds AS (SELECT x.doc AS a, y.doc AS b, CAST(0 AS BIGINT) AS kind, y.pos - x.pos AS x1, \
+                "WITH seeds AS (SELECT x.doc AS a, y.doc AS b, CAST(0 AS BIGINT) AS kind, y.pos - x.pos AS x1, \
                    x.pos AS x2, CAST(0 AS BIGINT) AS x3, CAST(0 AS BIGINT) AS x4 \
-                   FROM p x JOIN p y ON x.h = y.h \
+                   FROM kept_passage_postings x JOIN kept_passage_postings y ON x.h = y.h \
                    WHERE y.doc > x.doc OR (y.doc = x.doc AND y.pos >= x.pos + {far})), \
-                 kept_para AS (SELECT h FROM paragraph_postings GROUP BY h HAVING COUNT(*) BETWEEN 2 AND {cap}), \
-                 q AS (SELECT x.doc, x.para, x.h, x.n FROM paragraph_postings x JOIN kept_para ON x.h = kept_para.h), \
                  near AS (SELECT x.doc AS a, y.doc AS b, CAST(1 AS BIGINT) AS kind, x.para AS x1, y.para AS x2, \
                    COUNT(*) AS x3, LEAST(MIN(x.n), MIN(y.n)) AS x4 \
-                   FROM q x JOIN q y ON x.h = y.h \
+                   FROM kept_paragraph_postings x JOIN kept_paragraph_postings y ON x.h = y.h \
                    WHERE y.doc > x.doc OR (y.doc = x.doc AND y.para > x.para) \
                    GROUP BY x.doc, x.para, y.doc, y.para), \
                  work AS (SELECT * FROM seeds UNION ALL SELECT * FROM near UNION ALL \
@@ -149,7 +161,7 @@ pub(crate) async fn run(
         |name: &str| -> &str { &stages.iter().find(|(n, _)| *n == name).expect("a stage").1 };
     progress.phase(Phase::Indexing, Some(n as u64));
     register(ctx, "docs", &dir.join("docs")).await?;
-    let text_rows = text_batch_rows(ctx).await?;
+    let text_rows = text_batch_rows(files);
     set_batch_rows(ctx, text_rows)?;
     materialize(ctx, dir, "paragraphs", query("paragraphs")).await?;
     set_batch_rows(ctx, BATCH_ROWS)?;
@@ -158,6 +170,7 @@ pub(crate) async fn run(
         .await?
         .collect()
         .await?;
+    forget(ctx, dir, "paragraphs")?;
     let judged = staged::judge_paragraphs(&paragraphs_of(&repeated, n)?, opts);
     write_table(dir, "masks", masks_batch(&judged.masked)?)?;
     register(ctx, "masks", &dir.join("masks")).await?;
@@ -168,7 +181,16 @@ pub(crate) async fn run(
     materialize(ctx, dir, "paragraph_postings", query("paragraph postings")).await?;
     progress.advance(n as u64);
     set_batch_rows(ctx, BATCH_ROWS)?;
+    // Each table is removed once the stages that read it have run: at a million documents
+    // the postings alone are 11 GB of the disk a run needs.
+    for what in ["passage", "paragraph"] {
+        let table = format!("kept_{what}_postings");
+        materialize(ctx, dir, &table, query(&format!("kept {what} postings"))).await?;
+        forget(ctx, dir, &format!("{what}_postings"))?;
+    }
     materialize(ctx, dir, "pair_work", query("pair work")).await?;
+    forget(ctx, dir, "kept_passage_postings")?;
+    forget(ctx, dir, "kept_paragraph_postings")?;
     set_batch_rows(ctx, text_rows)?;
 
     progress.phase(Phase::SharedPassages, None);
@@ -237,21 +259,13 @@ pub(crate) async fn run(
     Ok(Found { findings, coverage })
 }
 
-/// Rows per batch of the stages that read texts: [`TEXT_BATCH_BYTES`] of the mean text, at
+/// Rows per batch of the stages that read texts: [`TEXT_BATCH_BYTES`] of the mean text of
+/// `files` (their lengths are known from the reading: no pass over the table for them), at
 /// least 1 and at most 256.
-async fn text_batch_rows(ctx: &SessionContext) -> Result<usize> {
-    let mean = ctx
-        .sql("SELECT CAST(AVG(octet_length(text)) AS BIGINT) FROM docs")
-        .await?
-        .collect()
-        .await?;
-    let mean = mean
-        .first()
-        .map(|b| int_column(b, 0))
-        .transpose()?
-        .filter(|c| c.len() == 1 && c.is_valid(0))
-        .map_or(1, |c| c.value(0).max(1));
-    Ok((TEXT_BATCH_BYTES / mean).clamp(1, 256) as usize)
+fn text_batch_rows(files: &[File<'_>]) -> usize {
+    let bytes: usize = files.iter().map(|f| f.len).sum();
+    let mean = (bytes / files.len().max(1)).max(1);
+    (TEXT_BATCH_BYTES / mean).clamp(1, 256)
 }
 
 /// Sets the rows per batch of the next stages (Ballista sends the session's settings with
@@ -307,6 +321,13 @@ async fn materialize(ctx: &SessionContext, dir: &Path, name: &str, sql: &str) ->
     std::fs::create_dir_all(&table)?;
     std::fs::rename(&written, table.join("rows.parquet"))?;
     register(ctx, name, &table).await
+}
+
+/// Removes the table `name` of the run: no stage reads it any more.
+fn forget(ctx: &SessionContext, dir: &Path, name: &str) -> Result<()> {
+    ctx.deregister_table(name)?;
+    std::fs::remove_dir_all(dir.join(name))?;
+    Ok(())
 }
 
 /// Writes the table `docs (id, text)` of a run as the documents come, a Parquet file per
