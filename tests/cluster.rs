@@ -440,6 +440,9 @@ fn cluster_of_two() -> (String, Part, Vec<Part>) {
                     "2",
                     "--heartbeat",
                     "2",
+                    // As the README starts several executors on one machine: each with its share.
+                    "--memory-limit",
+                    "512M",
                 ],
                 "witness executor started",
             )
@@ -515,6 +518,23 @@ fn a_scheduler_nobody_runs_is_a_clear_error() {
     );
     assert!(
         err.contains("witness cluster scheduler --port PORT"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_executor_memory_limit_that_is_not_a_size_is_a_usage_error() {
+    let out = common::witness()
+        .args(["cluster", "executor", "--memory-limit", "lots"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with(
+            "error: invalid value 'lots' for '--memory-limit <SIZE>': `lots` is not a size: \
+             write a number of bytes with K, M or G, such as 512M or 4G"
+        ),
         "{err}"
     );
 }

@@ -123,7 +123,22 @@ pub enum ClusterCommand {
         /// Seconds between heartbeats to the scheduler.
         #[arg(long, default_value_t = 5, value_name = "SECONDS")]
         heartbeat: u64,
+        /// What its tasks' sorts, joins and aggregations hold at most, in all (512M, 4G…);
+        /// they spill the rest to the work directory [default: 70% of the machine's memory,
+        /// Ballista's: give each of several executors on one machine its share].
+        #[arg(long, value_name = "SIZE", value_parser = memory_limit)]
+        memory_limit: Option<u64>,
     },
+}
+
+/// `--memory-limit SIZE`.
+fn memory_limit(s: &str) -> Result<u64, String> {
+    match cluster::parse_size(s) {
+        Some(0) | None => Err(format!(
+            "`{s}` is not a size: write a number of bytes with K, M or G, such as 512M or 4G"
+        )),
+        Some(n) => Ok(n as u64),
+    }
 }
 
 /// Runs a part of a cluster.
@@ -145,6 +160,7 @@ pub fn run(command: ClusterCommand) -> Result<Outcome, CliError> {
             slots,
             work_dir,
             heartbeat,
+            memory_limit,
         } => cluster::run_executor(&ExecutorOptions {
             scheduler,
             port,
@@ -154,6 +170,7 @@ pub fn run(command: ClusterCommand) -> Result<Outcome, CliError> {
             }),
             work_dir,
             heartbeat,
+            memory_limit,
         }),
     };
     result.map_err(|e| CliError::Engine(e.to_string()))?;

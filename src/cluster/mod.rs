@@ -104,8 +104,9 @@ impl std::fmt::Display for Engine {
     }
 }
 
-/// `512M`, `4G`, `1048576`: bytes.
-fn parse_size(s: &str) -> Option<usize> {
+/// A size in bytes written `512M`, `4G`, `64K` (powers of 1,024) or `1048576`; `None` for
+/// anything else.
+pub fn parse_size(s: &str) -> Option<usize> {
     let (digits, shift) = match s.chars().last()? {
         'K' | 'k' => (&s[..s.len() - 1], 10),
         'M' | 'm' => (&s[..s.len() - 1], 20),

@@ -47,6 +47,9 @@ pub struct ExecutorOptions {
     pub work_dir: Option<PathBuf>,
     /// Seconds between heartbeats to the scheduler.
     pub heartbeat: u64,
+    /// Bytes its tasks' sorts, joins and aggregations hold at most, in all (they spill the
+    /// rest to the work directory); `None`: Ballista's default, 70% of the machine's memory.
+    pub memory_limit: Option<u64>,
 }
 
 fn external(e: impl std::error::Error + Send + Sync + 'static) -> DataFusionError {
@@ -142,6 +145,7 @@ pub fn run_executor(opts: &ExecutorOptions) -> Result<(), DataFusionError> {
         executor_heartbeat_interval_seconds: opts.heartbeat,
         override_function_registry: Some(Arc::new(registry)),
         task_scheduling_policy: TaskSchedulingPolicy::PullStaged,
+        memory_pool_size: opts.memory_limit,
         ..Default::default()
     };
     println!("witness executor started");
