@@ -412,10 +412,10 @@ pub fn compare_for_similarity(a: &str, b: &str, profile: Profile) -> Comparison 
 /// one view has and the other lacks (their bag distance).
 pub fn compare_if_similar(a: &str, b: &str, profile: Profile, at_least: f64) -> Option<Comparison> {
     let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
+    let all = |t: &Tokenized| 0..t.tokens.len();
     let longer = ta.clusters().max(tb.clusters());
-    let bound = cluster_bag_distance(&ta, &tb);
-    // The similarity the comparison could have at best.
-    (similarity(bound, longer) >= at_least).then(|| compare_similar(a, &ta, b, &tb))
+    may_be_similar((&ta, all(&ta)), (&tb, all(&tb)), longer, at_least)
+        .then(|| compare_similar(a, &ta, b, &tb))
 }
 
 fn compare_similar(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Comparison {
@@ -423,22 +423,61 @@ fn compare_similar(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Comparis
     compare_with(a, ta, b, tb, false, Scripts::new(&cells.0, &cells.1))
 }
 
-/// The bag distance of two tokenized texts in grapheme clusters ([`token_clusters`]): the
-/// larger of the numbers of clusters one has more of than the other. Each substitution,
-/// insertion or deletion of one cluster changes each side's surplus by at most one, so it
-/// never exceeds the Levenshtein distance in clusters, nor a comparison's distance (a sum of
-/// such distances over the aligned changes, a block counting its longer side).
-fn cluster_bag_distance(ta: &Tokenized, tb: &Tokenized) -> usize {
-    let mut surplus: HashMap<&str, isize> = HashMap::new();
-    for (t, sign) in [(ta, 1), (tb, -1)] {
-        for g in token_clusters(t, &(0..t.tokens.len())) {
-            *surplus.entry(g).or_insert(0) += sign;
+/// Whether tokens `ra` of A and tokens `rb` of B (the longer `longer` clusters) can be
+/// `at_least` similar once compared: the similarity their bag distance leaves at best. A scan
+/// asks it of a document's tokens, without reading the candidate's text again.
+pub(crate) fn may_be_similar(
+    (ta, ra): (&Tokenized, Range<usize>),
+    (tb, rb): (&Tokenized, Range<usize>),
+    longer: usize,
+    at_least: f64,
+) -> bool {
+    let bound = bag_distance(&cluster_ids(ta, &ra), &cluster_ids(tb, &rb));
+    similarity(bound, longer) >= at_least
+}
+
+/// The clusters of tokens `r` ([`token_clusters`]) as numbers, sorted: a one-character
+/// cluster is its code point, a longer one a 64-bit hash above them. Two clusters that hash
+/// alike count as one, which can only make a bag distance smaller: still a lower bound.
+fn cluster_ids(t: &Tokenized, r: &Range<usize>) -> Vec<u64> {
+    let mut ids: Vec<u64> = r
+        .clone()
+        .flat_map(|i| crate::normalize::clusters(t.token(i)).map(|(_, g)| g))
+        .map(|g| {
+            let mut chars = g.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => u64::from(c),
+                _ => {
+                    // FNV-1a, with the top bit set so it never meets a code point.
+                    let fold = |h: u64, b: &u8| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+                    g.as_bytes().iter().fold(0xcbf2_9ce4_8422_2325, fold) | 1 << 63
+                }
+            }
+        })
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// The bag distance of two sorted lists of clusters: the larger of the numbers of clusters
+/// one has more of than the other. Each substitution, insertion or deletion of one cluster
+/// changes each side's surplus by at most one, so it never exceeds the Levenshtein distance
+/// in clusters, nor a comparison's distance (a sum of such distances over the aligned
+/// changes, a block counting its longer side).
+fn bag_distance(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
         }
     }
-    let (more, fewer) = surplus.values().fold((0, 0), |(m, f), &n| {
-        (m + n.max(0) as usize, f + (-n).max(0) as usize)
-    });
-    more.max(fewer)
+    a.len().max(b.len()) - common
 }
 
 /// Compares two texts already read; `exact` computes the exact distances of the CERs too
@@ -1232,7 +1271,9 @@ mod tests {
         let c = compare_for_similarity(a, b, profile);
         let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
         assert_eq!((c.a_units, c.b_units, c.distance), (9, 7, 3));
-        assert_eq!(cluster_bag_distance(&ta, &tb), 3);
+        let all = |t: &Tokenized| 0..t.tokens.len();
+        let bound = bag_distance(&cluster_ids(&ta, &all(&ta)), &cluster_ids(&tb, &all(&tb)));
+        assert_eq!(bound, 3);
         assert!(compare_if_similar(a, b, profile, c.similarity()).is_some());
     }
 
@@ -1262,7 +1303,8 @@ mod tests {
                 .collect();
             let c = compare_for_similarity(&a, &b, profile);
             let (ta, tb) = (Tokenized::new(&a, profile), Tokenized::new(&b, profile));
-            let bound = cluster_bag_distance(&ta, &tb);
+            let all = |t: &Tokenized| 0..t.tokens.len();
+            let bound = bag_distance(&cluster_ids(&ta, &all(&ta)), &cluster_ids(&tb, &all(&tb)));
             proptest::prop_assert!(bound <= c.distance, "{bound} > {}", c.distance);
             let s = c.similarity();
             proptest::prop_assert!(compare_if_similar(&a, &b, profile, s).is_some());

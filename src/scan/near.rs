@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use super::prepare::{Docs, Index, MASKED, Prepared, kgrams};
 use super::{Finding, FindingKind, Location, ScanOptions};
 use crate::chars::ends_sentence;
-use crate::diff::compare_if_similar;
+use crate::diff::{compare_if_similar, may_be_similar};
 use crate::normalize::Profile;
 use crate::progress::{Phase, Progress};
 
@@ -39,8 +39,19 @@ pub(super) fn near_duplicates(
         .unzip();
     let grams = |o: usize| paragraph_kgrams(&docs[paras[o].0], paras[o].1);
     progress.phase(Phase::NearDuplicates, Some(paras.len() as u64));
-    let index = Index::build(paras.len(), |o| {
-        grams(o).into_iter().map(|h| (0, h)).collect()
+    let total = paras
+        .iter()
+        .map(|&(d, i)| docs[d].paras[i].tokens.len())
+        .sum();
+    let index = Index::build(paras.len(), total, true, |o| {
+        let (d, i) = paras[o];
+        let (p, t) = (&docs[d], docs[d].paras[i].tokens.clone());
+        let grams = kgrams(&p.hashes[t.clone()], &p.masked[t], PARAGRAPH_K);
+        grams
+            .into_iter()
+            .filter(|&h| h != MASKED)
+            .map(|h| (0, h))
+            .collect()
     });
     let found: Vec<Vec<Finding>> = (0..paras.len())
         .into_par_iter()
@@ -148,6 +159,17 @@ pub(crate) fn verify_near_duplicate(
     }
     let edits = ((1.0 - opts.threshold) * longer).floor() as usize;
     if count < fewer.saturating_sub(PARAGRAPH_K * edits).max(1) {
+        return None;
+    }
+    // The bound again on the documents' own tokens: most candidates end here, before their
+    // text is read again.
+    let tokens = |d: usize, p: &super::prepare::Para| (docs[d].tokenized, p.tokens.clone());
+    if !may_be_similar(
+        tokens(d, pa),
+        tokens(e, pb),
+        longer as usize,
+        opts.threshold,
+    ) {
         return None;
     }
     let (x, y) = (

@@ -1,7 +1,6 @@
 //! Shared passages: seeds from the k-gram index, runs on a diagonal, merged across small
 //! differences and verified exactly with the diff engine.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -11,7 +10,7 @@ use super::prepare::{Docs, Index, MASKED, Prepared, kgrams, min_chars};
 use super::{Finding, FindingKind, Location, MIN_CHARS_CJK, MIN_CHARS_OTHER, Run, ScanOptions};
 use crate::diff::compare_if_similar;
 use crate::levenshtein::EditOp;
-use crate::normalize::{Profile, Tokenized};
+use crate::normalize::Profile;
 use crate::progress::{Phase, Progress};
 
 pub(super) const PASSAGE_K: usize = 8;
@@ -31,7 +30,8 @@ pub(super) fn shared_passages(
 ) -> Vec<Finding> {
     let prepared = docs.prepared();
     progress.phase(Phase::SharedPassages, Some(prepared.len() as u64));
-    let index = Index::build(prepared.len(), |d| {
+    let total = prepared.iter().map(|p| p.hashes.len()).sum();
+    let index = Index::build(prepared.len(), total, false, |d| {
         passage_grams(&prepared[d])
             .map(|(pos, h)| (pos as u32, h))
             .collect()
@@ -258,9 +258,8 @@ const EDGE_DROP: i64 = 3;
 /// candidates are a few words in common, and aligning their margins is the cost.
 fn across_edge_differences(
     docs: &Docs,
-    profile: Profile,
-    (a, ra): (usize, Range<usize>),
-    (b, rb): (usize, Range<usize>),
+    (a, ra, ta): (usize, Range<usize>, Range<usize>),
+    (b, rb, tb): (usize, Range<usize>, Range<usize>),
     least: usize,
 ) -> Option<(Range<usize>, Range<usize>)> {
     // The paragraph around a byte, and the margin of at most EDGE_MARGIN characters in it.
@@ -296,8 +295,8 @@ fn across_edge_differences(
     if most(a, &ba, &aa).min(most(b, &bb, &ab)) < least {
         return None;
     }
-    let start = best_extension(docs, profile, (a, ba), (b, bb), true);
-    let end = best_extension(docs, profile, (a, aa), (b, ab), false);
+    let start = best_extension(docs, (a, ba, ta.start), (b, bb, tb.start), true);
+    let end = best_extension(docs, (a, aa, ta.end), (b, ab, tb.end), false);
     let (sa, sb) = start.unwrap_or((ra.start, rb.start));
     let (ea, eb) = end.unwrap_or((ra.end, rb.end));
     // Still starting and ending on text: a space that agreed is not part of the passage.
@@ -311,36 +310,39 @@ fn across_edge_differences(
 
 /// The best point to extend a passage to within two margins (`backwards`: the margins end
 /// at the passage's start; else they start at its end), or `None` to leave it. The margins'
-/// tokens under the profile are aligned by exact Levenshtein (a dozen characters: no diff
-/// engine needed) and walked from the passage outwards, each weighing its clusters.
+/// tokens (the documents' own, under the profile: words of spaced scripts, so that
+/// `practical`/`pragmatic` differ as words) are aligned by exact Levenshtein on their hashes
+/// (a dozen characters: no diff engine needed) and walked from the passage outwards, each
+/// weighing its clusters.
 fn best_extension(
     docs: &Docs,
-    profile: Profile,
-    (a, ma): (usize, Range<usize>),
-    (b, mb): (usize, Range<usize>),
+    (a, ma, ea): (usize, Range<usize>, usize),
+    (b, mb, eb): (usize, Range<usize>, usize),
     backwards: bool,
 ) -> Option<(usize, usize)> {
-    if ma.is_empty() || mb.is_empty() {
-        return None;
-    }
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    // Each token's id, length in clusters and original byte range, from the passage outwards
-    // (tokens: words of spaced scripts, so that `practical`/`pragmatic` differ as words).
-    let mut tokens = |d: usize, m: &Range<usize>| {
-        let t = Tokenized::new(&docs.text(d)[m.clone()], profile);
-        let mut out: Vec<(u32, i64, Range<usize>)> = Vec::new();
-        for (i, span) in t.spans(0..t.tokens.len()).enumerate() {
-            let next = ids.len() as u32;
-            let id = *ids.entry(t.token(i).to_string()).or_insert(next);
-            let range = m.start + span.start..m.start + span.end;
-            out.push((id, t.token_clusters(i) as i64, range));
-        }
-        if backwards {
-            out.reverse();
-        }
+    // Each token's hash, length in clusters and original byte range, from the passage's edge
+    // (its first token, or the one after its last) outwards, as far as the margin goes.
+    let tokens = |d: usize, m: &Range<usize>, edge: usize| {
+        let (p, t) = (&docs[d], docs[d].tokenized);
+        let token = |i: usize| (p.hashes[i], t.token_clusters(i) as i64, t.span(i));
+        let out: Vec<(u32, i64, Range<usize>)> = if backwards {
+            (0..edge)
+                .rev()
+                .map(token)
+                .take_while(|(_, _, s)| s.start >= m.start)
+                .collect()
+        } else {
+            (edge..t.tokens.len())
+                .map(token)
+                .take_while(|(_, _, s)| s.end <= m.end)
+                .collect()
+        };
         out
     };
-    let (ua, ub) = (tokens(a, &ma), tokens(b, &mb));
+    let (ua, ub) = (tokens(a, &ma, ea), tokens(b, &mb, eb));
+    if ua.is_empty() || ub.is_empty() {
+        return None;
+    }
     let ids_of = |u: &[(u32, i64, Range<usize>)]| u.iter().map(|x| x.0).collect::<Vec<u32>>();
     let (mut i, mut j, mut score, mut best) = (0, 0, 0i64, 0i64);
     let mut at = None;
@@ -388,12 +390,12 @@ fn verify_passage(
         let blank = |i: usize| p.token_text(i).trim().is_empty();
         let start = (t.start..t.end).find(|&i| !blank(i))?;
         let end = (start..t.end).rev().find(|&i| !blank(i))? + 1;
-        Some(p.span(start..end))
+        Some((p.span(start..end), start..end))
     };
-    let (ra, rb) = (trimmed(a, ta)?, trimmed(b, tb)?);
+    let ((ra, ta), (rb, tb)) = (trimmed(a, ta)?, trimmed(b, tb)?);
     // The size a passage needs, whatever its script.
     let least = opts.min_chars.unwrap_or(MIN_CHARS_CJK.min(MIN_CHARS_OTHER));
-    let (ra, rb) = across_edge_differences(docs, profile, (a, ra), (b, rb), least)?;
+    let (ra, rb) = across_edge_differences(docs, (a, ra, ta), (b, rb, tb), least)?;
     if a == b && ra.end > rb.start {
         return None; // overlapping copies inside one document are a repeated phrase, not a quote
     }

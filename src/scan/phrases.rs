@@ -16,30 +16,42 @@ const PHRASE_MAX: usize = 24;
 /// at least 3 CJK characters or 2 words, so reduplication (`研究研究`) is not flagged.
 pub(super) fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
     let n = p.tokens.len();
-    let first_char = |t: usize| p.token_text(t).chars().next().unwrap_or(' ');
+    // A one-character token's hash is its code point: its text need not be looked up.
+    let first_char = |t: usize| match char::from_u32(p.hashes[t]) {
+        Some(c) => c,
+        None => p.token_text(t).chars().next().unwrap_or(' '),
+    };
     // Per token, computed once: separator (punctuation inside a sentence; a copy after a
-    // full stop, `千岛湖。千岛湖水`, is not a stutter), CJK letter, word.
+    // full stop, `千岛湖。千岛湖水`, is not a stutter), CJK letter, word; and where the
+    // stretch of text a phrase may lie in ends (the next paragraph break or masked token).
     let mut separator = Vec::with_capacity(n);
     let mut cjk = vec![0u32; n + 1];
     let mut words = vec![0u32; n + 1];
+    let mut breaks = Vec::with_capacity(n);
     for t in 0..n {
         let c = first_char(t);
-        separator.push(!c.is_alphanumeric() && c != '\n' && !ends_sentence(c) && c != '.');
-        cjk[t + 1] = cjk[t] + u32::from(is_cjk(c) && c.is_alphanumeric());
+        let alphanumeric = c.is_alphanumeric();
+        separator.push(!alphanumeric && c != '\n' && !ends_sentence(c) && c != '.');
+        breaks.push(p.masked[t] || c == '\n');
+        cjk[t + 1] = cjk[t] + u32::from(alphanumeric && is_cjk(c));
         words[t + 1] = words[t] + u32::from(is_word_char(c));
     }
-    // Where the stretch of text a phrase may lie in ends: the next paragraph break or masked
-    // token.
     let mut stop = vec![n; n + 1];
     for t in (0..n).rev() {
-        let breaks = p.masked[t] || first_char(t) == '\n';
-        stop[t] = if breaks { t } else { stop[t + 1] };
+        stop[t] = if breaks[t] { t } else { stop[t + 1] };
     }
     let weight_ok =
         |u: Range<usize>| cjk[u.end] - cjk[u.start] >= 3 || words[u.end] - words[u.start] >= 2;
     let mut out = Vec::new();
     let mut i = 0;
     while i < n {
+        // Only where the first token comes again (at `i + l`, or `i + l + 1` after a
+        // separator) can a phrase of `l` tokens start at `i`.
+        let reach = stop[i].min(i + PHRASE_MAX + 2);
+        if !p.hashes[(i + 1).min(reach)..reach].contains(&p.hashes[i]) {
+            i += 1;
+            continue;
+        }
         let mut found = None;
         'len: for l in 1..=PHRASE_MAX {
             if i + 2 * l > stop[i] {

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::{Index as At, Range};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -88,9 +89,17 @@ pub(crate) fn prepare(t: &Tokenized) -> Prepared<'_> {
         .map(|i| token_hash(t.token(i)))
         .collect();
     let mut paras = Vec::new();
+    // The tokens of each paragraph, walked in one pass (searched for, each paragraph took two
+    // binary searches over the document's spans).
+    let n = t.tokens.len();
+    let mut spans = t.spans(0..n).enumerate().peekable();
+    let mut next_such = |inside: &dyn Fn(&Range<usize>) -> bool| {
+        while spans.next_if(|(_, s)| inside(s)).is_some() {}
+        spans.peek().map_or(n, |&(i, _)| i)
+    };
     for range in &t.paragraphs {
-        let first = t.tokens_starting_before(range.start);
-        let last = t.tokens_ending_by(range.end);
+        let first = next_such(&|s| s.start < range.start);
+        let last = next_such(&|s| s.end <= range.end);
         if first >= last {
             continue;
         }
@@ -165,6 +174,49 @@ pub(super) struct Index {
     groups: HashMap<u64, (u32, u32), BuildHasherDefault<KeyIsHash>>,
 }
 
+/// Two bitsets over slots of k-gram hashes (8 slots a k-gram): which slots a k-gram fell in
+/// once, and which again.
+struct Slots {
+    once: Vec<AtomicU64>,
+    again: Vec<AtomicU64>,
+    shift: u32,
+}
+
+impl Slots {
+    fn new(grams: usize) -> Slots {
+        let bits = (grams.max(8) * 8).next_power_of_two();
+        let words = || (0..bits / 64).map(|_| AtomicU64::new(0)).collect();
+        Slots {
+            once: words(),
+            again: words(),
+            shift: 64 - bits.ilog2(),
+        }
+    }
+
+    /// The word and bit of `h`'s slot (its hash mixed again: the k-gram hashes' low bits are
+    /// those of the characters').
+    fn slot(&self, h: u64) -> (usize, u64) {
+        let s = h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift;
+        ((s / 64) as usize, 1 << (s % 64))
+    }
+
+    /// Marks `h`; whether its slot was marked before.
+    fn mark(&self, h: u64) -> bool {
+        let (w, bit) = self.slot(h);
+        let before = self.once[w].fetch_or(bit, Ordering::Relaxed) & bit != 0;
+        if before {
+            self.again[w].fetch_or(bit, Ordering::Relaxed);
+        }
+        before
+    }
+
+    /// Whether `h`'s slot was marked more than once.
+    fn again(&self, h: u64) -> bool {
+        let (w, bit) = self.slot(h);
+        self.again[w].load(Ordering::Relaxed) & bit != 0
+    }
+}
+
 /// Index keys are already hashes: use them as they are.
 #[derive(Default)]
 struct KeyIsHash(u64);
@@ -187,40 +239,81 @@ impl Hasher for KeyIsHash {
 
 impl Index {
     /// The index of `owners` (documents, or paragraphs), `grams(o)` giving the k-grams of
-    /// owner `o` as `(position, hash)`, in order. The k-grams are computed again rather than
-    /// kept: counting passes sort the hashes alone, a quarter of them at a time (by their top
-    /// two bits: 2 bytes a k-gram at the peak, where one table of postings took 16, sorted
-    /// twice over), to find those seen 2 to `POSTINGS_CAP` times; a last pass places the
-    /// postings of those, in order of owner and position.
-    pub(super) fn build(owners: usize, grams: impl Fn(usize) -> Vec<(u32, u64)> + Sync) -> Index {
+    /// owner `o` as `(position, hash)` (`total` of them at most, all owners together), in
+    /// order; with `distinct`, a k-gram counts once per owner and keeps one posting, and an
+    /// owner's postings are in order of hash.
+    ///
+    /// The k-grams are computed again in each pass rather than kept (kept, they would take 16
+    /// bytes each as postings). A first pass marks each k-gram's slot in two bitsets (seen
+    /// once, seen again; 2 bytes a k-gram): a k-gram whose slot was never seen again occurs
+    /// once and is dropped there, most of a corpus. The others (the repeated, and singles
+    /// sharing a slot with another) are sorted by hash, in as many parts as keep that buffer
+    /// under 2 bytes a k-gram as well, to find those seen 2 to `POSTINGS_CAP` times; a last
+    /// pass places the postings of those, in order of owner and position.
+    pub(super) fn build(
+        owners: usize,
+        total: usize,
+        distinct: bool,
+        grams: impl Fn(usize) -> Vec<(u32, u64)> + Sync,
+    ) -> Index {
+        let slots = Slots::new(total);
+        let repeats: usize = (0..owners)
+            .into_par_iter()
+            .map(|o| grams(o).iter().filter(|&&(_, h)| slots.mark(h)).count())
+            .sum();
+        // Each repeat is one candidate, and the first of its slot perhaps another.
+        let candidates = 2 * repeats;
+        let parts = (candidates * 8)
+            .div_ceil(2 * total.max(1))
+            .next_power_of_two();
+        let part_of = |h: u64| {
+            if parts == 1 {
+                0
+            } else {
+                h >> (64 - parts.ilog2())
+            }
+        };
+        // The k-grams of `o` that may be repeated and are in `part` (`None`: all parts),
+        // once each with `distinct` (in order of hash, then).
+        let repeated = |o: usize, part: Option<u64>| {
+            let mut g = grams(o);
+            g.retain(|&(_, h)| part.is_none_or(|p| part_of(h) == p) && slots.again(h));
+            if distinct {
+                g.sort_unstable_by_key(|&(_, h)| h);
+                g.dedup_by_key(|&mut (_, h)| h);
+            }
+            g
+        };
         // Each kept k-gram's first posting, and how many of its postings are placed so far.
         let mut groups: HashMap<u64, (u32, u32), BuildHasherDefault<KeyIsHash>> =
             HashMap::default();
-        let mut total = 0;
-        for quarter in 0..4u64 {
+        let mut kept = 0;
+        for part in 0..parts as u64 {
             let mut hashes: Vec<u64> = (0..owners)
                 .into_par_iter()
-                .flat_map_iter(|o| {
-                    grams(o)
-                        .into_iter()
-                        .map(|(_, h)| h)
-                        .filter(move |h| h >> 62 == quarter)
-                })
+                .flat_map_iter(|o| repeated(o, Some(part)).into_iter().map(|(_, h)| h))
                 .collect();
             hashes.par_sort_unstable();
-            for run in hashes.chunk_by(|x, y| x == y) {
-                if (2..=POSTINGS_CAP).contains(&run.len()) {
-                    groups.insert(run[0], (total, 0));
-                    total += run.len() as u32;
-                }
+            let runs = hashes
+                .chunk_by(|x, y| x == y)
+                .filter(|run| (2..=POSTINGS_CAP).contains(&run.len()));
+            if part == 0 {
+                // Hashes are uniform: the first part tells the room all need (grown by
+                // doubling, the table would be rehashed and held twice).
+                let n = runs.clone().count() * parts;
+                groups.reserve(n + n / 8);
+            }
+            for run in runs {
+                groups.insert(run[0], (kept, 0));
+                kept += run.len() as u32;
             }
         }
-        let mut postings = vec![(0, 0); total as usize];
+        let mut postings = vec![(0, 0); kept as usize];
         const CHUNK: usize = 1024;
         for first in (0..owners).step_by(CHUNK) {
             let chunk: Vec<Vec<(u32, u64)>> = (first..owners.min(first + CHUNK))
                 .into_par_iter()
-                .map(&grams)
+                .map(|o| repeated(o, None))
                 .collect();
             for (o, grams) in (first..).zip(chunk) {
                 for (position, h) in grams {
