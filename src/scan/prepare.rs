@@ -174,29 +174,30 @@ pub(super) struct Index {
     groups: HashMap<u64, (u32, u32), BuildHasherDefault<KeyIsHash>>,
 }
 
-/// Two bitsets over slots of k-gram hashes (8 slots a k-gram): which slots a k-gram fell in
-/// once, and which again.
+/// Two bitsets over slots of k-gram hashes (8 slots a k-gram, so 2 bytes a k-gram in all):
+/// which slots a k-gram fell in once, and which again.
 struct Slots {
     once: Vec<AtomicU64>,
     again: Vec<AtomicU64>,
-    shift: u32,
+    slots: u64,
 }
 
 impl Slots {
     fn new(grams: usize) -> Slots {
-        let bits = (grams.max(8) * 8).next_power_of_two();
-        let words = || (0..bits / 64).map(|_| AtomicU64::new(0)).collect();
+        let words = grams.max(8).div_ceil(8);
+        let bits = || (0..words).map(|_| AtomicU64::new(0)).collect();
         Slots {
-            once: words(),
-            again: words(),
-            shift: 64 - bits.ilog2(),
+            once: bits(),
+            again: bits(),
+            slots: words as u64 * 64,
         }
     }
 
-    /// The word and bit of `h`'s slot (its hash mixed again: the k-gram hashes' low bits are
-    /// those of the characters').
+    /// The word and bit of `h`'s slot: its hash mixed again (the k-gram hashes' low bits are
+    /// the characters'), scaled to the number of slots.
     fn slot(&self, h: u64) -> (usize, u64) {
-        let s = h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift;
+        let mixed = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let s = ((u128::from(mixed) * u128::from(self.slots)) >> 64) as u64;
         ((s / 64) as usize, 1 << (s % 64))
     }
 
@@ -240,8 +241,8 @@ impl Hasher for KeyIsHash {
 impl Index {
     /// The index of `owners` (documents, or paragraphs), `grams(o)` giving the k-grams of
     /// owner `o` as `(position, hash)` (`total` of them at most, all owners together), in
-    /// order; with `distinct`, a k-gram counts once per owner and keeps one posting, and an
-    /// owner's postings are in order of hash.
+    /// order; with `distinct`, a k-gram counts once per owner and keeps its first posting,
+    /// and an owner's postings are in order of hash.
     ///
     /// The k-grams are computed again in each pass rather than kept (kept, they would take 16
     /// bytes each as postings). A first pass marks each k-gram's slot in two bitsets (seen
@@ -279,7 +280,7 @@ impl Index {
             let mut g = grams(o);
             g.retain(|&(_, h)| part.is_none_or(|p| part_of(h) == p) && slots.again(h));
             if distinct {
-                g.sort_unstable_by_key(|&(_, h)| h);
+                g.sort_by_key(|&(_, h)| h);
                 g.dedup_by_key(|&mut (_, h)| h);
             }
             g
@@ -395,5 +396,51 @@ impl<'c> At<usize> for Docs<'_, 'c> {
 
     fn index(&self, d: usize) -> &Prepared<'c> {
         &self.prepared[self.slot(d)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The index holds exactly the k-grams seen 2 to `POSTINGS_CAP` times, each with all
+        /// its postings in order of owner and position, whatever the bitsets let through:
+        /// against a count of every k-gram, for hashes drawn from few values (repeats, some
+        /// above the cap) and many (mostly single), with and without `distinct`.
+        #[test]
+        fn the_index_keeps_exactly_the_kgrams_seen_two_to_cap_times(
+            owners in proptest::collection::vec(
+                proptest::collection::vec(0u64..300, 0..60), 1..40),
+            spread in proptest::sample::select(vec![1u64, 1 << 40, u64::MAX / 301]),
+            distinct: bool,
+        ) {
+            let grams = |o: usize| -> Vec<(u32, u64)> {
+                owners[o].iter().enumerate().map(|(p, &h)| (p as u32, h * spread)).collect()
+            };
+            let total = owners.iter().map(Vec::len).sum();
+            let index = Index::build(owners.len(), total, distinct, grams);
+            let mut expected: HashMap<u64, Vec<(u32, u32)>> = HashMap::new();
+            for o in 0..owners.len() {
+                let mut g = grams(o);
+                if distinct {
+                    // The first posting of each hash.
+                    g.sort_by_key(|&(_, h)| h);
+                    g.dedup_by_key(|&mut (_, h)| h);
+                }
+                for (p, h) in g {
+                    expected.entry(h).or_default().push((o as u32, p));
+                }
+            }
+            for (h, postings) in &expected {
+                let kept = (2..=POSTINGS_CAP).contains(&postings.len());
+                let want: &[(u32, u32)] = if kept { postings } else { &[] };
+                proptest::prop_assert_eq!(index.lookup(*h), want, "hash {}", h);
+            }
+            proptest::prop_assert_eq!(
+                index.postings.len(),
+                expected.values().map(Vec::len).filter(|n| (2..=POSTINGS_CAP).contains(n)).sum::<usize>()
+            );
+        }
     }
 }
