@@ -440,9 +440,8 @@ pub(crate) fn may_be_similar(
 /// cluster is its code point, a longer one a 64-bit hash above them. Two clusters that hash
 /// alike count as one, which can only make a bag distance smaller: still a lower bound.
 fn cluster_ids(t: &Tokenized, r: &Range<usize>) -> Vec<u64> {
-    let mut ids: Vec<u64> = r
-        .clone()
-        .flat_map(|i| crate::normalize::clusters(t.token(i)).map(|(_, g)| g))
+    let mut ids: Vec<u64> = token_clusters(t, r)
+        .into_iter()
         .map(|g| {
             let mut chars = g.chars();
             match (chars.next(), chars.next()) {
