@@ -125,6 +125,13 @@ pub fn is_cjk(c: char) -> bool {
     in_ranges(c, CJK)
 }
 
+/// [`char::is_alphanumeric`], answered at once for the unified ideographs (every one of them is
+/// a letter), which the standard library looks up in its slow tables: most characters of
+/// Chinese text.
+pub fn is_alphanumeric(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric()
+}
+
 /// Whitespace for `layout`: Unicode White_Space plus zero-width spaces.
 pub fn is_layout_space(c: char) -> bool {
     c.is_whitespace() || ZERO_WIDTH.contains(&c)
@@ -591,6 +598,7 @@ mod tests {
                 GeneralCategoryGroup::Punctuation | GeneralCategoryGroup::Symbol
             );
             assert_eq!(is_punctuation(c), slow, "{c:?}");
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
             assert_eq!(fold_loose(c), fold_loose_tables(c), "{c:?}");
             assert_eq!(
                 is_word_char(c),

@@ -440,20 +440,27 @@ pub(crate) fn may_be_similar(
 /// cluster is its code point, a longer one a 64-bit hash above them. Two clusters that hash
 /// alike count as one, which can only make a bag distance smaller: still a lower bound.
 fn cluster_ids(t: &Tokenized, r: &Range<usize>) -> Vec<u64> {
-    let mut ids: Vec<u64> = token_clusters(t, r)
-        .into_iter()
-        .map(|g| {
-            let mut chars = g.chars();
-            match (chars.next(), chars.next()) {
-                (Some(c), None) => u64::from(c),
-                _ => {
-                    // FNV-1a, with the top bit set so it never meets a code point.
-                    let fold = |h: u64, b: &u8| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
-                    g.as_bytes().iter().fold(0xcbf2_9ce4_8422_2325, fold) | 1 << 63
-                }
+    let id = |g: &str| {
+        let mut chars = g.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => u64::from(c),
+            _ => {
+                // FNV-1a, with the top bit set so it never meets a code point.
+                let fold = |h: u64, b: &u8| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+                g.as_bytes().iter().fold(0xcbf2_9ce4_8422_2325, fold) | 1 << 63
             }
-        })
-        .collect();
+        }
+    };
+    let mut ids: Vec<u64> = Vec::with_capacity(r.len());
+    for i in r.clone() {
+        let token = t.token(i);
+        // A token of one character is one cluster (most tokens of CJK text): not segmented.
+        let mut chars = token.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => ids.push(u64::from(c)),
+            _ => ids.extend(crate::normalize::clusters(token).map(|(_, g)| id(g))),
+        }
+    }
     ids.sort_unstable();
     ids
 }

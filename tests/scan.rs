@@ -308,6 +308,22 @@ fn kinds_select_findings() {
         .map(|f| f["kind"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["boilerplate", "repeated_phrase"].into());
+    // The shared text between files comes with shared passages only: not looked for here.
+    assert_eq!(r["summary"]["coverage"], serde_json::json!([]));
+    let out = witness()
+        .args(["scan", "corpus", "--kinds", "shared_passage", "-f", "json"])
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pairs = r["summary"]["coverage"].as_array().unwrap().len();
+    assert_eq!(
+        pairs,
+        corpus_json()["summary"]["coverage"]
+            .as_array()
+            .unwrap()
+            .len()
+    );
+    assert!(pairs > 0);
 }
 
 #[test]

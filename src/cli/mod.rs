@@ -406,7 +406,8 @@ struct ScanArgs {
     /// Minimum similarity (1 − edit distance / length) of near duplicates and shared passages.
     #[arg(long, default_value_t = 0.8, value_parser = parse_threshold)]
     threshold: f64,
-    /// Kinds of findings to report, comma-separated [default: all].
+    /// Kinds of findings to report, comma-separated [default: all]. Only kinds asked for are
+    /// looked for: the shared text between files comes with `shared_passage`.
     #[arg(long, value_parser = choice::<FindingKind>(), value_delimiter = ',')]
     kinds: Vec<FindingKind>,
     /// Append an audit record of this report to the ledger.

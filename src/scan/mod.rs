@@ -226,7 +226,8 @@ pub struct Scan<'c> {
     pub profile: Profile,
     /// Findings, sorted by kind, then by first location.
     pub findings: Vec<Finding>,
-    /// For each pair of documents that share passages, how much of each they cover.
+    /// For each pair of documents that share passages, how much of each they cover (empty
+    /// when shared passages were not asked for).
     pub coverage: Vec<Coverage>,
 }
 
@@ -251,7 +252,7 @@ pub fn scan<'c>(corpus: &'c Corpus, opts: &ScanOptions) -> Scan<'c> {
 /// [`scan`], telling `progress` how it goes: [`Phase::Indexing`] (documents),
 /// [`Phase::NearDuplicates`] (paragraphs long enough to be one; only when near duplicates are
 /// asked for), [`Phase::SharedPassages`] (documents) and [`Phase::Merging`] (the passages
-/// found; only when shared passages are asked for).
+/// found; both only when shared passages are asked for).
 pub fn scan_with_progress<'c>(
     corpus: &'c Corpus,
     opts: &ScanOptions,
@@ -301,7 +302,13 @@ pub fn scan_with_progress<'c>(
             .collect();
         findings.extend(phrases.into_iter().flatten());
     }
-    let passages = shared_passages(&prepared, opts, profile, progress);
+    // Shared passages (and the coverage they make) only when asked for: they are half the
+    // work.
+    let passages = if wants(FindingKind::SharedPassage) {
+        shared_passages(&prepared, opts, profile, progress)
+    } else {
+        Vec::new()
+    };
     let coverage = coverage(&prepared, &passages);
     let files = File::of(docs);
     // Doubled phrases that look meant are told from those that look like copying errors.

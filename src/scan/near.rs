@@ -1,13 +1,11 @@
 //! Near duplicates: paragraphs that share enough token k-grams, compared exactly.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
 use super::prepare::{Docs, Index, MASKED, Prepared, kgrams};
 use super::{Finding, FindingKind, Location, ScanOptions};
 use crate::chars::ends_sentence;
-use crate::diff::{compare_if_similar, may_be_similar};
+use crate::diff::{compare_for_similarity, may_be_similar};
 use crate::normalize::Profile;
 use crate::progress::{Phase, Progress};
 
@@ -20,24 +18,13 @@ pub(super) fn near_duplicates(
     profile: Profile,
     progress: &dyn Progress,
 ) -> Vec<Finding> {
-    // Paragraphs eligible (owner id = position in `paras`), each with its number of distinct
-    // k-grams. The k-grams themselves are computed again where needed rather than kept: the
-    // index is the memory (kept, they would raise the peak by 8 bytes a token).
-    let per_doc: Vec<Vec<(usize, usize)>> = docs
+    // Paragraphs eligible (owner id = position in `paras`).
+    let paras: Vec<(usize, usize)> = docs
         .prepared()
-        .par_iter()
-        .map(|p| {
-            eligible_paragraphs(p, opts)
-                .map(|i| (i, paragraph_kgrams(p, i).len()))
-                .collect()
-        })
-        .collect();
-    let (paras, counts): (Vec<(usize, usize)>, Vec<usize>) = per_doc
-        .into_iter()
+        .iter()
         .enumerate()
-        .flat_map(|(d, v)| v.into_iter().map(move |(i, n)| ((d, i), n)))
-        .unzip();
-    let grams = |o: usize| paragraph_kgrams(&docs[paras[o].0], paras[o].1);
+        .flat_map(|(d, p)| eligible_paragraphs(p, opts).map(move |i| (d, i)))
+        .collect();
     progress.phase(Phase::NearDuplicates, Some(paras.len() as u64));
     let total = paras
         .iter()
@@ -45,31 +32,27 @@ pub(super) fn near_duplicates(
         .sum();
     let index = Index::build(paras.len(), total, true, |o| {
         let (d, i) = paras[o];
-        let (p, t) = (&docs[d], docs[d].paras[i].tokens.clone());
-        let grams = kgrams(&p.hashes[t.clone()], &p.masked[t], PARAGRAPH_K);
-        grams
-            .into_iter()
-            .filter(|&h| h != MASKED)
-            .map(|h| (0, h))
-            .collect()
+        let grams = paragraph_kgrams(&docs[d], i);
+        grams.into_iter().map(|h| (0, h)).collect()
     });
+    let shared = index.postings_of_owners(paras.len());
     let found: Vec<Vec<Finding>> = (0..paras.len())
         .into_par_iter()
         .map(|o| {
-            let mut shared: HashMap<u32, usize> = HashMap::new();
-            for h in grams(o) {
-                for &(other, _) in index.lookup(h) {
-                    if other as usize > o {
-                        *shared.entry(other).or_insert(0) += 1;
-                    }
-                }
-            }
-            let mut candidates: Vec<(u32, usize)> = shared.into_iter().collect();
-            candidates.sort_unstable();
-            let found = candidates
+            // The later paragraphs that share k-grams with this one, once a k-gram shared.
+            let mut others: Vec<u32> = shared(o)
                 .into_iter()
-                .filter_map(|(other, count)| {
-                    let shared = (count, counts[o].min(counts[other as usize]));
+                .flatten()
+                .map(|&(other, _)| other)
+                .filter(|&other| other as usize > o)
+                .collect();
+            others.sort_unstable();
+            let found = others
+                .chunk_by(|x, y| x == y)
+                .filter_map(|run| {
+                    let (other, count) = (run[0], run.len());
+                    let sizes = (index.sizes[o], index.sizes[other as usize]);
+                    let shared = (count, sizes.0.min(sizes.1) as usize);
                     verify_near_duplicate(
                         docs,
                         (opts, profile),
@@ -91,7 +74,12 @@ pub(super) fn near_duplicates(
 #[cfg(feature = "cluster")]
 pub(crate) fn paragraph_grams(p: &Prepared, opts: &ScanOptions) -> Vec<(usize, Vec<u64>)> {
     eligible_paragraphs(p, opts)
-        .map(|i| (i, paragraph_kgrams(p, i)))
+        .map(|i| {
+            let mut g = paragraph_kgrams(p, i);
+            g.sort_unstable();
+            g.dedup();
+            (i, g)
+        })
         .collect()
 }
 
@@ -107,13 +95,11 @@ fn eligible_paragraphs<'p>(
         .map(|(i, _)| i)
 }
 
-/// The distinct k-grams of paragraph `i`, sorted.
+/// The k-grams of paragraph `i`, in order (masked ones left out).
 fn paragraph_kgrams(p: &Prepared, i: usize) -> Vec<u64> {
     let t = p.paras[i].tokens.clone();
     let mut g: Vec<u64> = kgrams(&p.hashes[t.clone()], &p.masked[t], PARAGRAPH_K);
     g.retain(|&h| h != MASKED);
-    g.sort_unstable();
-    g.dedup();
     g
 }
 
@@ -179,8 +165,8 @@ pub(crate) fn verify_near_duplicate(
     if numbered_series(x, y) {
         return None;
     }
-    let c =
-        compare_if_similar(x, y, profile, opts.threshold)?.shifted(pa.range.start, pb.range.start);
+    // Past the bound: compared without taking it again.
+    let c = compare_for_similarity(x, y, profile).shifted(pa.range.start, pb.range.start);
     let similarity = c.similarity();
     (similarity >= opts.threshold).then(|| Finding {
         kind: FindingKind::NearDuplicate,

@@ -322,21 +322,33 @@ fn best_extension(
 ) -> Option<(usize, usize)> {
     // Each token's hash, length in clusters and original byte range, from the passage's edge
     // (its first token, or the one after its last) outwards, as far as the margin goes.
+    // (Spans walked forwards: a token's span alone is a search.)
     let tokens = |d: usize, m: &Range<usize>, edge: usize| {
         let (p, t) = (&docs[d], docs[d].tokenized);
-        let token = |i: usize| (p.hashes[i], t.token_clusters(i) as i64, t.span(i));
-        let out: Vec<(u32, i64, Range<usize>)> = if backwards {
-            (0..edge)
-                .rev()
+        let token = |(i, s): (usize, Range<usize>)| (p.hashes[i], t.token_clusters(i) as i64, s);
+        let mut out: Vec<(u32, i64, Range<usize>)> = if backwards {
+            // The margin has at most EDGE_MARGIN tokens (each spans a character of it), unless
+            // some span none: walked back over those (spans are in order).
+            let mut first = edge.saturating_sub(EDGE_MARGIN);
+            while first > 0 && t.span(first - 1).start >= m.start {
+                first -= 1;
+            }
+            (first..edge)
+                .zip(t.spans(first..edge))
+                .filter(|(_, s)| s.start >= m.start)
                 .map(token)
-                .take_while(|(_, _, s)| s.start >= m.start)
                 .collect()
         } else {
-            (edge..t.tokens.len())
+            let n = t.tokens.len();
+            (edge..n)
+                .zip(t.spans(edge..n))
+                .take_while(|(_, s)| s.end <= m.end)
                 .map(token)
-                .take_while(|(_, _, s)| s.end <= m.end)
                 .collect()
         };
+        if backwards {
+            out.reverse();
+        }
         out
     };
     let (ua, ub) = (tokens(a, &ma, ea), tokens(b, &mb, eb));

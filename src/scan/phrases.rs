@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::prepare::Prepared;
 use super::{Finding, FindingKind, Location};
-use crate::chars::{ends_sentence, is_cjk, is_word_char};
+use crate::chars::{ends_sentence, is_alphanumeric, is_cjk, is_word_char};
 use crate::source::Document;
 
 /// Largest repeated phrase, in tokens.
@@ -30,7 +30,7 @@ pub(super) fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
     let mut breaks = Vec::with_capacity(n);
     for t in 0..n {
         let c = first_char(t);
-        let alphanumeric = c.is_alphanumeric();
+        let alphanumeric = is_alphanumeric(c);
         separator.push(!alphanumeric && c != '\n' && !ends_sentence(c) && c != '.');
         breaks.push(p.masked[t] || c == '\n');
         cjk[t + 1] = cjk[t] + u32::from(alphanumeric && is_cjk(c));

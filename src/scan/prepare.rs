@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::{MIN_CHARS_CJK, MIN_CHARS_OTHER, ScanOptions};
-use crate::chars::is_cjk;
+use crate::chars::{is_alphanumeric, is_cjk};
 use crate::normalize::{Token, Tokenized, token_view};
 
 /// k-grams with more postings than this are too common to seed anything.
@@ -136,12 +136,16 @@ pub(super) fn min_chars(text: &str, opts: &ScanOptions) -> usize {
 /// Whether at least half the letters of `text` are CJK.
 fn mostly_cjk(text: &str) -> bool {
     let (mut cjk, mut letters) = (0, 0);
-    for c in text.chars().filter(|c| c.is_alphanumeric()) {
+    for c in text.chars().filter(|&c| is_alphanumeric(c)) {
         letters += 1;
         cjk += usize::from(is_cjk(c));
     }
     cjk * 2 >= letters
 }
+
+/// The most memory that the repeated k-grams gathered in one part take, in bytes a k-gram
+/// of the corpus: more of them are gathered in more parts, each computing the k-grams again.
+const GATHER_BYTES: usize = 4;
 
 /// Marks a k-gram that touches a masked token.
 pub(super) const MASKED: u64 = u64::MAX;
@@ -170,43 +174,44 @@ pub(super) fn kgrams(hashes: &[u32], masked: &[bool], k: usize) -> Vec<u64> {
 /// Postings `(owner, position)` of the k-grams that occur between 2 and `POSTINGS_CAP` times:
 /// a k-gram seen once matches nothing, one seen more often is too common to seed anything.
 pub(super) struct Index {
+    /// How many k-grams each owner has (distinct ones, with `distinct`), repeated or not.
+    pub(super) sizes: Vec<u32>,
     postings: Vec<(u32, u32)>,
     groups: HashMap<u64, (u32, u32), BuildHasherDefault<KeyIsHash>>,
 }
 
 /// Two bitsets over slots of k-gram hashes (8 slots a k-gram, so 2 bytes a k-gram in all):
-/// which slots a k-gram fell in once, and which again.
+/// which slots a k-gram fell in once, and which again. The two words of a slot lie side by
+/// side, in one cache line: marking one slot costs one miss, not two.
 struct Slots {
-    once: Vec<AtomicU64>,
-    again: Vec<AtomicU64>,
+    /// `[once, again]` words, interleaved.
+    words: Vec<AtomicU64>,
     slots: u64,
 }
 
 impl Slots {
     fn new(grams: usize) -> Slots {
         let words = grams.max(8).div_ceil(8);
-        let bits = || (0..words).map(|_| AtomicU64::new(0)).collect();
         Slots {
-            once: bits(),
-            again: bits(),
+            words: (0..2 * words).map(|_| AtomicU64::new(0)).collect(),
             slots: words as u64 * 64,
         }
     }
 
-    /// The word and bit of `h`'s slot: its hash mixed again (the k-gram hashes' low bits are
-    /// the characters'), scaled to the number of slots.
+    /// The index of the `once` word of `h`'s slot, and its bit: its hash mixed again (the
+    /// k-gram hashes' low bits are the characters'), scaled to the number of slots.
     fn slot(&self, h: u64) -> (usize, u64) {
         let mixed = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let s = ((u128::from(mixed) * u128::from(self.slots)) >> 64) as u64;
-        ((s / 64) as usize, 1 << (s % 64))
+        (2 * (s / 64) as usize, 1 << (s % 64))
     }
 
     /// Marks `h`; whether its slot was marked before.
     fn mark(&self, h: u64) -> bool {
         let (w, bit) = self.slot(h);
-        let before = self.once[w].fetch_or(bit, Ordering::Relaxed) & bit != 0;
+        let before = self.words[w].fetch_or(bit, Ordering::Relaxed) & bit != 0;
         if before {
-            self.again[w].fetch_or(bit, Ordering::Relaxed);
+            self.words[w + 1].fetch_or(bit, Ordering::Relaxed);
         }
         before
     }
@@ -214,7 +219,15 @@ impl Slots {
     /// Whether `h`'s slot was marked more than once.
     fn again(&self, h: u64) -> bool {
         let (w, bit) = self.slot(h);
-        self.again[w].load(Ordering::Relaxed) & bit != 0
+        self.words[w + 1].load(Ordering::Relaxed) & bit != 0
+    }
+
+    /// How many slots were marked more than once.
+    fn marked_again(&self) -> usize {
+        let again = self.words.iter().skip(1).step_by(2);
+        again
+            .map(|w| w.load(Ordering::Relaxed).count_ones() as usize)
+            .sum()
     }
 }
 
@@ -248,9 +261,10 @@ impl Index {
     /// bytes each as postings). A first pass marks each k-gram's slot in two bitsets (seen
     /// once, seen again; 2 bytes a k-gram): a k-gram whose slot was never seen again occurs
     /// once and is dropped there, most of a corpus. The others (the repeated, and singles
-    /// sharing a slot with another) are sorted by hash, in as many parts as keep that buffer
-    /// under 2 bytes a k-gram as well, to find those seen 2 to `POSTINGS_CAP` times; a last
-    /// pass places the postings of those, in order of owner and position.
+    /// sharing a slot with another; the first pass counts them) are sorted by hash, in as many
+    /// parts as keep that buffer under 2 bytes a k-gram as well (one, unless most of the
+    /// corpus repeats), to find those seen 2 to `POSTINGS_CAP` times; a last pass places the
+    /// postings of those, in order of owner and position.
     pub(super) fn build(
         owners: usize,
         total: usize,
@@ -258,14 +272,27 @@ impl Index {
         grams: impl Fn(usize) -> Vec<(u32, u64)> + Sync,
     ) -> Index {
         let slots = Slots::new(total);
-        let repeats: usize = (0..owners)
+        // With `distinct`, an owner's k-grams once each (the first posting of each), in order
+        // of hash.
+        let once_each = |mut g: Vec<(u32, u64)>| {
+            if distinct {
+                g.sort_unstable_by_key(|&(position, h)| (h, position));
+                g.dedup_by_key(|&mut (_, h)| h);
+            }
+            g
+        };
+        let (repeats, sizes): (Vec<usize>, Vec<u32>) = (0..owners)
             .into_par_iter()
-            .map(|o| grams(o).iter().filter(|&&(_, h)| slots.mark(h)).count())
-            .sum();
-        // Each repeat is one candidate, and the first of its slot perhaps another.
-        let candidates = 2 * repeats;
-        let parts = (candidates * 8)
-            .div_ceil(2 * total.max(1))
+            .map(|o| {
+                let g = once_each(grams(o));
+                let repeats = g.iter().filter(|&&(_, h)| slots.mark(h)).count();
+                (repeats, g.len() as u32)
+            })
+            .unzip();
+        // The k-grams of a slot marked again: each repeat, and the first of each such slot.
+        let candidates = repeats.iter().sum::<usize>() + slots.marked_again();
+        let parts = (candidates * size_of::<(u64, u32, u32)>())
+            .div_ceil(GATHER_BYTES * total.max(1))
             .next_power_of_two();
         let part_of = |h: u64| {
             if parts == 1 {
@@ -274,64 +301,84 @@ impl Index {
                 h >> (64 - parts.ilog2())
             }
         };
-        // The k-grams of `o` that may be repeated and are in `part` (`None`: all parts),
-        // once each with `distinct` (in order of hash, then).
-        let repeated = |o: usize, part: Option<u64>| {
+        // The k-grams of `o` that may be repeated and are in `part`.
+        let repeated = |o: usize, part: u64| {
             let mut g = grams(o);
-            g.retain(|&(_, h)| part.is_none_or(|p| part_of(h) == p) && slots.again(h));
-            if distinct {
-                g.sort_by_key(|&(_, h)| h);
-                g.dedup_by_key(|&mut (_, h)| h);
-            }
-            g
+            g.retain(|&(_, h)| part_of(h) == part && slots.again(h));
+            once_each(g)
         };
-        // Each kept k-gram's first posting, and how many of its postings are placed so far.
+        // Each kept k-gram's postings: where they start, and how many.
         let mut groups: HashMap<u64, (u32, u32), BuildHasherDefault<KeyIsHash>> =
             HashMap::default();
-        let mut kept = 0;
+        let mut postings = Vec::new();
         for part in 0..parts as u64 {
-            let mut hashes: Vec<u64> = (0..owners)
+            let mut found: Vec<(u64, u32, u32)> = (0..owners)
                 .into_par_iter()
-                .flat_map_iter(|o| repeated(o, Some(part)).into_iter().map(|(_, h)| h))
+                .flat_map_iter(|o| {
+                    let g = repeated(o, part);
+                    g.into_iter()
+                        .map(move |(position, h)| (h, o as u32, position))
+                })
                 .collect();
-            hashes.par_sort_unstable();
-            let runs = hashes
-                .chunk_by(|x, y| x == y)
+            // By hash, then owner and position.
+            found.par_sort_unstable();
+            let runs = found
+                .chunk_by(|x, y| x.0 == y.0)
                 .filter(|run| (2..=POSTINGS_CAP).contains(&run.len()));
             if part == 0 {
                 // Hashes are uniform: the first part tells the room all need (grown by
-                // doubling, the table would be rehashed and held twice).
-                let n = runs.clone().count() * parts;
-                groups.reserve(n + n / 8);
+                // doubling, the table and postings would be copied and held twice).
+                let (n, kept) = runs.clone().fold((0, 0), |(n, k), r| (n + 1, k + r.len()));
+                groups.reserve(n * parts + n * parts / 8);
+                postings.reserve(kept * parts + kept * parts / 8);
             }
             for run in runs {
-                groups.insert(run[0], (kept, 0));
-                kept += run.len() as u32;
+                groups.insert(run[0].0, (postings.len() as u32, run.len() as u32));
+                postings.extend(run.iter().map(|&(_, o, position)| (o, position)));
             }
         }
-        let mut postings = vec![(0, 0); kept as usize];
-        const CHUNK: usize = 1024;
-        for first in (0..owners).step_by(CHUNK) {
-            let chunk: Vec<Vec<(u32, u64)>> = (first..owners.min(first + CHUNK))
-                .into_par_iter()
-                .map(|o| repeated(o, None))
-                .collect();
-            for (o, grams) in (first..).zip(chunk) {
-                for (position, h) in grams {
-                    if let Some((start, placed)) = groups.get_mut(&h) {
-                        postings[(*start + *placed) as usize] = (o as u32, position);
-                        *placed += 1;
-                    }
-                }
-            }
+        Index {
+            sizes,
+            postings,
+            groups,
         }
-        Index { postings, groups }
     }
 
     pub(super) fn lookup(&self, hash: u64) -> &[(u32, u32)] {
         self.groups.get(&hash).map_or(&[], |&(start, len)| {
             &self.postings[start as usize..(start + len) as usize]
         })
+    }
+
+    /// The postings of each kept k-gram that `owner` has: what a near-duplicate candidate
+    /// shares with others, without computing the owner's k-grams again and looking each up
+    /// (most are not kept).
+    pub(super) fn postings_of_owners<'i>(
+        &'i self,
+        owners: usize,
+    ) -> impl Fn(usize) -> Vec<&'i [(u32, u32)]> + 'i {
+        // Each owner's groups `(start, len)`, owner by owner.
+        let mut starts = vec![0u32; owners + 1];
+        for &(o, _) in &self.postings {
+            starts[o as usize + 1] += 1;
+        }
+        for o in 0..owners {
+            starts[o + 1] += starts[o];
+        }
+        let mut next = starts.clone();
+        let mut groups = vec![(0u32, 0u32); self.postings.len()];
+        for &(start, len) in self.groups.values() {
+            for &(o, _) in &self.postings[start as usize..(start + len) as usize] {
+                groups[next[o as usize] as usize] = (start, len);
+                next[o as usize] += 1;
+            }
+        }
+        move |o: usize| {
+            groups[starts[o] as usize..starts[o + 1] as usize]
+                .iter()
+                .map(|&(start, len)| &self.postings[start as usize..(start + len) as usize])
+                .collect()
+        }
     }
 }
 
@@ -441,6 +488,22 @@ mod tests {
                 index.postings.len(),
                 expected.values().map(Vec::len).filter(|n| (2..=POSTINGS_CAP).contains(n)).sum::<usize>()
             );
+            // Each owner's lists: the postings of each kept k-gram it has (once per posting).
+            let of_owner = index.postings_of_owners(owners.len());
+            for o in 0..owners.len() {
+                let mut want: Vec<&[(u32, u32)]> = Vec::new();
+                for (h, postings) in &expected {
+                    let kept = index.lookup(*h);
+                    let times = postings.iter().filter(|p| p.0 == o as u32).count();
+                    if !kept.is_empty() {
+                        want.extend(std::iter::repeat_n(kept, times));
+                    }
+                }
+                let mut got = of_owner(o);
+                want.sort();
+                got.sort();
+                proptest::prop_assert_eq!(got, want, "owner {}", o);
+            }
         }
     }
 }

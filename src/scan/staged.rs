@@ -208,7 +208,8 @@ pub(crate) fn verify_pair(
             )
         }));
     }
-    let passages = if work.seeds.is_empty() {
+    // Shared passages (and the coverage they make) only when asked for.
+    let passages = if work.seeds.is_empty() || !wants(FindingKind::SharedPassage) {
         Vec::new()
     } else {
         pair_passages(&docs, (opts, profile), (a, b), &work.seeds)
