@@ -35,14 +35,14 @@ pub(super) fn near_duplicates(
         let grams = paragraph_kgrams(&docs[d], i);
         grams.into_iter().map(|h| (0, h)).collect()
     });
-    let shared = index.postings_of_owners(paras.len());
+    let by_owner = index.by_owner(paras.len());
     let found: Vec<Vec<Finding>> = (0..paras.len())
         .into_par_iter()
         .map(|o| {
             // The later paragraphs that share k-grams with this one, once a k-gram shared.
-            let mut others: Vec<u32> = shared(o)
-                .into_iter()
-                .flatten()
+            let mut others: Vec<u32> = by_owner
+                .of(o)
+                .flat_map(|(_, postings)| postings)
                 .map(|&(other, _)| other)
                 .filter(|&other| other as usize > o)
                 .collect();

@@ -36,15 +36,16 @@ pub(super) fn shared_passages(
             .map(|(pos, h)| (pos as u32, h))
             .collect()
     });
+    let by_owner = index.by_owner(prepared.len());
     let found: Vec<Vec<Finding>> = (0..prepared.len())
         .into_par_iter()
         .map(|a| {
             // Seeds: (other doc, diagonal, position in a).
             let mut seeds: Vec<(u32, i64, u32)> = Vec::new();
-            for (pa, h) in passage_grams(&prepared[a]) {
-                for &(b, pb) in index.lookup(h) {
-                    if seeds_pair(a, pa, b as usize, pb as usize) {
-                        seeds.push((b, i64::from(pb) - pa as i64, pa as u32));
+            for (pa, postings) in by_owner.of(a) {
+                for &(b, pb) in postings {
+                    if seeds_pair(a, pa as usize, b as usize, pb as usize) {
+                        seeds.push((b, i64::from(pb) - i64::from(pa), pa));
                     }
                 }
             }

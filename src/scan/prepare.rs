@@ -1,8 +1,6 @@
 //! Each document read into what the scan needs (token hashes, paragraphs and their keys,
 //! masked tokens), and the k-gram index that seeds matches between them.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::{Index as At, Range};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -177,7 +175,33 @@ pub(super) struct Index {
     /// How many k-grams each owner has (distinct ones, with `distinct`), repeated or not.
     pub(super) sizes: Vec<u32>,
     postings: Vec<(u32, u32)>,
-    groups: HashMap<u64, (u32, u32), BuildHasherDefault<KeyIsHash>>,
+    /// Each kept k-gram's postings: where they start, and how many; in order of hash.
+    groups: Vec<(u32, u32)>,
+    /// The hash of each group, for look-ups by hash (tests).
+    #[cfg(test)]
+    hashes: Vec<u64>,
+}
+
+/// Each owner's postings, with the whole list of the k-gram of each: what an owner shares
+/// with the others, read off the index. (Computing the owner's k-grams again and looking each
+/// up cost a probe a k-gram, most of them not kept.)
+pub(super) struct ByOwner<'i> {
+    index: &'i Index,
+    /// Where each owner's entries start (and the next owner's, its end).
+    starts: Vec<u32>,
+    /// `(group, position)`, owner by owner, in order of group.
+    entries: Vec<(u32, u32)>,
+}
+
+impl<'i> ByOwner<'i> {
+    /// The postings of `owner`: its position, and every posting of the same k-gram (its own
+    /// among them).
+    pub(super) fn of(&self, owner: usize) -> impl Iterator<Item = (u32, &'i [(u32, u32)])> + '_ {
+        let own = self.starts[owner] as usize..self.starts[owner + 1] as usize;
+        self.entries[own]
+            .iter()
+            .map(|&(group, position)| (position, self.index.group(group as usize)))
+    }
 }
 
 /// Two bitsets over slots of k-gram hashes (8 slots a k-gram, so 2 bytes a k-gram in all):
@@ -228,26 +252,6 @@ impl Slots {
         again
             .map(|w| w.load(Ordering::Relaxed).count_ones() as usize)
             .sum()
-    }
-}
-
-/// Index keys are already hashes: use them as they are.
-#[derive(Default)]
-struct KeyIsHash(u64);
-
-impl Hasher for KeyIsHash {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
     }
 }
 
@@ -307,9 +311,11 @@ impl Index {
             g.retain(|&(_, h)| part_of(h) == part && slots.again(h));
             once_each(g)
         };
-        // Each kept k-gram's postings: where they start, and how many.
-        let mut groups: HashMap<u64, (u32, u32), BuildHasherDefault<KeyIsHash>> =
-            HashMap::default();
+        // Each kept k-gram's postings: where they start, and how many. (Parts are ranges of
+        // hashes, in order: the groups are in order of hash.)
+        let mut groups = Vec::new();
+        #[cfg(test)]
+        let mut hashes = Vec::new();
         let mut postings = Vec::new();
         for part in 0..parts as u64 {
             let mut found: Vec<(u64, u32, u32)> = (0..owners)
@@ -327,13 +333,15 @@ impl Index {
                 .filter(|run| (2..=POSTINGS_CAP).contains(&run.len()));
             if part == 0 {
                 // Hashes are uniform: the first part tells the room all need (grown by
-                // doubling, the table and postings would be copied and held twice).
+                // doubling, they would be copied and held twice).
                 let (n, kept) = runs.clone().fold((0, 0), |(n, k), r| (n + 1, k + r.len()));
                 groups.reserve(n * parts + n * parts / 8);
                 postings.reserve(kept * parts + kept * parts / 8);
             }
             for run in runs {
-                groups.insert(run[0].0, (postings.len() as u32, run.len() as u32));
+                groups.push((postings.len() as u32, run.len() as u32));
+                #[cfg(test)]
+                hashes.push(run[0].0);
                 postings.extend(run.iter().map(|&(_, o, position)| (o, position)));
             }
         }
@@ -341,23 +349,27 @@ impl Index {
             sizes,
             postings,
             groups,
+            #[cfg(test)]
+            hashes,
         }
     }
 
-    pub(super) fn lookup(&self, hash: u64) -> &[(u32, u32)] {
-        self.groups.get(&hash).map_or(&[], |&(start, len)| {
-            &self.postings[start as usize..(start + len) as usize]
-        })
+    /// The postings of group `g`.
+    fn group(&self, g: usize) -> &[(u32, u32)] {
+        let (start, len) = self.groups[g];
+        &self.postings[start as usize..(start + len) as usize]
     }
 
-    /// The postings of each kept k-gram that `owner` has: what a near-duplicate candidate
-    /// shares with others, without computing the owner's k-grams again and looking each up
-    /// (most are not kept).
-    pub(super) fn postings_of_owners<'i>(
-        &'i self,
-        owners: usize,
-    ) -> impl Fn(usize) -> Vec<&'i [(u32, u32)]> + 'i {
-        // Each owner's groups `(start, len)`, owner by owner.
+    /// The postings of the k-gram `hash` (none if it is not kept).
+    #[cfg(test)]
+    fn lookup(&self, hash: u64) -> &[(u32, u32)] {
+        self.hashes
+            .binary_search(&hash)
+            .map_or(&[], |g| self.group(g))
+    }
+
+    /// The postings of each of `owners` owners ([`ByOwner`]).
+    pub(super) fn by_owner(&self, owners: usize) -> ByOwner<'_> {
         let mut starts = vec![0u32; owners + 1];
         for &(o, _) in &self.postings {
             starts[o as usize + 1] += 1;
@@ -366,18 +378,17 @@ impl Index {
             starts[o + 1] += starts[o];
         }
         let mut next = starts.clone();
-        let mut groups = vec![(0u32, 0u32); self.postings.len()];
-        for &(start, len) in self.groups.values() {
-            for &(o, _) in &self.postings[start as usize..(start + len) as usize] {
-                groups[next[o as usize] as usize] = (start, len);
+        let mut entries = vec![(0, 0); self.postings.len()];
+        for g in 0..self.groups.len() {
+            for &(o, position) in self.group(g) {
+                entries[next[o as usize] as usize] = (g as u32, position);
                 next[o as usize] += 1;
             }
         }
-        move |o: usize| {
-            groups[starts[o] as usize..starts[o + 1] as usize]
-                .iter()
-                .map(|&(start, len)| &self.postings[start as usize..(start + len) as usize])
-                .collect()
+        ByOwner {
+            index: self,
+            starts,
+            entries,
         }
     }
 }
@@ -448,6 +459,8 @@ impl<'c> At<usize> for Docs<'_, 'c> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     proptest::proptest! {
@@ -488,18 +501,16 @@ mod tests {
                 index.postings.len(),
                 expected.values().map(Vec::len).filter(|n| (2..=POSTINGS_CAP).contains(n)).sum::<usize>()
             );
-            // Each owner's lists: the postings of each kept k-gram it has (once per posting).
-            let of_owner = index.postings_of_owners(owners.len());
+            // Each owner's postings, each with the whole list of its k-gram.
+            let by_owner = index.by_owner(owners.len());
             for o in 0..owners.len() {
-                let mut want: Vec<&[(u32, u32)]> = Vec::new();
-                for (h, postings) in &expected {
+                let mut want: Vec<(u32, &[(u32, u32)])> = Vec::new();
+                for h in expected.keys() {
                     let kept = index.lookup(*h);
-                    let times = postings.iter().filter(|p| p.0 == o as u32).count();
-                    if !kept.is_empty() {
-                        want.extend(std::iter::repeat_n(kept, times));
-                    }
+                    let own = kept.iter().filter(|p| p.0 == o as u32);
+                    want.extend(own.map(|&(_, position)| (position, kept)));
                 }
-                let mut got = of_owner(o);
+                let mut got: Vec<_> = by_owner.of(o).collect();
                 want.sort();
                 got.sort();
                 proptest::prop_assert_eq!(got, want, "owner {}", o);
