@@ -31,9 +31,7 @@ pub(super) fn near_duplicates(
         .map(|&(d, i)| docs[d].paras[i].tokens.len())
         .sum();
     let index = Index::build(paras.len(), total, true, |o| {
-        let (d, i) = paras[o];
-        let grams = paragraph_kgrams(&docs[d], i);
-        grams.into_iter().map(|h| (0, h)).collect()
+        paragraph_kgrams(&docs[paras[o].0], paras[o].1)
     });
     let by_owner = index.by_owner(paras.len());
     let found: Vec<Vec<Finding>> = (0..paras.len())

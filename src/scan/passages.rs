@@ -6,7 +6,9 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::near::numbered_series;
-use super::prepare::{Docs, Index, MASKED, Prepared, kgrams, min_chars};
+use super::prepare::{Docs, Index, kgrams, min_chars};
+#[cfg(feature = "cluster")]
+use super::prepare::{MASKED, Prepared};
 use super::{Finding, FindingKind, Location, MIN_CHARS_CJK, MIN_CHARS_OTHER, Run, ScanOptions};
 use crate::diff::compare_if_similar;
 use crate::levenshtein::EditOp;
@@ -32,9 +34,8 @@ pub(super) fn shared_passages(
     progress.phase(Phase::SharedPassages, Some(prepared.len() as u64));
     let total = prepared.iter().map(|p| p.hashes.len()).sum();
     let index = Index::build(prepared.len(), total, false, |d| {
-        passage_grams(&prepared[d])
-            .map(|(pos, h)| (pos as u32, h))
-            .collect()
+        let p = &prepared[d];
+        kgrams(&p.hashes, &p.masked, PASSAGE_K)
     });
     let by_owner = index.by_owner(prepared.len());
     let found: Vec<Vec<Finding>> = (0..prepared.len())
@@ -65,6 +66,7 @@ pub(super) fn shared_passages(
 
 /// The k-grams of a document that seed passages: `(position, hash)`, masked ones left out
 /// (computed again where needed rather than kept: the index is the memory).
+#[cfg(feature = "cluster")]
 pub(crate) fn passage_grams(p: &Prepared) -> impl Iterator<Item = (usize, u64)> {
     kgrams(&p.hashes, &p.masked, PASSAGE_K)
         .into_iter()

@@ -256,40 +256,31 @@ impl Slots {
 }
 
 impl Index {
-    /// The index of `owners` (documents, or paragraphs), `grams(o)` giving the k-grams of
-    /// owner `o` as `(position, hash)` (`total` of them at most, all owners together), in
-    /// order; with `distinct`, a k-gram counts once per owner and keeps its first posting,
-    /// and an owner's postings are in order of hash.
+    /// The index of `owners` (documents, or paragraphs), `grams(o)` giving the k-gram hashes
+    /// of owner `o` in order, a k-gram's position its place there (`MASKED` for one not to
+    /// index; `total` of them at most, all owners together); with `distinct`, a k-gram
+    /// counts once per owner, at position 0.
     ///
     /// The k-grams are computed again in each pass rather than kept (kept, they would take 16
     /// bytes each as postings). A first pass marks each k-gram's slot in two bitsets (seen
     /// once, seen again; 2 bytes a k-gram): a k-gram whose slot was never seen again occurs
     /// once and is dropped there, most of a corpus. The others (the repeated, and singles
-    /// sharing a slot with another; the first pass counts them) are sorted by hash, in as many
-    /// parts as keep that buffer under 2 bytes a k-gram as well (one, unless most of the
-    /// corpus repeats), to find those seen 2 to `POSTINGS_CAP` times; a last pass places the
-    /// postings of those, in order of owner and position.
+    /// sharing a slot with another; the first pass counts them) are gathered with their
+    /// owner and position and sorted by hash, in as many parts as keep that buffer under
+    /// `GATHER_BYTES` a k-gram (one, unless much of the corpus repeats): the runs of 2 to
+    /// `POSTINGS_CAP` are the postings, in order of hash, then owner and position.
     pub(super) fn build(
         owners: usize,
         total: usize,
         distinct: bool,
-        grams: impl Fn(usize) -> Vec<(u32, u64)> + Sync,
+        grams: impl Fn(usize) -> Vec<u64> + Sync,
     ) -> Index {
         let slots = Slots::new(total);
-        // With `distinct`, an owner's k-grams once each (the first posting of each), in order
-        // of hash.
-        let once_each = |mut g: Vec<(u32, u64)>| {
-            if distinct {
-                g.sort_unstable_by_key(|&(position, h)| (h, position));
-                g.dedup_by_key(|&mut (_, h)| h);
-            }
-            g
-        };
         let (repeats, sizes): (Vec<usize>, Vec<u32>) = (0..owners)
             .into_par_iter()
             .map(|o| {
-                let g = once_each(grams(o));
-                let repeats = g.iter().filter(|&&(_, h)| slots.mark(h)).count();
+                let g = select(grams(o), distinct, |_| true);
+                let repeats = g.iter().filter(|&&(h, _)| slots.mark(h)).count();
                 (repeats, g.len() as u32)
             })
             .unzip();
@@ -307,9 +298,7 @@ impl Index {
         };
         // The k-grams of `o` that may be repeated and are in `part`.
         let repeated = |o: usize, part: u64| {
-            let mut g = grams(o);
-            g.retain(|&(_, h)| part_of(h) == part && slots.again(h));
-            once_each(g)
+            select(grams(o), distinct, |h| part_of(h) == part && slots.again(h))
         };
         // Each kept k-gram's postings: where they start, and how many. (Parts are ranges of
         // hashes, in order: the groups are in order of hash.)
@@ -323,7 +312,7 @@ impl Index {
                 .flat_map_iter(|o| {
                     let g = repeated(o, part);
                     g.into_iter()
-                        .map(move |(position, h)| (h, o as u32, position))
+                        .map(move |(h, position)| (h, o as u32, position))
                 })
                 .collect();
             // By hash, then owner and position.
@@ -390,6 +379,23 @@ impl Index {
             starts,
             entries,
         }
+    }
+}
+
+/// The k-grams of `grams` (an owner's, in order) that `keep` keeps, as `(hash, position)`:
+/// with `distinct`, once each and at position 0, in order of hash.
+fn select(mut grams: Vec<u64>, distinct: bool, keep: impl Fn(u64) -> bool) -> Vec<(u64, u32)> {
+    if distinct {
+        grams.retain(|&h| h != MASKED && keep(h));
+        grams.sort_unstable();
+        grams.dedup();
+        grams.into_iter().map(|h| (h, 0)).collect()
+    } else {
+        (0u32..)
+            .zip(grams)
+            .filter(|&(_, h)| h != MASKED && keep(h))
+            .map(|(position, h)| (h, position))
+            .collect()
     }
 }
 
@@ -467,7 +473,7 @@ mod tests {
         /// The index holds exactly the k-grams seen 2 to `POSTINGS_CAP` times, each with all
         /// its postings in order of owner and position, whatever the bitsets let through:
         /// against a count of every k-gram, for hashes drawn from few values (repeats, some
-        /// above the cap) and many (mostly single), with and without `distinct`.
+        /// above the cap) and many (mostly single), some masked, with and without `distinct`.
         #[test]
         fn the_index_keeps_exactly_the_kgrams_seen_two_to_cap_times(
             owners in proptest::collection::vec(
@@ -475,19 +481,22 @@ mod tests {
             spread in proptest::sample::select(vec![1u64, 1 << 40, u64::MAX / 301]),
             distinct: bool,
         ) {
-            let grams = |o: usize| -> Vec<(u32, u64)> {
-                owners[o].iter().enumerate().map(|(p, &h)| (p as u32, h * spread)).collect()
+            // 299 stands for a masked k-gram.
+            let grams = |o: usize| -> Vec<u64> {
+                owners[o].iter().map(|&h| if h == 299 { MASKED } else { h * spread }).collect()
             };
             let total = owners.iter().map(Vec::len).sum();
             let index = Index::build(owners.len(), total, distinct, grams);
             let mut expected: HashMap<u64, Vec<(u32, u32)>> = HashMap::new();
             for o in 0..owners.len() {
-                let mut g = grams(o);
+                let mut g: Vec<(u32, u64)> = (0..).zip(grams(o)).filter(|&(_, h)| h != MASKED).collect();
                 if distinct {
-                    // The first posting of each hash.
+                    // Once each, at position 0.
                     g.sort_by_key(|&(_, h)| h);
                     g.dedup_by_key(|&mut (_, h)| h);
+                    g.iter_mut().for_each(|(p, _)| *p = 0);
                 }
+                proptest::prop_assert_eq!(index.sizes[o] as usize, g.len(), "owner {}", o);
                 for (p, h) in g {
                     expected.entry(h).or_default().push((o as u32, p));
                 }
