@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{
@@ -148,39 +149,47 @@ pub(crate) fn tree<'s>(s: &'s Scan<'s>, skipped: &'s [Skipped], texts: bool) -> 
         inputs: s.docs.iter().map(WitnessJson::of).collect(),
         skipped,
         summary: summary(s, skipped),
-        findings: findings(s, texts).collect(),
+        // In parallel: thousands of findings, each reading its context.
+        findings: s
+            .findings
+            .par_iter()
+            .map(|f| finding(s, f, texts))
+            .collect(),
     }
 }
 
 /// The entries of `findings` in `witness/scan/1`, one at a time (the rows of [`rows`]).
 fn findings<'s>(s: &'s Scan<'s>, texts: bool) -> impl Iterator<Item = FindingJson<'s>> + 's {
-    s.findings.iter().map(move |f| {
-        let repeated = repetition(s.docs, f);
-        FindingJson {
-            verdict: repeated.map(|r| r.0),
-            reason: repeated.map(|r| r.1),
-            kind: f.kind,
-            similarity: f.similarity,
-            locations: f
-                .locations
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let d = &s.docs[l.doc];
-                    let text = &d.text[l.range.clone()];
-                    let first = &f.locations[0];
-                    let same = i > 0 && text == &s.docs[first.doc].text[first.range.clone()];
-                    LocationJson {
-                        path: &d.path,
-                        start: d.position(l.range.start),
-                        end: d.position(l.range.end),
-                        text: (texts && !same).then_some(text),
-                    }
-                })
-                .collect(),
-            variants: variants(s, f),
-        }
-    })
+    s.findings.iter().map(move |f| finding(s, f, texts))
+}
+
+/// One finding in `witness/scan/1`.
+fn finding<'s>(s: &'s Scan<'s>, f: &'s Finding, texts: bool) -> FindingJson<'s> {
+    let repeated = repetition(s.docs, f);
+    FindingJson {
+        verdict: repeated.map(|r| r.0),
+        reason: repeated.map(|r| r.1),
+        kind: f.kind,
+        similarity: f.similarity,
+        locations: f
+            .locations
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let d = &s.docs[l.doc];
+                let text = &d.text[l.range.clone()];
+                let first = &f.locations[0];
+                let same = i > 0 && text == &s.docs[first.doc].text[first.range.clone()];
+                LocationJson {
+                    path: &d.path,
+                    start: d.position(l.range.start),
+                    end: d.position(l.range.end),
+                    text: (texts && !same).then_some(text),
+                }
+            })
+            .collect(),
+        variants: variants(s, f),
+    }
 }
 
 fn span(s: &Scan, l: &Location) -> String {
@@ -281,25 +290,33 @@ pub fn text(s: &Scan, skipped: &[Skipped], color: bool) -> String {
     for k in skipped {
         let _ = writeln!(out, "  skipped {}: {}", visible(&k.path), visible(&k.error));
     }
-    for f in &s.findings {
-        out.push('\n');
-        let _ = writeln!(out, "{}", headline(s, f));
-        // A text repeated thousands of times: the first places, then a count (JSON has all).
-        for l in f.locations.iter().take(LOCATIONS_SHOWN) {
-            let _ = writeln!(out, "  {}", span(s, l));
-        }
-        if f.locations.len() > LOCATIONS_SHOWN {
-            let _ = writeln!(
-                out,
-                "  … and {} more places (all in --format json)",
-                f.locations.len() - LOCATIONS_SHOWN
-            );
-        }
-        if let Some(c) = &f.comparison {
-            let ctx = Contexts::new(&s.docs[f.locations[0].doc]);
-            out += &finding_variants(s, f, c, &ctx, &paint);
-        }
-    }
+    // Each finding on its own (in parallel: thousands of them, each reading its context).
+    let findings: Vec<String> = s
+        .findings
+        .par_iter()
+        .map(|f| {
+            let mut out = String::from("\n");
+            let _ = writeln!(out, "{}", headline(s, f));
+            // A text repeated thousands of times: the first places, then a count (JSON has
+            // all).
+            for l in f.locations.iter().take(LOCATIONS_SHOWN) {
+                let _ = writeln!(out, "  {}", span(s, l));
+            }
+            if f.locations.len() > LOCATIONS_SHOWN {
+                let _ = writeln!(
+                    out,
+                    "  … and {} more places (all in --format json)",
+                    f.locations.len() - LOCATIONS_SHOWN
+                );
+            }
+            if let Some(c) = &f.comparison {
+                let ctx = Contexts::new(&s.docs[f.locations[0].doc]);
+                out += &finding_variants(s, f, c, &ctx, &paint);
+            }
+            out
+        })
+        .collect();
+    out.extend(findings);
     let sum = summary(s, skipped);
     if !sum.coverage.is_empty() {
         out += "\nshared text between files:\n";
