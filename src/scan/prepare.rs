@@ -279,9 +279,12 @@ impl Index {
         let (repeats, sizes): (Vec<usize>, Vec<u32>) = (0..owners)
             .into_par_iter()
             .map(|o| {
-                let g = select(grams(o), distinct, |_| true);
-                let repeats = g.iter().filter(|&&(h, _)| slots.mark(h)).count();
-                (repeats, g.len() as u32)
+                let (mut repeats, mut size) = (0, 0);
+                for (h, _) in select(grams(o), distinct, |_| true) {
+                    repeats += usize::from(slots.mark(h));
+                    size += 1;
+                }
+                (repeats, size)
             })
             .unzip();
         // The k-grams of a slot marked again: each repeat, and the first of each such slot.
@@ -297,8 +300,11 @@ impl Index {
             }
         };
         // The k-grams of `o` that may be repeated and are in `part`.
+        let (slots, part_of) = (&slots, &part_of);
         let repeated = |o: usize, part: u64| {
-            select(grams(o), distinct, |h| part_of(h) == part && slots.again(h))
+            select(grams(o), distinct, move |h| {
+                part_of(h) == part && slots.again(h)
+            })
         };
         // Each kept k-gram's postings: where they start, and how many. (Parts are ranges of
         // hashes, in order: the groups are in order of hash.)
@@ -310,9 +316,7 @@ impl Index {
             let mut found: Vec<(u64, u32, u32)> = (0..owners)
                 .into_par_iter()
                 .flat_map_iter(|o| {
-                    let g = repeated(o, part);
-                    g.into_iter()
-                        .map(move |(h, position)| (h, o as u32, position))
+                    repeated(o, part).map(move |(h, position)| (h, o as u32, position))
                 })
                 .collect();
             // By hash, then owner and position.
@@ -384,19 +388,19 @@ impl Index {
 
 /// The k-grams of `grams` (an owner's, in order) that `keep` keeps, as `(hash, position)`:
 /// with `distinct`, once each and at position 0, in order of hash.
-fn select(mut grams: Vec<u64>, distinct: bool, keep: impl Fn(u64) -> bool) -> Vec<(u64, u32)> {
+fn select(
+    mut grams: Vec<u64>,
+    distinct: bool,
+    keep: impl Fn(u64) -> bool,
+) -> impl Iterator<Item = (u64, u32)> {
     if distinct {
-        grams.retain(|&h| h != MASKED && keep(h));
         grams.sort_unstable();
         grams.dedup();
-        grams.into_iter().map(|h| (h, 0)).collect()
-    } else {
-        (0u32..)
-            .zip(grams)
-            .filter(|&(_, h)| h != MASKED && keep(h))
-            .map(|(position, h)| (h, position))
-            .collect()
     }
+    (0u32..)
+        .zip(grams)
+        .filter(move |&(_, h)| h != MASKED && keep(h))
+        .map(move |(position, h)| (h, if distinct { 0 } else { position }))
 }
 
 /// The prepared documents a stage reads, by document id: a whole corpus in memory, or only
