@@ -558,7 +558,7 @@ fn an_executor_killed_mid_run_gives_the_same_report() {
             "--engine",
             &format!("ballista://{address}"),
             "--timeout",
-            "90",
+            "600",
             "--work-dir",
         ])
         .arg(dir.path().join("work"))
@@ -578,8 +578,9 @@ fn an_executor_killed_mid_run_gives_the_same_report() {
     let started = Instant::now();
     let out = run.wait_with_output().unwrap();
     // The scheduler declares the executor lost (6 s without a heartbeat) and runs its tasks
-    // again on the other: the same report. (--timeout 90 only keeps a hang from hanging CI.)
-    assert!(started.elapsed() < Duration::from_secs(120));
+    // again on the other: the same report. (--timeout only keeps a hang from hanging CI: the
+    // run after the kill took 1 to 3 min with CI's unoptimised dependencies, see .ci/run.)
+    assert!(started.elapsed() < Duration::from_secs(630));
     assert_eq!(
         out.status.code(),
         Some(1),

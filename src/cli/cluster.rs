@@ -64,6 +64,15 @@ impl EngineArgs {
         )
         .map_err(|e| CliError::Engine(e.to_string()))?;
         progress.suspend(|| super::warn_skipped(&streamed.skipped));
+        if let Some(why) = &streamed.plan.retried {
+            let engine = &streamed.plan.engine;
+            progress.suspend(|| {
+                eprintln!(
+                    "witness: warning: {engine} ran the scan twice: the first run failed ({why}); \
+                     the report is the second run's, from its first stage (the ledger records why)"
+                )
+            });
+        }
         if streamed.docs.is_empty() {
             return Err(CliError::NothingRead(streamed.skipped.len()));
         }
@@ -76,6 +85,7 @@ impl EngineArgs {
 fn engine_ref(plan: RunPlan) -> Option<EngineRef> {
     (!plan.stages.is_empty()).then(|| EngineRef {
         name: plan.engine,
+        retried: plan.retried,
         plan: plan
             .stages
             .iter()

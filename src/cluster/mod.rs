@@ -163,6 +163,9 @@ pub struct RunPlan {
     pub engine: String,
     /// `(stage, SQL)` in order.
     pub stages: Vec<(String, String)>,
+    /// Why the plan ran a second time from its first stage, if it did: what the engine said
+    /// when it gave a row twice (the findings are the second run's).
+    pub retried: Option<String>,
 }
 
 /// Scans `corpus` on `engine` (see [`Engine`]), in a work directory made under `work_dir`
@@ -181,7 +184,7 @@ pub fn scan<'c>(
     progress: &dyn Progress,
 ) -> Result<(Scan<'c>, RunPlan), ClusterError> {
     let profile = corpus.profile();
-    let plan = run_plan(engine, profile, opts);
+    let mut plan = run_plan(engine, profile, opts);
     if *engine == Engine::Local {
         return Ok((
             crate::scan::scan_with_progress(corpus, opts, progress),
@@ -193,6 +196,7 @@ pub fn scan<'c>(
     let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
     run.docs()?.write(&texts).map_err(|e| run.failed(e))?;
     let found = run.finish(&File::of(docs), profile, opts, timeout, progress)?;
+    plan.retried = found.retried;
     let mut findings = found.findings;
     add_comparisons(&mut findings, docs, profile);
     Ok((
@@ -258,7 +262,7 @@ pub fn scan_reader(
     progress: &dyn Progress,
     read: &mut dyn FnMut(&Document),
 ) -> Result<Streamed, ClusterError> {
-    let plan = run_plan(engine, profile, opts);
+    let mut plan = run_plan(engine, profile, opts);
     let all = |_: &str| true;
     if *engine == Engine::Local {
         let mut docs = Vec::new();
@@ -312,6 +316,7 @@ pub fn scan_reader(
         })
         .collect();
     let found = run.finish(&files, profile, opts, timeout, progress)?;
+    plan.retried = found.retried;
     drop(files);
     let mut docs = headers;
     read_cited(reader, read_opts, &found.findings, &mut docs)?;
@@ -378,6 +383,7 @@ fn add_comparisons(findings: &mut [Finding], docs: &[Document], profile: Profile
 fn run_plan(engine: &Engine, profile: Profile, opts: &ScanOptions) -> RunPlan {
     RunPlan {
         engine: engine.to_string(),
+        retried: None,
         stages: match engine {
             Engine::Local => Vec::new(),
             _ => plan::sql(&udfs::Params::new(profile, opts).literal())
@@ -433,15 +439,9 @@ impl<'e> Run<'e> {
             .map_err(|e| failed(e.into()))?;
         runtime.block_on(async {
             let ctx = context(engine, &self.dir).await?;
-            let run = async {
-                match plan::run(&ctx, &self.dir, files, profile, opts, progress).await {
-                    // Rows given twice (see GIVEN_TWICE): once more, from the first stage.
-                    Err(e) if e.to_string().contains(plan::GIVEN_TWICE) => {
-                        plan::run(&ctx, &self.dir, files, profile, opts, progress).await
-                    }
-                    found => found,
-                }
-            };
+            let run = once_more_if_given_twice(|| {
+                plan::run(&ctx, &self.dir, files, profile, opts, progress)
+            });
             match timeout {
                 None => run.await.map_err(failed),
                 Some(limit) => match tokio::time::timeout(limit, run).await {
@@ -453,6 +453,22 @@ impl<'e> Run<'e> {
                 },
             }
         })
+    }
+}
+
+/// Runs `run`, and once more from its first stage if the engine gave a row twice (see
+/// [`plan::GIVEN_TWICE`]): the second run's findings, which say why there was one. A second
+/// run that meets it too fails with it.
+async fn once_more_if_given_twice<F: Future<Output = Result<plan::Found, DataFusionError>>>(
+    run: impl Fn() -> F,
+) -> Result<plan::Found, DataFusionError> {
+    match run().await {
+        Err(e) if e.to_string().contains(plan::GIVEN_TWICE) => {
+            let mut found = run().await?;
+            found.retried = Some(e.to_string());
+            Ok(found)
+        }
+        found => found,
     }
 }
 
@@ -609,4 +625,50 @@ async fn context(engine: &Engine, dir: &Path) -> Result<SessionContext, ClusterE
         ctx.register_udf(f.as_ref().clone());
     }
     Ok(ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// What `once_more_if_given_twice` gives, and how many runs it made, when the runs end in
+    /// `ends` in turn (`None`: findings; `Some(e)`: the engine's error `e`).
+    fn runs(ends: &[Option<&str>]) -> (Result<Option<String>, String>, usize) {
+        let made = AtomicUsize::new(0);
+        let run = || async {
+            match ends[made.fetch_add(1, Ordering::SeqCst)] {
+                None => Ok(plan::Found {
+                    findings: Vec::new(),
+                    coverage: Vec::new(),
+                    retried: None,
+                }),
+                Some(e) => Err(DataFusionError::Execution(e.into())),
+            }
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let found = runtime.block_on(once_more_if_given_twice(run));
+        (
+            found.map(|f| f.retried).map_err(|e| e.to_string()),
+            made.into_inner(),
+        )
+    }
+
+    #[test]
+    fn a_run_given_rows_twice_runs_once_more_and_says_why() {
+        let twice = format!("{}: pair 3", plan::GIVEN_TWICE);
+        let said = format!("Execution error: {twice}");
+        assert_eq!(runs(&[None]), (Ok(None), 1));
+        assert_eq!(runs(&[Some(&twice), None]), (Ok(Some(said.clone())), 2));
+        // Twice in a row: the error, no third run.
+        assert_eq!(runs(&[Some(&twice), Some(&twice)]), (Err(said), 2));
+        // Any other failure is the run's failure.
+        assert_eq!(
+            runs(&[Some("executor lost")]),
+            (Err("Execution error: executor lost".into()), 1)
+        );
+    }
 }

@@ -141,6 +141,8 @@ pub(crate) fn sql(params: &str) -> Vec<(&'static str, String)> {
 pub(crate) struct Found {
     pub(crate) findings: Vec<Finding>,
     pub(crate) coverage: Vec<Coverage>,
+    /// What the engine said when the first run gave a row twice, if this is the second.
+    pub(crate) retried: Option<String>,
 }
 
 /// Runs the plan on `ctx` over the table `docs` already written in the run's directory `dir`
@@ -256,7 +258,11 @@ pub(crate) async fn run(
     meant.sort_unstable();
     let is_meant = |f: &Finding| meant.binary_search(&key(f)).is_ok();
     let findings = staged::finish(findings, passages, files, opts, &is_meant, progress);
-    Ok(Found { findings, coverage })
+    Ok(Found {
+        findings,
+        coverage,
+        retried: None,
+    })
 }
 
 /// Rows per batch of the stages that read texts: [`TEXT_BATCH_BYTES`] of the mean text of

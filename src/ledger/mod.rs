@@ -1625,6 +1625,44 @@ mod tests {
     }
 
     #[test]
+    fn an_audit_records_its_engine_and_why_it_ran_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let l = Ledger::init(dir.path()).unwrap();
+        let engine = |retried: Option<&str>| EngineRef {
+            name: "ballista://127.0.0.1:50050".into(),
+            plan: "-- docs\nSELECT 1;\n".into(),
+            retried: retried.map(String::from),
+        };
+        let audit = |e: EngineRef| {
+            l.record_audit_on("scan", Vec::new(), None, b"report", Some(e))
+                .unwrap()
+        };
+        let once = audit(engine(None));
+        let twice = audit(engine(Some("the engine gave a row twice: pair 3")));
+        let engine_of = |r: &Record| match &r.body {
+            Body::Audit(a) => a.engine.clone(),
+            other => panic!("{other:?}"),
+        };
+        let read = l.records().unwrap();
+        assert_eq!(engine_of(&read[0]), Some(engine(None)));
+        assert_eq!(
+            engine_of(&read[1]).unwrap().retried.as_deref(),
+            Some("the engine gave a row twice: pair 3")
+        );
+        assert_eq!(read, [once, twice]);
+        // A run that ran once writes no `retried` field: its line is what it was before.
+        let log = std::fs::read_to_string(l.log_path()).unwrap();
+        let lines: Vec<&str> = log.lines().collect();
+        assert!(!lines[0].contains("retried"), "{}", lines[0]);
+        assert!(
+            lines[1].contains(r#""retried":"the engine gave a row twice: pair 3""#),
+            "{}",
+            lines[1]
+        );
+        assert!(verify::verify(&l).unwrap().problem.is_none());
+    }
+
+    #[test]
     fn record_numbers_are_written_as_log_prints_them() {
         assert_eq!(record_number("0"), Some(0));
         assert_eq!(record_number("42"), Some(42));

@@ -403,6 +403,10 @@ pub struct EngineRef {
     pub name: String,
     /// The plan: each stage's name and SQL.
     pub plan: String,
+    /// Why the plan ran a second time, from its first stage, if it did: what the engine said
+    /// when it gave a row twice (the report is the second run's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retried: Option<String>,
 }
 
 /// A note.
@@ -599,6 +603,7 @@ impl Body {
                         let engine = EngineRef {
                             name: e.string("name")?,
                             plan: e.string("plan")?,
+                            retried: e.optional_string("retried")?,
                         };
                         e.finish()?;
                         Some(engine)
