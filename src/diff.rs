@@ -403,24 +403,52 @@ pub fn compare_tokenized(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Co
 /// `None` and the aligned figure is the alignment's cost).
 pub fn compare_for_similarity(a: &str, b: &str, profile: Profile) -> Comparison {
     let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
-    compare_similar(a, &ta, b, &tb)
+    let cells = (OnceLock::new(), OnceLock::new());
+    compare_aligned(a, &ta, b, &tb, Scripts::new(&cells.0, &cells.1))
 }
 
-/// [`compare_for_similarity`] when the texts can be `at_least` similar, else `None` without
-/// aligning them: a scan's candidates are mostly pairs that share k-grams and little else.
-/// The test is exact, not a guess: no alignment makes the distance smaller than the clusters
-/// one view has and the other lacks (their bag distance).
+/// [`compare_for_similarity`] when the texts are `at_least` similar, else `None`: the
+/// alignment's distance decides it before any edit is found or classified (most of a
+/// comparison's cost), for a scan's candidates past the bag bound.
+pub(crate) fn compare_at_least(
+    a: &str,
+    b: &str,
+    profile: Profile,
+    at_least: f64,
+) -> Option<Comparison> {
+    let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
+    compare_similar(a, &ta, b, &tb, at_least)
+}
+
+/// [`compare_for_similarity`] when the texts are `at_least` similar, else `None`: without
+/// aligning them when their bag distance already rules them out (a scan's candidates are
+/// mostly pairs that share k-grams and little else), else as [`compare_at_least`]. The bound
+/// is exact, not a guess: no alignment makes the distance smaller than the clusters one view
+/// has and the other lacks (their bag distance).
 pub fn compare_if_similar(a: &str, b: &str, profile: Profile, at_least: f64) -> Option<Comparison> {
     let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
     let all = |t: &Tokenized| 0..t.tokens.len();
     let longer = ta.clusters().max(tb.clusters());
-    may_be_similar((&ta, all(&ta)), (&tb, all(&tb)), longer, at_least)
-        .then(|| compare_similar(a, &ta, b, &tb))
+    if !may_be_similar((&ta, all(&ta)), (&tb, all(&tb)), longer, at_least) {
+        return None;
+    }
+    compare_similar(a, &ta, b, &tb, at_least)
 }
 
-fn compare_similar(a: &str, ta: &Tokenized, b: &str, tb: &Tokenized) -> Comparison {
-    let cells = (OnceLock::new(), OnceLock::new());
-    compare_with(a, ta, b, tb, false, Scripts::new(&cells.0, &cells.1))
+/// The comparison of two tokenized texts if their alignment makes them `at_least` similar.
+fn compare_similar(
+    a: &str,
+    ta: &Tokenized,
+    b: &str,
+    tb: &Tokenized,
+    at_least: f64,
+) -> Option<Comparison> {
+    let aligned = Aligned::of((a, ta), (b, tb));
+    let longer = ta.clusters().max(tb.clusters());
+    (similarity(aligned.distance, longer) >= at_least).then(|| {
+        let cells = (OnceLock::new(), OnceLock::new());
+        aligned.comparison((a, ta), (b, tb), Scripts::new(&cells.0, &cells.1))
+    })
 }
 
 /// Whether tokens `ra` of A and tokens `rb` of B (the longer `longer` clusters) can be
@@ -548,61 +576,96 @@ fn compare_aligned(
     tb: &Tokenized,
     scripts: Scripts,
 ) -> Comparison {
-    let mut ids = UnitIds::default();
-    let ids_a = token_ids(ta, &mut ids);
-    let ids_b = token_ids(tb, &mut ids);
-    let ops = align::align(&ids_a, &ids_b);
-    let mut distance = 0;
-    // Block changes: (byte range in A, in B, token range in A, in B).
-    let mut block_ops = Vec::new();
-    for op in &ops {
-        if let Op::Change {
-            a: ra,
-            b: rb,
-            block,
-        } = op
-        {
-            if *block {
-                let (bytes_a, bytes_b) = change_bytes((a, ta, ra), (b, tb, rb));
-                block_ops.push((bytes_a, bytes_b, ra.clone(), rb.clone()));
-                distance += clusters(ta, ra).max(clusters(tb, rb));
-            } else {
-                distance += cluster_distance((ta, ra), (tb, rb));
+    Aligned::of((a, ta), (b, tb)).comparison((a, ta), (b, tb), scripts)
+}
+
+/// Two texts' token alignment and its distance, before its edits are found.
+struct Aligned {
+    ops: Vec<Op>,
+    distance: usize,
+    block_ops: Vec<BlockChange>,
+}
+
+/// A change of the alignment that is a block: its byte range in A and in B, its token range
+/// in A and in B.
+type BlockChange = (Range<usize>, Range<usize>, Range<usize>, Range<usize>);
+
+impl Aligned {
+    fn of((a, ta): (&str, &Tokenized), (b, tb): (&str, &Tokenized)) -> Aligned {
+        let mut ids = UnitIds::default();
+        let ids_a = token_ids(ta, &mut ids);
+        let ids_b = token_ids(tb, &mut ids);
+        let ops = align::align(&ids_a, &ids_b);
+        let mut distance = 0;
+        let mut block_ops = Vec::new();
+        for op in &ops {
+            if let Op::Change {
+                a: ra,
+                b: rb,
+                block,
+            } = op
+            {
+                if *block {
+                    let (bytes_a, bytes_b) = change_bytes((a, ta, ra), (b, tb, rb));
+                    block_ops.push((bytes_a, bytes_b, ra.clone(), rb.clone()));
+                    distance += clusters(ta, ra).max(clusters(tb, rb));
+                } else {
+                    distance += cluster_distance((ta, ra), (tb, rb));
+                }
             }
         }
-    }
-    let edits = find_moves(walk(&ops, (a, ta), (b, tb), scripts), a, b);
-    // A block that turned out to be a moved passage is a variant: the CERs count it outside
-    // blocks.
-    let moved = |bytes: &Range<usize>, side_a: bool| {
-        edits.iter().any(|e| {
-            let r = if side_a { &e.a } else { &e.b };
-            // Overlap, not containment: a moved paragraph slid to its paragraph's start.
-            e.moved.is_some() && !r.is_empty() && r.start < bytes.end && bytes.start < r.end
-        })
-    };
-    let (mut blocks_a, mut blocks_b) = (Vec::new(), Vec::new());
-    let (mut block_distance, mut a_block_units) = (0, 0);
-    for (bytes_a, bytes_b, ra, rb) in &block_ops {
-        if !moved(bytes_a, true) && !moved(bytes_b, false) {
-            // A block costs its longer side.
-            let (ca, cb) = (clusters(ta, ra), clusters(tb, rb));
-            block_distance += ca.max(cb);
-            a_block_units += ca;
-            blocks_a.push(ra.clone());
-            blocks_b.push(rb.clone());
+        Aligned {
+            ops,
+            distance,
+            block_ops,
         }
     }
-    Comparison {
-        edits,
-        a_units: ta.clusters(),
-        b_units: tb.clusters(),
-        distance,
-        block_distance,
-        a_block_units,
-        exact_distance: None,
-        exact_aligned_distance: distance - block_distance,
-        block_tokens: (blocks_a, blocks_b),
+
+    /// The comparison: the alignment's edits, found and classified.
+    fn comparison(
+        self,
+        (a, ta): (&str, &Tokenized),
+        (b, tb): (&str, &Tokenized),
+        scripts: Scripts,
+    ) -> Comparison {
+        let Aligned {
+            ops,
+            distance,
+            block_ops,
+        } = self;
+        let edits = find_moves(walk(&ops, (a, ta), (b, tb), scripts), a, b);
+        // A block that turned out to be a moved passage is a variant: the CERs count it outside
+        // blocks.
+        let moved = |bytes: &Range<usize>, side_a: bool| {
+            edits.iter().any(|e| {
+                let r = if side_a { &e.a } else { &e.b };
+                // Overlap, not containment: a moved paragraph slid to its paragraph's start.
+                e.moved.is_some() && !r.is_empty() && r.start < bytes.end && bytes.start < r.end
+            })
+        };
+        let (mut blocks_a, mut blocks_b) = (Vec::new(), Vec::new());
+        let (mut block_distance, mut a_block_units) = (0, 0);
+        for (bytes_a, bytes_b, ra, rb) in &block_ops {
+            if !moved(bytes_a, true) && !moved(bytes_b, false) {
+                // A block costs its longer side.
+                let (ca, cb) = (clusters(ta, ra), clusters(tb, rb));
+                block_distance += ca.max(cb);
+                a_block_units += ca;
+                blocks_a.push(ra.clone());
+                blocks_b.push(rb.clone());
+            }
+        }
+        Comparison {
+            edits,
+            a_units: ta.clusters(),
+            b_units: tb.clusters(),
+            distance,
+            block_distance,
+            a_block_units,
+            exact_distance: None,
+            exact_aligned_distance: distance - block_distance,
+            block_tokens: (blocks_a, blocks_b),
+        }
     }
 }
 
@@ -1313,7 +1376,17 @@ mod tests {
             let bound = bag_distance(&cluster_ids(&ta, &all(&ta)), &cluster_ids(&tb, &all(&tb)));
             proptest::prop_assert!(bound <= c.distance, "{bound} > {}", c.distance);
             let s = c.similarity();
-            proptest::prop_assert!(compare_if_similar(&a, &b, profile, s).is_some());
+            // At its similarity a pair is compared as it always is; just above it, declined.
+            let at = |at_least| compare_if_similar(&a, &b, profile, at_least);
+            proptest::prop_assert_eq!(at(s).map(|k| k.distance), Some(c.distance));
+            proptest::prop_assert_eq!(
+                compare_at_least(&a, &b, profile, s).map(|k| k.edits.len()),
+                Some(c.edits.len())
+            );
+            if s < 1.0 {
+                proptest::prop_assert!(at(s + 1e-9).is_none());
+                proptest::prop_assert!(compare_at_least(&a, &b, profile, s + 1e-9).is_none());
+            }
         }
     }
 }

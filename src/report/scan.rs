@@ -146,7 +146,8 @@ pub(crate) fn tree<'s>(s: &'s Scan<'s>, skipped: &'s [Skipped], texts: bool) -> 
             name: s.profile.name(),
             sha256: s.profile.sha256(),
         },
-        inputs: s.docs.iter().map(WitnessJson::of).collect(),
+        // In parallel: each document's script is counted over its whole text.
+        inputs: s.docs.par_iter().map(WitnessJson::of).collect(),
         skipped,
         summary: summary(s, skipped),
         // In parallel: thousands of findings, each reading its context.
@@ -284,8 +285,10 @@ pub fn text(s: &Scan, skipped: &[Skipped], color: bool) -> String {
         s.profile.name(),
         &s.profile.sha256()[..16]
     );
-    for d in s.docs {
-        let _ = writeln!(out, "  {}", describe(d));
+    // In parallel: each document's script is counted over its whole text.
+    let described: Vec<String> = s.docs.par_iter().map(describe).collect();
+    for d in described {
+        let _ = writeln!(out, "  {d}");
     }
     for k in skipped {
         let _ = writeln!(out, "  skipped {}: {}", visible(&k.path), visible(&k.error));

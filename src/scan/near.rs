@@ -2,10 +2,12 @@
 
 use rayon::prelude::*;
 
-use super::prepare::{Docs, Index, MASKED, Prepared, kgrams};
+#[cfg(feature = "cluster")]
+use super::prepare::MASKED;
+use super::prepare::{Docs, Index, Prepared, kgrams};
 use super::{Finding, FindingKind, Location, ScanOptions};
 use crate::chars::ends_sentence;
-use crate::diff::{compare_for_similarity, may_be_similar};
+use crate::diff::{compare_at_least, may_be_similar};
 use crate::normalize::Profile;
 use crate::progress::{Phase, Progress};
 
@@ -74,6 +76,7 @@ pub(crate) fn paragraph_grams(p: &Prepared, opts: &ScanOptions) -> Vec<(usize, V
     eligible_paragraphs(p, opts)
         .map(|i| {
             let mut g = paragraph_kgrams(p, i);
+            g.retain(|&h| h != MASKED);
             g.sort_unstable();
             g.dedup();
             (i, g)
@@ -93,12 +96,10 @@ fn eligible_paragraphs<'p>(
         .map(|(i, _)| i)
 }
 
-/// The k-grams of paragraph `i`, in order (masked ones left out).
+/// The k-grams of paragraph `i`, in order (`MASKED` for a masked one).
 fn paragraph_kgrams(p: &Prepared, i: usize) -> Vec<u64> {
     let t = p.paras[i].tokens.clone();
-    let mut g: Vec<u64> = kgrams(&p.hashes[t.clone()], &p.masked[t], PARAGRAPH_K);
-    g.retain(|&h| h != MASKED);
-    g
+    kgrams(&p.hashes[t.clone()], &p.masked[t], PARAGRAPH_K)
 }
 
 /// The longest line (in clusters) read as the title of a numbered series.
@@ -164,11 +165,10 @@ pub(crate) fn verify_near_duplicate(
         return None;
     }
     // Past the bound: compared without taking it again.
-    let c = compare_for_similarity(x, y, profile).shifted(pa.range.start, pb.range.start);
-    let similarity = c.similarity();
-    (similarity >= opts.threshold).then(|| Finding {
+    let c = compare_at_least(x, y, profile, opts.threshold)?;
+    Some(Finding {
         kind: FindingKind::NearDuplicate,
-        similarity,
+        similarity: c.similarity(),
         locations: vec![
             Location {
                 doc: d,
@@ -179,6 +179,6 @@ pub(crate) fn verify_near_duplicate(
                 range: pb.range.clone(),
             },
         ],
-        comparison: Some(c),
+        comparison: Some(c.shifted(pa.range.start, pb.range.start)),
     })
 }

@@ -445,10 +445,9 @@ fn passage_if_similar(
 ) -> Option<Finding> {
     let (xa, xb) = (&docs.text(a)[ra.clone()], &docs.text(b)[rb.clone()]);
     let c = compare_if_similar(xa, xb, profile, opts.threshold)?.shifted(ra.start, rb.start);
-    let similarity = c.similarity();
-    (similarity >= opts.threshold).then(|| Finding {
+    Some(Finding {
         kind: FindingKind::SharedPassage,
-        similarity,
+        similarity: c.similarity(),
         locations: vec![
             Location { doc: a, range: ra },
             Location { doc: b, range: rb },
