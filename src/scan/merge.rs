@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use super::prepare::Docs;
 use super::{Coverage, Finding, FindingKind, Location, Run};
 use crate::progress::{Phase, Progress};
@@ -240,15 +242,24 @@ pub(crate) fn coverage(docs: &Docs, passages: &[Finding]) -> Vec<Coverage> {
         }
         total
     };
-    by_pair
-        .into_iter()
+    // Each document's length in characters, counted once: a document is in many pairs.
+    let mut counted: Vec<usize> = by_pair.keys().flat_map(|&(a, b)| [a, b]).collect();
+    counted.sort_unstable();
+    counted.dedup();
+    let chars: HashMap<usize, usize> = counted
+        .into_par_iter()
+        .map(|d| (d, docs.text(d).chars().count()))
+        .collect();
+    let pairs: Vec<_> = by_pair.into_iter().collect();
+    pairs
+        .into_par_iter()
         .map(|((a, b), (ra, rb))| Coverage {
             a,
             b,
             a_shared: covered(docs.text(a), ra),
-            a_chars: docs.text(a).chars().count(),
+            a_chars: chars[&a],
             b_shared: covered(docs.text(b), rb),
-            b_chars: docs.text(b).chars().count(),
+            b_chars: chars[&b],
         })
         .collect()
 }

@@ -51,12 +51,17 @@ pub(super) fn shared_passages(
                 }
             }
             seeds.sort_unstable();
-            let mut out = Vec::new();
-            for group in seeds.chunk_by(|x, y| x.0 == y.0) {
-                let b = group[0].0 as usize;
-                let seeds: Vec<(i64, u32)> = group.iter().map(|s| (s.1, s.2)).collect();
-                out.extend(pair_passages(docs, (opts, profile), (a, b), &seeds));
-            }
+            // Each pair in parallel too: a document's pairs are uneven work, and the last
+            // documents' would leave a core idle.
+            let pairs: Vec<&[(u32, i64, u32)]> = seeds.chunk_by(|x, y| x.0 == y.0).collect();
+            let out = pairs
+                .into_par_iter()
+                .flat_map_iter(|group| {
+                    let b = group[0].0 as usize;
+                    let seeds: Vec<(i64, u32)> = group.iter().map(|s| (s.1, s.2)).collect();
+                    pair_passages(docs, (opts, profile), (a, b), &seeds)
+                })
+                .collect();
             progress.advance(1);
             out
         })
