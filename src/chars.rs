@@ -116,6 +116,17 @@ pub const PARAGRAPH_ENDERS: &[char] = &['：', ':', '…', '.'];
 /// has no line break: a test checks it).
 pub const CJK_NUMERALS: &str = include_str!("chars/cjk_numerals.txt");
 
+/// Whether `c` is one of [`CJK_NUMERALS`]: a binary search of them sorted (a `str::contains`
+/// for each character read was a hot spot of a scan's classification).
+fn is_cjk_numeral(c: char) -> bool {
+    static SORTED: std::sync::LazyLock<Vec<char>> = std::sync::LazyLock::new(|| {
+        let mut sorted: Vec<char> = CJK_NUMERALS.chars().collect();
+        sorted.sort_unstable();
+        sorted
+    });
+    SORTED.binary_search(&c).is_ok()
+}
+
 fn in_ranges(c: char, ranges: &[(char, char)]) -> bool {
     ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
 }
@@ -261,7 +272,7 @@ pub fn is_numeral(c: char) -> bool {
         return c.is_ascii_digit();
     }
     // The unified ideographs are letters: only the Chinese numerals among them count.
-    CJK_NUMERALS.contains(c) || (!is_unified_ideograph(c) && c.is_numeric())
+    is_cjk_numeral(c) || (!is_unified_ideograph(c) && c.is_numeric())
 }
 
 /// U+4E00..U+9FFF, the unified ideographs of the basic block.
@@ -305,7 +316,7 @@ pub fn is_digit(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_digit();
     }
-    !is_unified_ideograph(c) && c.is_numeric() && !CJK_NUMERALS.contains(c)
+    !is_unified_ideograph(c) && c.is_numeric() && !is_cjk_numeral(c)
 }
 
 /// The value of a run of numeral characters, as a canonical string: `一百二十` `120` and

@@ -6,7 +6,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::near::numbered_series;
-use super::prepare::{Docs, Index, kgrams, min_chars};
+use super::prepare::{Docs, Index, kgrams, too_short};
 #[cfg(feature = "cluster")]
 use super::prepare::{MASKED, Prepared};
 use super::{Finding, FindingKind, Location, MIN_CHARS_CJK, MIN_CHARS_OTHER, Run, ScanOptions};
@@ -421,7 +421,7 @@ fn verify_passage(
     }
     let (xa, xb) = (&docs.text(a)[ra.clone()], &docs.text(b)[rb.clone()]);
     let chars = xa.chars().count().min(xb.chars().count());
-    if chars < min_chars(xa, opts) {
+    if too_short(chars, xa, opts) {
         return None;
     }
     // Inside two title lines of a numbered series: not a passage either.

@@ -131,6 +131,17 @@ pub(super) fn min_chars(text: &str, opts: &ScanOptions) -> usize {
     })
 }
 
+/// Whether `chars` characters are fewer than `text` needs ([`min_chars`]): its script is
+/// read only when the count falls between the two defaults.
+pub(super) fn too_short(chars: usize, text: &str, opts: &ScanOptions) -> bool {
+    match opts.min_chars {
+        Some(least) => chars < least,
+        None if chars < MIN_CHARS_CJK.min(MIN_CHARS_OTHER) => true,
+        None if chars >= MIN_CHARS_CJK.max(MIN_CHARS_OTHER) => false,
+        None => chars < min_chars(text, opts),
+    }
+}
+
 /// Whether at least half the letters of `text` are CJK.
 fn mostly_cjk(text: &str) -> bool {
     let (mut cjk, mut letters) = (0, 0);
@@ -472,6 +483,34 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+
+    #[test]
+    fn a_text_is_too_short_by_its_count_and_then_by_its_script() {
+        let opts = ScanOptions::default();
+        let (cjk, latin) = ("跨里海天然气管道", "the trans-Caspian gas pipeline");
+        for text in [cjk, latin] {
+            assert!(too_short(19, text, &opts));
+            assert!(!too_short(60, text, &opts));
+        }
+        // Between the two defaults the script decides: 20 CJK characters, 60 others.
+        assert!(!too_short(20, cjk, &opts));
+        assert!(too_short(59, latin, &opts));
+        for chars in [0, 19, 20, 59, 60, 200] {
+            for text in [cjk, latin] {
+                assert_eq!(
+                    too_short(chars, text, &opts),
+                    chars < min_chars(text, &opts),
+                    "{chars} {text}"
+                );
+            }
+        }
+        let five = ScanOptions {
+            min_chars: Some(5),
+            ..ScanOptions::default()
+        };
+        assert!(too_short(4, latin, &five));
+        assert!(!too_short(5, latin, &five));
+    }
 
     proptest::proptest! {
         /// The index holds exactly the k-grams seen 2 to `POSTINGS_CAP` times, each with all
