@@ -422,9 +422,10 @@ pub(crate) fn compare_at_least(
 
 /// [`compare_for_similarity`] when the texts are `at_least` similar, else `None`: without
 /// aligning them when their bag distance already rules them out (a scan's candidates are
-/// mostly pairs that share k-grams and little else), else as [`compare_at_least`]. The bound
-/// is exact, not a guess: no alignment makes the distance smaller than the clusters one view
-/// has and the other lacks (their bag distance).
+/// mostly pairs that share k-grams and little else), and without finding or classifying
+/// their edits when their alignment's distance does. The bound is exact, not a guess: no
+/// alignment makes the distance smaller than the clusters one view has and the other lacks
+/// (their bag distance).
 pub fn compare_if_similar(a: &str, b: &str, profile: Profile, at_least: f64) -> Option<Comparison> {
     let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
     let all = |t: &Tokenized| 0..t.tokens.len();
