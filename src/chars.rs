@@ -421,6 +421,22 @@ fn is_letter(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// Whether [`read_numbers`] may read a number in `text[range]`: a numeral (or a decimal
+/// point or separator) in the range, or, for a range of layout space only, next to it.
+/// `false` tells without reading that it reads none: most variants touch no number.
+pub fn may_touch_a_number(text: &str, range: std::ops::Range<usize>) -> bool {
+    let numeric = |c: char| in_run(c) || matches!(c, '.' | ',' | '．');
+    let keep = |c: &char| !is_layout_space(*c);
+    if text[range.clone()].chars().any(|c| keep(&c)) {
+        text[range].chars().any(numeric)
+    } else {
+        // Read as empty: widened over the numerals on either side.
+        let before = text[..range.start].chars().rev().find(keep);
+        let after = text[range.end..].chars().find(keep);
+        before.is_some_and(numeric) || after.is_some_and(numeric)
+    }
+}
+
 /// Reads the numbers of `text[range]` in context.
 ///
 /// The reading is widened over the numeral characters it touches (or, when it is empty, that
@@ -703,6 +719,35 @@ mod tests {
             assert!(NUMERAL_WORDS.contains(&w), "{w}");
         }
         assert!(is_digit('3') && is_digit('３') && is_digit('٣') && !is_digit('三'));
+    }
+
+    proptest::proptest! {
+        // The fast path never hides a number: where it says none is touched, none is read.
+        #[test]
+        fn a_reading_said_to_touch_no_number_reads_none(
+            picks in proptest::collection::vec(0usize..16, 0..24),
+            at in 0usize..24,
+            len in 0usize..4,
+        ) {
+            const ALPHABET: [char; 16] =
+                ['三', '十', '2', '０', '.', ',', '．', '、', ' ', '\u{3000}', '年', '是', '个', 'a', '第', '万'];
+            let text: String = picks.iter().map(|&k| ALPHABET[k]).collect();
+            let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+            let start = bounds[at.min(bounds.len() - 1)];
+            let end = bounds[(at + len).min(bounds.len() - 1)];
+            if !may_touch_a_number(&text, start..end) {
+                proptest::prop_assert!(read_numbers(&text, start..end).values.is_empty(), "{text:?} {start}..{end}");
+            }
+        }
+    }
+
+    #[test]
+    fn may_touch_a_number_looks_beside_an_empty_reading() {
+        let t = "有三 个问题";
+        assert!(may_touch_a_number(t, 6..7)); // the space after 三: read as empty, beside it
+        assert!(!may_touch_a_number(t, 10..10)); // between 个 and 问
+        assert!(may_touch_a_number("3.5", 1..2));
+        assert!(!may_touch_a_number("这是个", 3..6));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::cause::{Causes, causes, single_look_alike};
 use crate::chars::{
     DASHES, DOUBLE_QUOTES, SINGLE_QUOTES, fold_loose, fold_width, is_bidi_control, is_cjk,
-    is_layout_space, is_punctuation, is_unseen, is_word_char, read_numbers,
+    is_layout_space, is_punctuation, is_unseen, is_word_char, may_touch_a_number, read_numbers,
 };
 use crate::orthography::{Scripts, readings_kind, script};
 
@@ -494,6 +494,11 @@ const NUMBER_MARKERS: &[char] = &['是', '第'];
 /// in it is a substitution, omission or addition, and so is a number added or dropped where
 /// the other reading has none (`这是一个`/`这是个`, a footnote mark `[22]`).
 fn changes_a_number(site: &Site) -> bool {
+    if !may_touch_a_number(site.a_text, site.a.0..site.a.1)
+        && !may_touch_a_number(site.b_text, site.b.0..site.b.1)
+    {
+        return false; // no number on either side: the same (no) values
+    }
     let x = read_numbers(site.a_text, site.a.0..site.a.1);
     let y = read_numbers(site.b_text, site.b.0..site.b.1);
     if x.values == y.values {
@@ -666,6 +671,7 @@ fn has_doubling(w: &[char], unit: &[char]) -> bool {
     (0..w.len()).any(|p| {
         [0, 1].iter().any(|&g| {
             p + 2 * l + g <= w.len()
+                && w[p] == w[p + l + g] // most places differ at once
                 && (g == 0 || is_punctuation(w[p + l]))
                 && &w[p..p + l] == unit
                 && &w[p + l + g..p + 2 * l + g] == unit
@@ -679,6 +685,7 @@ fn doubling_around(w: &[char], s: usize, t: usize, l: usize) -> bool {
         let span = 2 * l + g;
         (t.saturating_sub(span)..=s).any(|p| {
             p + span <= w.len()
+                && w[p] == w[p + l + g] // most places differ at once
                 && (g == 0 || is_punctuation(w[p + l]))
                 && w[p..p + l] == w[p + l + g..p + span]
                 && w[p..p + l].iter().any(|&c| !is_punctuation(c))
@@ -712,7 +719,8 @@ fn is_dittography(site: &Site) -> bool {
                     break;
                 }
                 let unit = &w[p..p + l];
-                if (g == 0 || punct[p + l])
+                if w[p] == w[p + l + g] // most places differ at once
+                    && (g == 0 || punct[p + l])
                     && unit == &w[p + l + g..p + span]
                     && punct[p..p + l].contains(&false)
                     && !unit.iter().all(|&c| crate::chars::is_digit(c))

@@ -461,14 +461,24 @@ pub(crate) fn may_be_similar(
     longer: usize,
     at_least: f64,
 ) -> bool {
-    let bound = bag_distance(&cluster_ids(ta, &ra), &cluster_ids(tb, &rb));
-    similarity(bound, longer) >= at_least
+    bags_may_be_similar(
+        &cluster_ids(ta, &ra),
+        &cluster_ids(tb, &rb),
+        longer,
+        at_least,
+    )
+}
+
+/// [`may_be_similar`] given the two sides' [`cluster_ids`] (a scan computes a paragraph's
+/// once for all its candidates).
+pub(crate) fn bags_may_be_similar(a: &[u64], b: &[u64], longer: usize, at_least: f64) -> bool {
+    similarity(bag_distance(a, b), longer) >= at_least
 }
 
 /// The clusters of tokens `r` ([`token_clusters`]) as numbers, sorted: a one-character
 /// cluster is its code point, a longer one a 64-bit hash above them. Two clusters that hash
 /// alike count as one, which can only make a bag distance smaller: still a lower bound.
-fn cluster_ids(t: &Tokenized, r: &Range<usize>) -> Vec<u64> {
+pub(crate) fn cluster_ids(t: &Tokenized, r: &Range<usize>) -> Vec<u64> {
     let id = |g: &str| {
         let mut chars = g.chars();
         match (chars.next(), chars.next()) {

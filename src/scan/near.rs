@@ -1,5 +1,7 @@
 //! Near duplicates: paragraphs that share enough token k-grams, compared exactly.
 
+use std::cell::OnceCell;
+
 use rayon::prelude::*;
 
 #[cfg(feature = "cluster")]
@@ -7,7 +9,7 @@ use super::prepare::MASKED;
 use super::prepare::{Docs, Index, Prepared, kgrams};
 use super::{Finding, FindingKind, Location, ScanOptions};
 use crate::chars::ends_sentence;
-use crate::diff::{compare_at_least, may_be_similar};
+use crate::diff::{bags_may_be_similar, cluster_ids, compare_at_least};
 use crate::normalize::Profile;
 use crate::progress::{Phase, Progress};
 
@@ -47,6 +49,8 @@ pub(super) fn near_duplicates(
                 .filter(|&other| other as usize > o)
                 .collect();
             others.sort_unstable();
+            // This paragraph's clusters, counted once for all its candidates.
+            let bag = OnceCell::new();
             let found = others
                 .chunk_by(|x, y| x == y)
                 .filter_map(|run| {
@@ -56,7 +60,7 @@ pub(super) fn near_duplicates(
                     verify_near_duplicate(
                         docs,
                         (opts, profile),
-                        paras[o],
+                        (paras[o], &bag),
                         paras[other as usize],
                         shared,
                     )
@@ -114,7 +118,9 @@ pub(super) fn numbered_series(x: &str, y: &str) -> bool {
     let without = |t: &str| -> Option<String> {
         let t = t.trim();
         let sentence = t.chars().next_back().is_some_and(ends_sentence);
-        (t.chars().count() <= SERIES_TITLE_MAX && !sentence).then(|| {
+        // Counted only as far as the limit: most paragraphs are far longer.
+        let short = t.chars().nth(SERIES_TITLE_MAX).is_none();
+        (short && !sentence).then(|| {
             t.chars()
                 .filter(|&c| !crate::chars::is_numeral(c))
                 .collect()
@@ -125,11 +131,12 @@ pub(super) fn numbered_series(x: &str, y: &str) -> bool {
 
 /// Compares candidate paragraphs `x` and `y` exactly; a near duplicate if similar enough.
 /// `shared` is (k-grams they share, k-grams of the one with fewer): each edit destroys at
-/// most k k-grams, so too few shared ones rule a pair out before comparing.
+/// most k k-grams, so too few shared ones rule a pair out before comparing. `bag` keeps the
+/// first paragraph's [`cluster_ids`] once computed.
 pub(crate) fn verify_near_duplicate(
     docs: &Docs,
     (opts, profile): (&ScanOptions, Profile),
-    (d, i): (usize, usize),
+    ((d, i), bag): ((usize, usize), &OnceCell<Vec<u64>>),
     (e, j): (usize, usize),
     (count, fewer): (usize, usize),
 ) -> Option<Finding> {
@@ -148,13 +155,9 @@ pub(crate) fn verify_near_duplicate(
     }
     // The bound again on the documents' own tokens: most candidates end here, before their
     // text is read again.
-    let tokens = |d: usize, p: &super::prepare::Para| (docs[d].tokenized, p.tokens.clone());
-    if !may_be_similar(
-        tokens(d, pa),
-        tokens(e, pb),
-        longer as usize,
-        opts.threshold,
-    ) {
+    let ids = |d: usize, p: &super::prepare::Para| cluster_ids(docs[d].tokenized, &p.tokens);
+    let bag = bag.get_or_init(|| ids(d, pa));
+    if !bags_may_be_similar(bag, &ids(e, pb), longer as usize, opts.threshold) {
         return None;
     }
     let (x, y) = (

@@ -21,100 +21,143 @@ pub(super) fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
         Some(c) => c,
         None => p.token_text(t).chars().next().unwrap_or(' '),
     };
-    // Per token, computed once: separator (punctuation inside a sentence; a copy after a
-    // full stop, `千岛湖。千岛湖水`, is not a stutter), CJK letter, word; and where the
-    // stretch of text a phrase may lie in ends (the next paragraph break or masked token).
-    let mut separator = Vec::with_capacity(n);
-    let mut cjk = vec![0u32; n + 1];
-    let mut words = vec![0u32; n + 1];
-    let mut breaks = Vec::with_capacity(n);
-    for t in 0..n {
-        let c = first_char(t);
-        let alphanumeric = is_alphanumeric(c);
-        separator.push(!alphanumeric && c != '\n' && !ends_sentence(c) && c != '.');
-        breaks.push(p.masked[t] || c == '\n');
-        cjk[t + 1] = cjk[t] + u32::from(alphanumeric && is_cjk(c));
-        words[t + 1] = words[t] + u32::from(is_word_char(c));
-    }
-    let mut stop = vec![n; n + 1];
-    for t in (0..n).rev() {
-        stop[t] = if breaks[t] { t } else { stop[t + 1] };
-    }
-    let weight_ok =
-        |u: Range<usize>| cjk[u.end] - cjk[u.start] >= 3 || words[u.end] - words[u.start] >= 2;
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < n {
-        // Only where the first token comes again (at `i + l`, or `i + l + 1` after a
-        // separator) can a phrase of `l` tokens start at `i`.
-        let reach = stop[i].min(i + PHRASE_MAX + 2);
-        if !p.hashes[(i + 1).min(reach)..reach].contains(&p.hashes[i]) {
-            i += 1;
-            continue;
-        }
-        let mut found = None;
-        'len: for l in 1..=PHRASE_MAX {
-            if i + 2 * l > stop[i] {
+    // A phrase lies in a stretch of text between breaks (a paragraph break or a masked
+    // token): each stretch is read on its own, its per-token facts in small buffers that stay
+    // in cache (for the whole text at once they were tens of megabytes).
+    let mut stretch = Stretch::default();
+    let mut start = 0;
+    while start < n {
+        stretch.clear();
+        let mut end = start;
+        while end < n {
+            let c = first_char(end);
+            if p.masked[end] || c == '\n' {
                 break;
             }
-            // Unit boundaries are not separators; one separator may sit between the copies.
-            if separator[i] || separator[i + l - 1] {
-                continue;
-            }
-            for gap in [0, 1] {
-                let second = i + l + gap;
-                if second + l > stop[i]
-                    || (gap == 1 && !separator[i + l])
-                    || p.hashes[i] != p.hashes[second]
-                {
-                    continue;
-                }
-                if p.hashes[i..i + l] == p.hashes[second..second + l]
-                    && (i..i + l).all(|t| p.token_text(t) == p.token_text(t + l + gap))
-                    && weight_ok(i..i + l)
-                {
-                    found = Some((l, gap));
-                    break 'len;
-                }
-            }
+            stretch.push(c);
+            end += 1;
         }
-        match found {
-            Some((l, gap)) => {
-                let span = |r: Range<usize>| p.span(r);
-                // Every further copy in the same pattern belongs to the same finding: a run
-                // of 300,000 `长` is one phrase written 100,000 times, not 50,000 findings.
-                let same = |at: usize| {
-                    at + l <= stop[i]
-                        && (gap == 0 || separator[at - 1])
-                        && (0..l).all(|k| {
-                            p.hashes[i + k] == p.hashes[at + k]
-                                && p.token_text(i + k) == p.token_text(at + k)
-                        })
-                };
-                let mut copies = vec![i];
-                let mut next = i + l + gap;
-                while same(next) {
-                    copies.push(next);
-                    next += l + gap;
-                }
-                out.push(Finding {
-                    kind: FindingKind::RepeatedPhrase,
-                    similarity: 1.0,
-                    locations: copies
-                        .iter()
-                        .map(|&c| Location {
-                            doc: d,
-                            range: span(c..c + l),
-                        })
-                        .collect(),
-                    comparison: None,
-                });
-                i = copies[copies.len() - 1] + l;
-            }
-            None => i += 1,
-        }
+        stretch.find(p, start, &mut |copies, l| {
+            out.push(Finding {
+                kind: FindingKind::RepeatedPhrase,
+                similarity: 1.0,
+                locations: copies
+                    .iter()
+                    .map(|&c| Location {
+                        doc: d,
+                        range: p.span(c..c + l),
+                    })
+                    .collect(),
+                comparison: None,
+            });
+        });
+        start = end + 1;
     }
     out
+}
+
+/// Per token of a stretch of text: whether it is a separator (punctuation inside a sentence;
+/// a copy after a full stop, `千岛湖。千岛湖水`, is not a stutter), and the running counts of
+/// CJK letters and words before it.
+#[derive(Default)]
+struct Stretch {
+    separator: Vec<bool>,
+    cjk: Vec<u32>,
+    words: Vec<u32>,
+}
+
+impl Stretch {
+    fn clear(&mut self) {
+        self.separator.clear();
+        self.cjk.clear();
+        self.words.clear();
+    }
+
+    /// Adds the next token, by its first character.
+    fn push(&mut self, c: char) {
+        let (cjk, words) = (
+            self.cjk.last().copied().unwrap_or(0),
+            self.words.last().copied().unwrap_or(0),
+        );
+        if self.cjk.is_empty() {
+            self.cjk.push(0);
+            self.words.push(0);
+        }
+        let alphanumeric = is_alphanumeric(c);
+        self.separator
+            .push(!alphanumeric && !ends_sentence(c) && c != '.');
+        self.cjk.push(cjk + u32::from(alphanumeric && is_cjk(c)));
+        self.words.push(words + u32::from(is_word_char(c)));
+    }
+
+    /// Calls `found` with the copies (token positions) and length of each phrase written
+    /// twice or more in place in this stretch, which starts at token `first` of `p`.
+    fn find(&self, p: &Prepared, first: usize, found: &mut dyn FnMut(&[usize], usize)) {
+        let n = self.separator.len();
+        let hash = |t: usize| p.hashes[first + t];
+        let text = |t: usize| p.token_text(first + t);
+        let separator = &self.separator;
+        let weight_ok = |u: Range<usize>| {
+            self.cjk[u.end] - self.cjk[u.start] >= 3 || self.words[u.end] - self.words[u.start] >= 2
+        };
+        let hashes = &p.hashes[first..first + n];
+        let mut i = 0;
+        while i < n {
+            // Only where the first token comes again (at `i + l`, or `i + l + 1` after a
+            // separator) can a phrase of `l` tokens start at `i`.
+            let reach = n.min(i + PHRASE_MAX + 2);
+            if !hashes[(i + 1).min(reach)..reach].contains(&hashes[i]) {
+                i += 1;
+                continue;
+            }
+            let mut unit = None;
+            'len: for l in 1..=PHRASE_MAX {
+                if i + 2 * l > n {
+                    break;
+                }
+                // Unit boundaries are not separators; one separator may sit between the copies.
+                if separator[i] || separator[i + l - 1] {
+                    continue;
+                }
+                for gap in [0, 1] {
+                    let second = i + l + gap;
+                    if second + l > n
+                        || (gap == 1 && !separator[i + l])
+                        || hashes[i] != hashes[second]
+                    {
+                        continue;
+                    }
+                    if hashes[i..i + l] == hashes[second..second + l]
+                        && (i..i + l).all(|t| text(t) == text(t + l + gap))
+                        && weight_ok(i..i + l)
+                    {
+                        unit = Some((l, gap));
+                        break 'len;
+                    }
+                }
+            }
+            let Some((l, gap)) = unit else {
+                i += 1;
+                continue;
+            };
+            // Every further copy in the same pattern belongs to the same finding: a run of
+            // 300,000 `长` is one phrase written 100,000 times, not 50,000 findings.
+            let same = |at: usize| {
+                at + l <= n
+                    && (gap == 0 || separator[at - 1])
+                    && (0..l).all(|k| hash(i + k) == hash(at + k) && text(i + k) == text(at + k))
+            };
+            let mut copies = vec![first + i];
+            let mut next = i + l + gap;
+            while same(next) {
+                copies.push(first + next);
+                next += l + gap;
+            }
+            found(&copies, l);
+            i = copies[copies.len() - 1] - first + l;
+        }
+    }
 }
 
 /// What a phrase written twice in place looks like.

@@ -16,6 +16,7 @@
 //! 4. [`verify_pair`] for each pair of documents with seeds, candidate paragraphs or blocks.
 //! 5. [`finish`] of everything found, and [`comparison_of`] each finding that shows variants.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -202,7 +203,7 @@ pub(crate) fn verify_pair(
             verify_near_duplicate(
                 &docs,
                 (opts, profile),
-                (a, i as usize),
+                ((a, i as usize), &OnceCell::new()),
                 (b, j as usize),
                 (count as usize, fewer as usize),
             )
