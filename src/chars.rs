@@ -133,7 +133,8 @@ fn in_ranges(c: char, ranges: &[(char, char)]) -> bool {
 
 /// True for a character of a script written without spaces between words (see [`CJK`]).
 pub fn is_cjk(c: char) -> bool {
-    in_ranges(c, CJK)
+    // The unified ideographs (one of the ranges) first: most characters of Chinese text.
+    is_unified_ideograph(c) || in_ranges(c, CJK)
 }
 
 /// [`char::is_alphanumeric`], answered at once for the unified ideographs (every one of them is
@@ -516,11 +517,16 @@ pub fn read_numbers(text: &str, range: std::ops::Range<usize>) -> NumberReading 
 fn is_number(w: &[char], s: usize, e: usize) -> bool {
     let prev = s.checked_sub(1).map(|i| w[i]);
     let next = w.get(e).copied();
-    let in_word = NUMERAL_WORDS.iter().any(|word| {
-        let word: Vec<char> = word.chars().collect();
+    // Each word's characters, and whether all are numerals: read once, not on every call.
+    static WORDS: std::sync::LazyLock<Vec<(Vec<char>, bool)>> = std::sync::LazyLock::new(|| {
+        NUMERAL_WORDS
+            .iter()
+            .map(|w| (w.chars().collect(), w.chars().all(is_numeral)))
+            .collect()
+    });
+    let in_word = WORDS.iter().any(|(word, pure)| {
         let n = word.len();
-        let pure = word.iter().all(|&c| is_numeral(c));
-        if n < e - s || (pure && n != e - s) {
+        if n < e - s || (*pure && n != e - s) {
             return false;
         }
         (e.saturating_sub(n)..=s).any(|p| p + n <= w.len() && w[p..p + n] == word[..])

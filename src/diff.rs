@@ -407,49 +407,69 @@ pub fn compare_for_similarity(a: &str, b: &str, profile: Profile) -> Comparison 
     compare_aligned(a, &ta, b, &tb, Scripts::new(&cells.0, &cells.1))
 }
 
-/// [`compare_for_similarity`] when the texts are `at_least` similar, else `None`: the
-/// alignment's distance decides it before any edit is found or classified (most of a
-/// comparison's cost), for a scan's candidates past the bag bound.
-pub(crate) fn compare_at_least(
-    a: &str,
-    b: &str,
-    profile: Profile,
-    at_least: f64,
-) -> Option<Comparison> {
-    let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
-    compare_similar(a, &ta, b, &tb, at_least)
+/// Two texts found similar enough by their alignment, before its edits are found and
+/// classified (most of a comparison's cost): a scan keeps a pair so until it knows the pair
+/// is reported (a third of those it compares are not: merged into a passage, or inside one).
+pub(crate) struct Similar {
+    aligned: Aligned,
+    ta: Tokenized,
+    tb: Tokenized,
+}
+
+impl Similar {
+    /// Texts `a` and `b` if their alignment makes them `at_least` similar (for a scan's
+    /// candidates already past the bag bound).
+    pub(crate) fn at_least(a: &str, b: &str, profile: Profile, at_least: f64) -> Option<Similar> {
+        let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
+        Similar::aligned(a, ta, b, tb, at_least)
+    }
+
+    /// [`Similar::at_least`], without aligning texts whose bag distance already rules them
+    /// out (a scan's candidate passages are mostly pairs that share k-grams and little else).
+    /// The bound is exact, not a guess: no alignment makes the distance smaller than the
+    /// clusters one view has and the other lacks (their bag distance).
+    pub(crate) fn if_bound_allows(
+        a: &str,
+        b: &str,
+        profile: Profile,
+        at_least: f64,
+    ) -> Option<Similar> {
+        let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
+        let all = |t: &Tokenized| 0..t.tokens.len();
+        let longer = ta.clusters().max(tb.clusters());
+        if !may_be_similar((&ta, all(&ta)), (&tb, all(&tb)), longer, at_least) {
+            return None;
+        }
+        Similar::aligned(a, ta, b, tb, at_least)
+    }
+
+    fn aligned(a: &str, ta: Tokenized, b: &str, tb: Tokenized, at_least: f64) -> Option<Similar> {
+        let aligned = Aligned::of((a, &ta), (b, &tb));
+        let s = Similar { aligned, ta, tb };
+        (s.similarity() >= at_least).then_some(s)
+    }
+
+    /// The similarity the comparison will have ([`Comparison::similarity`]).
+    pub(crate) fn similarity(&self) -> f64 {
+        let longer = self.ta.clusters().max(self.tb.clusters());
+        similarity(self.aligned.distance, longer)
+    }
+
+    /// The comparison of `a` and `b` (the texts this was found for): the alignment's edits,
+    /// found and classified, as [`compare_for_similarity`] gives them.
+    pub(crate) fn comparison(&self, a: &str, b: &str) -> Comparison {
+        let cells = (OnceLock::new(), OnceLock::new());
+        let scripts = Scripts::new(&cells.0, &cells.1);
+        self.aligned
+            .comparison((a, &self.ta), (b, &self.tb), scripts)
+    }
 }
 
 /// [`compare_for_similarity`] when the texts are `at_least` similar, else `None`: without
-/// aligning them when their bag distance already rules them out (a scan's candidates are
-/// mostly pairs that share k-grams and little else), and without finding or classifying
-/// their edits when their alignment's distance does. The bound is exact, not a guess: no
-/// alignment makes the distance smaller than the clusters one view has and the other lacks
-/// (their bag distance).
+/// aligning them when their bag distance already rules them out, and without finding or
+/// classifying their edits when their alignment's distance does (see [`Similar`]).
 pub fn compare_if_similar(a: &str, b: &str, profile: Profile, at_least: f64) -> Option<Comparison> {
-    let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
-    let all = |t: &Tokenized| 0..t.tokens.len();
-    let longer = ta.clusters().max(tb.clusters());
-    if !may_be_similar((&ta, all(&ta)), (&tb, all(&tb)), longer, at_least) {
-        return None;
-    }
-    compare_similar(a, &ta, b, &tb, at_least)
-}
-
-/// The comparison of two tokenized texts if their alignment makes them `at_least` similar.
-fn compare_similar(
-    a: &str,
-    ta: &Tokenized,
-    b: &str,
-    tb: &Tokenized,
-    at_least: f64,
-) -> Option<Comparison> {
-    let aligned = Aligned::of((a, ta), (b, tb));
-    let longer = ta.clusters().max(tb.clusters());
-    (similarity(aligned.distance, longer) >= at_least).then(|| {
-        let cells = (OnceLock::new(), OnceLock::new());
-        aligned.comparison((a, ta), (b, tb), Scripts::new(&cells.0, &cells.1))
-    })
+    Similar::if_bound_allows(a, b, profile, at_least).map(|s| s.comparison(a, b))
 }
 
 /// Whether tokens `ra` of A and tokens `rb` of B (the longer `longer` clusters) can be
@@ -634,7 +654,7 @@ impl Aligned {
 
     /// The comparison: the alignment's edits, found and classified.
     fn comparison(
-        self,
+        &self,
         (a, ta): (&str, &Tokenized),
         (b, tb): (&str, &Tokenized),
         scripts: Scripts,
@@ -644,7 +664,8 @@ impl Aligned {
             distance,
             block_ops,
         } = self;
-        let edits = find_moves(walk(&ops, (a, ta), (b, tb), scripts), a, b);
+        let distance = *distance;
+        let edits = find_moves(walk(ops, (a, ta), (b, tb), scripts), a, b);
         // A block that turned out to be a moved passage is a variant: the CERs count it outside
         // blocks.
         let moved = |bytes: &Range<usize>, side_a: bool| {
@@ -656,7 +677,7 @@ impl Aligned {
         };
         let (mut blocks_a, mut blocks_b) = (Vec::new(), Vec::new());
         let (mut block_distance, mut a_block_units) = (0, 0);
-        for (bytes_a, bytes_b, ra, rb) in &block_ops {
+        for (bytes_a, bytes_b, ra, rb) in block_ops {
             if !moved(bytes_a, true) && !moved(bytes_b, false) {
                 // A block costs its longer side.
                 let (ca, cb) = (clusters(ta, ra), clusters(tb, rb));
@@ -1390,13 +1411,15 @@ mod tests {
             // At its similarity a pair is compared as it always is; just above it, declined.
             let at = |at_least| compare_if_similar(&a, &b, profile, at_least);
             proptest::prop_assert_eq!(at(s).map(|k| k.distance), Some(c.distance));
+            let similar = Similar::at_least(&a, &b, profile, s);
+            proptest::prop_assert_eq!(similar.as_ref().map(Similar::similarity), Some(s));
             proptest::prop_assert_eq!(
-                compare_at_least(&a, &b, profile, s).map(|k| k.edits.len()),
-                Some(c.edits.len())
+                similar.map(|k| k.comparison(&a, &b).edits),
+                Some(c.edits)
             );
             if s < 1.0 {
                 proptest::prop_assert!(at(s + 1e-9).is_none());
-                proptest::prop_assert!(compare_at_least(&a, &b, profile, s + 1e-9).is_none());
+                proptest::prop_assert!(Similar::at_least(&a, &b, profile, s + 1e-9).is_none());
             }
         }
     }

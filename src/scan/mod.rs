@@ -17,13 +17,14 @@
 //! Memory is bounded by the index (16 bytes per token) and per-document seed lists; work is
 //! split across cores with rayon, and results are sorted, so output is deterministic.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::Corpus;
-use crate::diff::Comparison;
+use crate::diff::{Comparison, Similar};
 use crate::normalize::Profile;
 use crate::progress::{Phase, Progress};
 use crate::source::Document;
@@ -244,6 +245,89 @@ impl Scan<'_> {
 /// Paragraph occurrences `(document, paragraph index)` sharing one normalized text.
 type Occurrences = Vec<(usize, usize)>;
 
+/// A near duplicate or shared passage whose texts were found similar enough, its variants
+/// not classified yet: the merge decides first which are reported (a third are not).
+pub(crate) struct Candidate {
+    finding: Finding,
+    similar: Similar,
+}
+
+impl Candidate {
+    /// The candidate of `kind` between span `ra` of document `a` and `rb` of `b`.
+    fn new(
+        kind: FindingKind,
+        (a, ra): (usize, Range<usize>),
+        (b, rb): (usize, Range<usize>),
+        similar: Similar,
+    ) -> Candidate {
+        Candidate {
+            finding: Finding {
+                kind,
+                similarity: similar.similarity(),
+                locations: vec![
+                    Location { doc: a, range: ra },
+                    Location { doc: b, range: rb },
+                ],
+                comparison: None,
+            },
+            similar,
+        }
+    }
+
+    /// The finding with its variants classified (what a staged engine reports at once).
+    #[cfg(feature = "cluster")]
+    pub(crate) fn classified(self, docs: &Docs) -> Finding {
+        let mut f = self.finding;
+        f.comparison = Some(comparison(docs, &f.locations, &self.similar));
+        f
+    }
+}
+
+/// The comparison of the first two locations, in their documents' positions.
+fn comparison(docs: &Docs, locations: &[Location], similar: &Similar) -> Comparison {
+    let (x, y) = (&locations[0], &locations[1]);
+    let text = |l: &Location| &docs.text(l.doc)[l.range.clone()];
+    similar
+        .comparison(text(x), text(y))
+        .shifted(x.range.start, y.range.start)
+}
+
+/// What tells a two-location finding: its kind and its locations' keys.
+type PairKey = (FindingKind, Run<(usize, usize, usize)>);
+
+/// The alignments of candidates whose findings go on to the merge, by finding.
+#[derive(Default)]
+struct Unclassified(HashMap<PairKey, Similar>);
+
+impl Unclassified {
+    fn key(f: &Finding) -> PairKey {
+        (f.kind, (f.locations[0].key(), f.locations[1].key()))
+    }
+
+    /// The candidates' findings; their alignments kept here.
+    fn keep(&mut self, candidates: Vec<Candidate>) -> Vec<Finding> {
+        candidates
+            .into_iter()
+            .map(|c| {
+                self.0.insert(Unclassified::key(&c.finding), c.similar);
+                c.finding
+            })
+            .collect()
+    }
+
+    /// Classifies the variants of the findings that were kept (in parallel: thousands).
+    fn classify(self, docs: &Docs, findings: &mut [Finding]) {
+        findings.par_iter_mut().for_each(|f| {
+            if f.comparison.is_none()
+                && f.locations.len() == 2
+                && let Some(similar) = self.0.get(&Unclassified::key(f))
+            {
+                f.comparison = Some(comparison(docs, &f.locations, similar));
+            }
+        });
+    }
+}
+
 /// Scans a corpus for duplicated and reused text.
 pub fn scan<'c>(corpus: &'c Corpus, opts: &ScanOptions) -> Scan<'c> {
     scan_with_progress(corpus, opts, &())
@@ -290,8 +374,10 @@ pub fn scan_with_progress<'c>(
     let profile = corpus.profile();
     let prepared = Docs::all(docs.iter().map(|d| d.text.as_str()).collect(), &prepared);
     findings.extend(blocks.iter().map(|b| widen_block(&prepared, b)));
+    // Near duplicates and passages are classified once the merge has kept them.
+    let mut unclassified = Unclassified::default();
     if wants(FindingKind::NearDuplicate) {
-        findings.extend(near_duplicates(&prepared, opts, profile, progress));
+        findings.extend(unclassified.keep(near_duplicates(&prepared, opts, profile, progress)));
     }
     if wants(FindingKind::RepeatedPhrase) {
         let phrases: Vec<Vec<Finding>> = prepared
@@ -305,7 +391,7 @@ pub fn scan_with_progress<'c>(
     // Shared passages (and the coverage they make) only when asked for: they are half the
     // work.
     let passages = if wants(FindingKind::SharedPassage) {
-        shared_passages(&prepared, opts, profile, progress)
+        unclassified.keep(shared_passages(&prepared, opts, profile, progress))
     } else {
         Vec::new()
     };
@@ -313,7 +399,20 @@ pub fn scan_with_progress<'c>(
     let files = File::of(docs);
     // Doubled phrases that look meant are told from those that look like copying errors.
     let meant = |f: &Finding| matches!(repetition(docs, f), Some((Repetition::Deliberate, _)));
-    let findings = finish(findings, passages, &files, &wants, &meant, progress);
+    let mut findings = finish(findings, passages, &files, &wants, &meant, progress);
+    unclassified.classify(&prepared, &mut findings);
+    // Reports cut contexts at sentences: found for each document with findings from the
+    // paragraphs its view holds, all at once on every core (a report's findings otherwise
+    // wait on one another for them).
+    let mut found_in: Vec<usize> = findings
+        .iter()
+        .flat_map(|f| f.locations.iter().map(|l| l.doc))
+        .collect();
+    found_in.sort_unstable();
+    found_in.dedup();
+    found_in.into_par_iter().for_each(|d| {
+        docs[d].sentences_in(&corpus.tokenized(d).paragraphs);
+    });
     Scan {
         docs,
         profile,

@@ -7,9 +7,9 @@ use rayon::prelude::*;
 #[cfg(feature = "cluster")]
 use super::prepare::MASKED;
 use super::prepare::{Docs, Index, Prepared, kgrams};
-use super::{Finding, FindingKind, Location, ScanOptions};
+use super::{Candidate, FindingKind, ScanOptions};
 use crate::chars::ends_sentence;
-use crate::diff::{bags_may_be_similar, cluster_ids, compare_at_least};
+use crate::diff::{Similar, bags_may_be_similar, cluster_ids};
 use crate::normalize::Profile;
 use crate::progress::{Phase, Progress};
 
@@ -21,7 +21,7 @@ pub(super) fn near_duplicates(
     opts: &ScanOptions,
     profile: Profile,
     progress: &dyn Progress,
-) -> Vec<Finding> {
+) -> Vec<Candidate> {
     // Paragraphs eligible (owner id = position in `paras`).
     let paras: Vec<(usize, usize)> = docs
         .prepared()
@@ -38,7 +38,7 @@ pub(super) fn near_duplicates(
         paragraph_kgrams(&docs[paras[o].0], paras[o].1)
     });
     let by_owner = index.by_owner(paras.len());
-    let found: Vec<Vec<Finding>> = (0..paras.len())
+    let found: Vec<Vec<Candidate>> = (0..paras.len())
         .into_par_iter()
         .map(|o| {
             // The later paragraphs that share k-grams with this one, once a k-gram shared.
@@ -139,7 +139,7 @@ pub(crate) fn verify_near_duplicate(
     ((d, i), bag): ((usize, usize), &OnceCell<Vec<u64>>),
     (e, j): (usize, usize),
     (count, fewer): (usize, usize),
-) -> Option<Finding> {
+) -> Option<Candidate> {
     let (pa, pb) = (&docs[d].paras[i], &docs[e].paras[j]);
     if pa.key == pb.key {
         return None; // an exact duplicate, reported as such
@@ -168,20 +168,11 @@ pub(crate) fn verify_near_duplicate(
         return None;
     }
     // Past the bound: compared without taking it again.
-    let c = compare_at_least(x, y, profile, opts.threshold)?;
-    Some(Finding {
-        kind: FindingKind::NearDuplicate,
-        similarity: c.similarity(),
-        locations: vec![
-            Location {
-                doc: d,
-                range: pa.range.clone(),
-            },
-            Location {
-                doc: e,
-                range: pb.range.clone(),
-            },
-        ],
-        comparison: Some(c.shifted(pa.range.start, pb.range.start)),
-    })
+    let similar = Similar::at_least(x, y, profile, opts.threshold)?;
+    Some(Candidate::new(
+        FindingKind::NearDuplicate,
+        (d, pa.range.clone()),
+        (e, pb.range.clone()),
+        similar,
+    ))
 }

@@ -9,8 +9,8 @@ use super::near::numbered_series;
 use super::prepare::{Docs, Index, kgrams, too_short};
 #[cfg(feature = "cluster")]
 use super::prepare::{MASKED, Prepared};
-use super::{Finding, FindingKind, Location, MIN_CHARS_CJK, MIN_CHARS_OTHER, Run, ScanOptions};
-use crate::diff::compare_if_similar;
+use super::{Candidate, FindingKind, Location, MIN_CHARS_CJK, MIN_CHARS_OTHER, Run, ScanOptions};
+use crate::diff::Similar;
 use crate::levenshtein::EditOp;
 use crate::normalize::Profile;
 use crate::progress::{Phase, Progress};
@@ -29,7 +29,7 @@ pub(super) fn shared_passages(
     opts: &ScanOptions,
     profile: Profile,
     progress: &dyn Progress,
-) -> Vec<Finding> {
+) -> Vec<Candidate> {
     let prepared = docs.prepared();
     progress.phase(Phase::SharedPassages, Some(prepared.len() as u64));
     let total = prepared.iter().map(|p| p.hashes.len()).sum();
@@ -38,7 +38,7 @@ pub(super) fn shared_passages(
         kgrams(&p.hashes, &p.masked, PASSAGE_K)
     });
     let by_owner = index.by_owner(prepared.len());
-    let found: Vec<Vec<Finding>> = (0..prepared.len())
+    let found: Vec<Vec<Candidate>> = (0..prepared.len())
         .into_par_iter()
         .map(|a| {
             // Seeds: (other doc, diagonal, position in a).
@@ -94,11 +94,11 @@ pub(crate) fn pair_passages(
     (opts, profile): (&ScanOptions, Profile),
     (a, b): (usize, usize),
     seeds: &[(i64, u32)],
-) -> Vec<Finding> {
+) -> Vec<Candidate> {
     let verify = |(ra, rb): Run| verify_passage(docs, (opts, profile), (a, ra), (b, rb));
     // Runs merged across a difference that turns out too large (a paragraph on one side
     // only) are verified one by one.
-    let verified: Vec<Finding> = merge_runs(diagonal_runs(seeds))
+    let verified: Vec<Candidate> = merge_runs(diagonal_runs(seeds))
         .into_iter()
         .flat_map(|(merged, parts)| match verify(merged) {
             Some(f) => vec![f],
@@ -174,13 +174,13 @@ fn merge_runs(mut runs: Vec<Run>) -> Vec<(Run, Vec<Run>)> {
 fn join_split_passages(
     docs: &Docs,
     (opts, profile): (&ScanOptions, Profile),
-    passages: Vec<Finding>,
-) -> Vec<Finding> {
-    let mut out: Vec<Finding> = Vec::with_capacity(passages.len());
+    passages: Vec<Candidate>,
+) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::with_capacity(passages.len());
     for next in passages {
         let joined = out.last().and_then(|prev| {
-            let (pa, pb) = (&prev.locations[0], &prev.locations[1]);
-            let (na, nb) = (&next.locations[0], &next.locations[1]);
+            let (pa, pb) = (&prev.finding.locations[0], &prev.finding.locations[1]);
+            let (na, nb) = (&next.finding.locations[0], &next.finding.locations[1]);
             if nb.range.start < pb.range.start || na.range.start < pa.range.start {
                 return None; // crossing pieces: a transposition, two passages
             }
@@ -402,7 +402,7 @@ fn verify_passage(
     (opts, profile): (&ScanOptions, Profile),
     (a, ta): (usize, Range<usize>),
     (b, tb): (usize, Range<usize>),
-) -> Option<Finding> {
+) -> Option<Candidate> {
     let (ta, tb) = off_paragraph_edges(docs, (a, ta), (b, tb));
     // Passages start and end on text, not on the spaces or line breaks around it.
     let trimmed = |d: usize, t: Range<usize>| {
@@ -447,16 +447,13 @@ fn passage_if_similar(
     (opts, profile): (&ScanOptions, Profile),
     (a, ra): (usize, Range<usize>),
     (b, rb): (usize, Range<usize>),
-) -> Option<Finding> {
+) -> Option<Candidate> {
     let (xa, xb) = (&docs.text(a)[ra.clone()], &docs.text(b)[rb.clone()]);
-    let c = compare_if_similar(xa, xb, profile, opts.threshold)?.shifted(ra.start, rb.start);
-    Some(Finding {
-        kind: FindingKind::SharedPassage,
-        similarity: c.similarity(),
-        locations: vec![
-            Location { doc: a, range: ra },
-            Location { doc: b, range: rb },
-        ],
-        comparison: Some(c),
-    })
+    let similar = Similar::if_bound_allows(xa, xb, profile, opts.threshold)?;
+    Some(Candidate::new(
+        FindingKind::SharedPassage,
+        (a, ra),
+        (b, rb),
+        similar,
+    ))
 }

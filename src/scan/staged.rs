@@ -207,6 +207,7 @@ pub(crate) fn verify_pair(
                 (b, j as usize),
                 (count as usize, fewer as usize),
             )
+            .map(|c| c.classified(&docs))
         }));
     }
     // Shared passages (and the coverage they make) only when asked for.
@@ -214,6 +215,9 @@ pub(crate) fn verify_pair(
         Vec::new()
     } else {
         pair_passages(&docs, (opts, profile), (a, b), &work.seeds)
+            .into_iter()
+            .map(|c| c.classified(&docs))
+            .collect()
     };
     let coverage = coverage(&docs, &passages).pop();
     PairFound {
