@@ -192,7 +192,6 @@ fn duplicate_blocks(docs: &[DocParagraphs], duplicates: &[Occurrences]) -> Block
     let equal = |x: (usize, usize), y: (usize, usize)| key(x).is_some() && key(x) == key(y);
     let mut in_block: HashSet<(usize, usize)> = HashSet::new();
     let mut in_place = Vec::new();
-    let mut blocks = Vec::new();
     // Text repeated in place (an article pasted 1,395 times, a paragraph 30,000 times) is one
     // finding with a location per copy: only a run's first copy takes part in the pairwise
     // search below, which would otherwise pair every copy with every other.
@@ -217,42 +216,52 @@ fn duplicate_blocks(docs: &[DocParagraphs], duplicates: &[Occurrences]) -> Block
             );
         }
     }
-    for occ in duplicates {
-        // A block is two paragraphs or more: only occurrences followed by the same paragraph
-        // can start one, so they are paired within those groups (a paragraph shared by 8,000
-        // files, each followed by its own text, makes no pair at all instead of 32 million).
-        let mut by_next: HashMap<Key, Vec<(usize, usize)>> = HashMap::new();
-        for &o in occ.iter().filter(|o| !later_copy.contains(o)) {
-            if let Some(next) = key((o.0, o.1 + 1)) {
-                by_next.entry(next).or_default().push(o);
+    // Each group of duplicates on its own, in parallel; their blocks kept in group order.
+    let found: Vec<Vec<Block>> = duplicates
+        .par_iter()
+        .map(|occ| {
+            let mut blocks = Vec::new();
+            // A block is two paragraphs or more: only occurrences followed by the same
+            // paragraph can start one, so they are paired within those groups (a paragraph
+            // shared by 8,000 files, each followed by its own text, makes no pair at all
+            // instead of 32 million).
+            let mut by_next: HashMap<Key, Vec<(usize, usize)>> = HashMap::new();
+            for &o in occ.iter().filter(|o| !later_copy.contains(o)) {
+                if let Some(next) = key((o.0, o.1 + 1)) {
+                    by_next.entry(next).or_default().push(o);
+                }
             }
-        }
-        let mut groups: Vec<Vec<(usize, usize)>> = by_next.into_values().collect();
-        groups.sort();
-        for occ in groups.iter().filter(|g| g.len() >= 2) {
-            for (n, &x) in occ.iter().enumerate() {
-                for &y in &occ[n + 1..] {
-                    if x.1 > 0 && y.1 > 0 && equal((x.0, x.1 - 1), (y.0, y.1 - 1)) {
-                        continue; // not the start of a run
-                    }
-                    let mut len = 1;
-                    while equal((x.0, x.1 + len), (y.0, y.1 + len))
-                        && (x.0 != y.0 || x.1 + len < y.1)
-                    {
-                        len += 1;
-                    }
-                    let dups = (0..len)
-                        .filter(|k| duplicate_of.contains(&(x.0, x.1 + k)))
-                        .count();
-                    if len >= 2 && dups >= 2 {
-                        for k in 0..len {
-                            in_block.insert((x.0, x.1 + k));
-                            in_block.insert((y.0, y.1 + k));
+            let mut groups: Vec<Vec<(usize, usize)>> = by_next.into_values().collect();
+            groups.sort();
+            for occ in groups.iter().filter(|g| g.len() >= 2) {
+                for (n, &x) in occ.iter().enumerate() {
+                    for &y in &occ[n + 1..] {
+                        if x.1 > 0 && y.1 > 0 && equal((x.0, x.1 - 1), (y.0, y.1 - 1)) {
+                            continue; // not the start of a run
                         }
-                        blocks.push(Block { x, y, len });
+                        let mut len = 1;
+                        while equal((x.0, x.1 + len), (y.0, y.1 + len))
+                            && (x.0 != y.0 || x.1 + len < y.1)
+                        {
+                            len += 1;
+                        }
+                        let dups = (0..len)
+                            .filter(|k| duplicate_of.contains(&(x.0, x.1 + k)))
+                            .count();
+                        if len >= 2 && dups >= 2 {
+                            blocks.push(Block { x, y, len });
+                        }
                     }
                 }
             }
+            blocks
+        })
+        .collect();
+    let blocks: Vec<Block> = found.into_iter().flatten().collect();
+    for b in &blocks {
+        for k in 0..b.len {
+            in_block.insert((b.x.0, b.x.1 + k));
+            in_block.insert((b.y.0, b.y.1 + k));
         }
     }
     Blocks {
@@ -294,41 +303,55 @@ impl Tandem {
 /// place wins). Linear in the paragraphs for text that does not repeat (a mismatch ends each
 /// try at once).
 fn tandem_runs(docs: &[DocParagraphs], duplicate_of: &HashSet<(usize, usize)>) -> Vec<Tandem> {
+    // Only a document with a paragraph found again can repeat one in place. Each document
+    // on its own, in parallel.
+    let runs: Vec<Vec<Tandem>> = docs
+        .par_iter()
+        .enumerate()
+        .filter(|(_, p)| !p.rows.is_empty())
+        .map(|(d, p)| doc_tandem_runs(d, p, duplicate_of))
+        .collect();
+    runs.into_iter().flatten().collect()
+}
+
+/// [`tandem_runs`] of document `d`.
+fn doc_tandem_runs(
+    d: usize,
+    p: &DocParagraphs,
+    duplicate_of: &HashSet<(usize, usize)>,
+) -> Vec<Tandem> {
     let mut runs = Vec::new();
-    // Only a document with a paragraph found again can repeat one in place.
-    for (d, p) in docs.iter().enumerate().filter(|(_, p)| !p.rows.is_empty()) {
-        let keys: Vec<Key> = (0..p.count).filter_map(|i| p.key(d, i)).collect();
-        let m = keys.len();
-        let same = |x: usize, y: usize, len: usize| (0..len).all(|k| keys[x + k] == keys[y + k]);
-        let (mut i, mut floor) = (0, 0);
-        while i < m {
-            let period = (1..=TANDEM_PERIOD_MAX.min((m - i) / 2)).find(|&per| {
-                keys[i] == keys[i + per] && duplicate_of.contains(&(d, i)) && same(i, i + per, per)
-            });
-            let Some(period) = period else {
-                i += 1;
-                continue;
-            };
-            // As far as the repetition goes on both sides, a part of a copy included: the run
-            // ends inside the last copy, or began inside the first (its opening paragraphs
-            // are too short to be duplicates).
-            let mut end = i + 2 * period;
-            while end < m && keys[end] == keys[end - period] {
-                end += 1;
-            }
-            let mut start = i;
-            while start > floor && keys[start - 1] == keys[start - 1 + period] {
-                start -= 1;
-            }
-            runs.push(Tandem {
-                doc: d,
-                start,
-                period,
-                len: end - start,
-            });
-            floor = end;
-            i = end;
+    let keys: Vec<Key> = (0..p.count).filter_map(|i| p.key(d, i)).collect();
+    let m = keys.len();
+    let same = |x: usize, y: usize, len: usize| (0..len).all(|k| keys[x + k] == keys[y + k]);
+    let (mut i, mut floor) = (0, 0);
+    while i < m {
+        let period = (1..=TANDEM_PERIOD_MAX.min((m - i) / 2)).find(|&per| {
+            keys[i] == keys[i + per] && duplicate_of.contains(&(d, i)) && same(i, i + per, per)
+        });
+        let Some(period) = period else {
+            i += 1;
+            continue;
+        };
+        // As far as the repetition goes on both sides, a part of a copy included: the run
+        // ends inside the last copy, or began inside the first (its opening paragraphs
+        // are too short to be duplicates).
+        let mut end = i + 2 * period;
+        while end < m && keys[end] == keys[end - period] {
+            end += 1;
         }
+        let mut start = i;
+        while start > floor && keys[start - 1] == keys[start - 1 + period] {
+            start -= 1;
+        }
+        runs.push(Tandem {
+            doc: d,
+            start,
+            period,
+            len: end - start,
+        });
+        floor = end;
+        i = end;
     }
     runs
 }

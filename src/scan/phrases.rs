@@ -105,14 +105,23 @@ impl Stretch {
         let mut i = 0;
         while i < n {
             // Only where the first token comes again (at `i + l`, or `i + l + 1` after a
-            // separator) can a phrase of `l` tokens start at `i`.
+            // separator) can a phrase of `l` tokens start at `i`: bit `d` of `again` is set
+            // where it comes again `d` tokens on, and only those lengths are tried.
             let reach = n.min(i + PHRASE_MAX + 2);
-            if !hashes[(i + 1).min(reach)..reach].contains(&hashes[i]) {
+            let again = hashes[(i + 1).min(reach)..reach]
+                .iter()
+                .enumerate()
+                .fold(0u32, |m, (d, &h)| m | u32::from(h == hashes[i]) << (d + 1));
+            if again == 0 {
                 i += 1;
                 continue;
             }
+            // Length `l` for a copy at `l` or, after a separator, at `l + 1`; 1 to PHRASE_MAX.
+            let mut lengths = (again | again >> 1) & ((1 << (PHRASE_MAX + 1)) - 2);
             let mut unit = None;
-            'len: for l in 1..=PHRASE_MAX {
+            'len: while lengths != 0 {
+                let l = lengths.trailing_zeros() as usize;
+                lengths &= lengths - 1;
                 if i + 2 * l > n {
                     break;
                 }
