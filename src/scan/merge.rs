@@ -39,22 +39,28 @@ fn drop_inside_passages(findings: &mut Vec<Finding>) {
                 .any(|(p, q)| within(p, x) && within(q, y) && (larger(p, x) || larger(q, y)))
         })
     };
-    findings.retain(|f| {
-        let pairwise = matches!(
-            f.kind,
-            FindingKind::NearDuplicate
-                | FindingKind::DuplicateParagraph
-                | FindingKind::DuplicateBlock
-        ) && f.locations.len() == 2;
-        // A passage larger than a duplicate it holds is the relation, and the duplicate a part
-        // of it (a passage's edges never spill into a neighbouring paragraph by a few
-        // characters: `off_paragraph_edges`); one of the same extent was dropped for the
-        // duplicate, which says more (`new_passages`).
-        !pairwise || {
-            let (x, y) = (&f.locations[0], &f.locations[1]);
-            !holds(x, y) && !holds(y, x)
-        }
-    });
+    // Decided in parallel (each finding against its documents' passages), dropped in order.
+    let keep: Vec<bool> = findings
+        .par_iter()
+        .map(|f| {
+            let pairwise = matches!(
+                f.kind,
+                FindingKind::NearDuplicate
+                    | FindingKind::DuplicateParagraph
+                    | FindingKind::DuplicateBlock
+            ) && f.locations.len() == 2;
+            // A passage larger than a duplicate it holds is the relation, and the duplicate a
+            // part of it (a passage's edges never spill into a neighbouring paragraph by a few
+            // characters: `off_paragraph_edges`); one of the same extent was dropped for the
+            // duplicate, which says more (`new_passages`).
+            !pairwise || {
+                let (x, y) = (&f.locations[0], &f.locations[1]);
+                !holds(x, y) && !holds(y, x)
+            }
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    findings.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Whether `inner` lies inside `outer`.
@@ -207,8 +213,9 @@ fn new_passages(
         hx.iter()
             .any(|&(k, i)| hy.iter().any(|&(l, j)| l == k && j != i))
     };
+    // In parallel: each passage against the findings in its documents; order kept.
     passages
-        .into_iter()
+        .into_par_iter()
         .filter(|f| {
             let new = !covered(&f.locations[0], &f.locations[1]);
             progress.advance(1);
