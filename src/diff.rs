@@ -466,8 +466,11 @@ impl Similar {
 }
 
 /// [`compare_for_similarity`] when the texts are `at_least` similar, else `None`: without
-/// aligning them when their bag distance already rules them out, and without finding or
-/// classifying their edits when their alignment's distance does (see [`Similar`]).
+/// aligning them when their bag distance already rules them out (a scan's candidate passages
+/// are mostly pairs that share k-grams and little else), and without finding or classifying
+/// their edits when their alignment's distance does. The bound is exact, not a guess: no
+/// alignment makes the distance smaller than the clusters one view has and the other lacks
+/// (their bag distance).
 pub fn compare_if_similar(a: &str, b: &str, profile: Profile, at_least: f64) -> Option<Comparison> {
     Similar::if_bound_allows(a, b, profile, at_least).map(|s| s.comparison(a, b))
 }
