@@ -245,32 +245,45 @@ impl Scan<'_> {
 /// Paragraph occurrences `(document, paragraph index)` sharing one normalized text.
 type Occurrences = Vec<(usize, usize)>;
 
-/// A near duplicate or shared passage whose texts were found similar enough, its variants
-/// not classified yet: the merge decides first which are reported (a third are not).
+/// A near duplicate or shared passage whose texts were found similar enough. Its variants
+/// are classified once the merge has kept it (a third are not kept), unless the text
+/// already waiting is at its budget ([`Docs::may_hold`]): then at once.
 pub(crate) struct Candidate {
     finding: Finding,
-    similar: Similar,
+    /// The alignment waiting for the merge; `None` when the finding was classified at once.
+    similar: Option<Similar>,
 }
 
 impl Candidate {
-    /// The candidate of `kind` between span `ra` of document `a` and `rb` of `b`.
+    /// The candidate of `kind` between span `ra` of document `a` and `rb` of `b`: waiting for
+    /// the merge if `docs` may hold it, else classified now.
     fn new(
+        docs: &Docs,
         kind: FindingKind,
         (a, ra): (usize, Range<usize>),
         (b, rb): (usize, Range<usize>),
         similar: Similar,
     ) -> Candidate {
+        let bytes = ra.len() + rb.len();
+        let mut finding = Finding {
+            kind,
+            similarity: similar.similarity(),
+            locations: vec![
+                Location { doc: a, range: ra },
+                Location { doc: b, range: rb },
+            ],
+            comparison: None,
+        };
+        if docs.may_hold(bytes) {
+            return Candidate {
+                finding,
+                similar: Some(similar),
+            };
+        }
+        finding.comparison = Some(comparison(docs, &finding.locations, &similar));
         Candidate {
-            finding: Finding {
-                kind,
-                similarity: similar.similarity(),
-                locations: vec![
-                    Location { doc: a, range: ra },
-                    Location { doc: b, range: rb },
-                ],
-                comparison: None,
-            },
-            similar,
+            finding,
+            similar: None,
         }
     }
 
@@ -278,7 +291,9 @@ impl Candidate {
     #[cfg(feature = "cluster")]
     pub(crate) fn classified(self, docs: &Docs) -> Finding {
         let mut f = self.finding;
-        f.comparison = Some(comparison(docs, &f.locations, &self.similar));
+        if let Some(similar) = &self.similar {
+            f.comparison = Some(comparison(docs, &f.locations, similar));
+        }
         f
     }
 }
@@ -309,7 +324,9 @@ impl Unclassified {
         candidates
             .into_iter()
             .map(|c| {
-                self.0.insert(Unclassified::key(&c.finding), c.similar);
+                if let Some(similar) = c.similar {
+                    self.0.insert(Unclassified::key(&c.finding), similar);
+                }
                 c.finding
             })
             .collect()

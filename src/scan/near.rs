@@ -170,6 +170,7 @@ pub(crate) fn verify_near_duplicate(
     // Past the bound: compared without taking it again.
     let similar = Similar::at_least(x, y, profile, opts.threshold)?;
     Some(Candidate::new(
+        docs,
         FindingKind::NearDuplicate,
         (d, pa.range.clone()),
         (e, pb.range.clone()),

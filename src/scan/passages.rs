@@ -451,6 +451,7 @@ fn passage_if_similar(
     let (xa, xb) = (&docs.text(a)[ra.clone()], &docs.text(b)[rb.clone()]);
     let similar = Similar::if_bound_allows(xa, xb, profile, opts.threshold)?;
     Some(Candidate::new(
+        docs,
         FindingKind::SharedPassage,
         (a, ra),
         (b, rb),

@@ -2,7 +2,7 @@
 //! masked tokens), and the k-gram index that seeds matches between them.
 
 use std::ops::{Index as At, Range};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -422,16 +422,34 @@ pub(crate) struct Docs<'a, 'c> {
     /// The ids of `prepared[0]` and `prepared[1]` when they are a pair; `None` when ids are
     /// indices.
     pair: Option<[usize; 2]>,
+    /// Bytes of compared text whose alignments wait for the merge ([`Docs::may_hold`]), and
+    /// how many may.
+    held: AtomicUsize,
+    hold_budget: usize,
 }
+
+/// The share of a corpus's text whose comparisons may wait, aligned but not classified, for
+/// the merge: a waiting pair keeps its two token views (about four bytes of memory a byte of
+/// text compared), and a corpus of reprints compares its text many times over.
+const HOLD_SHARE: usize = 4;
 
 impl<'a, 'c> Docs<'a, 'c> {
     /// Every document of a corpus: ids are indices.
     pub(super) fn all(texts: Vec<&'a str>, prepared: &'a [Prepared<'c>]) -> Docs<'a, 'c> {
+        let hold_budget = texts.iter().map(|t| t.len()).sum::<usize>() / HOLD_SHARE;
         Docs {
             texts,
             prepared,
             pair: None,
+            held: AtomicUsize::new(0),
+            hold_budget,
         }
+    }
+
+    /// Whether a comparison of `bytes` of text may wait for the merge (else it is classified
+    /// at once): while the waiting ones hold less than a quarter of the corpus's text.
+    pub(super) fn may_hold(&self, bytes: usize) -> bool {
+        self.held.fetch_add(bytes, Ordering::Relaxed) + bytes <= self.hold_budget
     }
 
     /// Two documents (one when `ids` are equal), `prepared` in the order of `ids`.
@@ -445,6 +463,9 @@ impl<'a, 'c> Docs<'a, 'c> {
             texts: texts.to_vec(),
             prepared,
             pair: Some(ids),
+            // A worker's pair is reported at once: nothing waits.
+            held: AtomicUsize::new(0),
+            hold_budget: 0,
         }
     }
 
