@@ -68,22 +68,21 @@ struct Stretch {
 }
 
 impl Stretch {
+    /// Empties it for the next stretch (the running counts start at 0).
     fn clear(&mut self) {
         self.separator.clear();
         self.cjk.clear();
+        self.cjk.push(0);
         self.words.clear();
+        self.words.push(0);
     }
 
     /// Adds the next token, by its first character.
     fn push(&mut self, c: char) {
         let (cjk, words) = (
-            self.cjk.last().copied().unwrap_or(0),
-            self.words.last().copied().unwrap_or(0),
+            self.cjk[self.cjk.len() - 1],
+            self.words[self.words.len() - 1],
         );
-        if self.cjk.is_empty() {
-            self.cjk.push(0);
-            self.words.push(0);
-        }
         let alphanumeric = is_alphanumeric(c);
         self.separator
             .push(!alphanumeric && !ends_sentence(c) && c != '.');
@@ -95,7 +94,6 @@ impl Stretch {
     /// twice or more in place in this stretch, which starts at token `first` of `p`.
     fn find(&self, p: &Prepared, first: usize, found: &mut dyn FnMut(&[usize], usize)) {
         let n = self.separator.len();
-        let hash = |t: usize| p.hashes[first + t];
         let text = |t: usize| p.token_text(first + t);
         let separator = &self.separator;
         let weight_ok = |u: Range<usize>| {
@@ -155,7 +153,8 @@ impl Stretch {
             let same = |at: usize| {
                 at + l <= n
                     && (gap == 0 || separator[at - 1])
-                    && (0..l).all(|k| hash(i + k) == hash(at + k) && text(i + k) == text(at + k))
+                    && hashes[i..i + l] == hashes[at..at + l]
+                    && (0..l).all(|k| text(i + k) == text(at + k))
             };
             let mut copies = vec![first + i];
             let mut next = i + l + gap;
