@@ -705,13 +705,11 @@ fn is_dittography(site: &Site) -> bool {
     let (w, s, t) = window(site.b_text, site.b, 2 * (r + EXTRA) + 1);
     let (aw, as_, at) = window(site.a_text, site.a, 2 * (r + EXTRA) + 1);
     let punct: Vec<bool> = w.iter().map(|&c| is_punctuation(c)).collect();
-    // Repeated digits are how numbers are written (`22`, `1100`), never a copy.
     for l in 1..=r + EXTRA {
         // A doubled word read as another doubled word (`淼淼`/`渺渺`): A's reading lies in a
-        // doubling of the same length, so B copies nothing A lacks; a substitution.
-        if as_ < at && doubling_around(&aw, as_, at, l) {
-            continue;
-        }
+        // doubling of the same length, so B copies nothing A lacks; a substitution. (Asked
+        // only once B has a doubling of this length: most lengths have none.)
+        let mut a_doubles = None;
         for g in [0, 1] {
             let span = 2 * l + g;
             for p in t.saturating_sub(span)..=s {
@@ -723,7 +721,9 @@ fn is_dittography(site: &Site) -> bool {
                     && (g == 0 || punct[p + l])
                     && unit == &w[p + l + g..p + span]
                     && punct[p..p + l].contains(&false)
+                    // Repeated digits are how numbers are written (`22`, `1100`), never a copy.
                     && !unit.iter().all(|&c| crate::chars::is_digit(c))
+                    && !*a_doubles.get_or_insert_with(|| as_ < at && doubling_around(&aw, as_, at, l))
                     && !has_doubling(&aw, unit)
                 {
                     return true;

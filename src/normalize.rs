@@ -187,6 +187,7 @@ impl<S: FnMut(char, Unit)> Builder<S> {
     }
 
     /// Pushes a unit of one character: most units, so without the general path's closure.
+    #[inline]
     fn char_unit(&mut self, original: Range<usize>, c: char) {
         let start = self.text.len();
         self.text.push(c);
@@ -230,8 +231,8 @@ fn build_view(
             }
         }
         Profile::Nfc => {
-            for (o, g) in clusters(text) {
-                push_cluster(&mut b, g, o, profile);
+            for (o, piece) in pieces(text) {
+                push_piece(&mut b, piece, o, profile);
             }
         }
         Profile::Layout | Profile::Loose | Profile::Hanzi => {
@@ -249,26 +250,39 @@ fn build_view(
 }
 
 /// The extended grapheme clusters of `text` with their offsets, as
-/// `grapheme_indices(true)` gives them, without consulting the segmentation tables between
-/// two characters that are each `is_simple`: no rule of UAX #29 keeps such a pair together
-/// (the rules that do need a control, a prepended, extending, joining, Hangul or
-/// regional-indicator character, or a pictograph after a joiner), so each is a cluster.
-/// Most of a text is such characters; the rest goes through `unicode-segmentation`, from a
-/// cluster boundary.
+/// `grapheme_indices(true)` gives them (see [`pieces`]).
 pub(crate) fn clusters(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut at = 0;
+    pieces(text).map(move |(o, piece)| match piece {
+        Piece::Char(c) => (o, &text[o..o + c.len_utf8()]),
+        Piece::Cluster(g) => (o, g),
+    })
+}
+
+/// An extended grapheme cluster as [`pieces`] finds it.
+#[derive(Clone, Copy)]
+enum Piece<'a> {
+    /// A cluster of one [`is_simple`] character, already decoded.
+    Char(char),
+    /// Any other cluster.
+    Cluster(&'a str),
+}
+
+/// The extended grapheme clusters of `text` with their offsets, without consulting the
+/// segmentation tables between two characters that are each `is_simple`: no rule of UAX #29
+/// keeps such a pair together (the rules that do need a control, a prepended, extending,
+/// joining, Hangul or regional-indicator character, or a pictograph after a joiner), so each
+/// is a cluster of its own. Most of a text is such characters, and each is decoded once; the
+/// rest goes through `unicode-segmentation`, from a cluster boundary.
+fn pieces(text: &str) -> impl Iterator<Item = (usize, Piece<'_>)> {
+    let mut chars = text.char_indices().peekable();
     std::iter::from_fn(move || {
-        let rest = &text[at..];
-        let mut chars = rest.chars();
-        let c = chars.next()?;
-        let len = if is_simple(c) && chars.next().is_none_or(is_simple) {
-            c.len_utf8()
-        } else {
-            rest.graphemes(true).next().map_or(rest.len(), str::len)
-        };
-        let start = at;
-        at += len;
-        Some((start, &text[start..at]))
+        let (o, c) = chars.next()?;
+        if is_simple(c) && chars.peek().is_none_or(|&(_, n)| is_simple(n)) {
+            return Some((o, Piece::Char(c)));
+        }
+        let end = o + text[o..].graphemes(true).next().map_or(0, str::len);
+        while chars.next_if(|&(p, _)| p < end).is_some() {}
+        Some((o, Piece::Cluster(&text[o..end])))
     })
 }
 
@@ -287,12 +301,22 @@ pub(crate) fn is_simple(c: char) -> bool {
 
 /// Pushes one extended grapheme cluster (found at byte `start`) as one unit, in NFC.
 /// (Canonical composition does not cross cluster boundaries in practice.)
-fn push_cluster<S: FnMut(char, Unit)>(b: &mut Builder<S>, g: &str, start: usize, profile: Profile) {
+#[inline]
+fn push_piece<S: FnMut(char, Unit)>(
+    b: &mut Builder<S>,
+    piece: Piece,
+    start: usize,
+    profile: Profile,
+) {
+    let g = match piece {
+        // Already NFC: no decomposition, no combining class.
+        Piece::Char(c) => return b.char_unit(start..start + c.len_utf8(), profile.fold(c)),
+        Piece::Cluster(g) => g,
+    };
     let mut chars = g.chars();
     if let (Some(c), None) = (chars.next(), chars.next())
         && is_simple(c)
     {
-        // Already NFC: no decomposition, no combining class.
         b.char_unit(start..start + g.len(), profile.fold(c));
         return;
     }
@@ -318,13 +342,20 @@ fn push_paragraph<S: FnMut(char, Unit)>(
     let mut pending: Option<Range<usize>> = None;
     let mut prev: Option<char> = None;
     let base = para.start;
-    for (o, g) in clusters(&text[para.clone()]) {
+    for (o, piece) in pieces(&text[para.clone()]) {
         let start = base + o;
-        let mut chars = g.chars();
-        let first = chars.next().unwrap_or(' ');
-        let last = chars.next_back().unwrap_or(first);
-        if is_layout_space(first) && chars.chain([last]).all(is_layout_space) {
-            pending = Some(pending.map_or(start, |p| p.start)..start + g.len());
+        let (first, last, len, space) = match piece {
+            Piece::Char(c) => (c, c, c.len_utf8(), is_layout_space(c)),
+            Piece::Cluster(g) => {
+                let mut chars = g.chars();
+                let first = chars.next().unwrap_or(' ');
+                let last = chars.next_back().unwrap_or(first);
+                let space = is_layout_space(first) && chars.chain([last]).all(is_layout_space);
+                (first, last, g.len(), space)
+            }
+        };
+        if space {
+            pending = Some(pending.map_or(start, |p| p.start)..start + len);
             continue;
         }
         if let (Some(space), Some(p)) = (pending.take(), prev)
@@ -333,7 +364,7 @@ fn push_paragraph<S: FnMut(char, Unit)>(
         {
             b.char_unit(space, ' ');
         }
-        push_cluster(b, g, start, profile);
+        push_piece(b, piece, start, profile);
         prev = Some(last);
     }
 }
@@ -374,20 +405,15 @@ pub struct Tokenized {
 impl Tokenized {
     /// Reads `text` under `profile`.
     pub fn new(text: &str, profile: Profile) -> Tokenized {
-        let (tokenized, spans, clusters) = Tokenized::with_spans(text, profile);
-        let joined = (0..tokenized.tokens.len())
-            .filter(|&i| tokenized.token(i).chars().count() != clusters[i] as usize)
-            .map(|i| (i as u32, clusters[i]))
-            .collect();
+        let (tokenized, spans, _) = Tokenized::with_spans(text, profile);
         Tokenized {
             irregular: irregular_spans(&tokenized.view, &tokenized.tokens, &spans),
-            joined,
             ..tokenized
         }
     }
 
-    /// `text` read under `profile`, its spans and clusters not filled in yet, and every
-    /// token's span and clusters.
+    /// `text` read under `profile`, its spans not filled in yet, and every token's span and
+    /// clusters.
     fn with_spans(text: &str, profile: Profile) -> (Tokenized, Vec<Range<u32>>, Vec<u32>) {
         let paragraphs = segment::paragraphs(text);
         // Each unit stands for at least one character of the original, so this is room for
@@ -396,6 +422,9 @@ impl Tokenized {
         let mut tokens: Vec<Token> = Vec::with_capacity(most);
         let mut spans: Vec<Range<u32>> = Vec::with_capacity(most);
         let mut clusters: Vec<u32> = Vec::with_capacity(most);
+        // Tokens with a unit of several characters: only they can have fewer clusters than
+        // characters.
+        let mut several: Vec<u32> = Vec::new();
         let mut in_word = false;
         let view = build_view(text, profile, &paragraphs, |first, u: Unit| {
             let word = is_word_char(first);
@@ -411,16 +440,27 @@ impl Tokenized {
                 }
             }
             in_word = word;
+            let token = tokens.len() as u32 - 1;
+            if (u.end - u.start) as usize > first.len_utf8() && several.last() != Some(&token) {
+                several.push(token);
+            }
         });
         // A spaced script has far fewer tokens than characters; shrinking in place is free.
         tokens.shrink_to_fit();
-        let tokenized = Tokenized {
+        let mut tokenized = Tokenized {
             view,
             tokens,
             irregular: Vec::new(),
             joined: Vec::new(),
             paragraphs,
         };
+        tokenized.joined = several
+            .into_iter()
+            .filter(|&i| {
+                tokenized.token(i as usize).chars().count() != clusters[i as usize] as usize
+            })
+            .map(|i| (i, clusters[i as usize]))
+            .collect();
         (tokenized, spans, clusters)
     }
 

@@ -328,50 +328,61 @@ fn best_extension(
     (b, mb, eb): (usize, Range<usize>, usize),
     backwards: bool,
 ) -> Option<(usize, usize)> {
-    // Each token's hash, length in clusters and original byte range, from the passage's edge
-    // (its first token, or the one after its last) outwards, as far as the margin goes.
-    // (Spans walked forwards: a token's span alone is a search.)
+    // The margin's tokens from the passage's edge (its first token, or the one after its
+    // last) outwards: their hashes, and their indices (clusters and spans are read only for
+    // the few tokens the walk reaches). Spans walked forwards: a token's span alone is a
+    // search.
     let tokens = |d: usize, m: &Range<usize>, edge: usize| {
-        let (p, t) = (&docs[d], docs[d].tokenized);
-        let token = |(i, s): (usize, Range<usize>)| (p.hashes[i], t.token_clusters(i) as i64, s);
-        let mut out: Vec<(u32, i64, Range<usize>)> = if backwards {
+        let (hashes, t) = (&docs[d].hashes, docs[d].tokenized);
+        let mut ids = Vec::with_capacity(EDGE_MARGIN + 1);
+        let mut at = Vec::with_capacity(EDGE_MARGIN + 1);
+        if backwards {
             // The margin has at most EDGE_MARGIN tokens (each spans a character of it), unless
             // some span none: walked back over those (spans are in order).
             let mut first = edge.saturating_sub(EDGE_MARGIN);
             while first > 0 && t.span(first - 1).start >= m.start {
                 first -= 1;
             }
-            (first..edge)
-                .zip(t.spans(first..edge))
-                .filter(|(_, s)| s.start >= m.start)
-                .map(token)
-                .collect()
+            for (i, s) in (first..edge).zip(t.spans(first..edge)) {
+                if s.start >= m.start {
+                    ids.push(hashes[i]);
+                    at.push(i);
+                }
+            }
+            ids.reverse();
+            at.reverse();
         } else {
             let n = t.tokens.len();
-            (edge..n)
-                .zip(t.spans(edge..n))
-                .take_while(|(_, s)| s.end <= m.end)
-                .map(token)
-                .collect()
-        };
-        if backwards {
-            out.reverse();
+            for (i, s) in (edge..n).zip(t.spans(edge..n)) {
+                if s.end > m.end {
+                    break;
+                }
+                ids.push(hashes[i]);
+                at.push(i);
+            }
         }
-        out
+        (ids, at)
     };
-    let (ua, ub) = (tokens(a, &ma, ea), tokens(b, &mb, eb));
-    if ua.is_empty() || ub.is_empty() {
+    let ((ia, at_a), (ib, at_b)) = (tokens(a, &ma, ea), tokens(b, &mb, eb));
+    // Only a match raises the score, and until the first one every token costs at least one
+    // cluster, so the walk stops before it unless both sides reach an equal token within
+    // their first EDGE_DROP + 1: most edges are where the texts part, and need no alignment.
+    let near = |ids: &[u32]| ids.len().min(EDGE_DROP as usize + 1);
+    let (na, nb) = (near(&ia), near(&ib));
+    if !ia[..na].iter().any(|x| ib[..nb].contains(x)) {
         return None;
     }
-    let ids_of = |u: &[(u32, i64, Range<usize>)]| u.iter().map(|x| x.0).collect::<Vec<u32>>();
+    let (ta, tb) = (docs[a].tokenized, docs[b].tokenized);
+    let clusters_a = |i: usize| ta.token_clusters(at_a[i]) as i64;
+    let clusters_b = |j: usize| tb.token_clusters(at_b[j]) as i64;
     let (mut i, mut j, mut score, mut best) = (0, 0, 0i64, 0i64);
-    let mut at = None;
-    for op in crate::levenshtein::edit_ops(&ids_of(&ua), &ids_of(&ub)) {
+    let mut reached = None;
+    for op in crate::levenshtein::edit_ops(&ia, &ib) {
         let gain = match op {
-            EditOp::Match => ua[i].1,
-            EditOp::Substitute => -ua[i].1.max(ub[j].1),
-            EditOp::Delete => -ua[i].1,
-            EditOp::Insert => -ub[j].1,
+            EditOp::Match => clusters_a(i),
+            EditOp::Substitute => -clusters_a(i).max(clusters_b(j)),
+            EditOp::Delete => -clusters_a(i),
+            EditOp::Insert => -clusters_b(j),
         };
         if !matches!(op, EditOp::Insert) {
             i += 1;
@@ -382,13 +393,13 @@ fn best_extension(
         score += gain;
         if score > best {
             best = score;
-            at = Some((i, j));
+            reached = Some((i, j));
         } else if score < best - EDGE_DROP {
             break;
         }
     }
-    let (i, j) = at?;
-    let (ra, rb) = (&ua[i - 1].2, &ub[j - 1].2);
+    let (i, j) = reached?;
+    let (ra, rb) = (ta.span(at_a[i - 1]), tb.span(at_b[j - 1]));
     Some(if backwards {
         (ra.start, rb.start)
     } else {

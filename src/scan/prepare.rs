@@ -24,7 +24,9 @@ pub(crate) struct Para {
     /// equal paragraphs have equal keys, and different ones the same key with a probability
     /// of 2^-128 a pair. (The text itself was kept: a second copy of the corpus.)
     pub(super) key: u128,
-    /// Whether that text is mostly CJK (which minimum size applies to it).
+    /// Whether that text is mostly CJK (which minimum size applies to it). Read only for a
+    /// paragraph whose clusters lie between the two default minimums: above both or below
+    /// both, either minimum says the same of it, so it is left `false` there.
     pub(super) cjk: bool,
     pub(super) clusters: usize,
 }
@@ -101,6 +103,7 @@ pub(crate) fn prepare(t: &Tokenized) -> Prepared<'_> {
         if first >= last {
             continue;
         }
+        let clusters = t.clusters_in(first..last);
         paras.push(Para {
             range: range.clone(),
             tokens: first..last,
@@ -108,8 +111,8 @@ pub(crate) fn prepare(t: &Tokenized) -> Prepared<'_> {
                 let digest = Sha256::digest(t.view_text(&(first..last)).as_bytes());
                 u128::from_be_bytes(digest[..16].try_into().expect("16 bytes"))
             },
-            cjk: mostly_cjk(t.view_text(&(first..last))),
-            clusters: t.clusters_in(first..last),
+            cjk: between_minimums(clusters) && mostly_cjk(t.view_text(&(first..last))),
+            clusters,
         });
     }
     Prepared {
@@ -136,10 +139,15 @@ pub(super) fn min_chars(text: &str, opts: &ScanOptions) -> usize {
 pub(super) fn too_short(chars: usize, text: &str, opts: &ScanOptions) -> bool {
     match opts.min_chars {
         Some(least) => chars < least,
-        None if chars < MIN_CHARS_CJK.min(MIN_CHARS_OTHER) => true,
-        None if chars >= MIN_CHARS_CJK.max(MIN_CHARS_OTHER) => false,
-        None => chars < min_chars(text, opts),
+        None if between_minimums(chars) => chars < min_chars(text, opts),
+        None => chars < MIN_CHARS_CJK.min(MIN_CHARS_OTHER),
     }
+}
+
+/// Whether a text of `clusters` clusters is long enough for one default minimum and too
+/// short for the other: only then does its script decide.
+fn between_minimums(clusters: usize) -> bool {
+    (MIN_CHARS_CJK.min(MIN_CHARS_OTHER)..MIN_CHARS_CJK.max(MIN_CHARS_OTHER)).contains(&clusters)
 }
 
 /// Whether at least half the letters of `text` are CJK.
