@@ -35,9 +35,10 @@ pub(super) fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
             if p.masked[end] || c == '\n' {
                 break;
             }
-            stretch.push(c);
+            stretch.push(c, p.hashes[end]);
             end += 1;
         }
+        stretch.hashes.extend([0; WINDOW]);
         stretch.find(p, start, &mut |copies, l| {
             out.push(Finding {
                 kind: FindingKind::RepeatedPhrase,
@@ -65,7 +66,13 @@ struct Stretch {
     separator: Vec<bool>,
     cjk: Vec<u32>,
     words: Vec<u32>,
+    /// The tokens' hashes, then `WINDOW` more (zeros): a token's next `WINDOW - 1` are read
+    /// as one fixed array, compared in vector lanes.
+    hashes: Vec<u32>,
 }
+
+/// Tokens compared at once with the first of a phrase: more than PHRASE_MAX + 1.
+const WINDOW: usize = 32;
 
 impl Stretch {
     /// Empties it for the next stretch (the running counts start at 0).
@@ -75,10 +82,12 @@ impl Stretch {
         self.cjk.push(0);
         self.words.clear();
         self.words.push(0);
+        self.hashes.clear();
     }
 
-    /// Adds the next token, by its first character.
-    fn push(&mut self, c: char) {
+    /// Adds the next token, by its first character and hash.
+    fn push(&mut self, c: char, hash: u32) {
+        self.hashes.push(hash);
         let (cjk, words) = (
             self.cjk[self.cjk.len() - 1],
             self.words[self.words.len() - 1],
@@ -106,10 +115,13 @@ impl Stretch {
             // separator) can a phrase of `l` tokens start at `i`: bit `d` of `again` is set
             // where it comes again `d` tokens on, and only those lengths are tried.
             let reach = n.min(i + PHRASE_MAX + 2);
-            let again = hashes[(i + 1).min(reach)..reach]
+            let window: &[u32; WINDOW] = self.hashes[i..i + WINDOW].try_into().expect("padded");
+            let equal = window
                 .iter()
                 .enumerate()
-                .fold(0u32, |m, (d, &h)| m | u32::from(h == hashes[i]) << (d + 1));
+                .fold(0u32, |m, (d, &h)| m | u32::from(h == window[0]) << d);
+            // Bits 1 to `reach - i - 1`: within the stretch and the longest phrase.
+            let again = equal & ((1 << (reach - i)) - 2);
             if again == 0 {
                 i += 1;
                 continue;
