@@ -364,20 +364,44 @@ fn best_extension(
         (ids, at)
     };
     let ((ia, at_a), (ib, at_b)) = (tokens(a, &ma, ea), tokens(b, &mb, eb));
-    // Only a match raises the score, and until the first one every token costs at least one
-    // cluster, so the walk stops before it unless both sides reach an equal token within
-    // their first EDGE_DROP + 1: most edges are where the texts part, and need no alignment.
-    let near = |ids: &[u32]| ids.len().min(EDGE_DROP as usize + 1);
-    let (na, nb) = (near(&ia), near(&ib));
-    if !ia[..na].iter().any(|x| ib[..nb].contains(x)) {
+    if !may_extend(&ia, &ib) {
         return None;
     }
     let (ta, tb) = (docs[a].tokenized, docs[b].tokenized);
-    let clusters_a = |i: usize| ta.token_clusters(at_a[i]) as i64;
-    let clusters_b = |j: usize| tb.token_clusters(at_b[j]) as i64;
+    let (i, j) = extension_walk(
+        (&ia, |i| ta.token_clusters(at_a[i]) as i64),
+        (&ib, |j| tb.token_clusters(at_b[j]) as i64),
+    )?;
+    let (ra, rb) = (ta.span(at_a[i - 1]), tb.span(at_b[j - 1]));
+    Some(if backwards {
+        (ra.start, rb.start)
+    } else {
+        (ra.end, rb.end)
+    })
+}
+
+/// Whether [`extension_walk`] can extend at all over margins of these token hashes (from the
+/// edge outwards). Only a match raises the score, and until the first one every token costs
+/// at least one cluster, so the walk stops before it unless both sides reach an equal token
+/// within their first EDGE_DROP + 1: most edges are where the texts part, and need no
+/// alignment.
+fn may_extend(ia: &[u32], ib: &[u32]) -> bool {
+    let near = |ids: &[u32]| ids.len().min(EDGE_DROP as usize + 1);
+    ia[..near(ia)].iter().any(|x| ib[..near(ib)].contains(x))
+}
+
+/// Walks the alignment of two margins (token hashes from the edge outwards, and each
+/// token's clusters) from the edge: equal tokens score their clusters, a difference costs the
+/// longer side's, and the walk stops when the score falls more than EDGE_DROP below its
+/// best. How many tokens of each margin the best score takes in, or `None` if no score beats
+/// zero.
+fn extension_walk(
+    (ia, clusters_a): (&[u32], impl Fn(usize) -> i64),
+    (ib, clusters_b): (&[u32], impl Fn(usize) -> i64),
+) -> Option<(usize, usize)> {
     let (mut i, mut j, mut score, mut best) = (0, 0, 0i64, 0i64);
     let mut reached = None;
-    for op in crate::levenshtein::edit_ops(&ia, &ib) {
+    for op in crate::levenshtein::edit_ops(ia, ib) {
         let gain = match op {
             EditOp::Match => clusters_a(i),
             EditOp::Substitute => -clusters_a(i).max(clusters_b(j)),
@@ -398,13 +422,7 @@ fn best_extension(
             break;
         }
     }
-    let (i, j) = reached?;
-    let (ra, rb) = (ta.span(at_a[i - 1]), tb.span(at_b[j - 1]));
-    Some(if backwards {
-        (ra.start, rb.start)
-    } else {
-        (ra.end, rb.end)
-    })
+    reached
 }
 
 /// Compares a candidate passage exactly; keeps it if long and similar enough.
@@ -468,4 +486,46 @@ fn passage_if_similar(
         (b, rb),
         similar,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// `may_extend` only skips margins the walk would not extend over: margins that
+        /// differ for a few tokens from the edge (tokens found on one side only), then agree
+        /// for a while, then go their own ways, over few distinct tokens (so that equal tokens
+        /// are common), each token one to three clusters.
+        #[test]
+        fn a_margin_skipped_is_one_the_walk_leaves(
+            (pa, pb) in (proptest::collection::vec(10u32..13, 0..6), proptest::collection::vec(20u32..23, 0..6)),
+            common in proptest::collection::vec(0u32..6, 0..9),
+            (ta, tb) in (proptest::collection::vec(0u32..6, 0..5), proptest::collection::vec(0u32..6, 0..5)),
+            weights in proptest::collection::vec(1i64..4, 6),
+        ) {
+            let ia: Vec<u32> = [pa, common.clone(), ta].concat();
+            let ib: Vec<u32> = [pb, common, tb].concat();
+            let weight = |id: u32| weights.get(id as usize).copied().unwrap_or(1);
+            let walked = extension_walk((&ia, |i| weight(ia[i])), (&ib, |j| weight(ib[j])));
+            if !may_extend(&ia, &ib) {
+                proptest::prop_assert_eq!(walked, None);
+            }
+        }
+    }
+
+    #[test]
+    fn the_walk_takes_in_a_difference_followed_by_agreement() {
+        // 烟波茫茫的 against 烟波茫的, read from the edge: 的 茫 茫 波 烟 / 的 茫 波 烟.
+        let (ia, ib) = ([5u32, 3, 3, 2, 1], [5u32, 3, 2, 1]);
+        let one = |_: usize| 1;
+        assert!(may_extend(&ia, &ib));
+        assert_eq!(extension_walk((&ia, one), (&ib, one)), Some((5, 4)));
+        // Nothing in common near the edge: left as it is.
+        assert!(!may_extend(&[1, 2, 3, 4, 5], &[6, 7, 8, 9, 5]));
+        assert_eq!(
+            extension_walk((&[1, 2, 3, 4, 5], one), (&[6, 7, 8, 9, 5], one)),
+            None
+        );
+    }
 }
