@@ -38,7 +38,6 @@ pub(super) fn repeated_phrases(d: usize, p: &Prepared) -> Vec<Finding> {
             stretch.push(c, p.hashes[end]);
             end += 1;
         }
-        stretch.hashes.extend([0; WINDOW]);
         stretch.find(p, start, &mut |copies, l| {
             out.push(Finding {
                 kind: FindingKind::RepeatedPhrase,
@@ -66,8 +65,8 @@ struct Stretch {
     separator: Vec<bool>,
     cjk: Vec<u32>,
     words: Vec<u32>,
-    /// The tokens' hashes, then `WINDOW` more (zeros): a token's next `WINDOW - 1` are read
-    /// as one fixed array, compared in vector lanes.
+    /// The tokens' hashes; `find` adds `WINDOW` zeros, so that a token's next `WINDOW - 1`
+    /// are read as one fixed array, compared in vector lanes.
     hashes: Vec<u32>,
 }
 
@@ -101,14 +100,15 @@ impl Stretch {
 
     /// Calls `found` with the copies (token positions) and length of each phrase written
     /// twice or more in place in this stretch, which starts at token `first` of `p`.
-    fn find(&self, p: &Prepared, first: usize, found: &mut dyn FnMut(&[usize], usize)) {
+    fn find(&mut self, p: &Prepared, first: usize, found: &mut dyn FnMut(&[usize], usize)) {
         let n = self.separator.len();
+        self.hashes.extend([0; WINDOW]);
         let text = |t: usize| p.token_text(first + t);
         let separator = &self.separator;
         let weight_ok = |u: Range<usize>| {
             self.cjk[u.end] - self.cjk[u.start] >= 3 || self.words[u.end] - self.words[u.start] >= 2
         };
-        let hashes = &p.hashes[first..first + n];
+        let hashes = &self.hashes[..n];
         let mut i = 0;
         while i < n {
             // Only where the first token comes again (at `i + l`, or `i + l + 1` after a
