@@ -2,7 +2,7 @@
 //! masked tokens), and the k-gram index that seeds matches between them.
 
 use std::ops::{Index as At, Range};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -224,53 +224,179 @@ impl<'i> ByOwner<'i> {
 }
 
 /// Two bitsets over slots of k-gram hashes (8 slots a k-gram, so 2 bytes a k-gram in all):
-/// which slots a k-gram fell in once, and which again. The two words of a slot lie side by
-/// side, in one cache line: marking one slot costs one miss, not two.
+/// which slots a k-gram fell in once, and which again. They are cut into `SLOT_PARTS` parts
+/// (a few kilobytes each for most corpora): k-grams are sorted by part before they are marked,
+/// and each part is marked by one thread in cache, with no atomic operation. (Marked where
+/// they fell, one atomic read-modify-write a k-gram on 8 MB of bitsets, each missed the
+/// cache and waited for the one before.)
 struct Slots {
-    /// `[once, again]` words, interleaved.
-    words: Vec<AtomicU64>,
-    slots: u64,
+    once: Vec<u64>,
+    again: Vec<u64>,
+    /// Words of each part (of each bitset).
+    part_words: usize,
 }
+
+/// The parts of the bitsets of [`Slots`]: enough for each to fit in a core's cache, few enough
+/// for each chunk of k-grams to be sorted among them at little cost.
+const SLOT_PARTS: usize = 256;
+
+/// How many k-grams are marked at once (their slots are held while they are: 8 bytes each).
+/// (Tests take a few dozen, so that their small corpora cross batches and chunks.)
+#[cfg(not(test))]
+const MARK_BATCH: usize = 1 << 19;
+#[cfg(test)]
+const MARK_BATCH: usize = 100;
+
+/// How many k-grams a chunk of owners gathers, about (sorted into buckets by one thread).
+#[cfg(not(test))]
+const CHUNK_GRAMS: usize = 1 << 14;
+#[cfg(test)]
+const CHUNK_GRAMS: usize = 30;
 
 impl Slots {
     fn new(grams: usize) -> Slots {
-        let words = grams.max(8).div_ceil(8);
+        let part_words = grams.max(1).div_ceil(8 * SLOT_PARTS);
         Slots {
-            words: (0..2 * words).map(|_| AtomicU64::new(0)).collect(),
-            slots: words as u64 * 64,
+            once: vec![0; part_words * SLOT_PARTS],
+            again: vec![0; part_words * SLOT_PARTS],
+            part_words,
         }
     }
 
-    /// The index of the `once` word of `h`'s slot, and its bit: its hash mixed again (the
-    /// k-gram hashes' low bits are the characters'), scaled to the number of slots.
-    fn slot(&self, h: u64) -> (usize, u64) {
+    /// The slot of `h`, as its part (the top 16 bits) and its place in the part: its hash
+    /// mixed again (the k-gram hashes' low bits are the characters'), its top byte the part
+    /// and the rest scaled to the slots of a part (no division: it would cost more than the
+    /// rest of marking).
+    fn slot(&self, h: u64) -> u64 {
+        const { assert!(SLOT_PARTS == 256) };
         let mixed = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let s = ((u128::from(mixed) * u128::from(self.slots)) >> 64) as u64;
-        (2 * (s / 64) as usize, 1 << (s % 64))
+        let part_slots = (self.part_words * 64) as u128;
+        let place = ((u128::from(mixed << 8) * part_slots) >> 64) as u64;
+        (mixed >> 56) << 48 | place
     }
 
-    /// Marks `h`; whether its slot was marked before.
-    fn mark(&self, h: u64) -> bool {
-        let (w, bit) = self.slot(h);
-        let before = self.words[w].fetch_or(bit, Ordering::Relaxed) & bit != 0;
-        if before {
-            self.words[w + 1].fetch_or(bit, Ordering::Relaxed);
+    /// The part of slot `s`.
+    fn part(s: u64) -> usize {
+        (s >> 48) as usize
+    }
+
+    /// The word of slot `s` in its part, and its bit there.
+    fn word_bit(s: u64) -> (usize, u64) {
+        let place = s & ((1 << 48) - 1);
+        ((place / 64) as usize, 1 << (place % 64))
+    }
+
+    /// Marks the slots of the k-grams `owners` give (`grams(o)` the k-grams of owner `o`);
+    /// how many k-grams fell in a slot marked before, and how many each owner has.
+    fn mark<I: Iterator<Item = u64>>(
+        &mut self,
+        owners: usize,
+        total: usize,
+        grams: impl Fn(usize) -> I + Sync,
+    ) -> (usize, Vec<u32>) {
+        let mut sizes = Vec::with_capacity(owners);
+        let mut repeats = 0;
+        for batch in owner_chunks(owners, total, MARK_BATCH) {
+            let this = &*self;
+            let batch_grams = batch.len() * total / owners;
+            let chunks: Vec<(Bucketed<u64>, Vec<u32>)> =
+                owner_chunks(batch.len(), batch_grams, CHUNK_GRAMS)
+                    .map(|c| c.start + batch.start..c.end + batch.start)
+                    .collect::<Vec<_>>()
+                    .into_par_iter()
+                    .map(|chunk| {
+                        let mut sizes = Vec::with_capacity(chunk.len());
+                        let mut found = Vec::new();
+                        for o in chunk {
+                            let before = found.len();
+                            found.extend(grams(o).map(|h| this.slot(h)));
+                            sizes.push((found.len() - before) as u32);
+                        }
+                        (Bucketed::new(found, |&s| Slots::part(s)), sizes)
+                    })
+                    .collect();
+            let once = self.once.par_chunks_mut(self.part_words);
+            let again = self.again.par_chunks_mut(self.part_words);
+            repeats += once
+                .zip(again)
+                .enumerate()
+                .map(|(part, (once, again))| {
+                    let mut repeats = 0;
+                    for (found, _) in &chunks {
+                        for &s in found.bucket(part) {
+                            let (w, bit) = Slots::word_bit(s);
+                            let seen = once[w] & bit;
+                            again[w] |= seen;
+                            once[w] |= bit;
+                            repeats += usize::from(seen != 0);
+                        }
+                    }
+                    repeats
+                })
+                .sum::<usize>();
+            sizes.extend(chunks.into_iter().flat_map(|(_, sizes)| sizes));
         }
-        before
+        (repeats, sizes)
     }
 
     /// Whether `h`'s slot was marked more than once.
     fn again(&self, h: u64) -> bool {
-        let (w, bit) = self.slot(h);
-        self.words[w + 1].load(Ordering::Relaxed) & bit != 0
+        let s = self.slot(h);
+        let (w, bit) = Slots::word_bit(s);
+        self.again[Slots::part(s) * self.part_words + w] & bit != 0
     }
 
     /// How many slots were marked more than once.
     fn marked_again(&self) -> usize {
-        let again = self.words.iter().skip(1).step_by(2);
-        again
-            .map(|w| w.load(Ordering::Relaxed).count_ones() as usize)
-            .sum()
+        self.again.iter().map(|w| w.count_ones() as usize).sum()
+    }
+}
+
+/// Owners `0..owners` in consecutive ranges of about `size` k-grams each (`total` in all,
+/// counted as if every owner had as many).
+fn owner_chunks(owners: usize, total: usize, size: usize) -> impl Iterator<Item = Range<usize>> {
+    let per = (owners * size)
+        .div_ceil(total.max(1))
+        .clamp(1, owners.max(1));
+    (0..owners)
+        .step_by(per)
+        .map(move |start| start..(start + per).min(owners))
+}
+
+/// Items sorted by bucket, stably (a counting sort): each bucket's items lie together, in
+/// the order they came.
+struct Bucketed<T> {
+    items: Vec<T>,
+    /// Where each bucket starts (and the next, its end).
+    starts: Vec<u32>,
+}
+
+impl<T: Copy + Default> Bucketed<T> {
+    /// `items` sorted into `SLOT_PARTS` buckets by `bucket`.
+    fn new(items: Vec<T>, bucket: impl Fn(&T) -> usize) -> Bucketed<T> {
+        let mut starts = vec![0u32; SLOT_PARTS + 1];
+        for x in &items {
+            starts[bucket(x) + 1] += 1;
+        }
+        for b in 0..SLOT_PARTS {
+            starts[b + 1] += starts[b];
+        }
+        let mut next = starts.clone();
+        let mut sorted = vec![T::default(); items.len()];
+        for x in items {
+            let b = bucket(&x);
+            sorted[next[b] as usize] = x;
+            next[b] += 1;
+        }
+        Bucketed {
+            items: sorted,
+            starts,
+        }
+    }
+
+    /// The items of bucket `b`.
+    fn bucket(&self, b: usize) -> &[T] {
+        &self.items[self.starts[b] as usize..self.starts[b + 1] as usize]
     }
 }
 
@@ -294,30 +420,17 @@ impl Index {
         distinct: bool,
         grams: impl Fn(usize) -> Vec<u64> + Sync,
     ) -> Index {
-        let slots = Slots::new(total);
-        let (repeats, sizes): (Vec<usize>, Vec<u32>) = (0..owners)
-            .into_par_iter()
-            .map(|o| {
-                let (mut repeats, mut size) = (0, 0);
-                for (h, _) in select(grams(o), distinct, |_| true) {
-                    repeats += usize::from(slots.mark(h));
-                    size += 1;
-                }
-                (repeats, size)
-            })
-            .unzip();
+        let mut slots = Slots::new(total);
+        let (repeats, sizes) = slots.mark(owners, total, |o| {
+            select(grams(o), distinct, |_| true).map(|(h, _)| h)
+        });
         // The k-grams of a slot marked again: each repeat, and the first of each such slot.
-        let candidates = repeats.iter().sum::<usize>() + slots.marked_again();
+        let candidates = repeats + slots.marked_again();
         let parts = (candidates * size_of::<(u64, u32, u32)>())
             .div_ceil(GATHER_BYTES * total.max(1))
             .next_power_of_two();
-        let part_of = |h: u64| {
-            if parts == 1 {
-                0
-            } else {
-                h >> (64 - parts.ilog2())
-            }
-        };
+        let part_bits = parts.ilog2();
+        let part_of = |h: u64| h.checked_shr(64 - part_bits).unwrap_or(0);
         // The k-grams of `o` that may be repeated and are in `part`.
         let (slots, part_of) = (&slots, &part_of);
         let repeated = |o: usize, part: u64| {
@@ -326,34 +439,50 @@ impl Index {
             })
         };
         // Each kept k-gram's postings: where they start, and how many. (Parts are ranges of
-        // hashes, in order: the groups are in order of hash.)
+        // hashes, in order, and so are the buckets of a part: the groups are in order of
+        // hash.)
         let mut groups = Vec::new();
         #[cfg(test)]
         let mut hashes = Vec::new();
         let mut postings = Vec::new();
+        let chunks: Vec<Range<usize>> = owner_chunks(owners, total, CHUNK_GRAMS).collect();
         for part in 0..parts as u64 {
-            let found: Vec<(u64, u32, u32)> = (0..owners)
-                .into_par_iter()
-                .flat_map_iter(|o| {
-                    repeated(o, part).map(move |(h, position)| (h, o as u32, position))
+            // Gathered by chunks of owners, each sorted into buckets by the hash's next byte
+            // (after the part's bits): a bucket's k-grams are then those of every chunk in
+            // turn, in order of owner and position.
+            let bucket = |x: &(u64, u32, u32)| ((x.0 << part_bits) >> 56) as usize;
+            let found: Vec<Bucketed<(u64, u32, u32)>> = chunks
+                .par_iter()
+                .map(|chunk| {
+                    let found = chunk.clone().flat_map(|o| {
+                        repeated(o, part).map(move |(h, position)| (h, o as u32, position))
+                    });
+                    Bucketed::new(found.collect(), bucket)
                 })
                 .collect();
-            let found = by_hash(found);
-            let runs = found
-                .chunk_by(|x, y| x.0 == y.0)
-                .filter(|run| (2..=POSTINGS_CAP).contains(&run.len()));
+            let runs: Vec<Runs> = (0..SLOT_PARTS)
+                .into_par_iter()
+                .map(|b| Runs::of(found.iter().map(|f| f.bucket(b))))
+                .collect();
+            drop(found);
             if part == 0 {
                 // Hashes are uniform: the first part tells the room all need (grown by
                 // doubling, they would be copied and held twice).
-                let (n, kept) = runs.clone().fold((0, 0), |(n, k), r| (n + 1, k + r.len()));
+                let (n, kept) = runs.iter().fold((0, 0), |(n, k), r| {
+                    (n + r.lengths.len(), k + r.postings.len())
+                });
                 groups.reserve(n * parts + n * parts / 8);
                 postings.reserve(kept * parts + kept * parts / 8);
             }
-            for run in runs {
-                groups.push((postings.len() as u32, run.len() as u32));
-                #[cfg(test)]
-                hashes.push(run[0].0);
-                postings.extend(run.iter().map(|&(_, o, position)| (o, position)));
+            for runs in runs {
+                let mut start = postings.len() as u32;
+                for (_hash, len) in runs.lengths {
+                    groups.push((start, len));
+                    start += len;
+                    #[cfg(test)]
+                    hashes.push(_hash);
+                }
+                postings.extend(runs.postings);
             }
         }
         Index {
@@ -404,38 +533,31 @@ impl Index {
     }
 }
 
-/// `found` (gathered in order of owner and position) in order of hash, then owner and
-/// position: a stable sort by hash does it, a radix sort, linear where a comparison sort
-/// weighs each of a million postings twenty times. Scattered by the hash's top byte first
-/// (stable), so that the 256 buckets sort in parallel.
-fn by_hash(found: Vec<(u64, u32, u32)>) -> Vec<(u64, u32, u32)> {
-    let bucket = |x: &(u64, u32, u32)| (x.0 >> 56) as usize;
-    // Where each bucket starts (and the next, its end).
-    let mut starts = [0usize; 257];
-    for x in &found {
-        starts[bucket(x) + 1] += 1;
+/// The k-grams of one bucket seen 2 to `POSTINGS_CAP` times: each one's hash and number of
+/// postings, in order of hash, and their postings.
+struct Runs {
+    lengths: Vec<(u64, u32)>,
+    postings: Vec<(u32, u32)>,
+}
+
+impl Runs {
+    /// The runs of a bucket's k-grams, gathered in `parts` (each in order of owner and
+    /// position, in that order): sorted by hash, stably (then by owner and position); a
+    /// radix sort, linear where a comparison sort weighs each posting twenty times.
+    fn of<'a>(parts: impl Iterator<Item = &'a [(u64, u32, u32)]>) -> Runs {
+        let mut all: Vec<(u64, u32, u32)> = parts.flatten().copied().collect();
+        radsort::sort_by_key(&mut all, |x| x.0);
+        let runs = all
+            .chunk_by(|x, y| x.0 == y.0)
+            .filter(|run| (2..=POSTINGS_CAP).contains(&run.len()));
+        Runs {
+            lengths: runs.clone().map(|r| (r[0].0, r.len() as u32)).collect(),
+            postings: runs
+                .flatten()
+                .map(|&(_, o, position)| (o, position))
+                .collect(),
+        }
     }
-    for b in 0..256 {
-        starts[b + 1] += starts[b];
-    }
-    let mut next = starts;
-    let mut out = vec![(0, 0, 0); found.len()];
-    for x in found {
-        let b = bucket(&x);
-        out[next[b]] = x;
-        next[b] += 1;
-    }
-    let mut buckets = Vec::with_capacity(256);
-    let mut rest = out.as_mut_slice();
-    for b in 0..256 {
-        let (bucket, after) = rest.split_at_mut(starts[b + 1] - starts[b]);
-        buckets.push(bucket);
-        rest = after;
-    }
-    buckets
-        .into_par_iter()
-        .for_each(|b| radsort::sort_by_key(b, |x| x.0));
-    out
 }
 
 /// The k-grams of `grams` (an owner's, in order) that `keep` keeps, as `(hash, position)`:
