@@ -38,6 +38,12 @@ pub(super) fn near_duplicates(
         paragraph_kgrams(&docs[paras[o].0], paras[o].1)
     });
     let by_owner = index.by_owner(paras.len());
+    // Each paragraph's clusters, side by side: most candidates are ruled out by their sizes
+    // alone, without reaching into their documents.
+    let clusters: Vec<u32> = paras
+        .iter()
+        .map(|&(d, i)| docs[d].paras[i].clusters as u32)
+        .collect();
     let found: Vec<Vec<Candidate>> = (0..paras.len())
         .into_par_iter()
         .map(|o| {
@@ -54,16 +60,14 @@ pub(super) fn near_duplicates(
             let found = others
                 .chunk_by(|x, y| x == y)
                 .filter_map(|run| {
-                    let (other, count) = (run[0], run.len());
-                    let sizes = (index.sizes[o], index.sizes[other as usize]);
+                    let (other, count) = (run[0] as usize, run.len());
+                    let sizes = (index.sizes[o], index.sizes[other]);
                     let shared = (count, sizes.0.min(sizes.1) as usize);
-                    verify_near_duplicate(
-                        docs,
-                        (opts, profile),
-                        (paras[o], &bag),
-                        paras[other as usize],
-                        shared,
-                    )
+                    let lengths = (clusters[o] as usize, clusters[other] as usize);
+                    if !may_be_near(opts, lengths, shared) {
+                        return None;
+                    }
+                    verify_near_duplicate(docs, (opts, profile), (paras[o], &bag), paras[other])
                 })
                 .collect::<Vec<_>>();
             progress.advance(1);
@@ -129,35 +133,42 @@ pub(super) fn numbered_series(x: &str, y: &str) -> bool {
     x != y && without(x).is_some_and(|wx| Some(wx) == without(y))
 }
 
-/// Compares candidate paragraphs `x` and `y` exactly; a near duplicate if similar enough.
-/// `shared` is (k-grams they share, k-grams of the one with fewer): each edit destroys at
-/// most k k-grams, so too few shared ones rule a pair out before comparing. `bag` keeps the
-/// first paragraph's [`cluster_ids`] once computed.
+/// Whether two paragraphs of `clusters` clusters may be near duplicates by their sizes and
+/// the k-grams they share: `shared` is (k-grams they share, k-grams of the one with fewer).
+/// Each edit destroys at most k k-grams, so too few shared ones rule a pair out.
+pub(crate) fn may_be_near(
+    opts: &ScanOptions,
+    clusters: (usize, usize),
+    (count, fewer): (usize, usize),
+) -> bool {
+    let longer = clusters.0.max(clusters.1) as f64;
+    let shorter = clusters.0.min(clusters.1) as f64;
+    if shorter < opts.threshold * longer {
+        return false;
+    }
+    let edits = ((1.0 - opts.threshold) * longer).floor() as usize;
+    count >= fewer.saturating_sub(PARAGRAPH_K * edits).max(1)
+}
+
+/// Compares candidate paragraphs `x` and `y` (that [`may_be_near`]) exactly; a near
+/// duplicate if similar enough. `bag` keeps the first paragraph's [`cluster_ids`] once
+/// computed.
 pub(crate) fn verify_near_duplicate(
     docs: &Docs,
     (opts, profile): (&ScanOptions, Profile),
     ((d, i), bag): ((usize, usize), &OnceCell<Vec<u64>>),
     (e, j): (usize, usize),
-    (count, fewer): (usize, usize),
 ) -> Option<Candidate> {
     let (pa, pb) = (&docs[d].paras[i], &docs[e].paras[j]);
     if pa.key == pb.key {
         return None; // an exact duplicate, reported as such
     }
-    let longer = pa.clusters.max(pb.clusters) as f64;
-    let shorter = pa.clusters.min(pb.clusters) as f64;
-    if shorter < opts.threshold * longer {
-        return None;
-    }
-    let edits = ((1.0 - opts.threshold) * longer).floor() as usize;
-    if count < fewer.saturating_sub(PARAGRAPH_K * edits).max(1) {
-        return None;
-    }
+    let longer = pa.clusters.max(pb.clusters);
     // The bound again on the documents' own tokens: most candidates end here, before their
     // text is read again.
     let ids = |d: usize, p: &super::prepare::Para| cluster_ids(docs[d].tokenized, &p.tokens);
     let bag = bag.get_or_init(|| ids(d, pa));
-    if !bags_may_be_similar(bag, &ids(e, pb), longer as usize, opts.threshold) {
+    if !bags_may_be_similar(bag, &ids(e, pb), longer, opts.threshold) {
         return None;
     }
     let (x, y) = (

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use super::merge::File;
 use super::merge::{coverage, finish as merge};
-use super::near::{paragraph_grams, verify_near_duplicate};
+use super::near::{may_be_near, paragraph_grams, verify_near_duplicate};
 pub(crate) use super::paragraphs::{Block, DocParagraphs, ParagraphRow};
 use super::paragraphs::{paragraph_findings, paragraph_groups, paragraph_rows, widen_block};
 pub(crate) use super::passages::SAME_DOC_DISTANCE;
@@ -200,14 +200,14 @@ pub(crate) fn verify_pair(
         .collect();
     if wants(FindingKind::NearDuplicate) {
         findings.extend(work.paragraphs.iter().filter_map(|&(i, j, count, fewer)| {
-            verify_near_duplicate(
-                &docs,
-                (opts, profile),
-                ((a, i as usize), &OnceCell::new()),
-                (b, j as usize),
-                (count as usize, fewer as usize),
-            )
-            .map(|c| c.classified(&docs))
+            let (i, j) = (i as usize, j as usize);
+            let clusters = (docs[a].paras[i].clusters, docs[b].paras[j].clusters);
+            if !may_be_near(opts, clusters, (count as usize, fewer as usize)) {
+                return None;
+            }
+            let bag = OnceCell::new();
+            verify_near_duplicate(&docs, (opts, profile), ((a, i), &bag), (b, j))
+                .map(|c| c.classified(&docs))
         }));
     }
     // Shared passages (and the coverage they make) only when asked for.
