@@ -352,8 +352,8 @@ impl Slots {
     }
 }
 
-/// Owners `0..owners` in consecutive ranges of about `size` k-grams each (`total` in all,
-/// counted as if every owner had as many).
+/// Owners `0..owners` in consecutive ranges of about `size` k-grams each, of `total` in
+/// all (each owner taken to have the mean number).
 fn owner_chunks(owners: usize, total: usize, size: usize) -> impl Iterator<Item = Range<usize>> {
     let per = (owners * size)
         .div_ceil(total.max(1))
