@@ -188,3 +188,21 @@ pub(crate) fn verify_near_duplicate(
         similar,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// At threshold 0.75 (`1 − 0.75` is exact in floating point), 100 clusters allow 25
+    /// edits: the shorter must be at least 75, and a pair must share all but `PARAGRAPH_K`
+    /// k-grams an edit of the fewer's (100 k-grams), and at least one.
+    #[test]
+    fn a_pair_may_be_near_only_within_the_size_and_kgram_bounds() {
+        let opts = ScanOptions::default().threshold(0.75);
+        assert!(!may_be_near(&opts, (100, 74), (97, 97)));
+        assert!(may_be_near(&opts, (75, 100), (1, 97)));
+        assert!(may_be_near(&opts, (100, 100), (17, 117)));
+        assert!(!may_be_near(&opts, (100, 100), (16, 117)));
+        assert!(!may_be_near(&opts, (100, 100), (0, 50)));
+    }
+}
