@@ -394,6 +394,10 @@ pub struct Tokenized {
     /// The original byte span of each token that does not simply follow the one before
     /// (see [`Tokenized::span`]): `(token, start, end)`, in order.
     irregular: Vec<(u32, u32, u32)>,
+    /// For each block of `SPAN_BLOCK` tokens, how many irregular tokens come before it: a
+    /// span is then found among a block's few rather than by a search of them all (a text
+    /// has one a line; a scan asks for spans hundreds of thousands of times).
+    irregular_before: Vec<u32>,
     /// The grapheme clusters of each token that has fewer clusters than characters (a character and
     /// its combining marks, an emoji sequence): `(token, clusters)`, in order. Every other
     /// token has one cluster a character.
@@ -406,8 +410,10 @@ impl Tokenized {
     /// Reads `text` under `profile`.
     pub fn new(text: &str, profile: Profile) -> Tokenized {
         let (tokenized, spans, _) = Tokenized::with_spans(text, profile);
+        let irregular = irregular_spans(&tokenized.view, &tokenized.tokens, &spans);
         Tokenized {
-            irregular: irregular_spans(&tokenized.view, &tokenized.tokens, &spans),
+            irregular_before: blocks_before(&irregular, tokenized.tokens.len()),
+            irregular,
             ..tokenized
         }
     }
@@ -451,6 +457,7 @@ impl Tokenized {
             view,
             tokens,
             irregular: Vec::new(),
+            irregular_before: Vec::new(),
             joined: Vec::new(),
             paragraphs,
         };
@@ -490,15 +497,27 @@ impl Tokenized {
     /// others are stored (a folded character, a dropped space), so that a scan holding
     /// millions of tokens does not keep 8 bytes of span for each.
     pub fn span(&self, i: usize) -> Range<usize> {
-        let k = self.irregular.partition_point(|&(t, _, _)| t as usize <= i);
-        self.span_after(k, i)
+        self.span_after(self.irregular_up_to(i, true), i)
+    }
+
+    /// How many irregular tokens come before token `i` (and `i` too, if `inclusive`).
+    fn irregular_up_to(&self, i: usize, inclusive: bool) -> usize {
+        let mut k = self.irregular_before[i / SPAN_BLOCK] as usize;
+        while let Some(&(t, _, _)) = self.irregular.get(k)
+            && (t as usize) < i + usize::from(inclusive)
+        {
+            k += 1;
+        }
+        k
     }
 
     /// The original byte spans of tokens `r`, in order (walked: no search after the first).
     pub fn spans(&self, r: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
-        let mut k = self
-            .irregular
-            .partition_point(|&(t, _, _)| (t as usize) < r.start);
+        let mut k = if r.is_empty() {
+            0
+        } else {
+            self.irregular_up_to(r.start, false)
+        };
         r.map(move |i| {
             if self
                 .irregular
@@ -573,6 +592,29 @@ fn partition(n: usize, pred: impl Fn(usize) -> bool) -> usize {
         }
     }
     lo
+}
+
+/// Tokens in a block of [`Tokenized`]'s index of irregular spans. (Tests take a few, so that
+/// their short texts cross blocks.)
+#[cfg(not(test))]
+const SPAN_BLOCK: usize = 64;
+#[cfg(test)]
+const SPAN_BLOCK: usize = 3;
+
+/// For each block of `SPAN_BLOCK` of `tokens` tokens, how many of `irregular` come before it.
+fn blocks_before(irregular: &[(u32, u32, u32)], tokens: usize) -> Vec<u32> {
+    let mut k = 0;
+    (0..tokens.div_ceil(SPAN_BLOCK))
+        .map(|b| {
+            while irregular
+                .get(k)
+                .is_some_and(|&(t, _, _)| (t as usize) < b * SPAN_BLOCK)
+            {
+                k += 1;
+            }
+            k as u32
+        })
+        .collect()
 }
 
 /// The tokens whose original span does not follow the previous token's as the view does: a

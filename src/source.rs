@@ -322,11 +322,20 @@ impl Document {
             refuse_implausible(path, encoding, &text)?;
         }
         let lines = LineIndex::new(&text);
+        let sha256 = hex_sha256(bytes);
+        // Most files are their canonical text (UTF-8, no BOM, NFC, LF): one digest serves.
+        let canonical = canonical_text(&text);
+        let text_sha256 = if canonical.as_bytes() == bytes {
+            sha256.clone()
+        } else {
+            hex_sha256(canonical.as_bytes())
+        };
+        drop(canonical);
         let mut doc = Document {
             path: path.to_string(),
             label: label.to_string(),
-            text_sha256: hex_sha256(canonical_text(&text).as_bytes()),
-            sha256: hex_sha256(bytes),
+            text_sha256,
+            sha256,
             text,
             encoding,
             encoding_source,
@@ -1425,5 +1434,11 @@ mod tests {
         let b = doc("\u{e9}\nb".as_bytes());
         assert_eq!(a.text_sha256, b.text_sha256);
         assert_ne!(a.sha256, b.sha256);
+        // A file that is its canonical text has one digest for both; with a BOM, two.
+        assert_eq!(b.text_sha256, hex_sha256("\u{e9}\nb".as_bytes()));
+        assert_eq!(b.sha256, b.text_sha256);
+        let bom = doc("\u{feff}\u{e9}\nb".as_bytes());
+        assert_eq!(bom.text_sha256, b.text_sha256);
+        assert_eq!(bom.sha256, hex_sha256("\u{feff}\u{e9}\nb".as_bytes()));
     }
 }

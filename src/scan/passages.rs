@@ -50,7 +50,9 @@ pub(super) fn shared_passages(
                     }
                 }
             }
-            seeds.sort_unstable();
+            // By other document, diagonal and position: a radix sort (on the few bytes that
+            // differ), where a comparison sort of these 16-byte seeds was a tenth of the stage.
+            radsort::sort_by_key(&mut seeds, |&s| s);
             // Each pair in parallel too: a document's pairs are uneven work, and the last
             // documents' would leave a core idle.
             let pairs: Vec<&[(u32, i64, u32)]> = seeds.chunk_by(|x, y| x.0 == y.0).collect();

@@ -562,22 +562,52 @@ impl Runs {
 }
 
 /// The k-grams of `grams` (an owner's, in order) that `keep` keeps, as `(hash, position)`:
-/// with `distinct`, once each and at position 0, in order of hash.
+/// with `distinct`, once each and at position 0 (in no particular order).
 fn select(
     mut grams: Vec<u64>,
     distinct: bool,
     keep: impl Fn(u64) -> bool,
 ) -> impl Iterator<Item = (u64, u32)> {
     if distinct {
-        // Those kept first: fewer to sort (positions are not kept here).
+        // Those kept first: fewer to look at (positions are not kept here).
         grams.retain(|&h| h != MASKED && keep(h));
-        grams.sort_unstable();
-        grams.dedup();
+        retain_distinct(&mut grams);
     }
     (0u32..)
         .zip(grams)
         .filter(move |&(_, h)| h != MASKED && keep(h))
         .map(move |(position, h)| (h, if distinct { 0 } else { position }))
+}
+
+/// Leaves in `grams` one of each hash, in no particular order (nothing reads an owner's
+/// distinct k-grams in order). A paragraph's few go through a small hash table on the stack:
+/// sorting them to find the repeats cost more than marking them.
+fn retain_distinct(grams: &mut Vec<u64>) {
+    const TABLE: usize = 256;
+    if grams.len() > TABLE / 2 {
+        grams.sort_unstable();
+        grams.dedup();
+        return;
+    }
+    // 0 marks an empty place: a hash of 0 is told apart by a flag of its own.
+    let mut table = [0u64; TABLE];
+    let mut zero = false;
+    grams.retain(|&h| {
+        if h == 0 {
+            return !std::mem::replace(&mut zero, true);
+        }
+        let mut at = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize;
+        loop {
+            match table[at] {
+                0 => {
+                    table[at] = h;
+                    return true;
+                }
+                seen if seen == h => return false,
+                _ => at = (at + 1) % TABLE,
+            }
+        }
+    });
 }
 
 /// The prepared documents a stage reads, by document id: a whole corpus in memory, or only
@@ -700,6 +730,25 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Whatever their number (a paragraph's few in the table, more sorted) and whatever
+        /// the hashes (0 among them, repeats, collisions in the table's places), the k-grams
+        /// left are each hash once.
+        #[test]
+        fn distinct_grams_are_each_hash_once(
+            grams in proptest::collection::vec(
+                proptest::prop_oneof![0u64..4, proptest::num::u64::ANY],
+                0..300,
+            ),
+        ) {
+            let mut left = grams.clone();
+            retain_distinct(&mut left);
+            left.sort_unstable();
+            let mut expected = grams;
+            expected.sort_unstable();
+            expected.dedup();
+            proptest::prop_assert_eq!(left, expected);
+        }
+
         /// The index holds exactly the k-grams seen 2 to `POSTINGS_CAP` times, each with all
         /// its postings in order of owner and position, whatever the bitsets let through:
         /// against a count of every k-gram, for hashes drawn from few values (repeats, some
