@@ -393,18 +393,31 @@ pub fn scan_with_progress<'c>(
     findings.extend(blocks.iter().map(|b| widen_block(&prepared, b)));
     // Near duplicates and passages are classified once the merge has kept them.
     let mut unclassified = Unclassified::default();
-    if wants(FindingKind::NearDuplicate) {
-        findings.extend(unclassified.keep(near_duplicates(&prepared, opts, profile, progress)));
-    }
-    if wants(FindingKind::RepeatedPhrase) {
-        let phrases: Vec<Vec<Finding>> = prepared
-            .prepared()
-            .par_iter()
-            .enumerate()
-            .map(|(d, p)| repeated_phrases(d, p))
-            .collect();
-        findings.extend(phrases.into_iter().flatten());
-    }
+    // Doubled phrases are found beside near duplicates: each document's on its own, they fill
+    // the cores that the near duplicates' stages leave idle at their ends.
+    let (near, phrases) = rayon::join(
+        || {
+            if wants(FindingKind::NearDuplicate) {
+                near_duplicates(&prepared, opts, profile, progress)
+            } else {
+                Vec::new()
+            }
+        },
+        || -> Vec<Vec<Finding>> {
+            if wants(FindingKind::RepeatedPhrase) {
+                prepared
+                    .prepared()
+                    .par_iter()
+                    .enumerate()
+                    .map(|(d, p)| repeated_phrases(d, p))
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        },
+    );
+    findings.extend(unclassified.keep(near));
+    findings.extend(phrases.into_iter().flatten());
     // Shared passages (and the coverage they make) only when asked for: they are half the
     // work.
     let passages = if wants(FindingKind::SharedPassage) {
