@@ -409,66 +409,68 @@ pub struct Tokenized {
 impl Tokenized {
     /// Reads `text` under `profile`.
     pub fn new(text: &str, profile: Profile) -> Tokenized {
-        let (tokenized, spans, _) = Tokenized::with_spans(text, profile);
-        let irregular = irregular_spans(&tokenized.view, &tokenized.tokens, &spans);
-        Tokenized {
-            irregular_before: blocks_before(&irregular, tokenized.tokens.len()),
-            irregular,
-            ..tokenized
-        }
-    }
-
-    /// `text` read under `profile`, its spans not filled in yet, and every token's span and
-    /// clusters.
-    fn with_spans(text: &str, profile: Profile) -> (Tokenized, Vec<Range<u32>>, Vec<u32>) {
         let paragraphs = segment::paragraphs(text);
         // Each unit stands for at least one character of the original, so this is room for
         // them all: growing by doubling would copy (and fault in) megabytes.
-        let most = text.chars().count();
-        let mut tokens: Vec<Token> = Vec::with_capacity(most);
-        let mut spans: Vec<Range<u32>> = Vec::with_capacity(most);
-        let mut clusters: Vec<u32> = Vec::with_capacity(most);
-        // Tokens with a unit of several characters: only they can have fewer clusters than
-        // characters.
-        let mut several: Vec<u32> = Vec::new();
+        let mut tokens: Vec<Token> = Vec::with_capacity(text.chars().count());
+        // Each token's span and clusters are known once the next token starts: only the
+        // irregular ones are kept (no vector of every token's span is written and read again).
+        let mut open = OpenToken::default();
+        let mut irregular = Vec::new();
+        // Tokens with a unit of several characters, and their clusters: only they can have
+        // fewer clusters than characters.
+        let mut several: Vec<(u32, u32)> = Vec::new();
+        let mut previous_end = 0;
+        let mut close = |open: &OpenToken, index: usize, view_end: u32| {
+            let (start, end) = (open.original.start, open.original.end);
+            if start != previous_end || end - start != view_end - open.view_start {
+                irregular.push((index as u32, start, end));
+            }
+            previous_end = end;
+            if open.several {
+                several.push((index as u32, open.clusters));
+            }
+        };
         let mut in_word = false;
         let view = build_view(text, profile, &paragraphs, |first, u: Unit| {
             let word = is_word_char(first);
-            match (spans.last_mut(), clusters.last_mut()) {
-                (Some(span), Some(n)) if word && in_word => {
-                    *n += 1;
-                    span.end = u.original_end;
+            if word && in_word {
+                open.clusters += 1;
+                open.original.end = u.original_end;
+            } else {
+                if let Some(last) = tokens.len().checked_sub(1) {
+                    close(&open, last, u.start);
                 }
-                _ => {
-                    tokens.push(Token { start: u.start });
-                    spans.push(u.original_start..u.original_end);
-                    clusters.push(1);
-                }
+                tokens.push(Token { start: u.start });
+                open = OpenToken {
+                    view_start: u.start,
+                    original: u.original_start..u.original_end,
+                    clusters: 1,
+                    several: false,
+                };
             }
             in_word = word;
-            let token = tokens.len() as u32 - 1;
-            if (u.end - u.start) as usize > first.len_utf8() && several.last() != Some(&token) {
-                several.push(token);
-            }
+            open.several |= (u.end - u.start) as usize > first.len_utf8();
         });
+        if let Some(last) = tokens.len().checked_sub(1) {
+            close(&open, last, view.len() as u32);
+        }
         // A spaced script has far fewer tokens than characters; shrinking in place is free.
         tokens.shrink_to_fit();
+        irregular.shrink_to_fit();
         let mut tokenized = Tokenized {
             view,
+            irregular_before: blocks_before(&irregular, tokens.len()),
             tokens,
-            irregular: Vec::new(),
-            irregular_before: Vec::new(),
+            irregular,
             joined: Vec::new(),
             paragraphs,
         };
         tokenized.joined = several
             .into_iter()
-            .filter(|&i| {
-                tokenized.token(i as usize).chars().count() != clusters[i as usize] as usize
-            })
-            .map(|i| (i, clusters[i as usize]))
+            .filter(|&(i, n)| tokenized.token(i as usize).chars().count() != n as usize)
             .collect();
-        (tokenized, spans, clusters)
+        tokenized
     }
 
     /// Grapheme clusters in token `i`.
@@ -617,20 +619,14 @@ fn blocks_before(irregular: &[(u32, u32, u32)], tokens: usize) -> Vec<u32> {
         .collect()
 }
 
-/// The tokens whose original span does not follow the previous token's as the view does: a
-/// gap before it in the original, or a length that differs from the view's.
-fn irregular_spans(view: &str, tokens: &[Token], spans: &[Range<u32>]) -> Vec<(u32, u32, u32)> {
-    let mut out = Vec::new();
-    let mut previous_end = 0;
-    for (i, span) in spans.iter().enumerate() {
-        let v = token_view(view, tokens, i);
-        if span.start != previous_end || (span.end - span.start) as usize != v.len() {
-            out.push((i as u32, span.start, span.end));
-        }
-        previous_end = span.end;
-    }
-    out.shrink_to_fit();
-    out
+/// The token being read: where it starts in the view, the original it stands for so far, its
+/// clusters, and whether one of its units has several characters.
+#[derive(Default)]
+struct OpenToken {
+    view_start: u32,
+    original: Range<u32>,
+    clusters: u32,
+    several: bool,
 }
 
 /// Byte range of token `i` of `tokens`, which cover `view`.
@@ -675,10 +671,8 @@ mod tests {
                 "\t", "e\u{301}", "\u{200B}", "—", "“", "”", "⺼", "\u{3000}", "word", "𠮷", "👍\u{1F3FB}",
             ];
             let text: String = picks.iter().map(|&i| PARTS[i]).collect();
-            let (_, dense, clusters) = Tokenized::with_spans(&text, profile);
+            let (expected, clusters) = dense_spans(&text, profile);
             let t = Tokenized::new(&text, profile);
-            let wide = |r: &Range<u32>| r.start as usize..r.end as usize;
-            let expected: Vec<Range<usize>> = dense.iter().map(wide).collect();
             let one_by_one: Vec<Range<usize>> = (0..t.tokens.len()).map(|i| t.span(i)).collect();
             proptest::prop_assert_eq!(&one_by_one, &expected);
             let each: Vec<u32> = (0..t.tokens.len()).map(|i| t.token_clusters(i) as u32).collect();
@@ -707,6 +701,29 @@ mod tests {
     }
 
     /// The original text of each unit.
+    /// Every token's original span and clusters, from the view's units merged into words
+    /// (the dense form that the tokens' sparse spans and clusters stand for).
+    fn dense_spans(text: &str, profile: Profile) -> (Vec<Range<usize>>, Vec<u32>) {
+        let v = view(text, profile);
+        let (mut spans, mut clusters): (Vec<Range<usize>>, Vec<u32>) = (Vec::new(), Vec::new());
+        let mut in_word = false;
+        for u in &v.units {
+            let word = v.text[u.view()].chars().next().is_some_and(is_word_char);
+            match (spans.last_mut(), clusters.last_mut()) {
+                (Some(span), Some(n)) if word && in_word => {
+                    span.end = u.original().end;
+                    *n += 1;
+                }
+                _ => {
+                    spans.push(u.original());
+                    clusters.push(1);
+                }
+            }
+            in_word = word;
+        }
+        (spans, clusters)
+    }
+
     fn originals<'t>(text: &'t str, v: &View) -> Vec<&'t str> {
         v.units.iter().map(|u| &text[u.original()]).collect()
     }
