@@ -313,6 +313,19 @@ fn similarity(distance: usize, longer: usize) -> f64 {
     }
 }
 
+/// The most edits that leave two texts, the longer `longer` clusters, `at_least` similar: the
+/// largest distance [`similarity`] accepts (0 to `longer`). Taken from `similarity` itself,
+/// not from `(1 − at_least) × longer`, which floating point can leave one short (`1 − 0.8` is
+/// 0.19999999999999996: 19 edits for 100 clusters where similarity accepts 20).
+pub(crate) fn most_edits(longer: usize, at_least: f64) -> usize {
+    let estimate = ((1.0 - at_least) * longer as f64).floor().max(0.0) as usize;
+    let mut d = (estimate + 1).min(longer);
+    while d > 0 && similarity(d, longer) < at_least {
+        d -= 1;
+    }
+    d
+}
+
 /// The largest band (rows × columns) in which the exact distance with blocks is computed:
 /// about 0.3 s. Beyond it (two long unrelated texts: the band of a 1 MB pair that shares
 /// nothing is 30 times larger), the CER with blocks is the alignment's upper bound; the CER
@@ -1171,6 +1184,27 @@ fn anagrams(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The most edits a threshold allows are those `similarity` accepts, where the product
+    /// `(1 − t) × longer` falls one short: 20 of 100 and 5 of 25 at 0.8.
+    #[test]
+    fn most_edits_are_those_the_similarity_accepts() {
+        assert_eq!(((1.0 - 0.8) * 100.0_f64).floor(), 19.0);
+        assert_eq!(most_edits(100, 0.8), 20);
+        assert_eq!(most_edits(25, 0.8), 5);
+        assert_eq!(most_edits(24, 0.8), 4);
+        assert_eq!(most_edits(100, 0.75), 25);
+        assert_eq!(most_edits(7, 1.0), 0);
+        assert_eq!(most_edits(7, 0.0), 7);
+        assert_eq!(most_edits(0, 0.8), 0);
+        for longer in 0..300 {
+            for t in [0.5, 0.7, 0.8, 0.85, 0.9, 0.95] {
+                let d = most_edits(longer, t);
+                assert!(similarity(d, longer) >= t, "{longer} {t}");
+                assert!(d == longer || similarity(d + 1, longer) < t, "{longer} {t}");
+            }
+        }
+    }
     use crate::source::ReadOptions;
 
     fn doc(text: &str) -> Document {

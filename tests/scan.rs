@@ -456,6 +456,49 @@ fn a_numbered_series_is_not_a_near_duplicate() {
         FindingKind::NearDuplicate,
     );
     assert_eq!(near.len(), 1, "{near:?}");
+    // A series whose titles also name a category (霧, 雨) besides their numbers: members, not
+    // copies (the Quan Tang Shi's 兵要望江南, 0.80–0.84 similar). Titles with the same
+    // numbers that differ in a character are a variant: reported.
+    let a = "兵要望江南 占霧第五（京本列第八○十首） 一（易靜）\n\n";
+    let b = "兵要望江南 占雨第八（京本列第二○十七首） 一（易靜）\n\n";
+    let near = found(
+        vec![doc("a.txt", a), doc("b.txt", b)],
+        FindingKind::NearDuplicate,
+    );
+    assert!(near.is_empty(), "{near:?}");
+    let (a, b) = (title("十"), title("十").replace("諸公", "諸君"));
+    let near = found(
+        vec![doc("a.txt", &a), doc("b.txt", &b)],
+        FindingKind::NearDuplicate,
+    );
+    assert_eq!(near, vec![vec![(0, 0..66), (1, 0..66)]]);
+}
+
+/// A pair exactly at the threshold is a near duplicate: 25 characters, 5 of them substituted
+/// (similarity 0.8), sharing only five 4-grams. The bound that rules candidates out before
+/// they are compared allowed 4 edits, not 5, until it was taken from the similarity itself
+/// (`1 − 0.8` is 0.19999999999999996 in floating point).
+#[test]
+fn a_pair_exactly_at_the_threshold_is_a_near_duplicate() {
+    let a: String = "春江潮水連海平明月共生夜光灩隨波千萬里何處無秋色"
+        .chars()
+        .chain(['。'])
+        .collect();
+    let swap = ['山', '雲', '風', '花', '雪'];
+    let b: String = a
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i % 5 == 0 { swap[i / 5] } else { c })
+        .collect();
+    assert_eq!((a.chars().count(), b.chars().count()), (25, 25));
+    let near = found(
+        vec![
+            doc("a.txt", &format!("{a}\n")),
+            doc("b.txt", &format!("{b}\n")),
+        ],
+        FindingKind::NearDuplicate,
+    );
+    assert_eq!(near, vec![vec![(0, 0..a.len()), (1, 0..b.len())]]);
 }
 
 /// Issue 14: each doubled phrase says whether it looks like a copying error or a repetition

@@ -115,22 +115,25 @@ const SERIES_TITLE_MAX: usize = 60;
 
 /// Titles of a numbered series (`…十（易靜）` and `…十六（易靜）`, `…二十五首 六` and `…二十五首
 /// 十七`, `Part 3` and `Part 4`): short lines (at most `SERIES_TITLE_MAX` characters, not
-/// ending a sentence) that are the same once their numerals are left out are members of a
-/// series, not copies of each other. (A long paragraph that differs in a number is reported: that is what a
-/// transcription error looks like.)
+/// ending a sentence) whose numerals differ and that are otherwise the same, or the same but
+/// for one character in place (the series' category: `兵要望江南 占霧第五… 一` and `兵要望江南
+/// 占雨第八… 一`), are members of a series, not copies of each other. (A long paragraph that
+/// differs in a number is reported: that is what a transcription error looks like; so are
+/// titles with the same numbers that differ in a character.)
 pub(super) fn numbered_series(x: &str, y: &str) -> bool {
-    let without = |t: &str| -> Option<String> {
+    // A short title's characters, split into its numerals and the rest.
+    let split = |t: &str| -> Option<(Vec<char>, Vec<char>)> {
         let t = t.trim();
         let sentence = t.chars().next_back().is_some_and(ends_sentence);
         // Counted only as far as the limit: most paragraphs are far longer.
         let short = t.chars().nth(SERIES_TITLE_MAX).is_none();
-        (short && !sentence).then(|| {
-            t.chars()
-                .filter(|&c| !crate::chars::is_numeral(c))
-                .collect()
-        })
+        (short && !sentence).then(|| t.chars().partition(|&c| crate::chars::is_numeral(c)))
     };
-    x != y && without(x).is_some_and(|wx| Some(wx) == without(y))
+    let (Some((nx, rx)), Some((ny, ry))) = (split(x), split(y)) else {
+        return false;
+    };
+    let differing = rx.iter().zip(&ry).filter(|(a, b)| a != b).count();
+    nx != ny && rx.len() == ry.len() && differing <= 1
 }
 
 /// Whether two paragraphs of `clusters` clusters may be near duplicates by their sizes and
@@ -141,12 +144,12 @@ pub(crate) fn may_be_near(
     clusters: (usize, usize),
     (count, fewer): (usize, usize),
 ) -> bool {
-    let longer = clusters.0.max(clusters.1) as f64;
-    let shorter = clusters.0.min(clusters.1) as f64;
-    if shorter < opts.threshold * longer {
+    let (longer, shorter) = (clusters.0.max(clusters.1), clusters.0.min(clusters.1));
+    let edits = crate::diff::most_edits(longer, opts.threshold);
+    // No alignment takes fewer edits than the difference in length.
+    if longer - shorter > edits {
         return false;
     }
-    let edits = ((1.0 - opts.threshold) * longer).floor() as usize;
     count >= fewer.saturating_sub(PARAGRAPH_K * edits).max(1)
 }
 
@@ -204,5 +207,10 @@ mod tests {
         assert!(may_be_near(&opts, (100, 100), (17, 117)));
         assert!(!may_be_near(&opts, (100, 100), (16, 117)));
         assert!(!may_be_near(&opts, (100, 100), (0, 50)));
+        // At the default 0.8, where `1 − t` is not exact: still 20 edits for 100 clusters.
+        let opts = ScanOptions::default();
+        assert!(may_be_near(&opts, (100, 80), (17, 97)));
+        assert!(!may_be_near(&opts, (100, 79), (97, 97)));
+        assert!(!may_be_near(&opts, (100, 100), (16, 97)));
     }
 }
