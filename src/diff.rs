@@ -1184,6 +1184,11 @@ fn anagrams(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::ReadOptions;
+
+    fn doc(text: &str) -> Document {
+        Document::from_bytes("t", "t", text.as_bytes(), &ReadOptions::default()).unwrap()
+    }
 
     /// The most edits a threshold allows are those `similarity` accepts, where the product
     /// `(1 − t) × longer` falls one short: 20 of 100 and 5 of 25 at 0.8.
@@ -1204,11 +1209,6 @@ mod tests {
                 assert!(d == longer || similarity(d + 1, longer) < t, "{longer} {t}");
             }
         }
-    }
-    use crate::source::ReadOptions;
-
-    fn doc(text: &str) -> Document {
-        Document::from_bytes("t", "t", text.as_bytes(), &ReadOptions::default()).unwrap()
     }
 
     fn apply(d: &Diff) -> String {

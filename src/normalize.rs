@@ -700,7 +700,6 @@ mod tests {
         }
     }
 
-    /// The original text of each unit.
     /// Every token's original span and clusters, from the view's units merged into words
     /// (the dense form that the tokens' sparse spans and clusters stand for).
     fn dense_spans(text: &str, profile: Profile) -> (Vec<Range<usize>>, Vec<u32>) {
@@ -724,6 +723,7 @@ mod tests {
         (spans, clusters)
     }
 
+    /// The original text of each unit.
     fn originals<'t>(text: &'t str, v: &View) -> Vec<&'t str> {
         v.units.iter().map(|u| &text[u.original()]).collect()
     }
