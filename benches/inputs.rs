@@ -3,6 +3,7 @@
 //! of many documents with planted duplicates, quotations and stutters for `scan`.
 #![allow(dead_code)] // each benchmark (and the example) uses its own part
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// xorshift64*: small, deterministic, good enough to place edits.
@@ -21,8 +22,10 @@ impl Rng {
     }
 }
 
-/// Sentences of the Chinese parts of the corpus.
-fn sentences(corpus: &Path) -> Vec<String> {
+/// Sentences of the Chinese parts of the corpus, or (`english`) of its English parts (cut
+/// at `. `, their spaces collapsed, so that a paragraph of them splits into words at `' '`).
+fn sentences(corpus: &Path, english: bool) -> Vec<String> {
+    let han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
     let mut out = Vec::new();
     let mut names: Vec<_> = std::fs::read_dir(corpus)
         .expect("corpus/ is readable")
@@ -32,13 +35,18 @@ fn sentences(corpus: &Path) -> Vec<String> {
     names.sort();
     for path in names {
         let text = std::fs::read_to_string(&path).expect("corpus files are UTF-8");
+        if english {
+            let pieces = text.lines().flat_map(|l| l.split_inclusive(". "));
+            out.extend(
+                pieces
+                    .filter(|s| !s.contains(han) && s.split_whitespace().count() >= 8)
+                    .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")),
+            );
+            continue;
+        }
         for s in text.split_inclusive(['。', '！', '？']) {
             let s = s.trim();
-            if s.chars()
-                .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
-                .count()
-                >= 8
-            {
+            if s.chars().filter(|&c| han(c)).count() >= 8 {
                 out.push(s.to_string());
             }
         }
@@ -48,7 +56,7 @@ fn sentences(corpus: &Path) -> Vec<String> {
 
 /// About `bytes` bytes of corpus sentences in random order, five to a paragraph.
 pub fn chinese_text(corpus: &Path, bytes: usize, seed: u64) -> String {
-    let pool = sentences(corpus);
+    let pool = sentences(corpus, false);
     let mut rng = Rng::new(seed);
     let mut out = String::with_capacity(bytes + 1024);
     let mut n = 0;
@@ -101,12 +109,67 @@ pub fn unrelated(text: &str) -> String {
 pub struct Planted {
     /// (from doc, to doc): a paragraph copied whole.
     pub duplicates: Vec<(usize, usize)>,
-    /// (from doc, to doc): a paragraph copied with two characters changed.
+    /// (from doc, to doc): a paragraph copied with two characters (English: words) changed.
     pub near_duplicates: Vec<(usize, usize)>,
-    /// (from doc, to doc): 40 characters quoted inside a paragraph, one changed.
+    /// (from doc, to doc): 40 characters (English: words) quoted inside a paragraph, one
+    /// changed.
     pub quotations: Vec<(usize, usize)>,
-    /// (doc, byte offset of the first copy): a 4-character phrase written twice.
+    /// (doc, byte offset of the first copy): a 4-character (English: 4-word) phrase written
+    /// twice.
     pub stutters: Vec<(usize, usize)>,
+}
+
+impl Planted {
+    /// (kind, found, planted) for each planted kind, given findings as (kind name, places as
+    /// (doc, text byte)): a pair is found when a finding of a kind that reports it holds
+    /// both documents; a stutter, when a repeated phrase starts where it was planted. (Read
+    /// off a report, so that the release binary's output is what is checked.)
+    pub fn recall(&self, findings: &[(String, Vec<(usize, usize)>)]) -> [(&str, usize, usize); 4] {
+        let found = |kinds: &[&str], pairs: &[(usize, usize)]| {
+            // Per document, the findings of `kinds` that hold it.
+            let mut holding: HashMap<usize, HashSet<usize>> = HashMap::new();
+            for (i, (kind, places)) in findings.iter().enumerate() {
+                if kinds.contains(&kind.as_str()) {
+                    for &(doc, _) in places {
+                        holding.entry(doc).or_default().insert(i);
+                    }
+                }
+            }
+            let held = |d| holding.get(&d);
+            pairs
+                .iter()
+                .filter(|&&(a, b)| held(a).zip(held(b)).is_some_and(|(x, y)| !x.is_disjoint(y)))
+                .count()
+        };
+        let phrases: HashSet<(usize, usize)> = findings
+            .iter()
+            .filter(|(kind, _)| kind == "repeated_phrase")
+            .filter_map(|(_, places)| places.first().copied())
+            .collect();
+        let (dup, near) = (&self.duplicates, &self.near_duplicates);
+        [
+            (
+                "duplicates",
+                found(&["duplicate_paragraph", "duplicate_block"], dup),
+                dup.len(),
+            ),
+            (
+                "near duplicates",
+                found(&["near_duplicate"], near),
+                near.len(),
+            ),
+            (
+                "quotations",
+                found(&["shared_passage", "near_duplicate"], &self.quotations),
+                self.quotations.len(),
+            ),
+            (
+                "stutters",
+                self.stutters.iter().filter(|s| phrases.contains(s)).count(),
+                self.stutters.len(),
+            ),
+        ]
+    }
 }
 
 /// A random ideograph, skewed towards the common end of a 3,000-character range.
@@ -127,16 +190,165 @@ fn paragraph(rng: &mut Rng) -> String {
     p
 }
 
+/// The words of the corpus's real English sentences, each as often as it occurs there: English
+/// prose is drawn from them at their real frequencies. (Whole sentences drawn again made
+/// every 8-word run recur thousands of times in 10,000 documents: a corpus of accidental
+/// copies, not of prose.)
+pub struct English {
+    words: Vec<String>,
+}
+
+impl English {
+    pub fn new(corpus: &Path) -> English {
+        let words = sentences(corpus, true)
+            .iter()
+            .flat_map(|s| s.split(' '))
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty() && w.chars().all(char::is_alphabetic))
+            .collect();
+        English { words }
+    }
+
+    fn word(&self, rng: &mut Rng) -> &str {
+        &self.words[rng.below(self.words.len())]
+    }
+
+    /// A sentence of 8 to 27 words, capitalized, a comma after its fourth, ending in a period.
+    fn sentence(&self, rng: &mut Rng) -> String {
+        let mut words: Vec<String> = (0..8 + rng.below(20))
+            .map(|_| self.word(rng).to_string())
+            .collect();
+        words[3].push(',');
+        let first = &mut words[0];
+        *first = first[..1].to_uppercase() + &first[1..];
+        words.join(" ") + "."
+    }
+}
+
+/// The script of a generated scan corpus: random Chinese prose, random English prose, or
+/// documents whose paragraphs alternate between the two (Chinese first).
+pub enum Script {
+    Chinese,
+    English(English),
+    Mixed(English),
+}
+
+impl Script {
+    /// The script called `name` (`chinese`, `english` or `mixed`), English read from `corpus`.
+    pub fn named(name: &str, corpus: &Path) -> Option<Script> {
+        match name {
+            "chinese" => Some(Script::Chinese),
+            "english" => Some(Script::English(English::new(corpus))),
+            "mixed" => Some(Script::Mixed(English::new(corpus))),
+            _ => None,
+        }
+    }
+
+    /// The language of paragraph `k` of a document.
+    fn lang(&self, k: usize) -> Lang<'_> {
+        match self {
+            Script::English(e) => Lang::English(e),
+            Script::Mixed(e) if k % 2 == 1 => Lang::English(e),
+            _ => Lang::Chinese,
+        }
+    }
+
+    /// The language of paragraph `p` (what planting edits it with): Chinese paragraphs open
+    /// with an ideograph, English sentences never hold one.
+    fn lang_of(&self, p: &str) -> Lang<'_> {
+        let han = p.starts_with(|c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+        self.lang(usize::from(!han))
+    }
+}
+
+/// A paragraph's language: what its units are (characters or words) and how it is edited.
+#[derive(Clone, Copy)]
+enum Lang<'a> {
+    Chinese,
+    English(&'a English),
+}
+
+impl Lang<'_> {
+    fn is_english(self) -> bool {
+        matches!(self, Lang::English(_))
+    }
+
+    fn paragraph(self, rng: &mut Rng) -> String {
+        match self {
+            Lang::Chinese => paragraph(rng),
+            Lang::English(e) => (0..2 + rng.below(4))
+                .map(|_| e.sentence(rng))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+
+    /// What units are joined with: planted items are counted in units.
+    fn sep(self) -> &'static str {
+        match self {
+            Lang::Chinese => "",
+            Lang::English(_) => " ",
+        }
+    }
+
+    /// The units of `p`: its characters, or its words.
+    fn units(self, p: &str) -> Vec<String> {
+        match self {
+            Lang::Chinese => p.chars().map(String::from).collect(),
+            Lang::English(_) => p.split(' ').map(String::from).collect(),
+        }
+    }
+
+    /// Whether unit `u` holds punctuation (no phrase spans one; none is replaced).
+    fn punct(self, u: &str) -> bool {
+        match self {
+            Lang::Chinese => u.contains(['，', '。']),
+            Lang::English(_) => !u.chars().all(char::is_alphanumeric),
+        }
+    }
+
+    /// A unit to replace another with: an ideograph, or an English word.
+    fn replacement(self, rng: &mut Rng) -> String {
+        match self {
+            Lang::Chinese => ideograph(rng).to_string(),
+            Lang::English(e) => e.word(rng).to_string(),
+        }
+    }
+
+    /// Quotes `q` into paragraph `p`, after its first comma (or at its start).
+    fn quote_into(self, p: &mut String, q: &str) {
+        let (comma, quoted) = match self {
+            Lang::Chinese => ("，", format!("“{q}”")),
+            Lang::English(_) => (", ", format!("\"{q}\" ")),
+        };
+        let at = p.find(comma).map_or(0, |i| i + comma.len());
+        p.insert_str(at, &quoted);
+    }
+}
+
 /// `n` documents of about 2 KB of random Chinese prose, with planted duplicates,
 /// near duplicates, quotations and stutters (`per_kind` of each).
 pub fn scan_corpus(n: usize, per_kind: usize, seed: u64) -> (Vec<String>, Planted) {
+    scan_corpus_in(&Script::Chinese, n, per_kind, seed)
+}
+
+/// [`scan_corpus`] in `script`: units (counted in characters for Chinese) are words for English.
+pub fn scan_corpus_in(
+    script: &Script,
+    n: usize,
+    per_kind: usize,
+    seed: u64,
+) -> (Vec<String>, Planted) {
     let mut rng = Rng::new(seed);
     let mut docs: Vec<Vec<String>> = (0..n)
         .map(|_| {
             let mut paras = Vec::new();
             let mut len = 0;
             while len < 2000 {
-                let p = paragraph(&mut rng);
+                let p = script.lang(paras.len()).paragraph(&mut rng);
                 len += p.len() + 1;
                 paras.push(p);
             }
@@ -153,20 +365,21 @@ pub fn scan_corpus(n: usize, per_kind: usize, seed: u64) -> (Vec<String>, Plante
     // (appended); quotations last, into original paragraphs neither stuttered nor copied, so
     // that no planted item disturbs another.
     let originals: Vec<usize> = docs.iter().map(Vec::len).collect();
-    let mut stuttered = std::collections::HashSet::new();
+    let mut stuttered = HashSet::new();
     let mut stutters = Vec::new();
     for _ in 0..per_kind {
         let d = rng.below(n);
         let pi = rng.below(originals[d]);
-        let chars: Vec<char> = docs[d][pi].chars().collect();
-        let i = 1 + rng.below(chars.len() - 12);
-        let phrase: String = chars[i..i + 4].iter().collect();
-        if phrase.contains(['，', '。']) || !stuttered.insert((d, pi)) {
+        let lang = script.lang_of(&docs[d][pi]);
+        let units = lang.units(&docs[d][pi]);
+        let i = 1 + rng.below(units.len() - 12);
+        let phrase = units[i..i + 4].join(lang.sep());
+        if units[i..i + 4].iter().any(|u| lang.punct(u)) || !stuttered.insert((d, pi)) {
             continue;
         }
-        let head: String = chars[..i + 4].iter().collect();
-        let tail: String = chars[i + 4..].iter().collect();
-        docs[d][pi] = format!("{head}{phrase}{tail}");
+        let head = units[..i + 4].join(lang.sep());
+        let tail = units[i + 4..].join(lang.sep());
+        docs[d][pi] = [head.as_str(), &phrase, &tail].join(lang.sep());
         stutters.push((d, pi, head.len() - phrase.len()));
     }
     for _ in 0..per_kind {
@@ -180,29 +393,35 @@ pub fn scan_corpus(n: usize, per_kind: usize, seed: u64) -> (Vec<String>, Plante
         let (a, b) = pair(&mut rng);
         let pi = rng.below(originals[a]);
         stuttered.insert((a, pi));
-        let mut p: Vec<char> = docs[a][pi].chars().collect();
+        let lang = script.lang_of(&docs[a][pi]);
+        let mut p = lang.units(&docs[a][pi]);
         for _ in 0..2 {
             let i = rng.below(p.len());
-            if p[i] != '，' && p[i] != '。' {
-                p[i] = ideograph(&mut rng);
+            if !lang.punct(&p[i]) {
+                p[i] = lang.replacement(&mut rng);
             }
         }
-        docs[b].push(p.into_iter().collect());
+        docs[b].push(p.join(lang.sep()));
         planted.near_duplicates.push((a.min(b), a.max(b)));
     }
     for _ in 0..per_kind {
         let (a, b) = pair(&mut rng);
         let host = rng.below(originals[b]);
-        if stuttered.contains(&(b, host)) {
+        // Quoted from the source's original paragraphs in the host's language.
+        let lang = script.lang_of(&docs[b][host]);
+        let same: Vec<&str> = docs[a][..originals[a]]
+            .iter()
+            .filter(|p| script.lang_of(p).is_english() == lang.is_english())
+            .map(String::as_str)
+            .collect();
+        let source = lang.units(&same.join(lang.sep()));
+        if stuttered.contains(&(b, host)) || source.len() < 60 {
             continue;
         }
-        let source: Vec<char> = docs[a][..originals[a]].concat().chars().collect();
         let start = rng.below(source.len().saturating_sub(60)) + 10;
-        let mut quote: Vec<char> = source[start..start + 40].to_vec();
-        quote[20] = ideograph(&mut rng);
-        let quote: String = quote.into_iter().collect();
-        let at = docs[b][host].find('，').map_or(0, |i| i + '，'.len_utf8());
-        docs[b][host].insert_str(at, &format!("“{quote}”"));
+        let mut quote = source[start..start + 40].to_vec();
+        quote[20] = lang.replacement(&mut rng);
+        lang.quote_into(&mut docs[b][host], &quote.join(lang.sep()));
         planted.quotations.push((a.min(b), a.max(b)));
     }
     for (d, pi, offset) in stutters {

@@ -20,6 +20,13 @@
 //! report (`report-ENGINE-N.json`) into DIR and leaves them there, so that two engines'
 //! reports on the same corpus can be compared (`cmp`); the corpus is generated the same each
 //! time.
+//!
+//! `--script english` writes the documents in random English prose (the words of the English
+//! sentences of `corpus/`, drawn at their frequencies there) instead of random Chinese prose,
+//! and `--script mixed` alternates Chinese and English paragraphs in each (`chinese`, the
+//! default, is the corpus above). After each scan, the
+//! planted items that the report finds are counted (found/planted, kind by kind), and the
+//! report's findings are counted by kind.
 
 mod inputs;
 mod measure;
@@ -61,13 +68,21 @@ fn main() {
     let exe = std::env::var_os("WITNESS_BIN")
         .map_or_else(|| env!("CARGO_BIN_EXE_witness").into(), PathBuf::from);
     let engine = engine.unwrap_or_else(|| "local".into());
+    let name = args
+        .iter()
+        .position(|a| a == "--script")
+        .map_or("chinese", |i| {
+            args.get(i + 1).expect("--script english|mixed|chinese")
+        });
+    let corpus_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let script = inputs::Script::named(name, &corpus_dir).expect("--script english|mixed|chinese");
     let jsonl = args.iter().any(|a| a == "--jsonl");
     let keep = args
         .iter()
         .position(|a| a == "--keep")
         .map(|i| PathBuf::from(args.get(i + 1).expect("--keep DIR")));
-    println!("engine {engine}, {}", exe.display());
-    println!("documents  text MB  wall s  peak MB  bytes a byte");
+    println!("engine {engine}, {}, script {name}", exe.display());
+    println!("documents  text MB  wall s  peak MB  bytes a byte  recall (found/planted)");
     for n in sizes {
         let temp = tempfile::Builder::new()
             .prefix("witness-scan-memory-")
@@ -75,7 +90,7 @@ fn main() {
             .expect("a temporary directory");
         let dir = keep.clone().unwrap_or_else(|| temp.path().to_path_buf());
         let corpus = dir.join(if jsonl { "corpus.jsonl" } else { "corpus" });
-        let bytes = write_corpus(&corpus, n, jsonl);
+        let (bytes, planted) = write_corpus(&corpus, &script, n, jsonl);
         let report = dir.join(format!("report-{}-{n}.json", engine.replace(':', "-")));
         let (wall, peak_kb, code) = measure::run_measured(
             Command::new(&exe)
@@ -87,13 +102,25 @@ fn main() {
         // 1: findings (the corpus has planted ones); anything else is a failure.
         assert_eq!(code, 1, "witness scan exited with {code}");
         let peak = peak_kb as f64 * 1024.0;
+        let findings = findings(&report);
+        let recall: Vec<String> = planted
+            .recall(&findings)
+            .iter()
+            .map(|(kind, found, of)| format!("{kind} {found}/{of}"))
+            .collect();
         println!(
-            "{n:>9}  {:>7.1}  {:>6.1}  {:>7.0}  {:>12.1}",
+            "{n:>9}  {:>7.1}  {:>6.1}  {:>7.0}  {:>12.1}  {}",
             bytes as f64 / 1e6,
             wall.as_secs_f64(),
             peak / 1e6,
-            peak / bytes as f64
+            peak / bytes as f64,
+            recall.join(", ")
         );
+        let mut kinds = std::collections::BTreeMap::new();
+        for (kind, _) in &findings {
+            *kinds.entry(kind.as_str()).or_insert(0) += 1;
+        }
+        println!("           findings: {kinds:?}");
     }
 }
 
@@ -106,11 +133,62 @@ fn engine_args(engine: &str) -> Vec<&str> {
     }
 }
 
-/// Writes `n` generated documents as `path`: a directory of files, or a JSON Lines
-/// collection (`jsonl`); returns their bytes of text.
-fn write_corpus(path: &Path, n: usize, jsonl: bool) -> usize {
+/// The findings of the JSON report at `path`: each one's kind, and its places as (document
+/// number: the digits that end its path, or its row's id; text byte).
+fn findings(path: &Path) -> Vec<(String, Vec<(usize, usize)>)> {
+    let file = std::fs::File::open(path).expect("the report");
+    let json: serde_json::Value =
+        serde_json::from_reader(std::io::BufReader::new(file)).expect("a JSON report");
+    let number = |p: &str| {
+        let digits: String = p
+            .trim_end_matches(".txt")
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits
+            .chars()
+            .rev()
+            .collect::<String>()
+            .parse()
+            .expect("a document number")
+    };
+    let places = |f: &serde_json::Value| {
+        f["locations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|l| {
+                (
+                    number(l["path"].as_str().unwrap_or_default()),
+                    l["start"]["text_byte"].as_u64().unwrap_or(0) as usize,
+                )
+            })
+            .collect()
+    };
+    json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap_or_default().to_string(),
+                places(f),
+            )
+        })
+        .collect()
+}
+
+/// Writes `n` generated documents in `script` as `path`: a directory of files, or a JSON
+/// Lines collection (`jsonl`); returns their bytes of text and what was planted in them.
+fn write_corpus(
+    path: &Path,
+    script: &inputs::Script,
+    n: usize,
+    jsonl: bool,
+) -> (usize, inputs::Planted) {
     let per_kind = (n * PER_KIND_PER_10000 / 10_000).max(1);
-    let (texts, _) = inputs::scan_corpus(n, per_kind, 7);
+    let (texts, planted) = inputs::scan_corpus_in(script, n, per_kind, 7);
     if jsonl {
         let file = std::fs::File::create(path).expect("create the collection");
         let mut out = std::io::BufWriter::new(file);
@@ -125,5 +203,5 @@ fn write_corpus(path: &Path, n: usize, jsonl: bool) -> usize {
             std::fs::write(path.join(format!("doc{i:07}.txt")), t).expect("write a document");
         }
     }
-    texts.iter().map(String::len).sum()
+    (texts.iter().map(String::len).sum(), planted)
 }

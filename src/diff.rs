@@ -420,6 +420,10 @@ pub fn compare_for_similarity(a: &str, b: &str, profile: Profile) -> Comparison 
     compare_aligned(a, &ta, b, &tb, Scripts::new(&cells.0, &cells.1))
 }
 
+/// Pairs of texts larger than this (the product of their clusters) pass a bounded Levenshtein
+/// pass before they are aligned ([`may_be_within`]).
+const BOUNDED_FIRST_CELLS: usize = 1 << 14;
+
 /// Two texts found similar enough by their alignment, before its edits are found and
 /// classified (most of a comparison's cost): a scan keeps a pair so until it knows the pair
 /// is reported (a third of those it compares are not: merged into a passage, or inside one).
@@ -450,7 +454,13 @@ impl Similar {
         let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
         let all = |t: &Tokenized| 0..t.tokens.len();
         let longer = ta.clusters().max(tb.clusters());
-        if !may_be_similar((&ta, all(&ta)), (&tb, all(&tb)), longer, at_least) {
+        let (sa, sb) = (
+            cluster_symbols(&ta, &all(&ta)),
+            cluster_symbols(&tb, &all(&tb)),
+        );
+        if !bags_may_be_similar(&bag_of(&sa), &bag_of(&sb), longer, at_least)
+            || !may_be_within(&sa, &sb, longer, at_least)
+        {
             return None;
         }
         Similar::aligned(a, ta, b, tb, at_least)
@@ -488,56 +498,63 @@ pub fn compare_if_similar(a: &str, b: &str, profile: Profile, at_least: f64) -> 
     Similar::if_bound_allows(a, b, profile, at_least).map(|s| s.comparison(a, b))
 }
 
-/// Whether tokens `ra` of A and tokens `rb` of B (the longer `longer` clusters) can be
-/// `at_least` similar once compared: the similarity their bag distance leaves at best. A scan
-/// asks it of a document's tokens, without reading the candidate's text again.
-pub(crate) fn may_be_similar(
-    (ta, ra): (&Tokenized, Range<usize>),
-    (tb, rb): (&Tokenized, Range<usize>),
-    longer: usize,
-    at_least: f64,
-) -> bool {
-    bags_may_be_similar(
-        &cluster_ids(ta, &ra),
-        &cluster_ids(tb, &rb),
-        longer,
-        at_least,
-    )
-}
-
-/// [`may_be_similar`] given the two sides' [`cluster_ids`] (a scan computes a paragraph's
-/// once for all its candidates).
-pub(crate) fn bags_may_be_similar(a: &[u64], b: &[u64], longer: usize, at_least: f64) -> bool {
+/// Whether two texts whose clusters are these bags ([`bag_of`]; the longer `longer` clusters)
+/// can be `at_least` similar once compared: the similarity their bag distance leaves at best
+/// (a scan computes a paragraph's bag once for all its candidates).
+pub(crate) fn bags_may_be_similar(a: &[u32], b: &[u32], longer: usize, at_least: f64) -> bool {
     similarity(bag_distance(a, b), longer) >= at_least
 }
 
-/// The clusters of tokens `r` ([`token_clusters`]) as numbers, sorted: a one-character
-/// cluster is its code point, a longer one a 64-bit hash above them. Two clusters that hash
-/// alike count as one, which can only make a bag distance smaller: still a lower bound.
-pub(crate) fn cluster_ids(t: &Tokenized, r: &Range<usize>) -> Vec<u64> {
+/// The clusters of tokens `r` ([`token_clusters`]) as numbers, in order: a one-character
+/// cluster is its code point, a longer one a 32-bit hash above them all. Two clusters that
+/// hash alike count as one, which can only make a distance between them smaller: the bounds
+/// computed on them stay lower bounds.
+pub(crate) fn cluster_symbols(t: &Tokenized, r: &Range<usize>) -> Vec<u32> {
     let id = |g: &str| {
         let mut chars = g.chars();
         match (chars.next(), chars.next()) {
-            (Some(c), None) => u64::from(c),
+            (Some(c), None) => u32::from(c),
             _ => {
                 // FNV-1a, with the top bit set so it never meets a code point.
-                let fold = |h: u64, b: &u8| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
-                g.as_bytes().iter().fold(0xcbf2_9ce4_8422_2325, fold) | 1 << 63
+                let fold = |h: u32, b: &u8| (h ^ u32::from(*b)).wrapping_mul(0x0100_0193);
+                g.as_bytes().iter().fold(0x811c_9dc5, fold) | 1 << 31
             }
         }
     };
-    let mut ids: Vec<u64> = Vec::with_capacity(r.len());
+    let mut ids: Vec<u32> = Vec::with_capacity(r.len());
     for i in r.clone() {
         let token = t.token(i);
-        // A token of one character is one cluster (most tokens of CJK text): not segmented.
+        // A token of one character is one cluster (most tokens of CJK text), and so is each
+        // character of an ASCII word (only CR LF joins in ASCII): not segmented.
         let mut chars = token.chars();
         match (chars.next(), chars.next()) {
-            (Some(c), None) => ids.push(u64::from(c)),
+            (Some(c), None) => ids.push(u32::from(c)),
+            _ if token.is_ascii() && !token.contains('\r') => {
+                ids.extend(token.bytes().map(u32::from));
+            }
             _ => ids.extend(crate::normalize::clusters(token).map(|(_, g)| id(g))),
         }
     }
-    ids.sort_unstable();
     ids
+}
+
+/// [`cluster_symbols`] as a bag (sorted), as [`bag_distance`] reads them.
+pub(crate) fn bag_of(symbols: &[u32]) -> Vec<u32> {
+    let mut bag = symbols.to_vec();
+    bag.sort_unstable();
+    bag
+}
+
+/// Whether two texts of these [`cluster_symbols`] (the longer `longer` clusters) can be
+/// `at_least` similar once compared: their Levenshtein distance never exceeds a comparison's
+/// (a sum of the distances of its changes, a block counting its longer side), and a banded
+/// pass that gives up past the edits the similarity allows is linear in the texts. Texts whose
+/// clusters are alike as bags (English paragraphs of a length share their letters) are
+/// declined here rather than aligned at the cost of their product; short pairs pass at once
+/// (an alignment of a few thousand cells costs less than the pass).
+pub(crate) fn may_be_within(a: &[u32], b: &[u32], longer: usize, at_least: f64) -> bool {
+    a.len() * b.len() <= BOUNDED_FIRST_CELLS
+        || crate::levenshtein::distance_at_most(a, b, most_edits(longer, at_least)).is_some()
 }
 
 /// The bag distance of two sorted lists of clusters: the larger of the numbers of clusters
@@ -545,7 +562,7 @@ pub(crate) fn cluster_ids(t: &Tokenized, r: &Range<usize>) -> Vec<u64> {
 /// changes each side's surplus by at most one, so it never exceeds the Levenshtein distance
 /// in clusters, nor a comparison's distance (a sum of such distances over the aligned
 /// changes, a block counting its longer side).
-fn bag_distance(a: &[u64], b: &[u64]) -> usize {
+fn bag_distance(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -1410,14 +1427,49 @@ mod tests {
         let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
         assert_eq!((c.a_units, c.b_units, c.distance), (9, 7, 3));
         let all = |t: &Tokenized| 0..t.tokens.len();
-        let bound = bag_distance(&cluster_ids(&ta, &all(&ta)), &cluster_ids(&tb, &all(&tb)));
+        let bag = |t: &Tokenized| bag_of(&cluster_symbols(t, &all(t)));
+        let bound = bag_distance(&bag(&ta), &bag(&tb));
         assert_eq!(bound, 3);
         assert!(compare_if_similar(a, b, profile, c.similarity()).is_some());
     }
 
+    #[test]
+    fn paragraphs_alike_only_as_bags_of_letters_are_declined_before_alignment() {
+        // Two English paragraphs of a length share most of their letters: the bag bound lets
+        // them through, the bounded Levenshtein pass does not.
+        let a = "The committee met on Tuesday to review the budget for the coming year, and \
+                 its members agreed that the library should keep its longer opening hours.";
+        let b = "Rain is expected across the northern valleys later this week, so farmers \
+                 are hurrying to bring in what remains of the harvest before it arrives.";
+        let profile = Profile::Loose;
+        let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
+        let all = |t: &Tokenized| 0..t.tokens.len();
+        let (sa, sb) = (
+            cluster_symbols(&ta, &all(&ta)),
+            cluster_symbols(&tb, &all(&tb)),
+        );
+        let longer = ta.clusters().max(tb.clusters());
+        assert_eq!((ta.clusters(), tb.clusters()), (148, 144));
+        assert!(bags_may_be_similar(&bag_of(&sa), &bag_of(&sb), longer, 0.8));
+        assert!(!may_be_within(&sa, &sb, longer, 0.8));
+        assert!(compare_if_similar(a, b, profile, 0.8).is_none());
+        // The same paragraph with three words changed is similar, and found so exactly at its
+        // similarity (past the pass: 148 × 146 clusters; 4 + 7 + 4 edits).
+        let c = "The committee met on Monday to review the budget for the coming year, and \
+                 its members agreed that the museum should keep its longer opening times.";
+        let exact = compare_for_similarity(a, c, profile);
+        let s = exact.similarity();
+        assert!(ta.clusters() * Tokenized::new(c, profile).clusters() > BOUNDED_FIRST_CELLS);
+        assert_eq!(exact.distance, 15);
+        let at = |at_least| compare_if_similar(a, c, profile, at_least).map(|k| k.distance);
+        assert_eq!(at(s), Some(15));
+        assert_eq!(at(s + 1e-9), None);
+    }
+
     proptest::proptest! {
-        /// The bag distance never exceeds a comparison's distance, so `compare_if_similar`
-        /// declines exactly the pairs whose similarity is below its bound: pairs of a text
+        /// The bag distance and the clusters' Levenshtein distance (which `distance_at_most`
+        /// finds exactly, within its bound) never exceed a comparison's distance, so
+        /// `compare_if_similar` declines exactly the pairs whose similarity is below its bound: pairs of a text
         /// and an edited copy (kept, dropped, doubled or replaced pieces) in scripts, spaces,
         /// line breaks and joining marks, under every profile.
         #[test]
@@ -1442,8 +1494,21 @@ mod tests {
             let c = compare_for_similarity(&a, &b, profile);
             let (ta, tb) = (Tokenized::new(&a, profile), Tokenized::new(&b, profile));
             let all = |t: &Tokenized| 0..t.tokens.len();
-            let bound = bag_distance(&cluster_ids(&ta, &all(&ta)), &cluster_ids(&tb, &all(&tb)));
+            let bag = |t: &Tokenized| bag_of(&cluster_symbols(t, &all(t)));
+            let bound = bag_distance(&bag(&ta), &bag(&tb));
             proptest::prop_assert!(bound <= c.distance, "{bound} > {}", c.distance);
+            let symbols = |t: &Tokenized| cluster_symbols(t, &all(t));
+            let levenshtein = crate::levenshtein::distance(&symbols(&ta), &symbols(&tb));
+            proptest::prop_assert!(levenshtein <= c.distance, "{levenshtein} > {}", c.distance);
+            proptest::prop_assert_eq!(
+                crate::levenshtein::distance_at_most(&symbols(&ta), &symbols(&tb), c.distance),
+                Some(levenshtein)
+            );
+            if levenshtein > 0 {
+                let below = levenshtein - 1;
+                let at_most = crate::levenshtein::distance_at_most(&symbols(&ta), &symbols(&tb), below);
+                proptest::prop_assert_eq!(at_most, None);
+            }
             let s = c.similarity();
             // At its similarity a pair is compared as it always is; just above it, declined.
             let at = |at_least| compare_if_similar(&a, &b, profile, at_least);

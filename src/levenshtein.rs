@@ -350,6 +350,27 @@ pub fn distance_within(a: &[u32], b: &[u32], guess: usize) -> usize {
     distance_capped(a, b, guess, usize::MAX).expect("no cap on the band")
 }
 
+/// The Levenshtein distance between `a` and `b` if it is at most `k`, else `None`: one banded
+/// pass, which stops as soon as every path costs more than `k` (two texts that share little
+/// but their alphabet, such as two English paragraphs of a length, fail it early, where
+/// aligning them costs their product).
+pub(crate) fn distance_at_most(a: &[u32], b: &[u32], k: usize) -> Option<usize> {
+    let (pre, suf) = common_ends(a, b);
+    let (a, b) = (&a[pre..a.len() - suf], &b[pre..b.len() - suf]);
+    if a.is_empty() || b.is_empty() {
+        let d = a.len().max(b.len());
+        return (d <= k).then_some(d);
+    }
+    // A's symbols renumbered by rank (one more id for those only B has): the pattern's table
+    // is then A's alphabet, not every code point up to its largest (40,000 for Chinese).
+    let mut alphabet = a.to_vec();
+    alphabet.sort_unstable();
+    alphabet.dedup();
+    let rank = |s: &u32| alphabet.binary_search(s).unwrap_or(alphabet.len()) as u32;
+    let (a, b): (Vec<u32>, Vec<u32>) = (a.iter().map(rank).collect(), b.iter().map(rank).collect());
+    banded_distance(&Pattern::new(&a), &b, k.min(a.len().max(b.len()))).ok()
+}
+
 /// [`distance_within`], or `None` rather than a pass whose band would hold more than
 /// `max_cells` cells (its rows times B's length): for callers that bound the time a distance
 /// may take (two long unrelated texts).

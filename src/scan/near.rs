@@ -9,7 +9,7 @@ use super::prepare::MASKED;
 use super::prepare::{Docs, Index, Prepared, kgrams};
 use super::{Candidate, FindingKind, ScanOptions};
 use crate::chars::ends_sentence;
-use crate::diff::{Similar, bags_may_be_similar, cluster_ids};
+use crate::diff::{Similar, bag_of, bags_may_be_similar, cluster_symbols, may_be_within};
 use crate::normalize::Profile;
 use crate::progress::{Phase, Progress};
 
@@ -56,7 +56,7 @@ pub(super) fn near_duplicates(
                 .collect();
             others.sort_unstable();
             // This paragraph's clusters, counted once for all its candidates.
-            let bag = OnceCell::new();
+            let first = OnceCell::new();
             let found = others
                 .chunk_by(|x, y| x == y)
                 .filter_map(|run| {
@@ -67,7 +67,7 @@ pub(super) fn near_duplicates(
                     if !may_be_near(opts, lengths, shared) {
                         return None;
                     }
-                    verify_near_duplicate(docs, (opts, profile), (paras[o], &bag), paras[other])
+                    verify_near_duplicate(docs, (opts, profile), (paras[o], &first), paras[other])
                 })
                 .collect::<Vec<_>>();
             progress.advance(1);
@@ -153,13 +153,16 @@ pub(crate) fn may_be_near(
     count >= fewer.saturating_sub(PARAGRAPH_K * edits).max(1)
 }
 
+/// A paragraph's [`cluster_symbols`], in order and as a bag ([`bag_of`]).
+pub(crate) type Clusters = (Vec<u32>, Vec<u32>);
+
 /// Compares candidate paragraphs `x` and `y` (that [`may_be_near`]) exactly; a near
-/// duplicate if similar enough. `bag` keeps the first paragraph's [`cluster_ids`] once
-/// computed.
+/// duplicate if similar enough. `first` keeps the first paragraph's [`cluster_symbols`] and
+/// their bag (sorted) once computed, for all its candidates.
 pub(crate) fn verify_near_duplicate(
     docs: &Docs,
     (opts, profile): (&ScanOptions, Profile),
-    ((d, i), bag): ((usize, usize), &OnceCell<Vec<u64>>),
+    ((d, i), first): ((usize, usize), &OnceCell<Clusters>),
     (e, j): (usize, usize),
 ) -> Option<Candidate> {
     let (pa, pb) = (&docs[d].paras[i], &docs[e].paras[j]);
@@ -167,11 +170,20 @@ pub(crate) fn verify_near_duplicate(
         return None; // an exact duplicate, reported as such
     }
     let longer = pa.clusters.max(pb.clusters);
-    // The bound again on the documents' own tokens: most candidates end here, before their
-    // text is read again.
-    let ids = |d: usize, p: &super::prepare::Para| cluster_ids(docs[d].tokenized, &p.tokens);
-    let bag = bag.get_or_init(|| ids(d, pa));
-    if !bags_may_be_similar(bag, &ids(e, pb), longer, opts.threshold) {
+    // The bounds again on the documents' own tokens: most candidates end here, before their
+    // text is read again. The bag first, then the bounded Levenshtein pass (which English
+    // paragraphs of a length, alike as bags of letters, need).
+    let symbols =
+        |d: usize, p: &super::prepare::Para| cluster_symbols(docs[d].tokenized, &p.tokens);
+    let (first, first_bag) = first.get_or_init(|| {
+        let symbols = symbols(d, pa);
+        let bag = bag_of(&symbols);
+        (symbols, bag)
+    });
+    let other = symbols(e, pb);
+    if !bags_may_be_similar(first_bag, &bag_of(&other), longer, opts.threshold)
+        || !may_be_within(first, &other, longer, opts.threshold)
+    {
         return None;
     }
     let (x, y) = (

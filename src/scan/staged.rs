@@ -205,8 +205,8 @@ pub(crate) fn verify_pair(
             if !may_be_near(opts, clusters, (count as usize, fewer as usize)) {
                 return None;
             }
-            let bag = OnceCell::new();
-            verify_near_duplicate(&docs, (opts, profile), ((a, i), &bag), (b, j))
+            let first = OnceCell::new();
+            verify_near_duplicate(&docs, (opts, profile), ((a, i), &first), (b, j))
                 .map(|c| c.classified(&docs))
         }));
     }
