@@ -22,31 +22,31 @@ impl Rng {
     }
 }
 
-/// Sentences of the Chinese parts of the corpus, or (`english`) of its English parts (cut
-/// at `. `, their spaces collapsed, so that a paragraph of them splits into words at `' '`).
-fn sentences(corpus: &Path, english: bool) -> Vec<String> {
-    let han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
-    let mut out = Vec::new();
+/// The texts of the corpus's files, in order of name.
+fn corpus_texts(corpus: &Path) -> Vec<String> {
     let mut names: Vec<_> = std::fs::read_dir(corpus)
         .expect("corpus/ is readable")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
     names.sort();
-    for path in names {
-        let text = std::fs::read_to_string(&path).expect("corpus files are UTF-8");
-        if english {
-            let pieces = text.lines().flat_map(|l| l.split_inclusive(". "));
-            out.extend(
-                pieces
-                    .filter(|s| !s.contains(han) && s.split_whitespace().count() >= 8)
-                    .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")),
-            );
-            continue;
-        }
+    names
+        .iter()
+        .map(|path| std::fs::read_to_string(path).expect("corpus files are UTF-8"))
+        .collect()
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// Sentences of the Chinese parts of the corpus.
+fn sentences(corpus: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for text in corpus_texts(corpus) {
         for s in text.split_inclusive(['。', '！', '？']) {
             let s = s.trim();
-            if s.chars().filter(|&c| han(c)).count() >= 8 {
+            if s.chars().filter(|&c| is_han(c)).count() >= 8 {
                 out.push(s.to_string());
             }
         }
@@ -56,7 +56,7 @@ fn sentences(corpus: &Path, english: bool) -> Vec<String> {
 
 /// About `bytes` bytes of corpus sentences in random order, five to a paragraph.
 pub fn chinese_text(corpus: &Path, bytes: usize, seed: u64) -> String {
-    let pool = sentences(corpus, false);
+    let pool = sentences(corpus);
     let mut rng = Rng::new(seed);
     let mut out = String::with_capacity(bytes + 1024);
     let mut n = 0;
@@ -190,19 +190,25 @@ fn paragraph(rng: &mut Rng) -> String {
     p
 }
 
-/// The words of the corpus's real English sentences, each as often as it occurs there: English
-/// prose is drawn from them at their real frequencies. (Whole sentences drawn again made
-/// every 8-word run recur thousands of times in 10,000 documents: a corpus of accidental
-/// copies, not of prose.)
+/// The words of the corpus's English sentences (of 8 words or more: not headings or
+/// bylines), each as often as it occurs there: English prose is drawn from them at their real
+/// frequencies. (Whole sentences drawn again made every
+/// 8-word run recur thousands of times in 10,000 documents: a corpus of accidental copies,
+/// not of prose.)
 pub struct English {
     words: Vec<String>,
 }
 
 impl English {
     pub fn new(corpus: &Path) -> English {
-        let words = sentences(corpus, true)
+        let texts = corpus_texts(corpus);
+        let sentences = texts
             .iter()
-            .flat_map(|s| s.split(' '))
+            .flat_map(|t| t.lines())
+            .flat_map(|l| l.split_inclusive(". "))
+            .filter(|s| !s.contains(is_han) && s.split_whitespace().count() >= 8);
+        let words = sentences
+            .flat_map(str::split_whitespace)
             .map(|w| {
                 w.trim_matches(|c: char| !c.is_alphanumeric())
                     .to_lowercase()
@@ -259,8 +265,7 @@ impl Script {
     /// The language of paragraph `p` (what planting edits it with): Chinese paragraphs open
     /// with an ideograph, English sentences never hold one.
     fn lang_of(&self, p: &str) -> Lang<'_> {
-        let han = p.starts_with(|c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c));
-        self.lang(usize::from(!han))
+        self.lang(usize::from(!p.starts_with(is_han)))
     }
 }
 
