@@ -75,7 +75,11 @@ fn within(outer: &Location, inner: &Location) -> bool {
 fn drop_repeats_in_copies(findings: &mut Vec<Finding>) {
     let copies: Vec<&Location> = findings
         .iter()
-        .filter(|f| f.kind == FindingKind::DuplicateBlock && f.locations.len() > 2)
+        .filter(|f| {
+            f.kind == FindingKind::DuplicateBlock
+                && f.locations.len() > 2
+                && f.locations.iter().all(|l| l.doc == f.locations[0].doc)
+        })
         .flat_map(|f| f.locations[1..].iter())
         .collect();
     if copies.is_empty() {
@@ -92,6 +96,61 @@ fn drop_repeats_in_copies(findings: &mut Vec<Finding>) {
         .collect();
     let mut keep = drop.iter().map(|d| !d);
     findings.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// A block found in several documents is one finding with every place: the stages find
+/// blocks between two places at a time, and a block in N files (a licence, a masthead) was
+/// N(N-1)/2 findings. Two such pairs with a place in common (the same range of the same
+/// document) have the same text, so each connected set of places is one finding. Blocks
+/// within one document are left as found: errata read them as the document's own repeats.
+fn group_blocks(findings: &mut Vec<Finding>) {
+    let between_documents = |f: &Finding| {
+        f.kind == FindingKind::DuplicateBlock
+            && f.locations.len() == 2
+            && f.locations[0].doc != f.locations[1].doc
+    };
+    let (pairs, mut grouped): (Vec<Finding>, Vec<Finding>) = std::mem::take(findings)
+        .into_iter()
+        .partition(between_documents);
+    // Each distinct place once, with the places it was paired with.
+    let mut index: HashMap<(usize, usize, usize), usize> = HashMap::new();
+    let mut places: Vec<(Location, Vec<usize>)> = Vec::new();
+    for f in pairs {
+        let ids: Vec<usize> = (f.locations.into_iter())
+            .map(|l| {
+                *index.entry(l.key()).or_insert_with(|| {
+                    places.push((l, Vec::new()));
+                    places.len() - 1
+                })
+            })
+            .collect();
+        let (x, y) = (ids[0], ids[1]);
+        places[x].1.push(y);
+        places[y].1.push(x);
+    }
+    let mut seen = vec![false; places.len()];
+    for start in 0..places.len() {
+        if std::mem::replace(&mut seen[start], true) {
+            continue;
+        }
+        let (mut todo, mut component) = (vec![start], Vec::new());
+        while let Some(p) = todo.pop() {
+            component.push(places[p].0.clone());
+            for &q in &places[p].1 {
+                if !std::mem::replace(&mut seen[q], true) {
+                    todo.push(q);
+                }
+            }
+        }
+        component.sort_by_key(Location::key);
+        grouped.push(Finding {
+            kind: FindingKind::DuplicateBlock,
+            similarity: 1.0,
+            locations: component,
+            comparison: None,
+        });
+    }
+    *findings = grouped;
 }
 
 /// What the last stage knows of a file: its text's digest and length.
@@ -133,6 +192,7 @@ pub(crate) fn finish(
         findings.extend(new);
         drop_inside_passages(&mut findings);
     }
+    group_blocks(&mut findings);
     drop_repeats_in_copies(&mut findings);
     if wants(FindingKind::Identical) {
         identical(files, &mut findings);
@@ -146,7 +206,8 @@ pub(crate) fn finish(
 }
 
 /// Files with the same text are one `identical` finding; what is found between them, or
-/// with a third file through any but the first of them, repeats what the first says.
+/// with a third file through any but the first of them, repeats what the first says (a place
+/// in a copy is dropped from a finding of several places).
 fn identical(files: &[File], findings: &mut Vec<Finding>) {
     let mut by_text: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (d, file) in files.iter().enumerate() {
@@ -159,7 +220,11 @@ fn identical(files: &[File], findings: &mut Vec<Finding>) {
         return;
     }
     let copy: HashSet<usize> = groups.iter().flat_map(|g| g[1..].iter().copied()).collect();
-    findings.retain(|f| !f.locations.iter().any(|l| copy.contains(&l.doc)));
+    // A finding loses its places in the copies, and goes when fewer than two are left.
+    findings.retain_mut(|f| {
+        f.locations.retain(|l| !copy.contains(&l.doc));
+        f.locations.len() >= 2
+    });
     findings.extend(groups.into_iter().map(|g| {
         Finding {
             kind: FindingKind::Identical,
