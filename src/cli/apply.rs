@@ -129,7 +129,7 @@ pub fn run(args: ApplyArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
         (None, false) => None,
     };
     match &written {
-        Some(file) => write_file(file, &done.bytes)?,
+        Some(file) => super::output::write_file(file, |w| w.write_all(&done.bytes))?,
         None => {
             use std::io::Write as _;
             let mut out = std::io::stdout().lock();
@@ -195,20 +195,4 @@ fn label_of(path: &Path) -> String {
         || path.display().to_string(),
         |s| s.to_string_lossy().into_owned(),
     )
-}
-
-/// Writes `bytes` to `file` through a temporary file in the same directory and a rename, so
-/// that a target replaced in place is never left half written.
-fn write_file(file: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let dir = file
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let fail = |e: std::io::Error| CliError::Usage(format!("cannot write {}: {e}", file.display()));
-    let tmp = dir.join(format!(".{}.witness-apply", label_of(file)));
-    std::fs::write(&tmp, bytes).map_err(fail)?;
-    std::fs::rename(&tmp, file).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
-    })
 }

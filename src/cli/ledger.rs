@@ -732,7 +732,7 @@ pub fn check(
         || report::check::text(&c, args.all),
     )?;
     if args.record && accept.is_none() {
-        l.record_audit("check", c.inputs, None, out.as_bytes())?;
+        l.record_audit_on("check", c.inputs, None, out, None)?;
     }
     Ok(outcome)
 }
@@ -745,9 +745,9 @@ pub fn record_audit(
     report: &str,
     docs: &[&Document],
     profile: Option<Profile>,
-    output: &[u8],
+    report_sha256: Digest,
 ) -> Result<Record, CliError> {
-    record_audit_on(l, report, docs, profile, output, None)
+    record_audit_on(l, report, docs, profile, report_sha256, None)
 }
 
 /// [`record_audit`], with the engine that ran it (none for the local one).
@@ -756,7 +756,7 @@ pub fn record_audit_on(
     report: &str,
     docs: &[&Document],
     profile: Option<Profile>,
-    output: &[u8],
+    report_sha256: Digest,
     engine: Option<EngineRef>,
 ) -> Result<Record, CliError> {
     let inputs = docs
@@ -764,7 +764,7 @@ pub fn record_audit_on(
         .map(|d| Input::of(d))
         .collect::<Result<Vec<_>, _>>()
         .map_err(LedgerError::from)?;
-    Ok(l.record_audit_on(report, inputs, profile, output, engine)?)
+    Ok(l.record_audit_on(report, inputs, profile, report_sha256, engine)?)
 }
 
 /// Reads a witness argument: a file, or else a version in the ledger (ID, label, label@N).

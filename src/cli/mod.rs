@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use witness::extract::{Reading, Revision};
+use witness::ledger::Digest;
 use witness::report::cer::{CerRun, Pair};
 use witness::report::{self, TextOptions};
 use witness::{
@@ -875,7 +876,7 @@ impl Report<'_> {
                     CliError::Usage(format!("cannot write {}: {e}", file.display()))
                 })?;
                 let differs = result.notable() > 0 && !args.output.exit_zero;
-                (Outcome::of(differs), table)
+                (Outcome::of(differs), Digest::of(&table))
             }
             None => {
                 let (outcome, out) = output::conclude(
@@ -885,19 +886,29 @@ impl Report<'_> {
                     args.all,
                     result.notable() > 0,
                     || diagnostics::of_scan(result),
-                    || match args.format {
-                        ScanFormat::Report(Format::Json) => report::scan::json(result, skipped),
-                        ScanFormat::Report(Format::Md) => report::scan::markdown(result, skipped),
-                        ScanFormat::Jsonl => report::scan::rows::jsonl(result),
-                        _ => report::scan::text(result, skipped, args.input.color()),
+                    || -> output::Report {
+                        match args.format {
+                            ScanFormat::Report(Format::Json) => {
+                                output::Report::Streamed(Box::new(|w| {
+                                    report::scan::write_json(w, result, skipped)
+                                }))
+                            }
+                            ScanFormat::Jsonl => output::Report::Streamed(Box::new(|w| {
+                                report::scan::rows::write_jsonl(w, result)
+                            })),
+                            ScanFormat::Report(Format::Md) => {
+                                report::scan::markdown(result, skipped).into()
+                            }
+                            _ => report::scan::text(result, skipped, args.input.color()).into(),
+                        }
                     },
                 )?;
-                (outcome, out.into_bytes())
+                (outcome, out)
             }
         };
         if let Some(l) = recorder.as_ref().filter(|_| accept.is_none()) {
             let docs: Vec<&Document> = result.docs.iter().collect();
-            ledger::record_audit_on(l, "scan", &docs, Some(args.profile), &out, engine)?;
+            ledger::record_audit_on(l, "scan", &docs, Some(args.profile), out, engine)?;
         }
         Ok(outcome)
     }
@@ -975,7 +986,7 @@ fn run_diff(args: DiffArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Outc
         },
     )?;
     if let Some(l) = recorder.as_ref().filter(|_| accept.is_none()) {
-        ledger::record_audit(l, "diff", &[&a, &b], Some(args.profile), out.as_bytes())?;
+        ledger::record_audit(l, "diff", &[&a, &b], Some(args.profile), out)?;
     }
     Ok(outcome)
 }
@@ -1015,7 +1026,7 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Ou
         (format, baseline) => Some(format.shown(baseline)),
     };
     let (outcome, _) = match shown.or(accept.map(|_| Shown::Diagnostics(ListFormat::Text))) {
-        None => (Outcome::of(audit.fails(args.fail_on)), String::new()),
+        None => (Outcome::of(audit.fails(args.fail_on)), Digest::of(b"")),
         Some(shown) => output::conclude(
             &args.output,
             accept,
@@ -1037,7 +1048,7 @@ fn run_audit(args: AuditArgs, at: &Option<PathBuf>, accept: Accept) -> Result<Ou
             "audit",
             &docs,
             Some(args.profile),
-            report_json.as_bytes(),
+            Digest::of(report_json.as_bytes()),
         )?;
     }
     if !args.quiet {
@@ -1102,7 +1113,7 @@ fn run_errata(args: ErrataArgs, at: &Option<PathBuf>, accept: Accept) -> Result<
     )?;
     if let Some(l) = recorder.as_ref().filter(|_| accept.is_none()) {
         let docs: Vec<&Document> = x.docs[..=x.references].to_vec();
-        ledger::record_audit(l, "errata", &docs, Some(args.profile), out.as_bytes())?;
+        ledger::record_audit(l, "errata", &docs, Some(args.profile), out)?;
     }
     Ok(outcome)
 }
@@ -1135,7 +1146,13 @@ fn run_collate(args: CollateArgs, at: &Option<PathBuf>) -> Result<Outcome, CliEr
     };
     args.to.write(&out)?;
     if let Some(l) = &recorder {
-        ledger::record_audit(l, "collate", &c.docs, Some(args.profile), out.as_bytes())?;
+        ledger::record_audit(
+            l,
+            "collate",
+            &c.docs,
+            Some(args.profile),
+            Digest::of(out.as_bytes()),
+        )?;
     }
     Ok(Outcome::of(c.differs()))
 }
@@ -1205,7 +1222,7 @@ fn run_cer(args: CerArgs, at: &Option<PathBuf>) -> Result<Outcome, CliError> {
             Mode::Witness(p) => Some(p),
             Mode::Dinglehopper => None,
         };
-        ledger::record_audit(l, "cer", &inputs, profile, out.as_bytes())?;
+        ledger::record_audit(l, "cer", &inputs, profile, Digest::of(out.as_bytes()))?;
     }
     // Like the other reports: 1 when there is any difference.
     Ok(Outcome::of(

@@ -2,14 +2,16 @@
 //! by a baseline; written to stdout (through a pager on a terminal), to `-o FILE`, or, for
 //! `witness accept`, into the baseline file.
 
-use std::io::{IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use clap::{Args, ValueEnum};
+use sha2::{Digest as _, Sha256};
 
 use witness::baseline::{Baseline, Triage};
 use witness::diagnostics::Diagnostics;
+use witness::ledger::Digest;
 use witness::report;
 
 use super::{CliError, Outcome};
@@ -76,18 +78,36 @@ pub enum ListFormat {
     Md,
 }
 
+/// A command's report: made whole, or written as it is made (a scan's JSON report can be
+/// hundreds of megabytes, and is never held whole). A streamed report is never paged.
+pub enum Report<'a> {
+    /// The text, whole.
+    Whole(String),
+    /// What writes it (to a buffered writer).
+    Streamed(Writes<'a>),
+}
+
+/// What writes a streamed report.
+pub type Writes<'a> = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()> + 'a>;
+
+impl From<String> for Report<'_> {
+    fn from(text: String) -> Self {
+        Report::Whole(text)
+    }
+}
+
 /// Ends a reporting command. `differs`: its exit status without CI formats or a baseline;
-/// `diagnostics` and `report` are computed only when needed. Returns the outcome and the bytes
-/// written (for the ledger's audit record).
-pub fn conclude(
+/// `diagnostics` and `report` are computed only when needed. Returns the outcome and the
+/// digest of the bytes written (for the ledger's audit record).
+pub fn conclude<'a, R: Into<Report<'a>>>(
     out: &OutputArgs,
     accept: Accept,
     shown: Shown,
     all: bool,
     differs: bool,
     diagnostics: impl FnOnce() -> Diagnostics,
-    report: impl FnOnce() -> String,
-) -> Result<(Outcome, String), CliError> {
+    report: impl FnOnce() -> R,
+) -> Result<(Outcome, Digest), CliError> {
     if let Some(file) = accept {
         let d = diagnostics();
         let baseline = Baseline::of(&d);
@@ -114,20 +134,20 @@ pub fn conclude(
             baseline.entries.len() - kept,
             dropped
         );
-        return Ok((Outcome::Same, String::new()));
+        return Ok((Outcome::Same, Digest::of(b"")));
     }
     if matches!(shown, Shown::Report { .. }) {
         refuse_baseline(out)?;
     }
     let (outcome, text, pageable) = match shown {
-        Shown::Report { pageable } => (Outcome::of(differs), report(), pageable),
+        Shown::Report { pageable } => (Outcome::of(differs), report().into(), pageable),
         Shown::Ci(format) => {
             let (d, fails, triage) = filtered(out, all, diagnostics)?;
             warn_stale(&triage);
             if format == CiFormat::Github {
                 step_summary(&d)?;
             }
-            (Outcome::of(fails), render(format, &d), false)
+            (Outcome::of(fails), render(format, &d).into(), false)
         }
         Shown::Diagnostics(format) => {
             let (d, fails, triage) = filtered(out, all, diagnostics)?;
@@ -136,16 +156,26 @@ pub fn conclude(
                 ListFormat::Json => report::diagnostics::json(&d, &triage),
                 ListFormat::Md => report::github::summary(&d),
             };
-            (Outcome::of(fails), text, matches!(format, ListFormat::Text))
+            (
+                Outcome::of(fails),
+                text.into(),
+                matches!(format, ListFormat::Text),
+            )
         }
     };
-    write(out, &text, pageable)?;
+    let digest = match text {
+        Report::Whole(text) => {
+            write(out, &text, pageable)?;
+            Digest::of(text.as_bytes())
+        }
+        Report::Streamed(report) => stream(out, report)?,
+    };
     Ok((
         match out.exit_zero {
             true => Outcome::Same,
             false => outcome,
         },
-        text,
+        digest,
     ))
 }
 
@@ -234,13 +264,133 @@ fn step_summary(d: &Diagnostics) -> Result<(), CliError> {
 /// else to stdout.
 pub fn write(out: &OutputArgs, text: &str, pageable: bool) -> Result<(), CliError> {
     if let Some(file) = &out.output {
-        return std::fs::write(file, text)
-            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", file.display())));
+        return write_file(file, |w| w.write_all(text.as_bytes()));
     }
     if pageable && !out.no_pager && std::io::stdout().is_terminal() && page(text) {
         return Ok(());
     }
     super::write_stdout(text)
+}
+
+/// Writes a streamed report to `-o FILE` or stdout; returns the digest of all its bytes (all
+/// of them, when the reader of stdout has gone: the ledger records the report made).
+fn stream(out: &OutputArgs, report: Writes<'_>) -> Result<Digest, CliError> {
+    let mut digest = None;
+    let hashed = |w: &mut dyn Write| {
+        let mut w = Hashing::new(w);
+        report(&mut w)?;
+        digest = Some(w.digest());
+        Ok(())
+    };
+    match &out.output {
+        Some(file) => write_file(file, hashed)?,
+        None => {
+            let mut stdout = io::BufWriter::new(io::stdout().lock());
+            let mut gone = Gone::new(&mut stdout);
+            hashed(&mut gone)
+                .and_then(|()| gone.flush())
+                .map_err(CliError::Output)?;
+        }
+    }
+    Ok(digest.expect("a report written has a digest"))
+}
+
+/// Writes `file` through a temporary file in its directory and a rename: a report or a text
+/// is never left half written (a disk full mid-way leaves the file as it was).
+pub fn write_file(
+    file: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), CliError> {
+    let dir = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.witness-{}", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|f| {
+        let mut w = io::BufWriter::new(f);
+        write(&mut w)?;
+        w.flush()?;
+        std::fs::rename(&tmp, file)
+    });
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        CliError::Usage(format!("cannot write {}: {e}", file.display()))
+    })
+}
+
+/// A writer that hashes what goes through it (SHA-256).
+struct Hashing<'w> {
+    inner: &'w mut dyn Write,
+    hasher: Sha256,
+}
+
+impl<'w> Hashing<'w> {
+    fn new(inner: &'w mut dyn Write) -> Self {
+        Hashing {
+            inner,
+            hasher: Sha256::new(),
+        }
+    }
+
+    fn digest(self) -> Digest {
+        Digest::from_bytes(self.hasher.finalize().into())
+    }
+}
+
+impl Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Stdout that takes what is written after its reader has gone (`witness scan | head`), as
+/// a report made whole is: the command ends as it would have, and the ledger records the
+/// report made.
+struct Gone<'w> {
+    inner: &'w mut dyn Write,
+    gone: bool,
+}
+
+impl<'w> Gone<'w> {
+    fn new(inner: &'w mut dyn Write) -> Self {
+        Gone { inner, gone: false }
+    }
+
+    /// `result`, or success when it failed because the reader has gone.
+    fn unless_gone<T>(&mut self, result: io::Result<T>, or: T) -> io::Result<T> {
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.gone = true;
+                Ok(or)
+            }
+            r => r,
+        }
+    }
+}
+
+impl Write for Gone<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.gone {
+            return Ok(buf.len());
+        }
+        let r = self.inner.write(buf);
+        self.unless_gone(r, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.gone {
+            return Ok(());
+        }
+        let r = self.inner.flush();
+        self.unless_gone(r, ())
+    }
 }
 
 /// Shows `text` through the pager; false when there is none (set to `cat` or empty, or it

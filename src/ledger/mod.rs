@@ -792,19 +792,21 @@ impl Ledger {
         profile: Option<Profile>,
         output: &[u8],
     ) -> Result<Record, LedgerError> {
-        self.record_audit_on(report, inputs, profile, output, None)
+        self.record_audit_on(report, inputs, profile, Digest::of(output), None)
     }
 
-    /// Records an audit as [`Ledger::record_audit`] does, with the engine that ran it.
+    /// Records an audit as [`Ledger::record_audit`] does, from the digest of the report's
+    /// bytes (a report written as it was made is not at hand whole), with the engine that ran
+    /// it.
     pub fn record_audit_on(
         &self,
         report: &str,
         inputs: Vec<Input>,
         profile: Option<Profile>,
-        output: &[u8],
+        report_sha256: Digest,
         engine: Option<EngineRef>,
     ) -> Result<Record, LedgerError> {
-        let mut body = Body::audit(report, inputs, profile, output);
+        let mut body = Body::audit(report, inputs, profile, report_sha256);
         if let Body::Audit(a) = &mut body {
             a.engine = engine;
         }
@@ -1634,7 +1636,7 @@ mod tests {
             retried: retried.map(String::from),
         };
         let audit = |e: EngineRef| {
-            l.record_audit_on("scan", Vec::new(), None, b"report", Some(e))
+            l.record_audit_on("scan", Vec::new(), None, Digest::of(b"report"), Some(e))
                 .unwrap()
         };
         let once = audit(engine(None));

@@ -470,19 +470,20 @@ impl Body {
         Body::Note(Note { text: text.into() })
     }
 
-    /// An audit of `inputs` that produced the report `output`.
+    /// An audit of `inputs` that produced a report whose bytes have the digest
+    /// `report_sha256`.
     pub fn audit(
         report: impl Into<String>,
         inputs: Vec<Input>,
         profile: Option<Profile>,
-        output: &[u8],
+        report_sha256: Digest,
     ) -> Body {
         Body::Audit(Audit {
             report: report.into(),
             inputs,
             profile: profile.map(ProfileRef::of),
             tool: Tool::witness(),
-            report_sha256: Digest::of(output),
+            report_sha256,
             engine: None,
         })
     }
@@ -1186,7 +1187,7 @@ mod tests {
                     })
                     .collect(),
                 Some(profile),
-                output,
+                Digest::of(output),
             );
             assert_eq!(old_line(old, 3, &prev), new_line(new, 3, &prev));
         }
@@ -1215,7 +1216,7 @@ mod tests {
                 text_sha256: None,
             }],
             None,
-            b"ok\n",
+            Digest::of(b"ok\n"),
         );
         assert_eq!(old_line(old, 4, &prev), new_line(new, 4, &prev));
 

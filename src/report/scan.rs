@@ -2,13 +2,15 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io;
 
 use rayon::prelude::*;
 use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
 
 use super::{
     Contexts, ProfileJson, TOOL, Tool, VariantJson, WitnessJson, at, describe, inline, md, painter,
-    to_json, visible,
+    visible,
 };
 use crate::classify::Class;
 use crate::diff::Comparison;
@@ -80,7 +82,34 @@ pub(crate) struct ScanJson<'s> {
     inputs: Vec<WitnessJson<'s>>,
     skipped: &'s [Skipped],
     summary: SummaryJson<'s>,
-    findings: Vec<FindingJson<'s>>,
+    findings: FindingsJson<'s>,
+}
+
+/// The findings of a report, made as they are written: a chunk at a time, each chunk's in
+/// parallel (each reads its contexts), so that the tree of a report of hundreds of megabytes
+/// is never whole in memory.
+pub(crate) struct FindingsJson<'s> {
+    scan: &'s Scan<'s>,
+    texts: bool,
+}
+
+/// Findings made at a time by [`FindingsJson`]: enough to keep the cores busy.
+const FINDINGS_CHUNK: usize = 4096;
+
+impl Serialize for FindingsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.scan.findings.len()))?;
+        for chunk in self.scan.findings.chunks(FINDINGS_CHUNK) {
+            let made: Vec<FindingJson> = chunk
+                .par_iter()
+                .map(|f| finding(self.scan, f, self.texts))
+                .collect();
+            for f in &made {
+                seq.serialize_element(f)?;
+            }
+        }
+        seq.end()
+    }
 }
 
 fn share(part: usize, whole: usize) -> f64 {
@@ -133,7 +162,15 @@ fn variants(s: &Scan, f: &Finding) -> Option<Vec<VariantJson>> {
 
 /// The `witness/scan/1` JSON report.
 pub fn json(s: &Scan, skipped: &[Skipped]) -> String {
-    to_json(&tree(s, skipped, true))
+    let mut out = Vec::new();
+    write_json(&mut out, s, skipped).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// [`json`], written to `w` as it is made (give it a buffered writer).
+pub fn write_json(w: &mut dyn io::Write, s: &Scan, skipped: &[Skipped]) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &tree(s, skipped, true))?;
+    w.write_all(b"\n")
 }
 
 /// The `witness/scan/1` tree; without `texts`, locations have positions only (the audit's
@@ -150,12 +187,7 @@ pub(crate) fn tree<'s>(s: &'s Scan<'s>, skipped: &'s [Skipped], texts: bool) -> 
         inputs: s.docs.par_iter().map(WitnessJson::of).collect(),
         skipped,
         summary: summary(s, skipped),
-        // In parallel: thousands of findings, each reading its context.
-        findings: s
-            .findings
-            .par_iter()
-            .map(|f| finding(s, f, texts))
-            .collect(),
+        findings: FindingsJson { scan: s, texts },
     }
 }
 

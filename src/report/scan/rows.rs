@@ -33,12 +33,17 @@ fn rows<'s>(s: &'s Scan<'s>) -> impl Iterator<Item = Row<'s>> + 's {
 /// One finding a line: the fields of an entry of `findings` in `witness/scan/1`, and `schema`.
 pub fn jsonl(s: &Scan) -> String {
     let mut out = Vec::new();
-    for row in rows(s) {
-        // Serializing a tree of strings and numbers into memory cannot fail.
-        serde_json::to_writer(&mut out, &row).expect("a finding serializes");
-        out.push(b'\n');
-    }
+    write_jsonl(&mut out, s).expect("writing to memory does not fail");
     String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// [`jsonl`], written to `w` a line at a time (give it a buffered writer).
+pub fn write_jsonl(w: &mut dyn Write, s: &Scan) -> std::io::Result<()> {
+    for row in rows(s) {
+        serde_json::to_writer(&mut *w, &row)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 /// Why the findings could not be written as Parquet.
