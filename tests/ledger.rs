@@ -1713,3 +1713,60 @@ fn a_corrected_text_is_a_revision_generated_by_its_audit() {
         format!("witness:{}", paper.version().unwrap().sha256)
     );
 }
+
+/// A scan's JSON report is written as it is made, never whole in memory: the audit record
+/// still holds the digest of every byte of it, written to stdout or to `-o FILE` (through a
+/// temporary file that does not stay), and when the reader of stdout goes away early.
+#[test]
+fn a_streamed_scan_report_is_recorded_by_its_digest() {
+    let repo = Repo::new();
+    let files = ["000_3eb5e8de57179c45.txt", "004_74678af65d43f56c.txt"];
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", "--format", "json", "--record"];
+        args.extend(files);
+        args.extend(extra);
+        repo.run(&args).output().unwrap()
+    };
+    let recorded = || {
+        let last: Value = serde_json::from_str(repo.lines().last().unwrap()).unwrap();
+        assert_eq!(last["report"], "scan");
+        last["report_sha256"].as_str().unwrap().to_string()
+    };
+    let out = scan(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.len() > 200_000, "{} bytes", out.stdout.len());
+    let digest = witness::unstable::source::hex_sha256(&out.stdout);
+    assert_eq!(recorded(), digest);
+
+    assert_eq!(scan(&["-o", "report.json"]).status.code(), Some(1));
+    assert_eq!(
+        std::fs::read(repo.path().join("report.json")).unwrap(),
+        out.stdout
+    );
+    assert_eq!(recorded(), digest);
+    let mut left: Vec<String> = std::fs::read_dir(repo.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    left.sort();
+    assert_eq!(left, [".witness"]);
+
+    // The reader takes 100 bytes and goes: the rest (more than a pipe holds) is not written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_witness"))
+        .current_dir(repo.path())
+        .args(["scan", "--format", "json", "--record"])
+        .args(files)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 100];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut head).unwrap();
+    drop(child.stdout.take());
+    let done = child.wait_with_output().unwrap();
+    assert_eq!(head[..], out.stdout[..100]);
+    assert_eq!(done.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&done.stderr), "");
+    assert_eq!(recorded(), digest);
+}
