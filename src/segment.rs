@@ -7,7 +7,10 @@
 //! blank-line or hard-wrapped layout a line that is "cut" continues into the next one. A line
 //! is cut when it does not end with closing punctuation, is at least three quarters of the
 //! median length of the lines around it (headings and signature lines are short), and the
-//! next line starts with a letter, digit or ideograph. In a one-paragraph-per-line layout every line stands alone.
+//! next line starts with a letter, digit or ideograph. In a one-paragraph-per-line layout every line stands alone:
+//! a layout is hard-wrapped when its lines bunch up at a width, a narrow one (100
+//! characters) or one where most lines stop mid-sentence, since paragraphs written a line
+//! each can be of like lengths too.
 //! A heading at the top of a block (a short first line, not ending on punctuation, clearly
 //! shorter than the line after it or above lines that all end on punctuation) is not joined
 //! to the block.
@@ -20,6 +23,10 @@ use crate::chars::{ends_paragraph, ends_sentence, is_closer};
 const WRAP_MIN_MEDIAN: usize = 15;
 /// …and its upper-quartile line at most this ratio (numerator, denominator) of the median.
 const WRAP_SPREAD: (usize, usize) = (5, 4);
+/// …and its upper-quartile line at most this long (a narrow width)…
+const WRAP_NARROW: usize = 100;
+/// …or at most this share of its lines ending on punctuation that may end a paragraph.
+const WRAP_ENDED: (usize, usize) = (1, 2);
 /// A line is cut (continues into the next) when at least this ratio of the local median.
 const CUT_SHARE: (usize, usize) = (3, 4);
 /// Lines on each side that the local median looks at.
@@ -44,14 +51,22 @@ pub(crate) fn paragraph_rules() -> String {
          blank-line and wrapped layouts; a line opening with a continuation mark joined; \
          spaced-script wraps joined when the next first word would not fit and \
          {WRAP_FILLED_LINES} nearby lines fill 85% of the width\n\
-         wrapped: median >= {WRAP_MIN_MEDIAN}, upper quartile * {} <= median * {}\n\
+         wrapped: median >= {WRAP_MIN_MEDIAN}, upper quartile * {} <= median * {}, and \
+         upper quartile <= {WRAP_NARROW} or lines ending on a paragraph ender * {} <= lines * {}\n\
          cut: last char not a paragraph ender, next starts alphanumeric, \
          chars * {} >= local median * {} (reach {REACH})\n\
          heading (not joined to the rest of its blank-line block): first line of a block, \
          at most {HEADING_MAX} chars, last char before closers alphanumeric, and \
          chars * {} < next line's * {} or every other line of the block ending on \
          punctuation\n",
-        WRAP_SPREAD.1, WRAP_SPREAD.0, CUT_SHARE.1, CUT_SHARE.0, CUT_SHARE.1, CUT_SHARE.0
+        WRAP_SPREAD.1,
+        WRAP_SPREAD.0,
+        WRAP_ENDED.1,
+        WRAP_ENDED.0,
+        CUT_SHARE.1,
+        CUT_SHARE.0,
+        CUT_SHARE.1,
+        CUT_SHARE.0
     ) + &crate::chars::table("continuation marks", CONTINUATIONS)
         + &crate::chars::rules()
 }
@@ -107,9 +122,24 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     let mut sorted = lengths.clone();
     sorted.sort_unstable();
     let median = sorted[sorted.len() / 2];
-    // Hard-wrapped layout without blank lines: line lengths bunch up near the wrap width.
+    // Hard-wrapped layout without blank lines: line lengths bunch up near the wrap width,
+    // and the width is a narrow one or most lines stop mid-sentence. Paragraphs written a
+    // line each, of like lengths, bunch up too, but nearly every one ends on punctuation; a
+    // short text wrapped narrow can end most of its lines on a full stop (its paragraphs'
+    // last lines).
+    let ended = lines
+        .iter()
+        .filter(|(_, l)| {
+            text[l.content.clone()]
+                .chars()
+                .next_back()
+                .is_some_and(ends_paragraph)
+        })
+        .count();
+    let upper_quartile = sorted[sorted.len() * 3 / 4];
     let wrapped = median >= WRAP_MIN_MEDIAN
-        && sorted[sorted.len() * 3 / 4] * WRAP_SPREAD.1 <= median * WRAP_SPREAD.0;
+        && upper_quartile * WRAP_SPREAD.1 <= median * WRAP_SPREAD.0
+        && (upper_quartile <= WRAP_NARROW || ended * WRAP_ENDED.1 <= lines.len() * WRAP_ENDED.0);
     // Blank-line layout: most lines are followed by a blank line.
     let followed_by_blank = lines.iter().skip(1).filter(|(b, _)| *b > 0).count();
     let blank_separated = followed_by_blank * 2 >= lines.len().saturating_sub(1).max(1);

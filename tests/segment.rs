@@ -140,6 +140,37 @@ fn hard_wrapped_english_is_folded_into_its_paragraphs() {
     }
 }
 
+/// Paragraphs written a line each, of like lengths, are not a hard-wrapped layout: their lines
+/// bunch up as wrapped lines do, but each ends on a full stop. The longest line was read as a
+/// filled line (the next line's first word would not have fitted after it) and joined to the
+/// next paragraph.
+#[test]
+fn paragraphs_a_line_each_are_not_wrapped() {
+    let sentences: Vec<&str> = ENGLISH[..2]
+        .iter()
+        .flat_map(|p| p.split_inclusive(". "))
+        .map(str::trim)
+        .collect();
+    // Five paragraphs of 260 to 326 characters, each a different run of the sentences.
+    let lines: Vec<String> = (0..5)
+        .map(|k| {
+            let mut p = String::new();
+            for s in sentences.iter().cycle().skip(k).take(4 + k % 2) {
+                if !p.is_empty() {
+                    p.push(' ');
+                }
+                p.push_str(s);
+            }
+            p
+        })
+        .collect();
+    let lengths: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+    assert_eq!(lengths, [296, 326, 267, 306, 260]);
+    let t = lines.join("\n") + "\n";
+    let p: Vec<&str> = paragraphs(&t).into_iter().map(|r| &t[r]).collect();
+    assert_eq!(p, lines);
+}
+
 #[test]
 fn a_wrapped_copy_has_no_cer_under_loose() {
     let a: String = ENGLISH.join("\n") + "\n";
