@@ -24,6 +24,8 @@
 //! row above one more per column: every score is an upper bound, exact on any path costing
 //! ≤ k, as in the column-wise band.
 
+use std::cell::Cell;
+
 use super::{Emptied, Pattern, advance};
 
 use multiversion::multiversion;
@@ -52,45 +54,48 @@ pub(super) fn last_column(
     let slack = (k - delta.abs()) / 2;
     let (t_lo, t_hi) = (delta.min(0) - slack, delta.max(0) + slack);
 
-    let symbols = StripSymbols::new(p, b);
-    let mut row: Vec<i32> = (0..=m as i32).collect(); // D[0][j] = j
-    let mut valid_hi = m; // the row's scores are computed up to this column
-    let (mut trim_lo, mut trim_hi) = (1usize, m);
-    let mut last = LastColumn::default();
-    let mut masks = Masks::new(&symbols);
-    for r0 in (0..n).step_by(ROWS) {
-        let r1 = r0 + ROWS;
-        let lo = (r0 as i64 + 1 + t_lo).max(1) as usize;
-        let hi = (r1.min(n) as i64 + t_hi).clamp(0, m as i64) as usize;
-        let (lo, hi) = (lo.max(trim_lo), hi.min(trim_hi));
-        if lo > hi {
-            return Err(emptied_at(r0, n, m));
+    with_table(|table| {
+        let symbols = StripSymbols::new(p, b);
+        let mut row: Vec<i32> = (0..=m as i32).collect(); // D[0][j] = j
+        let mut valid_hi = m; // the row's scores are computed up to this column
+        let (mut trim_lo, mut trim_hi) = (1usize, m);
+        let mut last = LastColumn::default();
+        let mut masks = Masks::new(&symbols, table);
+        for r0 in (0..n).step_by(ROWS) {
+            let r1 = r0 + ROWS;
+            let lo = (r0 as i64 + 1 + t_lo).max(1) as usize;
+            let hi = (r1.min(n) as i64 + t_hi).clamp(0, m as i64) as usize;
+            let (lo, hi) = (lo.max(trim_lo), hi.min(trim_hi));
+            if lo > hi {
+                return Err(emptied_at(r0, n, m));
+            }
+            // Columns past those the row above computed: one more per column.
+            for j in valid_hi + 1..=hi {
+                row[j] = row[j - 1] + 1;
+            }
+            valid_hi = hi;
+            masks.load_rows(&symbols, r0);
+            let top_at_m = row[m];
+            let lanes = sweep(&mut masks, &symbols, &mut row, (lo, hi));
+            if hi == m {
+                last.push(r0, top_at_m, &lanes, n);
+            } else {
+                last.skip(r0, n);
+            }
+            if r1 >= n {
+                break;
+            }
+            // Trim the next strip's columns from this strip's bottom row.
+            let Some((first, reach)) = crossings(&row[lo - 1..=hi], lo - 1, n - r1, columns, k)
+            else {
+                return Err(emptied_at(r1, n, m));
+            };
+            trim_lo = first.max(1);
+            trim_hi = (reach + ROWS as i64 + k).clamp(0, m as i64) as usize;
         }
-        // Columns past those the row above computed: one more per column.
-        for j in valid_hi + 1..=hi {
-            row[j] = row[j - 1] + 1;
-        }
-        valid_hi = hi;
-        masks.load_rows(&symbols, r0);
-        let top_at_m = row[m];
-        let lanes = sweep(&mut masks, &symbols, &mut row, (lo, hi));
-        if hi == m {
-            last.push(r0, top_at_m, &lanes, n);
-        } else {
-            last.skip(r0, n);
-        }
-        if r1 >= n {
-            break;
-        }
-        // Trim the next strip's columns from this strip's bottom row.
-        let Some((first, reach)) = crossings(&row[lo - 1..=hi], lo - 1, n - r1, columns, k) else {
-            return Err(emptied_at(r1, n, m));
-        };
-        trim_lo = first.max(1);
-        trim_hi = (reach + ROWS as i64 + k).clamp(0, m as i64) as usize;
-    }
-    // No strip reached the last column: the band ran out at the end.
-    last.finish().ok_or_else(|| emptied_at(n, n, m))
+        // No strip reached the last column: the band ran out at the end.
+        last.finish().ok_or_else(|| emptied_at(n, n, m))
+    })
 }
 
 /// The crossings of a strip's bottom row (`scores`, from column `first_column`; `rows_left`
@@ -192,9 +197,9 @@ const SLOTS: usize = (ROWS + 1).next_power_of_two();
 
 /// The match bits of one strip: for each symbol of its rows, one word per lane; slot 0 never
 /// matches.
-struct Masks {
+struct Masks<'t> {
     slot: Vec<u16>,
-    bits: Box<[[u64; LANES]; SLOTS]>,
+    bits: &'t mut Table,
     /// The symbols given a slot, to clear them for the next strip.
     used: Vec<u32>,
     /// The match bits of the columns a chunk of a sweep's steps reads, copied in column order
@@ -205,11 +210,12 @@ struct Masks {
     first: usize,
 }
 
-impl Masks {
-    fn new(symbols: &StripSymbols) -> Self {
+impl<'t> Masks<'t> {
+    /// The masks of a pass, in `bits` (all zero, as [`with_table`] keeps it).
+    fn new(symbols: &StripSymbols, bits: &'t mut Table) -> Self {
         Masks {
             slot: vec![0; symbols.alphabet + 1],
-            bits: Box::new([[0; LANES]; SLOTS]),
+            bits,
             used: Vec::with_capacity(ROWS),
             columns: Vec::with_capacity(CHUNK + LANES),
             first: 0,
@@ -254,7 +260,7 @@ impl Masks {
             &mut self.columns,
             &symbols.columns[real_from - LANES - 1..real_to.max(real_from) - LANES - 1],
             &self.slot,
-            &self.bits,
+            self.bits,
         );
         self.columns.resize(to - from, [0; LANES]);
     }
@@ -268,6 +274,37 @@ impl Masks {
     fn window(&self, t: usize) -> &[V] {
         &self.columns[t + 1 - self.first..]
     }
+}
+
+impl Drop for Masks<'_> {
+    /// Leaves the table all zero again, for the next pass: only the last strip's slots are
+    /// set.
+    fn drop(&mut self) {
+        for i in 0..self.used.len() {
+            self.bits[i + 1] = [0; LANES];
+        }
+    }
+}
+
+/// The match words of a strip's slots, one per lane.
+type Table = [[u64; LANES]; SLOTS];
+
+thread_local! {
+    /// Each thread's table, all zero between passes: zeroing a new one (256 KB) took more
+    /// than the pass itself over two paragraphs of a few hundred characters, which most
+    /// near-duplicate candidates are (41% of the instructions of a scan of English).
+    static TABLE: Cell<Option<Box<Table>>> = const { Cell::new(None) };
+}
+
+/// Runs `pass` with this thread's table (a new one the first time, or after a pass that
+/// panicked).
+fn with_table<R>(pass: impl FnOnce(&mut Table) -> R) -> R {
+    let mut table = TABLE
+        .take()
+        .unwrap_or_else(|| Box::new([[0; LANES]; SLOTS]));
+    let result = pass(&mut table);
+    TABLE.set(Some(table));
+    result
 }
 
 /// Appends the match words of each column's symbol (a vector copy each, where the processor
@@ -575,7 +612,8 @@ mod tests {
             let b: Vec<u32> = (0..900).map(|_| next(alphabet)).collect();
             let p = Pattern::new(&a);
             let symbols = StripSymbols::new(&p, &b);
-            let mut masks = Masks::new(&symbols);
+            let mut table = Box::new([[0; LANES]; SLOTS]);
+            let mut masks = Masks::new(&symbols, &mut table);
             let (lo, hi) = (1, b.len());
             masks.load_rows(&symbols, 0);
             masks.load_columns(&symbols, &(lo..hi + LANES), (lo, hi));
