@@ -421,7 +421,7 @@ pub fn compare_for_similarity(a: &str, b: &str, profile: Profile) -> Comparison 
 }
 
 /// Pairs of texts larger than this (the product of their clusters) pass a bounded Levenshtein
-/// pass before they are aligned ([`may_be_within`]).
+/// pass before they are aligned ([`Symbols::may_be_similar`]).
 const BOUNDED_FIRST_CELLS: usize = 1 << 14;
 
 /// Two texts found similar enough by their alignment, before its edits are found and
@@ -454,13 +454,8 @@ impl Similar {
         let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
         let all = |t: &Tokenized| 0..t.tokens.len();
         let longer = ta.clusters().max(tb.clusters());
-        let (sa, sb) = (
-            cluster_symbols(&ta, &all(&ta)),
-            cluster_symbols(&tb, &all(&tb)),
-        );
-        if !bags_may_be_similar(&bag_of(&sa), &bag_of(&sb), longer, at_least)
-            || !may_be_within(&sa, &sb, longer, at_least)
-        {
+        let sa = Symbols::new(cluster_symbols(&ta, &all(&ta)));
+        if !sa.may_be_similar(&cluster_symbols(&tb, &all(&tb)), longer, at_least) {
             return None;
         }
         Similar::aligned(a, ta, b, tb, at_least)
@@ -498,13 +493,6 @@ pub fn compare_if_similar(a: &str, b: &str, profile: Profile, at_least: f64) -> 
     Similar::if_bound_allows(a, b, profile, at_least).map(|s| s.comparison(a, b))
 }
 
-/// Whether two texts whose clusters are these bags ([`bag_of`]; the longer `longer` clusters)
-/// can be `at_least` similar once compared: the similarity their bag distance leaves at best
-/// (a scan computes a paragraph's bag once for all its candidates).
-pub(crate) fn bags_may_be_similar(a: &[u32], b: &[u32], longer: usize, at_least: f64) -> bool {
-    similarity(bag_distance(a, b), longer) >= at_least
-}
-
 /// The clusters of tokens `r` ([`token_clusters`]) as numbers, in order: a one-character
 /// cluster is its code point, a longer one a 32-bit hash above them all. Two clusters that
 /// hash alike count as one, which can only make a distance between them smaller: the bounds
@@ -538,44 +526,59 @@ pub(crate) fn cluster_symbols(t: &Tokenized, r: &Range<usize>) -> Vec<u32> {
     ids
 }
 
-/// [`cluster_symbols`] as a bag (sorted), as [`bag_distance`] reads them.
-pub(crate) fn bag_of(symbols: &[u32]) -> Vec<u32> {
-    let mut bag = symbols.to_vec();
-    bag.sort_unstable();
-    bag
+/// A text's [`cluster_symbols`] ready for the bounds taken before it is aligned with another:
+/// ranked in its alphabet and counted by rank, once for all the texts it is compared with.
+pub(crate) struct Symbols {
+    ranked: crate::levenshtein::Ranked,
+    /// How many of each rank.
+    counts: Vec<u32>,
 }
 
-/// Whether two texts of these [`cluster_symbols`] (the longer `longer` clusters) can be
-/// `at_least` similar once compared: their Levenshtein distance never exceeds a comparison's
-/// (a sum of the distances of its changes, a block counting its longer side), and a banded
-/// pass that gives up past the edits the similarity allows is linear in the texts. Texts whose
-/// clusters are alike as bags (English paragraphs of a length share their letters) are
-/// declined here rather than aligned at the cost of their product; short pairs pass at once
-/// (an alignment of a few thousand cells costs less than the pass).
-pub(crate) fn may_be_within(a: &[u32], b: &[u32], longer: usize, at_least: f64) -> bool {
-    a.len() * b.len() <= BOUNDED_FIRST_CELLS
-        || crate::levenshtein::distance_at_most(a, b, most_edits(longer, at_least)).is_some()
-}
+impl Symbols {
+    /// The symbols of a text, in order.
+    pub(crate) fn new(order: Vec<u32>) -> Symbols {
+        let mut alphabet = order.clone();
+        alphabet.sort_unstable();
+        alphabet.dedup();
+        let ranked = crate::levenshtein::Ranked::new(order, alphabet);
+        let mut counts = vec![0; ranked.alphabet_len()];
+        for &r in ranked.ranks() {
+            counts[r as usize] += 1;
+        }
+        Symbols { ranked, counts }
+    }
 
-/// The bag distance of two sorted lists of clusters: the larger of the numbers of clusters
-/// one has more of than the other. Each substitution, insertion or deletion of one cluster
-/// changes each side's surplus by at most one, so it never exceeds the Levenshtein distance
-/// in clusters, nor a comparison's distance (a sum of such distances over the aligned
-/// changes, a block counting its longer side).
-fn bag_distance(a: &[u32], b: &[u32]) -> usize {
-    let (mut i, mut j, mut common) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
+    /// Whether this text and one of symbols `b` (the longer `longer` clusters) can be
+    /// `at_least` similar once compared. First their bag distance, then their Levenshtein
+    /// distance, which never exceeds a comparison's (a sum of the distances of its changes, a
+    /// block counting its longer side): a banded pass that gives up past the edits the
+    /// similarity allows is linear in the texts. Texts whose clusters are alike as bags
+    /// (English paragraphs of a length share their letters) are declined there rather than
+    /// aligned at the cost of their product; short pairs skip the pass (an alignment of a few
+    /// thousand cells costs less).
+    pub(crate) fn may_be_similar(&self, b: &[u32], longer: usize, at_least: f64) -> bool {
+        let b_ranks = self.ranked.rank(b);
+        let k = most_edits(longer, at_least);
+        similarity(self.bag_distance(&b_ranks), longer) >= at_least
+            && (self.ranked.symbols().len() * b.len() <= BOUNDED_FIRST_CELLS
+                || crate::levenshtein::distance_at_most(&self.ranked, b, &b_ranks, k).is_some())
+    }
+
+    /// The bag distance to a text of these symbols (ranked in this one's alphabet): the
+    /// larger of the numbers of clusters one has more of than the other. Each substitution,
+    /// insertion or deletion of one cluster changes each side's surplus by at most one, so it
+    /// never exceeds the Levenshtein distance in clusters, nor a comparison's distance.
+    fn bag_distance(&self, b_ranks: &[u32]) -> usize {
+        let mut left = self.counts.clone();
+        let mut common = 0;
+        for &r in b_ranks {
+            if let Some(n) = left.get_mut(r as usize).filter(|n| **n > 0) {
+                *n -= 1;
                 common += 1;
-                i += 1;
-                j += 1;
             }
         }
+        self.ranked.symbols().len().max(b_ranks.len()) - common
     }
-    a.len().max(b.len()) - common
 }
 
 /// Compares two texts already read; `exact` computes the exact distances of the CERs too
@@ -1416,6 +1419,13 @@ mod tests {
         assert_eq!(apply(&d), b.text);
     }
 
+    /// The bag distance between the clusters of two texts.
+    fn bag_bound(ta: &Tokenized, tb: &Tokenized) -> usize {
+        let all = |t: &Tokenized| cluster_symbols(t, &(0..t.tokens.len()));
+        let sa = Symbols::new(all(ta));
+        sa.bag_distance(&sa.ranked.rank(&all(tb)))
+    }
+
     #[test]
     fn a_space_token_before_an_extending_mark_is_counted_apart_in_the_bound_and_the_distance() {
         // Found by the property test below: the view of B is "the 🏻跨中", where the whole
@@ -1426,10 +1436,7 @@ mod tests {
         let c = compare_for_similarity(a, b, profile);
         let (ta, tb) = (Tokenized::new(a, profile), Tokenized::new(b, profile));
         assert_eq!((c.a_units, c.b_units, c.distance), (9, 7, 3));
-        let all = |t: &Tokenized| 0..t.tokens.len();
-        let bag = |t: &Tokenized| bag_of(&cluster_symbols(t, &all(t)));
-        let bound = bag_distance(&bag(&ta), &bag(&tb));
-        assert_eq!(bound, 3);
+        assert_eq!(bag_bound(&ta, &tb), 3);
         assert!(compare_if_similar(a, b, profile, c.similarity()).is_some());
     }
 
@@ -1450,8 +1457,8 @@ mod tests {
         );
         let longer = ta.clusters().max(tb.clusters());
         assert_eq!((ta.clusters(), tb.clusters()), (148, 144));
-        assert!(bags_may_be_similar(&bag_of(&sa), &bag_of(&sb), longer, 0.8));
-        assert!(!may_be_within(&sa, &sb, longer, 0.8));
+        assert!(similarity(bag_bound(&ta, &tb), longer) >= 0.8);
+        assert!(!Symbols::new(sa).may_be_similar(&sb, longer, 0.8));
         assert!(compare_if_similar(a, b, profile, 0.8).is_none());
         // The same paragraph with three words changed is similar, and found so exactly at its
         // similarity (past the pass: 148 × 146 clusters; 4 + 7 + 4 edits).
@@ -1494,20 +1501,17 @@ mod tests {
             let c = compare_for_similarity(&a, &b, profile);
             let (ta, tb) = (Tokenized::new(&a, profile), Tokenized::new(&b, profile));
             let all = |t: &Tokenized| 0..t.tokens.len();
-            let bag = |t: &Tokenized| bag_of(&cluster_symbols(t, &all(t)));
-            let bound = bag_distance(&bag(&ta), &bag(&tb));
+            let bound = bag_bound(&ta, &tb);
             proptest::prop_assert!(bound <= c.distance, "{bound} > {}", c.distance);
             let symbols = |t: &Tokenized| cluster_symbols(t, &all(t));
             let levenshtein = crate::levenshtein::distance(&symbols(&ta), &symbols(&tb));
             proptest::prop_assert!(levenshtein <= c.distance, "{levenshtein} > {}", c.distance);
-            proptest::prop_assert_eq!(
-                crate::levenshtein::distance_at_most(&symbols(&ta), &symbols(&tb), c.distance),
-                Some(levenshtein)
-            );
+            let (sa, sb) = (Symbols::new(symbols(&ta)), symbols(&tb));
+            let ranks = sa.ranked.rank(&sb);
+            let at_most = |k| crate::levenshtein::distance_at_most(&sa.ranked, &sb, &ranks, k);
+            proptest::prop_assert_eq!(at_most(c.distance), Some(levenshtein));
             if levenshtein > 0 {
-                let below = levenshtein - 1;
-                let at_most = crate::levenshtein::distance_at_most(&symbols(&ta), &symbols(&tb), below);
-                proptest::prop_assert_eq!(at_most, None);
+                proptest::prop_assert_eq!(at_most(levenshtein - 1), None);
             }
             let s = c.similarity();
             // At its similarity a pair is compared as it always is; just above it, declined.

@@ -350,25 +350,66 @@ pub fn distance_within(a: &[u32], b: &[u32], guess: usize) -> usize {
     distance_capped(a, b, guess, usize::MAX).expect("no cap on the band")
 }
 
+/// A text's symbols as [`distance_at_most`] reads them: in order, its alphabet (sorted,
+/// without repeats) and each symbol's rank in it — found once for a text compared with many.
+pub(crate) struct Ranked {
+    symbols: Vec<u32>,
+    alphabet: Vec<u32>,
+    ranks: Vec<u32>,
+}
+
+impl Ranked {
+    /// `symbols`, in order, and their `alphabet` (sorted, without repeats).
+    pub(crate) fn new(symbols: Vec<u32>, alphabet: Vec<u32>) -> Ranked {
+        let ranks = symbols.iter().map(|s| rank(&alphabet, s)).collect();
+        Ranked {
+            symbols,
+            alphabet,
+            ranks,
+        }
+    }
+
+    /// The symbols, in order.
+    pub(crate) fn symbols(&self) -> &[u32] {
+        &self.symbols
+    }
+
+    /// Each symbol's rank, in order.
+    pub(crate) fn ranks(&self) -> &[u32] {
+        &self.ranks
+    }
+
+    /// Symbols in the alphabet.
+    pub(crate) fn alphabet_len(&self) -> usize {
+        self.alphabet.len()
+    }
+
+    /// `b`'s symbols ranked in this text's alphabet (those it lacks: [`Ranked::alphabet_len`]).
+    pub(crate) fn rank(&self, b: &[u32]) -> Vec<u32> {
+        b.iter().map(|s| rank(&self.alphabet, s)).collect()
+    }
+}
+
+/// A symbol's rank in `alphabet`, or one past the last for a symbol it lacks: the pattern's
+/// table is then A's alphabet, not every code point up to its largest (40,000 for Chinese).
+fn rank(alphabet: &[u32], s: &u32) -> u32 {
+    alphabet.binary_search(s).unwrap_or(alphabet.len()) as u32
+}
+
 /// The Levenshtein distance between `a` and `b` if it is at most `k`, else `None`: one banded
 /// pass, which stops as soon as every path costs more than `k` (two texts that share little
 /// but their alphabet, such as two English paragraphs of a length, fail it early, where
 /// aligning them costs their product).
-pub(crate) fn distance_at_most(a: &[u32], b: &[u32], k: usize) -> Option<usize> {
-    let (pre, suf) = common_ends(a, b);
-    let (a, b) = (&a[pre..a.len() - suf], &b[pre..b.len() - suf]);
-    if a.is_empty() || b.is_empty() {
-        let d = a.len().max(b.len());
+/// `b_ranks` are `b`'s symbols ranked in A's alphabet ([`Ranked::rank`]).
+pub(crate) fn distance_at_most(a: &Ranked, b: &[u32], b_ranks: &[u32], k: usize) -> Option<usize> {
+    let (pre, suf) = common_ends(&a.symbols, b);
+    let ranks = &a.ranks[pre..a.ranks.len() - suf];
+    let b = &b_ranks[pre..b.len() - suf];
+    if ranks.is_empty() || b.is_empty() {
+        let d = ranks.len().max(b.len());
         return (d <= k).then_some(d);
     }
-    // A's symbols renumbered by rank (one more id for those only B has): the pattern's table
-    // is then A's alphabet, not every code point up to its largest (40,000 for Chinese).
-    let mut alphabet = a.to_vec();
-    alphabet.sort_unstable();
-    alphabet.dedup();
-    let rank = |s: &u32| alphabet.binary_search(s).unwrap_or(alphabet.len()) as u32;
-    let (a, b): (Vec<u32>, Vec<u32>) = (a.iter().map(rank).collect(), b.iter().map(rank).collect());
-    banded_distance(&Pattern::new(&a), &b, k.min(a.len().max(b.len()))).ok()
+    banded_distance(&Pattern::new(ranks), b, k.min(ranks.len().max(b.len()))).ok()
 }
 
 /// [`distance_within`], or `None` rather than a pass whose band would hold more than

@@ -9,7 +9,7 @@ use super::prepare::MASKED;
 use super::prepare::{Docs, Index, Prepared, kgrams};
 use super::{Candidate, FindingKind, ScanOptions};
 use crate::chars::ends_sentence;
-use crate::diff::{Similar, bag_of, bags_may_be_similar, cluster_symbols, may_be_within};
+use crate::diff::{Similar, Symbols, cluster_symbols};
 use crate::normalize::Profile;
 use crate::progress::{Phase, Progress};
 
@@ -153,16 +153,13 @@ pub(crate) fn may_be_near(
     count >= fewer.saturating_sub(PARAGRAPH_K * edits).max(1)
 }
 
-/// A paragraph's [`cluster_symbols`], in order and as a bag ([`bag_of`]).
-pub(crate) type Clusters = (Vec<u32>, Vec<u32>);
-
 /// Compares candidate paragraphs `x` and `y` (that [`may_be_near`]) exactly; a near
-/// duplicate if similar enough. `first` keeps the first paragraph's [`cluster_symbols`] and
-/// their bag (sorted) once computed, for all its candidates.
+/// duplicate if similar enough. `first` keeps the first paragraph's [`Symbols`] once
+/// computed, for all its candidates.
 pub(crate) fn verify_near_duplicate(
     docs: &Docs,
     (opts, profile): (&ScanOptions, Profile),
-    ((d, i), first): ((usize, usize), &OnceCell<Clusters>),
+    ((d, i), first): ((usize, usize), &OnceCell<Symbols>),
     (e, j): (usize, usize),
 ) -> Option<Candidate> {
     let (pa, pb) = (&docs[d].paras[i], &docs[e].paras[j]);
@@ -175,15 +172,8 @@ pub(crate) fn verify_near_duplicate(
     // paragraphs of a length, alike as bags of letters, need).
     let symbols =
         |d: usize, p: &super::prepare::Para| cluster_symbols(docs[d].tokenized, &p.tokens);
-    let (first, first_bag) = first.get_or_init(|| {
-        let symbols = symbols(d, pa);
-        let bag = bag_of(&symbols);
-        (symbols, bag)
-    });
-    let other = symbols(e, pb);
-    if !bags_may_be_similar(first_bag, &bag_of(&other), longer, opts.threshold)
-        || !may_be_within(first, &other, longer, opts.threshold)
-    {
+    let first = first.get_or_init(|| Symbols::new(symbols(d, pa)));
+    if !first.may_be_similar(&symbols(e, pb), longer, opts.threshold) {
         return None;
     }
     let (x, y) = (
