@@ -527,11 +527,9 @@ pub(crate) fn cluster_symbols(t: &Tokenized, r: &Range<usize>) -> Vec<u32> {
 }
 
 /// A text's [`cluster_symbols`] ready for the bounds taken before it is aligned with another:
-/// ranked in its alphabet and counted by rank, once for all the texts it is compared with.
+/// ranked in its alphabet, once for all the texts it is compared with.
 pub(crate) struct Symbols {
     ranked: crate::levenshtein::Ranked,
-    /// How many of each rank.
-    counts: Vec<u32>,
 }
 
 impl Symbols {
@@ -540,12 +538,9 @@ impl Symbols {
         let mut alphabet = order.clone();
         alphabet.sort_unstable();
         alphabet.dedup();
-        let ranked = crate::levenshtein::Ranked::new(order, alphabet);
-        let mut counts = vec![0; ranked.alphabet_len()];
-        for &r in ranked.ranks() {
-            counts[r as usize] += 1;
+        Symbols {
+            ranked: crate::levenshtein::Ranked::new(order, alphabet),
         }
-        Symbols { ranked, counts }
     }
 
     /// Whether this text and one of symbols `b` (the longer `longer` clusters) can be
@@ -564,20 +559,11 @@ impl Symbols {
                 || crate::levenshtein::distance_at_most(&self.ranked, b, &b_ranks, k).is_some())
     }
 
-    /// The bag distance to a text of these symbols (ranked in this one's alphabet): the
-    /// larger of the numbers of clusters one has more of than the other. Each substitution,
-    /// insertion or deletion of one cluster changes each side's surplus by at most one, so it
-    /// never exceeds the Levenshtein distance in clusters, nor a comparison's distance.
+    /// The bag distance to a text of these symbols (ranked in this one's alphabet): it never
+    /// exceeds the Levenshtein distance in clusters ([`crate::levenshtein::bag_distance`]),
+    /// nor a comparison's distance.
     fn bag_distance(&self, b_ranks: &[u32]) -> usize {
-        let mut left = self.counts.clone();
-        let mut common = 0;
-        for &r in b_ranks {
-            if let Some(n) = left.get_mut(r as usize).filter(|n| **n > 0) {
-                *n -= 1;
-                common += 1;
-            }
-        }
-        self.ranked.symbols().len().max(b_ranks.len()) - common
+        crate::levenshtein::bag_distance(self.ranked.ranks(), b_ranks)
     }
 }
 

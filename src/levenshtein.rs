@@ -379,12 +379,7 @@ impl Ranked {
         &self.ranks
     }
 
-    /// Symbols in the alphabet.
-    pub(crate) fn alphabet_len(&self) -> usize {
-        self.alphabet.len()
-    }
-
-    /// `b`'s symbols ranked in this text's alphabet (those it lacks: [`Ranked::alphabet_len`]).
+    /// `b`'s symbols ranked in this text's alphabet (those it lacks: one past its last).
     pub(crate) fn rank(&self, b: &[u32]) -> Vec<u32> {
         b.iter().map(|s| rank(&self.alphabet, s)).collect()
     }
