@@ -554,16 +554,9 @@ impl Symbols {
     pub(crate) fn may_be_similar(&self, b: &[u32], longer: usize, at_least: f64) -> bool {
         let b_ranks = self.ranked.rank(b);
         let k = most_edits(longer, at_least);
-        similarity(self.bag_distance(&b_ranks), longer) >= at_least
-            && (self.ranked.symbols().len() * b.len() <= BOUNDED_FIRST_CELLS
+        similarity(self.ranked.bag_distance(&b_ranks), longer) >= at_least
+            && (self.ranked.len() * b.len() <= BOUNDED_FIRST_CELLS
                 || crate::levenshtein::distance_at_most(&self.ranked, b, &b_ranks, k).is_some())
-    }
-
-    /// The bag distance to a text of these symbols (ranked in this one's alphabet): it never
-    /// exceeds the Levenshtein distance in clusters ([`crate::levenshtein::bag_distance`]),
-    /// nor a comparison's distance.
-    fn bag_distance(&self, b_ranks: &[u32]) -> usize {
-        crate::levenshtein::bag_distance(self.ranked.ranks(), b_ranks)
     }
 }
 
@@ -1409,7 +1402,7 @@ mod tests {
     fn bag_bound(ta: &Tokenized, tb: &Tokenized) -> usize {
         let all = |t: &Tokenized| cluster_symbols(t, &(0..t.tokens.len()));
         let sa = Symbols::new(all(ta));
-        sa.bag_distance(&sa.ranked.rank(&all(tb)))
+        sa.ranked.bag_distance(&sa.ranked.rank(&all(tb)))
     }
 
     #[test]

@@ -14,6 +14,8 @@
 
 mod strips;
 
+use std::borrow::Cow;
+
 use strips::last_column;
 
 /// One edit operation, in order along both sequences.
@@ -35,7 +37,8 @@ const SMALL: usize = 1 << 16;
 /// (memory proportional to A, not to A × alphabet): a compressed table indexed by symbol,
 /// positions of symbol `s` at `positions[starts[s]..starts[s + 1]]`.
 struct Pattern<'a> {
-    a: &'a [u32],
+    /// Borrowed for one comparison; owned by a text compared with many ([`Ranked`]).
+    a: Cow<'a, [u32]>,
     starts: Vec<u32>,
     positions: Vec<u32>,
     /// Sparse symbols (far above A's length) are renumbered first.
@@ -44,12 +47,16 @@ struct Pattern<'a> {
 
 impl<'a> Pattern<'a> {
     fn new(a: &'a [u32]) -> Self {
+        Pattern::of(Cow::Borrowed(a))
+    }
+
+    fn of(a: Cow<'a, [u32]>) -> Self {
         // Symbols are dense ids (interned) or code points: a table up to the largest is small.
         // Anything sparser is renumbered so the table stays proportional to A.
         let max = a.iter().copied().max().map_or(0, |m| m as usize + 1);
         let renumber = (max > 4 * a.len() + (1 << 21)).then(|| {
             let mut map = std::collections::HashMap::new();
-            for &s in a {
+            for &s in a.iter() {
                 let next = map.len() as u32;
                 map.entry(s).or_insert(next);
             }
@@ -58,7 +65,7 @@ impl<'a> Pattern<'a> {
         let id = |s: u32| renumber.as_ref().map_or(s, |m| m[&s]) as usize;
         let size = renumber.as_ref().map_or(max, |m| m.len());
         let mut starts = vec![0u32; size + 1];
-        for &s in a {
+        for &s in a.iter() {
             starts[id(s) + 1] += 1;
         }
         for i in 1..starts.len() {
@@ -351,11 +358,12 @@ pub fn distance_within(a: &[u32], b: &[u32], guess: usize) -> usize {
 }
 
 /// A text's symbols as [`distance_at_most`] reads them: in order, its alphabet (sorted,
-/// without repeats) and each symbol's rank in it — found once for a text compared with many.
+/// without repeats), and each symbol's rank in it with their match table ([`Pattern`]) —
+/// found once for a text compared with many.
 pub(crate) struct Ranked {
     symbols: Vec<u32>,
     alphabet: Vec<u32>,
-    ranks: Vec<u32>,
+    ranks: Pattern<'static>,
 }
 
 impl Ranked {
@@ -365,23 +373,24 @@ impl Ranked {
         Ranked {
             symbols,
             alphabet,
-            ranks,
+            ranks: Pattern::of(Cow::Owned(ranks)),
         }
     }
 
-    /// The symbols, in order.
-    pub(crate) fn symbols(&self) -> &[u32] {
-        &self.symbols
-    }
-
-    /// Each symbol's rank, in order.
-    pub(crate) fn ranks(&self) -> &[u32] {
-        &self.ranks
+    /// The number of symbols.
+    pub(crate) fn len(&self) -> usize {
+        self.symbols.len()
     }
 
     /// `b`'s symbols ranked in this text's alphabet (those it lacks: one past its last).
     pub(crate) fn rank(&self, b: &[u32]) -> Vec<u32> {
         b.iter().map(|s| rank(&self.alphabet, s)).collect()
+    }
+
+    /// The bag distance to a text of ranks `b_ranks` ([`Ranked::rank`]): a lower bound of
+    /// their Levenshtein distance ([`bag_distance`]).
+    pub(crate) fn bag_distance(&self, b_ranks: &[u32]) -> usize {
+        self.ranks.bag_distance(b_ranks)
     }
 }
 
@@ -398,13 +407,19 @@ fn rank(alphabet: &[u32], s: &u32) -> u32 {
 /// `b_ranks` are `b`'s symbols ranked in A's alphabet ([`Ranked::rank`]).
 pub(crate) fn distance_at_most(a: &Ranked, b: &[u32], b_ranks: &[u32], k: usize) -> Option<usize> {
     let (pre, suf) = common_ends(&a.symbols, b);
-    let ranks = &a.ranks[pre..a.ranks.len() - suf];
+    let ranks = &a.ranks.a[pre..a.ranks.a.len() - suf];
     let b = &b_ranks[pre..b.len() - suf];
     if ranks.is_empty() || b.is_empty() {
         let d = ranks.len().max(b.len());
         return (d <= k).then_some(d);
     }
-    banded_distance(&Pattern::new(ranks), b, k.min(ranks.len().max(b.len()))).ok()
+    let k = k.min(ranks.len().max(b.len()));
+    // The text's own table, unless common ends were trimmed off.
+    if pre + suf == 0 {
+        banded_distance(&a.ranks, b, k).ok()
+    } else {
+        banded_distance(&Pattern::new(ranks), b, k).ok()
+    }
 }
 
 /// [`distance_within`], or `None` rather than a pass whose band would hold more than

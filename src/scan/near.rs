@@ -34,7 +34,7 @@ pub(super) fn near_duplicates(
         .iter()
         .map(|&(d, i)| docs[d].paras[i].tokens.len())
         .sum();
-    let index = Index::build(paras.len(), total, true, |o| {
+    let index = Index::<u32>::build(paras.len(), total, |o| {
         paragraph_kgrams(&docs[paras[o].0], paras[o].1)
     });
     let by_owner = index.by_owner(paras.len());
@@ -51,7 +51,7 @@ pub(super) fn near_duplicates(
             let mut others: Vec<u32> = by_owner
                 .of(o)
                 .flat_map(|(_, postings)| postings)
-                .map(|&(other, _)| other)
+                .copied()
                 .filter(|&other| other as usize > o)
                 .collect();
             others.sort_unstable();

@@ -33,7 +33,7 @@ pub(super) fn shared_passages(
     let prepared = docs.prepared();
     progress.phase(Phase::SharedPassages, Some(prepared.len() as u64));
     let total = prepared.iter().map(|p| p.hashes.len()).sum();
-    let index = Index::build(prepared.len(), total, false, |d| {
+    let index = Index::<(u32, u32)>::build(prepared.len(), total, |d| {
         let p = &prepared[d];
         kgrams(&p.hashes, &p.masked, PASSAGE_K)
     });

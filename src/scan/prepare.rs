@@ -188,12 +188,51 @@ pub(super) fn kgrams(hashes: &[u32], masked: &[bool], k: usize) -> Vec<u64> {
     out
 }
 
-/// Postings `(owner, position)` of the k-grams that occur between 2 and `POSTINGS_CAP` times:
+/// A posting as an [`Index`] keeps it: `(owner, position)`, or the owner alone where each of
+/// an owner's k-grams counts once (every position would be 0: 4 bytes a posting saved, and as
+/// many in [`ByOwner`], which keeps its entries `(group, position)` the same way).
+pub(super) trait Posting: Copy + Default + Send + Sync {
+    /// Whether an owner's k-grams count once each, at position 0.
+    const DISTINCT: bool;
+    /// The posting of `id` (an owner; a group in [`ByOwner`]) at `position`.
+    fn new(id: u32, position: u32) -> Self;
+    fn id(self) -> u32;
+    fn position(self) -> u32;
+}
+
+impl Posting for (u32, u32) {
+    const DISTINCT: bool = false;
+    fn new(id: u32, position: u32) -> Self {
+        (id, position)
+    }
+    fn id(self) -> u32 {
+        self.0
+    }
+    fn position(self) -> u32 {
+        self.1
+    }
+}
+
+impl Posting for u32 {
+    const DISTINCT: bool = true;
+    fn new(id: u32, _: u32) -> Self {
+        id
+    }
+    fn id(self) -> u32 {
+        self
+    }
+    fn position(self) -> u32 {
+        0
+    }
+}
+
+/// Postings ([`Posting`]) of the k-grams that occur between 2 and `POSTINGS_CAP` times:
 /// a k-gram seen once matches nothing, one seen more often is too common to seed anything.
-pub(super) struct Index {
-    /// How many k-grams each owner has (distinct ones, with `distinct`), repeated or not.
+pub(super) struct Index<P> {
+    /// How many k-grams each owner has (distinct ones, with [`Posting::DISTINCT`]), repeated
+    /// or not.
     pub(super) sizes: Vec<u32>,
-    postings: Vec<(u32, u32)>,
+    postings: Vec<P>,
     /// Each kept k-gram's postings: where they start, and how many; in order of hash.
     groups: Vec<(u32, u32)>,
     /// The hash of each group, for look-ups by hash (tests).
@@ -204,22 +243,22 @@ pub(super) struct Index {
 /// Each owner's postings, with the whole list of the k-gram of each: what an owner shares
 /// with the others, read off the index. (Computing the owner's k-grams again and looking each
 /// up cost a probe a k-gram, most of them not kept.)
-pub(super) struct ByOwner<'i> {
-    index: &'i Index,
+pub(super) struct ByOwner<'i, P> {
+    index: &'i Index<P>,
     /// Where each owner's entries start (and the next owner's, its end).
     starts: Vec<u32>,
     /// `(group, position)`, owner by owner, in order of group.
-    entries: Vec<(u32, u32)>,
+    entries: Vec<P>,
 }
 
-impl<'i> ByOwner<'i> {
+impl<'i, P: Posting> ByOwner<'i, P> {
     /// The postings of `owner`: its position, and every posting of the same k-gram (its own
     /// among them).
-    pub(super) fn of(&self, owner: usize) -> impl Iterator<Item = (u32, &'i [(u32, u32)])> + '_ {
+    pub(super) fn of(&self, owner: usize) -> impl Iterator<Item = (u32, &'i [P])> + '_ {
         let own = self.starts[owner] as usize..self.starts[owner + 1] as usize;
         self.entries[own]
             .iter()
-            .map(|&(group, position)| (position, self.index.group(group as usize)))
+            .map(|&e| (e.position(), self.index.group(e.id() as usize)))
     }
 }
 
@@ -401,11 +440,11 @@ impl<T: Copy + Default> Bucketed<T> {
     }
 }
 
-impl Index {
+impl<P: Posting> Index<P> {
     /// The index of `owners` (documents, or paragraphs), `grams(o)` giving the k-gram hashes
     /// of owner `o` in order, a k-gram's position its place there (`MASKED` for one not to
-    /// index; `total` of them at most, all owners together); with `distinct`, a k-gram
-    /// counts once per owner, at position 0.
+    /// index; `total` of them at most, all owners together); with [`Posting::DISTINCT`], a
+    /// k-gram counts once per owner, at position 0.
     ///
     /// The k-grams are computed again in each pass rather than kept (kept, they would take 16
     /// bytes each as postings). A first pass marks each k-gram's slot in two bitsets (seen
@@ -418,9 +457,9 @@ impl Index {
     pub(super) fn build(
         owners: usize,
         total: usize,
-        distinct: bool,
         grams: impl Fn(usize) -> Vec<u64> + Sync,
-    ) -> Index {
+    ) -> Index<P> {
+        let distinct = P::DISTINCT;
         let mut slots = Slots::new(total);
         let (repeats, sizes) = slots.mark(owners, total, |o| {
             select(grams(o), distinct, |_| true).map(|(h, _)| h)
@@ -461,7 +500,7 @@ impl Index {
                     Bucketed::new(found.collect(), bucket)
                 })
                 .collect();
-            let runs: Vec<Runs> = (0..SLOT_PARTS)
+            let runs: Vec<Runs<P>> = (0..SLOT_PARTS)
                 .into_par_iter()
                 .map(|b| Runs::of(found.iter().map(|f| f.bucket(b))))
                 .collect();
@@ -486,6 +525,9 @@ impl Index {
                 postings.extend(runs.postings);
             }
         }
+        // The room reserved from the first part may not all be used.
+        postings.shrink_to_fit();
+        groups.shrink_to_fit();
         Index {
             sizes,
             postings,
@@ -496,34 +538,35 @@ impl Index {
     }
 
     /// The postings of group `g`.
-    fn group(&self, g: usize) -> &[(u32, u32)] {
+    fn group(&self, g: usize) -> &[P] {
         let (start, len) = self.groups[g];
         &self.postings[start as usize..(start + len) as usize]
     }
 
     /// The postings of the k-gram `hash` (none if it is not kept).
     #[cfg(test)]
-    fn lookup(&self, hash: u64) -> &[(u32, u32)] {
+    fn lookup(&self, hash: u64) -> &[P] {
         self.hashes
             .binary_search(&hash)
             .map_or(&[], |g| self.group(g))
     }
 
     /// The postings of each of `owners` owners ([`ByOwner`]).
-    pub(super) fn by_owner(&self, owners: usize) -> ByOwner<'_> {
+    pub(super) fn by_owner(&self, owners: usize) -> ByOwner<'_, P> {
         let mut starts = vec![0u32; owners + 1];
-        for &(o, _) in &self.postings {
-            starts[o as usize + 1] += 1;
+        for p in &self.postings {
+            starts[p.id() as usize + 1] += 1;
         }
         for o in 0..owners {
             starts[o + 1] += starts[o];
         }
         let mut next = starts.clone();
-        let mut entries = vec![(0, 0); self.postings.len()];
+        let mut entries = vec![P::default(); self.postings.len()];
         for g in 0..self.groups.len() {
-            for &(o, position) in self.group(g) {
-                entries[next[o as usize] as usize] = (g as u32, position);
-                next[o as usize] += 1;
+            for &p in self.group(g) {
+                let o = p.id() as usize;
+                entries[next[o] as usize] = P::new(g as u32, p.position());
+                next[o] += 1;
             }
         }
         ByOwner {
@@ -536,16 +579,16 @@ impl Index {
 
 /// The k-grams of one bucket seen 2 to `POSTINGS_CAP` times: each one's hash and number of
 /// postings, in order of hash, and their postings.
-struct Runs {
+struct Runs<P> {
     lengths: Vec<(u64, u32)>,
-    postings: Vec<(u32, u32)>,
+    postings: Vec<P>,
 }
 
-impl Runs {
+impl<P: Posting> Runs<P> {
     /// The runs of a bucket's k-grams, gathered in `parts` (each in order of owner and
     /// position, in that order): sorted by hash, stably (then by owner and position); a
     /// radix sort, linear where a comparison sort weighs each posting twenty times.
-    fn of<'a>(parts: impl Iterator<Item = &'a [(u64, u32, u32)]>) -> Runs {
+    fn of<'a>(parts: impl Iterator<Item = &'a [(u64, u32, u32)]>) -> Runs<P> {
         let mut all: Vec<(u64, u32, u32)> = parts.flatten().copied().collect();
         radsort::sort_by_key(&mut all, |x| x.0);
         let runs = all
@@ -555,7 +598,7 @@ impl Runs {
             lengths: runs.clone().map(|r| (r[0].0, r.len() as u32)).collect(),
             postings: runs
                 .flatten()
-                .map(|&(_, o, position)| (o, position))
+                .map(|&(_, o, position)| P::new(o, position))
                 .collect(),
         }
     }
@@ -698,6 +741,7 @@ impl<'c> At<usize> for Docs<'_, 'c> {
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
+    use std::fmt::Debug;
 
     use super::*;
 
@@ -752,7 +796,8 @@ mod tests {
         /// The index holds exactly the k-grams seen 2 to `POSTINGS_CAP` times, each with all
         /// its postings in order of owner and position, whatever the bitsets let through:
         /// against a count of every k-gram, for hashes drawn from few values (repeats, some
-        /// above the cap) and many (mostly single), some masked, with and without `distinct`.
+        /// above the cap) and many (mostly single), some masked, with and without distinct
+        /// k-grams (postings without positions).
         #[test]
         fn the_index_keeps_exactly_the_kgrams_seen_two_to_cap_times(
             owners in proptest::collection::vec(
@@ -760,49 +805,70 @@ mod tests {
             spread in proptest::sample::select(vec![1u64, 1 << 40, u64::MAX / 301]),
             distinct: bool,
         ) {
-            // 299 stands for a masked k-gram.
-            let grams = |o: usize| -> Vec<u64> {
-                owners[o].iter().map(|&h| if h == 299 { MASKED } else { h * spread }).collect()
-            };
-            let total = owners.iter().map(Vec::len).sum();
-            let index = Index::build(owners.len(), total, distinct, grams);
-            let mut expected: HashMap<u64, Vec<(u32, u32)>> = HashMap::new();
-            for o in 0..owners.len() {
-                let mut g: Vec<(u32, u64)> = (0..).zip(grams(o)).filter(|&(_, h)| h != MASKED).collect();
-                if distinct {
-                    // Once each, at position 0.
-                    g.sort_by_key(|&(_, h)| h);
-                    g.dedup_by_key(|&mut (_, h)| h);
-                    g.iter_mut().for_each(|(p, _)| *p = 0);
-                }
-                proptest::prop_assert_eq!(index.sizes[o] as usize, g.len(), "owner {}", o);
-                for (p, h) in g {
-                    expected.entry(h).or_default().push((o as u32, p));
-                }
-            }
-            for (h, postings) in &expected {
-                let kept = (2..=POSTINGS_CAP).contains(&postings.len());
-                let want: &[(u32, u32)] = if kept { postings } else { &[] };
-                proptest::prop_assert_eq!(index.lookup(*h), want, "hash {}", h);
-            }
-            proptest::prop_assert_eq!(
-                index.postings.len(),
-                expected.values().map(Vec::len).filter(|n| (2..=POSTINGS_CAP).contains(n)).sum::<usize>()
-            );
-            // Each owner's postings, each with the whole list of its k-gram.
-            let by_owner = index.by_owner(owners.len());
-            for o in 0..owners.len() {
-                let mut want: Vec<(u32, &[(u32, u32)])> = Vec::new();
-                for h in expected.keys() {
-                    let kept = index.lookup(*h);
-                    let own = kept.iter().filter(|p| p.0 == o as u32);
-                    want.extend(own.map(|&(_, position)| (position, kept)));
-                }
-                let mut got: Vec<_> = by_owner.of(o).collect();
-                want.sort();
-                got.sort();
-                proptest::prop_assert_eq!(got, want, "owner {}", o);
+            if distinct {
+                index_matches_a_count::<u32>(&owners, spread)?;
+            } else {
+                index_matches_a_count::<(u32, u32)>(&owners, spread)?;
             }
         }
+    }
+
+    /// The index of `owners`' k-grams (`h * spread`; 299 stands for a masked one) against a
+    /// count of every k-gram.
+    fn index_matches_a_count<P: Posting + Debug + Ord>(
+        owners: &[Vec<u64>],
+        spread: u64,
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let grams = |o: usize| -> Vec<u64> {
+            owners[o]
+                .iter()
+                .map(|&h| if h == 299 { MASKED } else { h * spread })
+                .collect()
+        };
+        let total = owners.iter().map(Vec::len).sum();
+        let index = Index::<P>::build(owners.len(), total, grams);
+        let mut expected: HashMap<u64, Vec<P>> = HashMap::new();
+        for o in 0..owners.len() {
+            let mut g: Vec<(u32, u64)> =
+                (0..).zip(grams(o)).filter(|&(_, h)| h != MASKED).collect();
+            if P::DISTINCT {
+                // Once each, at position 0.
+                g.sort_by_key(|&(_, h)| h);
+                g.dedup_by_key(|&mut (_, h)| h);
+                g.iter_mut().for_each(|(p, _)| *p = 0);
+            }
+            proptest::prop_assert_eq!(index.sizes[o] as usize, g.len(), "owner {}", o);
+            for (p, h) in g {
+                expected.entry(h).or_default().push(P::new(o as u32, p));
+            }
+        }
+        for (h, postings) in &expected {
+            let kept = (2..=POSTINGS_CAP).contains(&postings.len());
+            let want: &[P] = if kept { postings } else { &[] };
+            proptest::prop_assert_eq!(index.lookup(*h), want, "hash {}", h);
+        }
+        proptest::prop_assert_eq!(
+            index.postings.len(),
+            expected
+                .values()
+                .map(Vec::len)
+                .filter(|n| (2..=POSTINGS_CAP).contains(n))
+                .sum::<usize>()
+        );
+        // Each owner's postings, each with the whole list of its k-gram.
+        let by_owner = index.by_owner(owners.len());
+        for o in 0..owners.len() {
+            let mut want: Vec<(u32, &[P])> = Vec::new();
+            for h in expected.keys() {
+                let kept = index.lookup(*h);
+                let own = kept.iter().filter(|p| p.id() == o as u32);
+                want.extend(own.map(|p| (p.position(), kept)));
+            }
+            let mut got: Vec<_> = by_owner.of(o).collect();
+            want.sort();
+            got.sort();
+            proptest::prop_assert_eq!(got, want, "owner {}", o);
+        }
+        Ok(())
     }
 }
