@@ -22,13 +22,21 @@ mod inputs;
 
 /// A generated collection with every kind planted: the bench's Chinese prose (duplicates,
 /// near duplicates, quotations, stutters), plus identical files, a block of paragraphs
-/// pasted into another document, a dateline in many, and English documents sharing a passage.
+/// pasted into another document, a dateline in many, a header with each file's number in it, and
+/// English documents sharing a passage.
 fn collection(n: usize, seed: u64) -> Vec<(String, String)> {
     let (mut texts, _) = inputs::scan_corpus(n, n / 10, seed);
     for (i, t) in texts.iter_mut().enumerate().filter(|(i, _)| i % 7 == 0) {
         *t = format!(
             "新华社北京电\n\n{t}{}",
             if i % 2 == 0 { "\n\n（完）" } else { "" }
+        );
+    }
+    // A header filled in with each file's number: a numbered series, no near duplicates.
+    for (i, t) in texts.iter_mut().enumerate().filter(|(i, _)| i % 11 == 3) {
+        *t = format!(
+            "Archive copy {i}: this file should be named {i}.txt, and every file that goes \
+             with it is kept under the number {i}.\n\n{t}"
         );
     }
     let block: Vec<String> = texts[1].split('\n').take(3).map(str::to_string).collect();
@@ -141,6 +149,11 @@ fn every_engine_in_process_gives_the_same_findings_on_a_generated_collection() {
             "the collection plants {kind:?}"
         );
     }
+    let headers = local_scan.findings.iter().filter(|f| {
+        let l = &f.locations[0];
+        local_scan.docs[l.doc].text[l.range.clone()].starts_with("Archive copy")
+    });
+    assert_eq!(headers.count(), 0, "the numbered headers are a series");
     // 32 MB: about what the Parquet writers of the stages hold (they cannot spill).
     assert_eq!(
         local,

@@ -546,6 +546,76 @@ fn a_numbered_series_is_not_a_near_duplicate() {
     assert_eq!(near, vec![vec![(0, 0..66), (1, 0..66)]]);
 }
 
+/// A template filled in (a collection's header, each file's own number in it) is a numbered
+/// series however long its paragraph: at least four places, most with numbers of their own.
+/// The versions of one text agree on most of their numbers: a number read differently in one
+/// of four copies, or differently in each of three, or three ways among nine copies, is still
+/// reported.
+#[test]
+fn a_template_filled_in_is_not_a_near_duplicate() {
+    let header = |n: u32| {
+        format!(
+            "***** This file should be named {n}.txt or {n}.zip *****\nThis and all associated \
+             files of various formats will be found in the archive under {n}.\n\n"
+        )
+    };
+    let files: Vec<Document> = [76u32, 119, 245, 3177, 8525]
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            let text = format!("{}{}", header(n), prose(40 + 2 * i as u64, 2));
+            doc(&format!("{n}.txt"), &text)
+        })
+        .collect();
+    assert_eq!(
+        found(files, FindingKind::NearDuplicate),
+        Vec::<Vec<_>>::new()
+    );
+    // Four copies of a paragraph, one reading 二十五 where the others read 三十五: the three
+    // pairs with the odd one out.
+    let long = "两年来，中国同中亚国家共建一带一路走深走实，贸易额增长百分之三十五，合作成果丰硕，人民获得感不断增强。\n";
+    let len = long.trim_end().len();
+    // Each file has a paragraph of its own too (identical files would be one finding).
+    let copies = |readings: &[&str]| -> Vec<Document> {
+        readings
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let text = format!(
+                    "{}\n{}",
+                    long.replace("三十五", r),
+                    prose(60 + 2 * i as u64, 1)
+                );
+                doc(&format!("{i}.txt"), &text)
+            })
+            .collect()
+    };
+    let near = found(
+        copies(&["三十五", "三十五", "二十五", "三十五"]),
+        FindingKind::NearDuplicate,
+    );
+    let pair = |x: usize, y: usize| vec![(x, 0..len), (y, 0..len)];
+    assert_eq!(near, vec![pair(0, 2), pair(1, 2), pair(2, 3)]);
+    // Three copies, three readings: still three versions of one text.
+    let near = found(
+        copies(&["三十五", "二十五", "四十五"]),
+        FindingKind::NearDuplicate,
+    );
+    assert_eq!(near, vec![pair(0, 1), pair(0, 2), pair(1, 2)]);
+    // Four readings in four places: a series.
+    let near = found(
+        copies(&["三十五", "二十五", "四十五", "五十五"]),
+        FindingKind::NearDuplicate,
+    );
+    assert_eq!(near, Vec::<Vec<_>>::new());
+    // Four readings in nine places, six of them agreeing: versions. Each of the three odd
+    // ones with each of the six, and with each other.
+    let mut readings = vec!["三十五"; 6];
+    readings.extend(["二十五", "四十五", "五十五"]);
+    let near = found(copies(&readings), FindingKind::NearDuplicate);
+    assert_eq!(near.len(), 6 * 3 + 3, "{near:?}");
+}
+
 /// A pair exactly at the threshold is a near duplicate: 25 characters, 5 of them substituted
 /// (similarity 0.8), sharing only five 4-grams. The bound that rules candidates out before
 /// they are compared allowed 4 edits, not 5, until it was taken from the similarity itself

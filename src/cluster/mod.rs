@@ -38,6 +38,7 @@ pub use serve::{ExecutorOptions, SchedulerOptions, run_executor, run_scheduler};
 use crate::corpus::{Corpus, Reader, Skipped};
 use crate::normalize::Profile;
 use crate::progress::Progress;
+use crate::scan::drop_numbered_series;
 use crate::scan::staged::{File, comparison_of};
 use crate::scan::{Coverage, Finding, Scan, ScanOptions};
 use crate::source::{Document, ReadOptions};
@@ -198,6 +199,7 @@ pub fn scan<'c>(
     let found = run.finish(&File::of(docs), profile, opts, timeout, progress)?;
     plan.retried = found.retried;
     let mut findings = found.findings;
+    drop_numbered_series(&mut findings, |l| &docs[l.doc].text[l.range.clone()]);
     add_comparisons(&mut findings, docs, profile);
     Ok((
         Scan {
@@ -321,6 +323,7 @@ pub fn scan_reader(
     let mut docs = headers;
     read_cited(reader, read_opts, &found.findings, &mut docs)?;
     let mut findings = found.findings;
+    drop_numbered_series(&mut findings, |l| &docs[l.doc].text[l.range.clone()]);
     add_comparisons(&mut findings, &docs, profile);
     Ok(Streamed {
         docs,

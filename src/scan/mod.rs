@@ -41,6 +41,7 @@ pub(crate) mod staged;
 pub use phrases::{Repetition, repetition};
 
 use merge::{File, coverage, finish};
+pub(crate) use near::drop_numbered_series;
 use near::near_duplicates;
 use paragraphs::{
     DocParagraphs, paragraph_findings, paragraph_groups, paragraph_rows, widen_block,
@@ -430,6 +431,7 @@ pub fn scan_with_progress<'c>(
     // Doubled phrases that look meant are told from those that look like copying errors.
     let meant = |f: &Finding| matches!(repetition(docs, f), Some((Repetition::Deliberate, _)));
     let mut findings = finish(findings, passages, &files, &wants, &meant, progress);
+    drop_numbered_series(&mut findings, |l| &prepared.text(l.doc)[l.range.clone()]);
     unclassified.classify(&prepared, &mut findings);
     // Reports cut contexts at sentences: found for each document with findings from the
     // paragraphs its view holds, all at once on every core (a report's findings otherwise

@@ -1,14 +1,15 @@
 //! Near duplicates: paragraphs that share enough token k-grams, compared exactly.
 
 use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
 #[cfg(feature = "cluster")]
 use super::prepare::MASKED;
 use super::prepare::{Docs, Index, Prepared, kgrams};
-use super::{Candidate, FindingKind, ScanOptions};
-use crate::chars::ends_sentence;
+use super::{Candidate, Finding, FindingKind, Location, ScanOptions};
+use crate::chars::{ends_sentence, is_numeral};
 use crate::diff::{Similar, Symbols, cluster_symbols};
 use crate::normalize::Profile;
 use crate::progress::{Phase, Progress};
@@ -127,13 +128,99 @@ pub(super) fn numbered_series(x: &str, y: &str) -> bool {
         let sentence = t.chars().next_back().is_some_and(ends_sentence);
         // Counted only as far as the limit: most paragraphs are far longer.
         let short = t.chars().nth(SERIES_TITLE_MAX).is_none();
-        (short && !sentence).then(|| t.chars().partition(|&c| crate::chars::is_numeral(c)))
+        (short && !sentence).then(|| t.chars().partition(|&c| is_numeral(c)))
     };
     let (Some((nx, rx)), Some((ny, ry))) = (split(x), split(y)) else {
         return false;
     };
     let differing = rx.iter().zip(&ry).filter(|(a, b)| a != b).count();
     nx != ny && rx.len() == ry.len() && differing <= 1
+}
+
+/// The fewest members of a numbered series of paragraphs ([`drop_numbered_series`]).
+const SERIES_MEMBERS: usize = 4;
+
+/// Drops the near duplicates that are members of a numbered series: paragraphs the same but
+/// for their numerals (`…named 245.txt or 245.zip…`, `…LIFE ON THE MISSISSIPPI, PART 7. ***`),
+/// found in at least `SERIES_MEMBERS` places with numbers of their own — at least as many
+/// different numbers as half their places. That is a template filled in (the header of
+/// each file of a collection, each part of an edition), not a text transcribed again: the
+/// versions of one text agree on most of their numbers, so a number misread in one or two of
+/// them is still reported, however long the paragraph. `text` gives a location's text.
+/// (Run where the texts are at hand: after the merge, on every engine.)
+pub(crate) fn drop_numbered_series<'t>(
+    findings: &mut Vec<Finding>,
+    text: impl Fn(&Location) -> &'t str,
+) {
+    // Each near duplicate whose two places differ only in their numerals, cut at them.
+    let numbered: Vec<Option<[Numbered<'t>; 2]>> = findings
+        .iter()
+        .map(|f| {
+            if f.kind != FindingKind::NearDuplicate {
+                return None;
+            }
+            let [x, y] = [0, 1].map(|i| Numbered::of(text(&f.locations[i])));
+            (x.rest == y.rest).then_some([x, y])
+        })
+        .collect();
+    // Each template's places, and the numbers in each.
+    let mut places: HashMap<&[&str], Members> = HashMap::new();
+    for (f, pair) in findings.iter().zip(&numbered) {
+        for (l, n) in f.locations.iter().zip(pair.iter().flatten()) {
+            let members = places.entry(&n.rest).or_default();
+            members.insert((l.doc, l.range.start, l.range.end), &n.numbers);
+        }
+    }
+    let series: HashSet<&[&str]> = places
+        .into_iter()
+        .filter(|(_, members)| {
+            let numbers: HashSet<&[&str]> = members.values().copied().collect();
+            numbers.len() >= SERIES_MEMBERS && 2 * numbers.len() >= members.len()
+        })
+        .map(|(rest, _)| rest)
+        .collect();
+    let mut in_series = numbered.iter().map(|pair| {
+        pair.as_ref()
+            .is_some_and(|[x, _]| series.contains(&x.rest[..]))
+    });
+    findings.retain(|_| !in_series.next().is_some_and(|s| s));
+}
+
+/// The places of a template (document, start, end), each with its numbers.
+type Members<'n> = HashMap<(usize, usize, usize), &'n [&'n str]>;
+
+/// A text cut at its numerals: the runs of numerals, and the pieces between them, in turn,
+/// from a piece (empty if the text starts with a numeral): the two together are the text.
+struct Numbered<'t> {
+    rest: Vec<&'t str>,
+    numbers: Vec<&'t str>,
+}
+
+impl<'t> Numbered<'t> {
+    fn of(text: &'t str) -> Numbered<'t> {
+        let mut cut = Numbered {
+            rest: Vec::new(),
+            numbers: Vec::new(),
+        };
+        let (mut start, mut in_number) = (0, false);
+        for (i, c) in text.char_indices() {
+            let numeral = is_numeral(c);
+            if numeral != in_number {
+                cut.push(&text[start..i], in_number);
+                (start, in_number) = (i, numeral);
+            }
+        }
+        cut.push(&text[start..], in_number);
+        cut
+    }
+
+    fn push(&mut self, piece: &'t str, number: bool) {
+        if number {
+            self.numbers.push(piece);
+        } else {
+            self.rest.push(piece);
+        }
+    }
 }
 
 /// Whether two paragraphs of `clusters` clusters may be near duplicates by their sizes and
@@ -197,6 +284,24 @@ pub(crate) fn verify_near_duplicate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A text is its pieces and its runs of numerals, in turn: any two texts with the same
+    /// pieces differ only in their numerals (ASCII, full-width or Chinese).
+    #[test]
+    fn a_text_is_cut_at_its_numerals() {
+        let cut = Numbered::of("Part 12. of 3");
+        assert_eq!(
+            (cut.rest, cut.numbers),
+            (vec!["Part ", ". of "], vec!["12", "3"])
+        );
+        let cut = Numbered::of("１２卷第三十五");
+        assert_eq!(
+            (cut.rest, cut.numbers),
+            (vec!["", "卷第"], vec!["１２", "三十五"])
+        );
+        let cut = Numbered::of("no numbers");
+        assert_eq!((cut.rest, cut.numbers), (vec!["no numbers"], vec![]));
+    }
 
     /// At threshold 0.75 (`1 − 0.75` is exact in floating point), 100 clusters allow 25
     /// edits: the shorter must be at least 75, and a pair must share all but `PARAGRAPH_K`
