@@ -501,13 +501,19 @@ impl Document {
     /// texts that its findings cite.
     #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
     pub(crate) fn into_header(mut self) -> Document {
+        self.drop_text();
+        self
+    }
+
+    /// Makes the document a header in place (see [`Document::into_header`]).
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
+    pub(crate) fn drop_text(&mut self) {
         self.script();
         self.text = String::new();
         self.lines = LineIndex::new("");
         self.replacements = Vec::new();
         self.file_offsets = OnceLock::new();
         self.sentences = OnceLock::new();
-        self
     }
 
     /// The script the text is written in (simplified, traditional, mixed; see

@@ -324,6 +324,13 @@ pub fn scan_reader(
     read_cited(reader, read_opts, &found.findings, &mut docs)?;
     let mut findings = found.findings;
     drop_numbered_series(&mut findings, |l| &docs[l.doc].text[l.range.clone()]);
+    // A text cited only by a dropped series is not held: headers again.
+    let cited = cited_docs(&findings);
+    for (d, doc) in docs.iter_mut().enumerate() {
+        if cited.binary_search(&d).is_err() {
+            doc.drop_text();
+        }
+    }
     add_comparisons(&mut findings, &docs, profile);
     Ok(Streamed {
         docs,
@@ -342,12 +349,7 @@ fn read_cited(
     findings: &[Finding],
     docs: &mut [Document],
 ) -> Result<(), ClusterError> {
-    let mut cited: Vec<usize> = findings
-        .iter()
-        .flat_map(|f| f.locations.iter().map(|l| l.doc))
-        .collect();
-    cited.sort_unstable();
-    cited.dedup();
+    let cited = cited_docs(findings);
     let by_path: HashMap<String, usize> =
         cited.iter().map(|&d| (docs[d].path.clone(), d)).collect();
     let mut again = Vec::new();
@@ -369,6 +371,17 @@ fn read_cited(
             path: docs[d].path.clone(),
         }),
     }
+}
+
+/// The documents that `findings` cite, in order, once each.
+fn cited_docs(findings: &[Finding]) -> Vec<usize> {
+    let mut cited: Vec<usize> = findings
+        .iter()
+        .flat_map(|f| f.locations.iter().map(|l| l.doc))
+        .collect();
+    cited.sort_unstable();
+    cited.dedup();
+    cited
 }
 
 /// Each finding that shows variants, with its comparison (the engine finds without).
