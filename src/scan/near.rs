@@ -51,7 +51,7 @@ pub(super) fn near_duplicates(
             // The later paragraphs that share k-grams with this one, once a k-gram shared.
             let mut others: Vec<u32> = by_owner
                 .of(o)
-                .flat_map(|(_, postings)| postings)
+                .flatten()
                 .copied()
                 .filter(|&other| other as usize > o)
                 .collect();

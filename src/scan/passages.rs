@@ -43,10 +43,13 @@ pub(super) fn shared_passages(
         .map(|a| {
             // Seeds: (other doc, diagonal, position in a).
             let mut seeds: Vec<(u32, i64, u32)> = Vec::new();
-            for (pa, postings) in by_owner.of(a) {
-                for &(b, pb) in postings {
-                    if seeds_pair(a, pa as usize, b as usize, pb as usize) {
-                        seeds.push((b, i64::from(pb) - i64::from(pa), pa));
+            for postings in by_owner.of(a) {
+                let own = postings.iter().filter(|&&(o, _)| o as usize == a);
+                for &(_, pa) in own {
+                    for &(b, pb) in postings {
+                        if seeds_pair(a, pa as usize, b as usize, pb as usize) {
+                            seeds.push((b, i64::from(pb) - i64::from(pa), pa));
+                        }
                     }
                 }
             }

@@ -189,15 +189,14 @@ pub(super) fn kgrams(hashes: &[u32], masked: &[bool], k: usize) -> Vec<u64> {
 }
 
 /// A posting as an [`Index`] keeps it: `(owner, position)`, or the owner alone where each of
-/// an owner's k-grams counts once (every position would be 0: 4 bytes a posting saved, and as
-/// many in [`ByOwner`], which keeps its entries `(group, position)` the same way).
+/// an owner's k-grams counts once (every position would be 0: 4 bytes a posting saved).
 pub(super) trait Posting: Copy + Default + Send + Sync {
     /// Whether an owner's k-grams count once each, at position 0.
     const DISTINCT: bool;
-    /// The posting of `id` (an owner; a group in [`ByOwner`]) at `position`.
+    /// The posting of owner `id` at `position`.
     fn new(id: u32, position: u32) -> Self;
+    /// The owner.
     fn id(self) -> u32;
-    fn position(self) -> u32;
 }
 
 impl Posting for (u32, u32) {
@@ -208,9 +207,6 @@ impl Posting for (u32, u32) {
     fn id(self) -> u32 {
         self.0
     }
-    fn position(self) -> u32 {
-        self.1
-    }
 }
 
 impl Posting for u32 {
@@ -220,9 +216,6 @@ impl Posting for u32 {
     }
     fn id(self) -> u32 {
         self
-    }
-    fn position(self) -> u32 {
-        0
     }
 }
 
@@ -240,25 +233,25 @@ pub(super) struct Index<P> {
     hashes: Vec<u64>,
 }
 
-/// Each owner's postings, with the whole list of the k-gram of each: what an owner shares
+/// The k-grams each owner has, as the whole list of postings of each: what an owner shares
 /// with the others, read off the index. (Computing the owner's k-grams again and looking each
 /// up cost a probe a k-gram, most of them not kept.)
 pub(super) struct ByOwner<'i, P> {
     index: &'i Index<P>,
     /// Where each owner's entries start (and the next owner's, its end).
     starts: Vec<u32>,
-    /// `(group, position)`, owner by owner, in order of group.
-    entries: Vec<P>,
+    /// The groups of each owner, owner by owner, in order, once each (4 bytes an owner's
+    /// k-gram: its positions are in the group's postings, which the reader walks anyway).
+    entries: Vec<u32>,
 }
 
 impl<'i, P: Posting> ByOwner<'i, P> {
-    /// The postings of `owner`: its position, and every posting of the same k-gram (its own
-    /// among them).
-    pub(super) fn of(&self, owner: usize) -> impl Iterator<Item = (u32, &'i [P])> + '_ {
+    /// The postings of each k-gram that `owner` has (its own among them), once a k-gram.
+    pub(super) fn of(&self, owner: usize) -> impl Iterator<Item = &'i [P]> + '_ {
         let own = self.starts[owner] as usize..self.starts[owner + 1] as usize;
         self.entries[own]
             .iter()
-            .map(|&e| (e.position(), self.index.group(e.id() as usize)))
+            .map(|&g| self.index.group(g as usize))
     }
 }
 
@@ -553,19 +546,29 @@ impl<P: Posting> Index<P> {
 
     /// The postings of each of `owners` owners ([`ByOwner`]).
     pub(super) fn by_owner(&self, owners: usize) -> ByOwner<'_, P> {
+        // A group's postings are in order of owner: an owner's are side by side.
+        let owners_of = |g: usize| {
+            let postings = self.group(g);
+            postings
+                .iter()
+                .enumerate()
+                .filter(move |&(i, p)| i == 0 || postings[i - 1].id() != p.id())
+                .map(|(_, p)| p.id() as usize)
+        };
         let mut starts = vec![0u32; owners + 1];
-        for p in &self.postings {
-            starts[p.id() as usize + 1] += 1;
+        for g in 0..self.groups.len() {
+            for o in owners_of(g) {
+                starts[o + 1] += 1;
+            }
         }
         for o in 0..owners {
             starts[o + 1] += starts[o];
         }
         let mut next = starts.clone();
-        let mut entries = vec![P::default(); self.postings.len()];
+        let mut entries = vec![0; starts[owners] as usize];
         for g in 0..self.groups.len() {
-            for &p in self.group(g) {
-                let o = p.id() as usize;
-                entries[next[o] as usize] = P::new(g as u32, p.position());
+            for o in owners_of(g) {
+                entries[next[o] as usize] = g as u32;
                 next[o] += 1;
             }
         }
@@ -855,14 +858,15 @@ mod tests {
                 .filter(|n| (2..=POSTINGS_CAP).contains(n))
                 .sum::<usize>()
         );
-        // Each owner's postings, each with the whole list of its k-gram.
+        // The whole list of postings of each k-gram an owner has, once each.
         let by_owner = index.by_owner(owners.len());
         for o in 0..owners.len() {
-            let mut want: Vec<(u32, &[P])> = Vec::new();
+            let mut want: Vec<&[P]> = Vec::new();
             for h in expected.keys() {
                 let kept = index.lookup(*h);
-                let own = kept.iter().filter(|p| p.id() == o as u32);
-                want.extend(own.map(|p| (p.position(), kept)));
+                if kept.iter().any(|p| p.id() == o as u32) {
+                    want.push(kept);
+                }
             }
             let mut got: Vec<_> = by_owner.of(o).collect();
             want.sort();
