@@ -498,6 +498,17 @@ pub fn compare_if_similar(a: &str, b: &str, profile: Profile, at_least: f64) -> 
 /// hash alike count as one, which can only make a distance between them smaller: the bounds
 /// computed on them stay lower bounds.
 pub(crate) fn cluster_symbols(t: &Tokenized, r: &Range<usize>) -> Vec<u32> {
+    // Text all in ASCII but CR: each byte is a cluster (most English paragraphs, read without
+    // walking their tokens).
+    let text = t.view_text(r);
+    if text.is_ascii() && !text.contains('\r') {
+        return text.bytes().map(u32::from).collect();
+    }
+    symbols_by_token(t, r)
+}
+
+/// [`cluster_symbols`] token by token.
+fn symbols_by_token(t: &Tokenized, r: &Range<usize>) -> Vec<u32> {
     let id = |g: &str| {
         let mut chars = g.chars();
         match (chars.next(), chars.next()) {
@@ -1453,6 +1464,25 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Read off the view at once, the clusters of a range of ASCII tokens are what a walk
+        /// token by token gives (and the walk is taken where the range is not all ASCII or holds
+        /// a CR: text with CR LF, accents, emoji, CJK).
+        #[test]
+        fn cluster_symbols_read_at_once_are_those_of_each_token(
+            picks in proptest::collection::vec(0usize..10, 0..40),
+            cut in (0usize..40, 0usize..40),
+            profile in proptest::sample::select(Profile::ALL.to_vec()),
+        ) {
+            const PARTS: [&str; 10] = [
+                "the ", "Word", ", ", "\r\n", "\n\n", "e\u{301}", "國", "👍\u{1F3FB}", "1.", "  ",
+            ];
+            let text: String = picks.iter().map(|&i| PARTS[i]).collect();
+            let t = Tokenized::new(&text, profile);
+            let n = t.tokens.len();
+            let r = cut.0.min(n)..cut.1.min(n).max(cut.0.min(n));
+            proptest::prop_assert_eq!(cluster_symbols(&t, &r), symbols_by_token(&t, &r));
+        }
+
         /// The bag distance and the clusters' Levenshtein distance (which `distance_at_most`
         /// finds exactly, within its bound) never exceed a comparison's distance, so
         /// `compare_if_similar` declines exactly the pairs whose similarity is below its bound: pairs of a text

@@ -363,16 +363,25 @@ pub fn distance_within(a: &[u32], b: &[u32], guess: usize) -> usize {
 pub(crate) struct Ranked {
     symbols: Vec<u32>,
     alphabet: Vec<u32>,
+    /// The rank of each ASCII symbol, looked up where most of an English text's would take a
+    /// binary search of the alphabet for each candidate.
+    ascii: [u32; 128],
     ranks: Pattern<'static>,
 }
 
 impl Ranked {
     /// `symbols`, in order, and their `alphabet` (sorted, without repeats).
     pub(crate) fn new(symbols: Vec<u32>, alphabet: Vec<u32>) -> Ranked {
+        // The alphabet is sorted: its ASCII symbols come first.
+        let mut ascii = [alphabet.len() as u32; 128];
+        for (r, &s) in alphabet.iter().enumerate().take_while(|&(_, &s)| s < 128) {
+            ascii[s as usize] = r as u32;
+        }
         let ranks = symbols.iter().map(|s| rank(&alphabet, s)).collect();
         Ranked {
             symbols,
             alphabet,
+            ascii,
             ranks: Pattern::of(Cow::Owned(ranks)),
         }
     }
@@ -384,7 +393,12 @@ impl Ranked {
 
     /// `b`'s symbols ranked in this text's alphabet (those it lacks: one past its last).
     pub(crate) fn rank(&self, b: &[u32]) -> Vec<u32> {
-        b.iter().map(|s| rank(&self.alphabet, s)).collect()
+        b.iter()
+            .map(|&s| match self.ascii.get(s as usize) {
+                Some(&r) => r,
+                None => rank(&self.alphabet, &s),
+            })
+            .collect()
     }
 
     /// The bag distance to a text of ranks `b_ranks` ([`Ranked::rank`]): a lower bound of
@@ -406,7 +420,12 @@ fn rank(alphabet: &[u32], s: &u32) -> u32 {
 /// aligning them costs their product).
 /// `b_ranks` are `b`'s symbols ranked in A's alphabet ([`Ranked::rank`]).
 pub(crate) fn distance_at_most(a: &Ranked, b: &[u32], b_ranks: &[u32], k: usize) -> Option<usize> {
-    let (pre, suf) = common_ends(&a.symbols, b);
+    let (mut pre, mut suf) = common_ends(&a.symbols, b);
+    // Each symbol trimmed saves a column of the pass, but the rest needs a table of its own:
+    // worth it only for long common ends (two paragraphs that end on a full stop share one).
+    if 4 * (pre + suf) < a.len() {
+        (pre, suf) = (0, 0);
+    }
     let ranks = &a.ranks.a[pre..a.ranks.a.len() - suf];
     let b = &b_ranks[pre..b.len() - suf];
     if ranks.is_empty() || b.is_empty() {
